@@ -1,0 +1,156 @@
+// The admin CLI: `npm run hub -- <command> [options] [--json]`.
+// With a running hub it sends the command through the hub's admin socket (the hub owns an
+// embedded database); without one it opens the database itself. With --json it prints exactly
+// one JSON value on stdout; errors go to stderr with a non-zero exit code.
+import { request } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { adminSocketPath, loadConfig } from '../config.js';
+import { openPglite, openPostgres } from '../store/db.js';
+import { migrate } from '../store/migrate.js';
+import {
+  AdminError,
+  commandNames,
+  commands,
+  describeResult,
+  runCommand,
+  type CommandName,
+} from './commands.js';
+import { socketAnswers } from './probe.js';
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const usage = () =>
+  [
+    'usage: npm run hub -- <command> [--option value ...] [--json]',
+    '',
+    ...commandNames.map((n) => {
+      const c = commands[n] as { summary: string; positional?: string[]; args: { shape?: object } };
+      const pos = (c.positional ?? []).map((p) => ` ${p.toUpperCase()}`).join('');
+      const opts = Object.keys(c.args.shape ?? {})
+        .filter((k) => !(c.positional ?? []).includes(k))
+        .map((k) => ` --${k} ${k.toUpperCase()}`)
+        .join('');
+      return `  ${n}${pos}${opts}\n      ${c.summary}`;
+    }),
+  ].join('\n');
+
+function optionSpec() {
+  const spec: Record<string, { type: 'string' | 'boolean' }> = {
+    json: { type: 'boolean' },
+    help: { type: 'boolean' },
+  };
+  for (const n of commandNames) {
+    const shape = (commands[n].args as { shape?: object }).shape ?? {};
+    for (const k of Object.keys(shape)) spec[k] = { type: 'string' };
+  }
+  return spec;
+}
+
+/** Runs one CLI invocation; returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: optionSpec(), strict: true, allowPositionals: true });
+  } catch (err) {
+    io.err((err as Error).message);
+    return 2;
+  }
+  const json = parsed.values.json === true;
+  const words = parsed.positionals;
+  const name = [words.slice(0, 2).join(' '), words[0] ?? ''].find((w) =>
+    (commandNames as string[]).includes(w),
+  ) as CommandName | undefined;
+  if (!name || parsed.values.help) {
+    (name ? io.out : io.err)(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name] as { positional?: string[] };
+  const args: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(parsed.values)) if (k !== 'json') args[k] = v;
+  const rest = words.slice(name.split(' ').length);
+  (command.positional ?? []).forEach((p, i) => {
+    if (rest[i] !== undefined) args[p] = rest[i];
+  });
+
+  try {
+    const result = await execute(name, args, io.env);
+    io.out(json ? JSON.stringify(result) : describeResult(name, result));
+    return 0;
+  } catch (err) {
+    io.err(`error: ${(err as Error).message}`);
+    return err instanceof AdminError ? 1 : 3;
+  }
+}
+
+async function execute(name: string, args: Record<string, unknown>, env: CliIo['env']) {
+  const config = loadConfig(env);
+  const socket = adminSocketPath(config);
+  if (await socketAnswers(socket)) return viaHub(socket, name, args);
+
+  if (!config.DATABASE_URL && config.DATA_DIR === 'memory') {
+    throw new Error('no hub is running and DATA_DIR=memory keeps no database to manage');
+  }
+  const db = config.DATABASE_URL
+    ? await openPostgres(config.DATABASE_URL, { max: 2 })
+    : await openPglite(config.DATA_DIR);
+  try {
+    await migrate(db);
+    return await runCommand({ db }, name, args);
+  } finally {
+    await db.close();
+  }
+}
+
+function viaHub(socketPath: string, name: string, args: unknown): Promise<unknown> {
+  const body = JSON.stringify(args);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        socketPath,
+        path: `/commands/${name.replace(/ /g, '-')}`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          try {
+            const reply = JSON.parse(text) as
+              | { ok: true; result: unknown }
+              | { ok: false; error: { code: string; message: string; path?: string } };
+            if (reply.ok) resolve(reply.result);
+            else if (reply.error.code === 'internal') reject(new Error(reply.error.message));
+            else
+              reject(
+                new AdminError(
+                  reply.error.code as 'invalid',
+                  reply.error.message,
+                  reply.error.path,
+                ),
+              );
+          } catch {
+            reject(new Error(`unexpected answer from the hub (HTTP ${res.statusCode})`));
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const code = await runCli(process.argv.slice(2), {
+    env: process.env,
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,140 @@
+// An external broker (Mosquitto, EMQX) for production. The broker authenticates devices (see
+// the README for the password file and ACL); the hub subscribes through an MQTT 5 shared
+// subscription so that several hubs split the traffic, in a persistent session so that
+// messages wait for a hub that restarts. A message is acknowledged to the broker only after
+// its readings are committed; the broker's in-flight window (our Receive Maximum) is the
+// back-pressure.
+import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import { parseTopic, topics, type Receipt } from '../../devices/contract.js';
+import type { Logger } from '../ops/log.js';
+import type { BrokerLink, Deliver } from './link.js';
+
+export interface ExternalOptions {
+  url: string;
+  username?: string;
+  password?: string;
+  hubId: string;
+  receiveMaximum: number;
+  log: Logger;
+  /** The shared-subscription group; hubs in one group split the messages between them. */
+  group?: string;
+}
+
+/** Mutes mqtt.js's automatic PUBACK for a message; we send it ourselves after the commit. */
+const DEFERRED = Object.assign(new Error('acknowledged after commit'), { deferred: true });
+
+/** mqtt.js keeps packet writing private; this is the one place we reach in. */
+function sendPuback(client: MqttClient, messageId: number) {
+  (client as unknown as { _sendPacket(p: { cmd: 'puback'; messageId: number }): void })._sendPacket(
+    { cmd: 'puback', messageId },
+  );
+}
+
+export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerLink> {
+  const log = o.log.child({ stage: 'broker', broker: 'external' });
+  const group = o.group ?? 'hub';
+  const filters = [
+    `$share/${group}/${topics.readings('+')}`,
+    `$share/${group}/${topics.gatt('+', '+')}`,
+  ];
+  let deliver: Deliver | null = null;
+  let intakeOpen = true;
+  // PUBACKs belong to the connection that received the message; after a reconnect the broker
+  // resends what we had not acknowledged, and the (device, messageId) key absorbs the repeat.
+  let connection = 0;
+
+  const client = mqtt.connect(o.url, {
+    protocolVersion: 5,
+    clientId: `telehealth-${o.hubId}`,
+    clean: false,
+    properties: { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: o.receiveMaximum },
+    ...(o.username ? { username: o.username } : {}),
+    ...(o.password ? { password: o.password } : {}),
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    manualConnect: true,
+  });
+
+  client.on('connect', (connack) => {
+    connection++;
+    log.info(
+      { url: redactUrl(o.url), sessionPresent: connack.sessionPresent },
+      'connected to broker',
+    );
+    if (!connack.sessionPresent) {
+      client.subscribe(filters, { qos: 1 }, (err) => {
+        if (err) log.error({ err: err.message }, 'subscribe failed');
+      });
+    }
+  });
+  client.on('error', (err) => log.warn({ err: err.message }, 'broker connection error'));
+  client.on('offline', () => log.warn('broker offline; reconnecting'));
+
+  client.handleMessage = (packet: IPublishPacket, done) => {
+    const t = parseTopic(packet.topic);
+    if (!deliver || !intakeOpen || !t || t.kind === 'receipts') {
+      // Not ours, or shutting down: leave QoS 1 unacknowledged so the broker redelivers it.
+      return done(packet.qos > 0 && t ? DEFERRED : undefined);
+    }
+    const at = connection;
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const messageId = packet.messageId;
+    deliver(
+      {
+        deviceId: t.deviceId,
+        kind: t.kind,
+        ...(t.kind === 'gatt' ? { uuid: t.uuid } : {}),
+        payload,
+        receivedAt: new Date(),
+      },
+      () => {
+        if (packet.qos > 0 && messageId !== undefined && at === connection && client.connected) {
+          sendPuback(client, messageId);
+        }
+      },
+    );
+    // Let mqtt.js read the next message now; the PUBACK follows the commit.
+    done(packet.qos > 0 ? DEFERRED : undefined);
+  };
+
+  return {
+    url: redactUrl(o.url),
+    start(d) {
+      deliver = d;
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => fail(new Error('no answer within 10 s')), 10_000);
+        const fail = (err: Error) => {
+          clearTimeout(timer);
+          client.end(true);
+          reject(new Error(`MQTT_URL: cannot connect to ${redactUrl(o.url)}: ${err.message}`));
+        };
+        client.once('connect', () => {
+          clearTimeout(timer);
+          client.off('error', fail);
+          resolve();
+        });
+        client.once('error', fail);
+        client.connect();
+      });
+    },
+    publishReceipts(deviceId: string, receipts: Receipt[]) {
+      const topic = topics.receipts(deviceId);
+      for (const r of receipts) client.publish(topic, JSON.stringify(r), { qos: 1 });
+    },
+    ready: () => client.connected,
+    async stopIntake() {
+      intakeOpen = false;
+    },
+    deviceRevoked() {
+      // The broker owns device connections in this mode; the hub refuses the readings.
+    },
+    async close() {
+      intakeOpen = false;
+      await client.endAsync();
+    },
+  };
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}

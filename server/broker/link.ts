@@ -1,0 +1,20 @@
+// What the rest of the hub needs from a broker, embedded or external: device messages in, with
+// an acknowledgement the hub controls, and receipts out.
+import type { Receipt } from '../../devices/contract.js';
+import type { InboundMessage } from '../ingest/decode.js';
+
+export type Deliver = (msg: InboundMessage, ack: () => void) => void;
+
+export interface BrokerLink {
+  /** Where devices connect, for people reading the start-up lines. */
+  readonly url: string;
+  /** Starts handing device messages to `deliver`. */
+  start(deliver: Deliver): Promise<void>;
+  publishReceipts(deviceId: string, receipts: Receipt[]): void;
+  ready(): boolean;
+  /** Stops taking new connections and messages; what is held can still be acknowledged. */
+  stopIntake(): Promise<void>;
+  /** Drops a revoked device's connections at once. */
+  deviceRevoked(deviceId: string): void;
+  close(): Promise<void>;
+}

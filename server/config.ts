@@ -1,0 +1,101 @@
+// The hub's configuration, read from the environment once at start and typed from its schema.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((u) => protocols.some((p) => u.startsWith(p)), {
+      message: `must start with ${protocols.join(' or ')}`,
+    });
+
+export const configSchema = z.object({
+  /** PostgreSQL (TimescaleDB when present). Absent: embedded PGlite in DATA_DIR. */
+  DATABASE_URL: url(['postgres://', 'postgresql://']).optional(),
+  /** External broker. Absent: the embedded aedes broker on MQTT_PORT. */
+  MQTT_URL: url(['mqtt://', 'mqtts://', 'tcp://', 'tls://', 'ws://', 'wss://']).optional(),
+  MQTT_USERNAME: z.string().optional(),
+  MQTT_PASSWORD: z.string().optional(),
+  MQTT_PORT: port.default(1883),
+  MQTT_HOST: z.string().default('127.0.0.1'),
+  /** Serve MQTT over TLS from the embedded broker when both are set (PEM files). */
+  MQTT_TLS_CERT: z.string().optional(),
+  MQTT_TLS_KEY: z.string().optional(),
+  HTTP_PORT: port.default(8080),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  /** Embedded database and the admin socket live here; `memory` keeps the database in memory. */
+  DATA_DIR: z.string().default('./data'),
+  /** Where the admin CLI reaches a running hub; defaults to DATA_DIR/hub.sock. */
+  ADMIN_SOCKET: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Names this hub process among several sharing one broker (its MQTT session). */
+  HUB_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .default('hub-1'),
+  /** Local time zone for device clocks that carry none (GATT time stamps). */
+  TIME_ZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Stockholm')
+    .default('Europe/Stockholm'),
+  INGEST_MAX_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
+  INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  INGEST_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(5),
+  /** Readings held in memory before the hub stops taking more (back-pressure). */
+  INGEST_MAX_PENDING: z.coerce.number().int().min(100).default(20_000),
+  /** Unacknowledged messages the external broker may send to this hub at once. */
+  MQTT_RECEIVE_MAXIMUM: z.coerce.number().int().min(1).max(65535).default(2000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  PRETTY_LOGS: bool.default(false),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a bad value throws one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const picked = Object.fromEntries(
+    Object.keys(configSchema.shape)
+      .filter((k) => env[k] !== undefined && env[k] !== '')
+      .map((k) => [k, env[k]]),
+  );
+  const parsed = configSchema.safeParse(picked);
+  if (parsed.success) {
+    const c = parsed.data;
+    if (Boolean(c.MQTT_TLS_CERT) !== Boolean(c.MQTT_TLS_KEY)) {
+      throw new ConfigError('MQTT_TLS_CERT and MQTT_TLS_KEY: set both or neither');
+    }
+    return c;
+  }
+  const issue = parsed.error.issues[0]!;
+  const name = String(issue.path[0] ?? '');
+  const got = env[name];
+  throw new ConfigError(
+    `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(redact(name, got))})`}`,
+  );
+}
+
+function redact(name: string, value: string): string {
+  if (/PASSWORD|SECRET|KEY/.test(name)) return '***';
+  if (name.endsWith('_URL')) return value.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+  return value;
+}
+
+export function adminSocketPath(c: Config): string {
+  return c.ADMIN_SOCKET ?? `${c.DATA_DIR === 'memory' ? '.' : c.DATA_DIR}/hub.sock`;
+}

@@ -1,0 +1,162 @@
+// The composition root: reads nothing itself, wires the stages from a Config. Tests create hubs
+// here with their own config; main.ts adds the process concerns (signals, exit codes).
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { Server } from 'node:net';
+import { adminSocketPath, type Config } from './config.js';
+import { serveAdminSocket } from './admin/socket.js';
+import { createDeviceAuth } from './broker/deviceAuth.js';
+import { createEmbeddedBroker } from './broker/embedded.js';
+import { connectExternalBroker } from './broker/external.js';
+import type { BrokerLink } from './broker/link.js';
+import { createHttpApp } from './http/app.js';
+import { createIngest, type Ingest } from './ingest/pipeline.js';
+import type { CanonicalReading } from './ingest/reading.js';
+import { listen } from './ops/listen.js';
+import { createLogger, type Logger } from './ops/log.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { openPglite, openPostgres, type Db } from './store/db.js';
+import { migrate } from './store/migrate.js';
+import { socketAnswers } from './admin/probe.js';
+
+export interface Hub {
+  config: Config;
+  db: Db;
+  broker: BrokerLink;
+  ingest: Ingest;
+  metrics: Metrics;
+  log: Logger;
+  /** Where things listen, for the start-up lines and for tests. */
+  urls: { mqtt: string; http: string; adminSocket: string };
+  mode: { database: 'postgres' | 'timescaledb' | 'pglite'; broker: 'embedded' | 'external' };
+  /** Subscribe to committed readings (rules, realtime). */
+  onReadings(fn: (readings: CanonicalReading[]) => void): void;
+  /** Stops intake, commits and acknowledges what is held, closes everything. */
+  stop(): Promise<void>;
+}
+
+export async function startHub(config: Config, opts: { log?: Logger } = {}): Promise<Hub> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, config.PRETTY_LOGS);
+  const metrics = createMetrics();
+  const adminSocket = adminSocketPath(config);
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const undo = async () => {
+    for (const fn of cleanup.reverse()) await fn().catch(() => {});
+  };
+
+  try {
+    if (!config.DATABASE_URL && (await socketAnswers(adminSocket))) {
+      throw new Error(
+        `DATA_DIR: another hub is already running on ${config.DATA_DIR} (its admin socket ${adminSocket} answers); the embedded database has one owner`,
+      );
+    }
+    const db = config.DATABASE_URL
+      ? await openPostgres(config.DATABASE_URL)
+      : await openPglite(config.DATA_DIR);
+    cleanup.push(() => db.close());
+    const migration = await migrate(db);
+    if (migration.applied.length) log.info({ applied: migration.applied }, 'database migrated');
+
+    const broker = config.MQTT_URL
+      ? await connectExternalBroker({
+          url: config.MQTT_URL,
+          ...(config.MQTT_USERNAME ? { username: config.MQTT_USERNAME } : {}),
+          ...(config.MQTT_PASSWORD ? { password: config.MQTT_PASSWORD } : {}),
+          hubId: config.HUB_ID,
+          receiveMaximum: config.MQTT_RECEIVE_MAXIMUM,
+          log,
+        })
+      : await createEmbeddedBroker({
+          host: config.MQTT_HOST,
+          port: config.MQTT_PORT,
+          ...(config.MQTT_TLS_CERT && config.MQTT_TLS_KEY
+            ? { tls: { certFile: config.MQTT_TLS_CERT, keyFile: config.MQTT_TLS_KEY } }
+            : {}),
+          auth: createDeviceAuth(db),
+          log,
+          metrics,
+        });
+    cleanup.push(() => broker.close());
+
+    const listeners: ((r: CanonicalReading[]) => void)[] = [];
+    const ingest = createIngest({
+      db,
+      log,
+      metrics,
+      maxPayloadBytes: config.INGEST_MAX_PAYLOAD_BYTES,
+      timeZone: config.TIME_ZONE,
+      batchSize: config.INGEST_BATCH_SIZE,
+      batchDelayMs: config.INGEST_BATCH_DELAY_MS,
+      concurrency: db.kind === 'postgres' ? 3 : 1,
+      publishReceipts: (deviceId, receipts) => broker.publishReceipts(deviceId, receipts),
+      onCommitted: (readings) => {
+        for (const fn of listeners) {
+          try {
+            fn(readings);
+          } catch (err) {
+            log.error({ err: (err as Error).message }, 'reading listener failed');
+          }
+        }
+      },
+    });
+
+    const app = createHttpApp({
+      metrics,
+      readiness: {
+        database: async () => {
+          await db.query('SELECT 1');
+        },
+        broker: async () => {
+          if (!broker.ready()) throw new Error('broker not connected');
+        },
+      },
+    });
+    const http: HttpServer = createServer(app);
+    const httpPort = await listen(http, config.HTTP_PORT, config.HTTP_HOST, 'HTTP_PORT');
+    cleanup.push(() => closeServer(http));
+
+    const admin = await serveAdminSocket(
+      adminSocket,
+      { db, onDeviceRevoked: (id) => broker.deviceRevoked(id) },
+      log,
+    );
+    cleanup.push(() => closeServer(admin));
+
+    await broker.start((msg, ack) => ingest.submit(msg, ack));
+
+    const hub: Hub = {
+      config,
+      db,
+      broker,
+      ingest,
+      metrics,
+      log,
+      urls: { mqtt: broker.url, http: `http://${config.HTTP_HOST}:${httpPort}`, adminSocket },
+      mode: {
+        database:
+          db.kind === 'pglite' ? 'pglite' : migration.timescale ? 'timescaledb' : 'postgres',
+        broker: config.MQTT_URL ? 'external' : 'embedded',
+      },
+      onReadings: (fn) => listeners.push(fn),
+      async stop() {
+        await broker.stopIntake();
+        await ingest.close();
+        await closeServer(admin);
+        await closeServer(http);
+        await broker.close();
+        await db.close();
+      },
+    };
+    return hub;
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}
+
+function closeServer(server: Server | HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}

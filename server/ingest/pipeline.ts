@@ -1,0 +1,249 @@
+// The ingest pipeline: decode -> validate -> batch -> commit -> receipts -> acknowledge.
+// A message is acknowledged only after its readings are committed or its rejection recorded;
+// while the database is down nothing is acknowledged, batches are retried with back-off, and
+// the broker's flow control (unacknowledged messages) bounds what the hub holds in memory.
+import type { Receipt } from '../../devices/contract.js';
+import type { Logger } from '../ops/log.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { Db } from '../store/db.js';
+import { storeBatch, type StoreStatus } from '../store/readings.js';
+import { decodeMessage, type DecodeOptions, type InboundMessage } from './decode.js';
+import type { CanonicalReading, Rejection } from './reading.js';
+
+export interface IngestOptions extends DecodeOptions {
+  db: Db;
+  log: Logger;
+  metrics: Metrics;
+  batchSize: number;
+  batchDelayMs: number;
+  /** Batches committing at once; PGlite has one connection, PostgreSQL a pool. */
+  concurrency: number;
+  publishReceipts(deviceId: string, receipts: Receipt[]): void;
+  /** Told after each commit with what was stored (the rules stage subscribes here). */
+  onCommitted?(readings: CanonicalReading[]): void;
+}
+
+interface Pending {
+  msg: InboundMessage;
+  readings: CanonicalReading[];
+  rejections: Rejection[];
+  ack: () => void;
+}
+
+export interface Ingest {
+  /** Takes one message; `ack` is called once it is committed or its rejection recorded. */
+  submit(msg: InboundMessage, ack: () => void): void;
+  /** Readings received and not yet committed. */
+  pending(): number;
+  /** Stops taking messages (later ones are left unacknowledged for redelivery) and commits what it holds. */
+  close(): Promise<void>;
+}
+
+const BACKOFF_MIN_MS = 50;
+const BACKOFF_MAX_MS = 5_000;
+
+export function createIngest(o: IngestOptions): Ingest {
+  const queue: Pending[] = [];
+  let queuedReadings = 0;
+  let inFlight = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let backoffMs = 0;
+  let waitingToRetry = false;
+  let closing = false;
+  let drained: (() => void) | null = null;
+  const log = o.log.child({ stage: 'ingest' });
+
+  function submit(msg: InboundMessage, ack: () => void) {
+    if (closing) return; // unacknowledged: the broker redelivers it to the next hub
+    o.metrics.received.inc({ kind: msg.kind });
+    const { readings, rejections } = decodeMessage(msg, o);
+    for (const r of rejections) r.receivedAt ??= msg.receivedAt;
+    queue.push({ msg, readings, rejections, ack });
+    queuedReadings += readings.length + rejections.length;
+    o.metrics.pending.set(queuedReadings);
+    schedule();
+  }
+
+  function schedule() {
+    while (!waitingToRetry && inFlight < o.concurrency && queue.length) {
+      if (queuedReadings < o.batchSize && !closing && o.batchDelayMs > 0) {
+        // a partial batch waits a moment for company
+        timer ??= setTimeout(() => {
+          timer = null;
+          if (!waitingToRetry && inFlight < o.concurrency) void flush();
+        }, o.batchDelayMs);
+        return;
+      }
+      if (timer) clearTimeout(timer);
+      timer = null;
+      void flush();
+    }
+  }
+
+  function take(): Pending[] {
+    const batch: Pending[] = [];
+    let n = 0;
+    while (queue.length && (n === 0 || n + size(queue[0]!) <= o.batchSize)) {
+      const p = queue.shift()!;
+      n += size(p);
+      batch.push(p);
+    }
+    queuedReadings -= n;
+    return batch;
+  }
+
+  async function flush() {
+    const batch = take();
+    if (!batch.length) return maybeDrained();
+    inFlight++;
+    try {
+      await commit(batch);
+      backoffMs = 0;
+    } catch (err) {
+      if (isTransient(err)) {
+        o.metrics.storeFailures.inc();
+        backoffMs = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_MIN_MS, backoffMs * 2));
+        waitingToRetry = true;
+        log.warn(
+          { err: errText(err), retryInMs: backoffMs },
+          'database unavailable; holding batch and not acknowledging',
+        );
+        queue.unshift(...batch);
+        queuedReadings += batch.reduce((n, p) => n + size(p), 0);
+        setTimeout(() => {
+          waitingToRetry = false;
+          schedule();
+        }, backoffMs);
+      } else {
+        // A batch the database refuses for its content: find the message at fault so that it
+        // cannot hold up the others.
+        log.error({ err: errText(err), messages: batch.length }, 'batch refused by the database');
+        await isolate(batch);
+      }
+    } finally {
+      inFlight--;
+      o.metrics.pending.set(queuedReadings);
+      schedule();
+      maybeDrained();
+    }
+  }
+
+  async function commit(batch: Pending[]) {
+    const readings = batch.flatMap((p) => p.readings);
+    const rejections = batch.flatMap((p) => p.rejections);
+    const started = performance.now();
+    const outcome = await o.db.transaction((tx) => storeBatch(tx, readings, rejections));
+    const seconds = (performance.now() - started) / 1000;
+    o.metrics.commitSeconds.observe(seconds);
+    o.metrics.batchSize.observe(readings.length);
+
+    const now = Date.now();
+    const stored: CanonicalReading[] = [];
+    let i = 0;
+    for (const p of batch) {
+      const receipts: Receipt[] = [];
+      for (const r of p.readings) {
+        const status = outcome.statuses[i++]!;
+        receipts.push(receiptFor(r, status));
+        if (status === 'accepted') stored.push(r);
+        count(status);
+      }
+      for (const rej of p.rejections) {
+        receipts.push(rejectionReceipt(rej));
+        o.metrics.rejected.inc({ reason: rej.reason });
+      }
+      o.metrics.lagSeconds.observe((now - p.msg.receivedAt.getTime()) / 1000);
+      if (receipts.length) o.publishReceipts(p.msg.deviceId, receipts);
+      p.ack();
+    }
+    if (stored.length) o.onCommitted?.(stored);
+  }
+
+  function count(status: StoreStatus | Rejection) {
+    if (status === 'accepted') o.metrics.accepted.inc();
+    else if (status === 'duplicate') o.metrics.duplicate.inc();
+    else o.metrics.rejected.inc({ reason: status.reason });
+  }
+
+  async function isolate(batch: Pending[]) {
+    for (const p of batch) {
+      try {
+        await commit([p]);
+      } catch (err) {
+        if (isTransient(err)) {
+          queue.unshift(p);
+          queuedReadings += size(p);
+          continue;
+        }
+        const storeError: Rejection[] = p.readings.map((r) => ({
+          deviceId: r.deviceId,
+          messageId: r.messageId,
+          reason: 'store_error',
+          errors: [
+            {
+              path: '(reading)',
+              message: 'the hub could not store this reading; it has been logged for support',
+            },
+          ],
+          receivedAt: r.receivedAt,
+        }));
+        log.error(
+          { err: errText(err), deviceId: p.msg.deviceId },
+          'message refused by the database',
+        );
+        try {
+          await commit([{ ...p, readings: [], rejections: [...p.rejections, ...storeError] }]);
+        } catch {
+          queue.unshift(p); // try again later rather than lose it
+          queuedReadings += size(p);
+        }
+      }
+    }
+  }
+
+  function maybeDrained() {
+    if (drained && !queue.length && inFlight === 0) drained();
+  }
+
+  return {
+    submit,
+    pending: () => queuedReadings,
+    async close() {
+      closing = true;
+      if (!queue.length && inFlight === 0) return;
+      await new Promise<void>((resolve) => {
+        drained = resolve;
+        schedule();
+      });
+    },
+  };
+}
+
+const size = (p: Pending) => Math.max(1, p.readings.length + p.rejections.length);
+
+function receiptFor(r: CanonicalReading, status: StoreStatus | Rejection): Receipt {
+  if (typeof status === 'string') return { messageId: r.messageId, status };
+  return rejectionReceipt(status);
+}
+
+function rejectionReceipt(r: Rejection): Receipt {
+  return {
+    messageId: r.messageId,
+    status: 'rejected',
+    ...(r.index === undefined ? {} : { index: r.index }),
+    errors: r.errors,
+  };
+}
+
+// Connection loss, server shutdown, resource exhaustion, serialization failures: worth waiting
+// for. Anything else is about the data and would fail again.
+function isTransient(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (!e || typeof e !== 'object') return false;
+  const code = e.code ?? '';
+  if (/^(08|53|57P|40001|40P01)/.test(code)) return true;
+  if (/^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND)$/.test(code)) return true;
+  return /Connection terminated|connection|timeout|not queryable|closed/i.test(e.message ?? '');
+}
+
+const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -1,0 +1,66 @@
+// The shapes that flow through ingest: a reading in canonical units ready to store, and a
+// rejection with the reason a person (or a device log) can act on.
+import type { ReadingType } from '../../devices/contract.js';
+
+export interface CanonicalReading {
+  deviceId: string;
+  messageId: string;
+  type: ReadingType;
+  measuredAt: Date;
+  receivedAt: Date;
+  /** The canonical value; for blood pressure the systolic pressure is in `systolic`. */
+  value: number | null;
+  systolic: number | null;
+  diastolic: number | null;
+  pulse: number | null;
+  /** ACVPU letter of a consciousness reading. */
+  code: string | null;
+  unit: string | null;
+  details: ReadingDetails;
+}
+
+export interface ReadingDetails {
+  source: 'json' | 'gatt';
+  gattUuid?: string;
+  /** What the device sent, when it was converted to the canonical unit. */
+  sourceUnit?: string;
+  sourceValues?: Record<string, number>;
+  context?: { position?: string; note?: string };
+  deviceStatus?: string[];
+  supplementalOxygen?: boolean;
+  /** The device sent no usable time stamp: measuredAt is when the hub received it. */
+  timeFromReceipt?: true;
+}
+
+export const rejectionReasons = [
+  'not_json',
+  'invalid_shape',
+  'unknown_type',
+  'bad_unit',
+  'implausible_value',
+  'future_timestamp',
+  'batch_too_large',
+  'payload_too_large',
+  'gatt_invalid',
+  'unknown_topic',
+  'unknown_device',
+  'revoked_device',
+  'store_error',
+] as const;
+export type RejectionReason = (typeof rejectionReasons)[number];
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface Rejection {
+  deviceId: string;
+  messageId: string | null;
+  index?: number;
+  reason: RejectionReason;
+  errors: FieldError[];
+  /** What was refused, for staff to inspect (cut to a few KiB); size is the full size. */
+  raw?: Buffer;
+  receivedAt?: Date;
+}
