@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['scratch/', 'node_modules/', 'data/', 'test-results/', 'coverage/', 'dashboards/dist/'] },
+  {
+    ignores: [
+      'scratch/',
+      'node_modules/',
+      'data/',
+      'test-results/',
+      'coverage/',
+      'dashboards/dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,6 @@
 // The hub's configuration, read from the environment once at start and typed from its schema.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -58,6 +60,13 @@ export const configSchema = z.object({
   INGEST_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(5),
   /** Readings held in memory before the hub stops taking more (back-pressure). */
   INGEST_MAX_PENDING: z.coerce.number().int().min(100).default(20_000),
+  /** Hubs in one shared-subscription group split the device traffic between them. */
+  MQTT_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .default('hub'),
+  /** How long the broker keeps a hub's session (and queues its share) while it is away. */
+  MQTT_SESSION_EXPIRY_S: z.coerce.number().int().min(0).default(86_400),
   /** Unacknowledged messages the external broker may send to this hub at once. */
   MQTT_RECEIVE_MAXIMUM: z.coerce.number().int().min(1).max(65535).default(2000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
@@ -97,5 +106,8 @@ function redact(name: string, value: string): string {
 }
 
 export function adminSocketPath(c: Config): string {
-  return c.ADMIN_SOCKET ?? `${c.DATA_DIR === 'memory' ? '.' : c.DATA_DIR}/hub.sock`;
+  if (c.ADMIN_SOCKET) return c.ADMIN_SOCKET;
+  return c.DATA_DIR === 'memory'
+    ? join(tmpdir(), `telehealth-${c.HUB_ID}-${process.pid}.sock`)
+    : join(c.DATA_DIR, 'hub.sock');
 }

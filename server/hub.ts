@@ -63,6 +63,8 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
           ...(config.MQTT_PASSWORD ? { password: config.MQTT_PASSWORD } : {}),
           hubId: config.HUB_ID,
           receiveMaximum: config.MQTT_RECEIVE_MAXIMUM,
+          sessionExpirySeconds: config.MQTT_SESSION_EXPIRY_S,
+          group: config.MQTT_SHARE_GROUP,
           log,
         })
       : await createEmbeddedBroker({

@@ -15,6 +15,7 @@ export interface ExternalOptions {
   password?: string;
   hubId: string;
   receiveMaximum: number;
+  sessionExpirySeconds: number;
   log: Logger;
   /** The shared-subscription group; hubs in one group split the messages between them. */
   group?: string;
@@ -47,7 +48,7 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
     protocolVersion: 5,
     clientId: `telehealth-${o.hubId}`,
     clean: false,
-    properties: { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: o.receiveMaximum },
+    properties: { sessionExpiryInterval: o.sessionExpirySeconds, receiveMaximum: o.receiveMaximum },
     ...(o.username ? { username: o.username } : {}),
     ...(o.password ? { password: o.password } : {}),
     reconnectPeriod: 1000,

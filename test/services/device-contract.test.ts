@@ -1,0 +1,3 @@
+import { describeDeviceContract } from '../support/contractSuite.js';
+
+describeDeviceContract('services');
