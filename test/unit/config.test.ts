@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+describe('configuration from the environment', () => {
+  it('runs embedded with no variables at all', () => {
+    const c = loadConfig({});
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.MQTT_URL).toBeUndefined();
+    expect(c).toMatchObject({
+      MQTT_PORT: 1883,
+      HTTP_PORT: 8080,
+      DATA_DIR: './data',
+      TIME_ZONE: 'Europe/Stockholm',
+    });
+  });
+
+  it('reads services settings', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/hub',
+      MQTT_URL: 'mqtt://broker:1883',
+      HTTP_PORT: '9000',
+    });
+    expect(c).toMatchObject({
+      DATABASE_URL: 'postgres://u@db:5432/hub',
+      MQTT_URL: 'mqtt://broker:1883',
+      HTTP_PORT: 9000,
+    });
+  });
+
+  it.each([
+    [{ MQTT_PORT: '70000' }, /^MQTT_PORT: .*\(got "70000"\)$/],
+    [{ HTTP_PORT: 'eighty' }, /^HTTP_PORT: /],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must start with postgres/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+    [{ TIME_ZONE: 'Mars/Olympus' }, /^TIME_ZONE: must be an IANA time zone/],
+    [{ MQTT_TLS_CERT: '/etc/cert.pem' }, /^MQTT_TLS_CERT and MQTT_TLS_KEY/],
+  ])('stops on %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never repeats a password from a bad URL', () => {
+    try {
+      loadConfig({ MQTT_URL: 'ftp://hub:hunter2@broker' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter2');
+      return;
+    }
+    throw new Error('expected a configuration error');
+  });
+});
