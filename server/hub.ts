@@ -11,7 +11,7 @@ import type { BrokerLink } from './broker/link.js';
 import { createHttpApp } from './http/app.js';
 import { createIngest, type Ingest } from './ingest/pipeline.js';
 import type { CanonicalReading } from './ingest/reading.js';
-import { listen } from './ops/listen.js';
+import { assertPortFree, listen } from './ops/listen.js';
 import { createLogger, type Logger } from './ops/log.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { openPglite, openPostgres, type Db } from './store/db.js';
@@ -49,6 +49,8 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
         `DATA_DIR: another hub is already running on ${config.DATA_DIR} (its admin socket ${adminSocket} answers); the embedded database has one owner`,
       );
     }
+    await assertPortFree(config.HTTP_PORT, config.HTTP_HOST, 'HTTP_PORT');
+    if (!config.MQTT_URL) await assertPortFree(config.MQTT_PORT, config.MQTT_HOST, 'MQTT_PORT');
     const db = config.DATABASE_URL
       ? await openPostgres(config.DATABASE_URL)
       : await openPglite(config.DATA_DIR);

@@ -135,6 +135,7 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
     }
   }
   let url = '';
+  let serverClosed: Promise<void> | undefined;
 
   return {
     get url() {
@@ -164,7 +165,9 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
     ready: () => server.listening && !aedes.closed,
     async stopIntake() {
       intakeOpen = false;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Stop accepting; connected devices stay until close() so that they still get the
+      // PUBACKs of what ingest commits meanwhile.
+      serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     },
     deviceRevoked(deviceId: string) {
       o.auth.forget(deviceId);
@@ -172,8 +175,9 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
     },
     async close() {
       intakeOpen = false;
-      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      serverClosed ??= new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await serverClosed;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 
 /** Listens, turning "address in use" into one line that names the setting to change. */
 export function listen(
@@ -29,4 +29,12 @@ export function listen(
     server.once('listening', onListening);
     server.listen(port, host);
   });
+}
+
+/** Fails fast, before slow start-up work, when a fixed port is taken. */
+export async function assertPortFree(port: number, host: string, setting: string): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await listen(probe, port, host, setting);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }

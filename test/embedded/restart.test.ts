@@ -1,0 +1,3 @@
+import { describeRestartSafety } from '../support/restartSuite.js';
+
+describeRestartSafety('embedded');

@@ -1,0 +1,37 @@
+// Runs the hub as people do, `tsx server/main.ts`, in a child process, and reads where it
+// listens from its start-up lines.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface HubProcess {
+  child: ChildProcess;
+  mqttUrl: string;
+  httpUrl: string;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+export async function spawnHub(env: Record<string, string>): Promise<HubProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  while (!/http: +http:\/\/\S+/.test(out)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`hub did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    child,
+    mqttUrl: /mqtt: +(mqtts?:\/\/\S+)/.exec(out)![1]!,
+    httpUrl: /http: +(http:\/\/\S+)/.exec(out)![1]!,
+    output: () => out,
+    exited,
+  };
+}
