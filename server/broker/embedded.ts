@@ -1,8 +1,7 @@
 // The embedded broker (aedes), for a hub that runs alone with no services. The hub enforces the
 // device contract's access rules here: who may connect, publish and subscribe. A device's QoS 1
-// message is acknowledged (PUBACK) only when ingest says its readings are committed: aedes
-// sends the PUBACK after the `published` hook calls back, and reads no more from that
-// connection meanwhile, which is the back-pressure.
+// message is acknowledged (PUBACK) only when ingest says its readings are committed, and aedes
+// reads no more from that connection meanwhile, which is the back-pressure.
 import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
@@ -66,30 +65,24 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
         },
       );
     },
+    // Ingest happens here rather than in `published`: aedes writes a QoS 1 PUBACK right after
+    // this hook calls back (and before `published`), so holding the callback until the commit is
+    // what makes the device's PUBACK mean "stored".
     authorizePublish(client: DeviceClient | null, packet, done) {
       if (!client) return done(null); // the hub's own receipts
       const t = parseTopic(packet.topic);
-      if (t && t.kind !== 'receipts' && t.deviceId === client.deviceId) return done(null);
-      o.metrics.authFailures.inc({ reason: 'publish_denied' });
-      log.warn(
-        { deviceId: client.deviceId, topic: packet.topic },
-        'publish outside own topics refused',
-      );
-      done(
-        new Error(
-          `device ${client.deviceId} may publish only under ${topics.readings(client.deviceId ?? '')} and .../gatt/{uuid}`,
-        ),
-      );
-    },
-    authorizeSubscribe(client: DeviceClient, sub, done) {
-      if (sub.topic === topics.receipts(client.deviceId ?? '')) return done(null, sub);
-      o.metrics.authFailures.inc({ reason: 'subscribe_denied' });
-      done(null, null); // SUBACK failure for this filter; the connection stays
-    },
-    published(packet, client: DeviceClient | null, done) {
-      if (!client?.deviceId) return done(null);
-      const t = parseTopic(packet.topic);
-      if (!t || t.kind === 'receipts') return done(null);
+      if (!t || t.kind === 'receipts' || t.deviceId !== client.deviceId) {
+        o.metrics.authFailures.inc({ reason: 'publish_denied' });
+        log.warn(
+          { deviceId: client.deviceId, topic: packet.topic },
+          'publish outside own topics refused',
+        );
+        return done(
+          new Error(
+            `device ${client.deviceId} may publish only under ${topics.readings(client.deviceId ?? '')} and .../gatt/{uuid}`,
+          ),
+        );
+      }
       if (!intakeOpen || !deliver) return; // no PUBACK: the device sends it again later
       deliver(
         {
@@ -101,6 +94,11 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
         },
         () => done(null),
       );
+    },
+    authorizeSubscribe(client: DeviceClient, sub, done) {
+      if (sub.topic === topics.receipts(client.deviceId ?? '')) return done(null, sub);
+      o.metrics.authFailures.inc({ reason: 'subscribe_denied' });
+      done(null, null); // SUBACK failure for this filter; the connection stays
     },
   });
 

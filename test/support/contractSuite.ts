@@ -236,6 +236,14 @@ export function describeDeviceContract(mode: Mode) {
     });
 
     if (mode === 'embedded') {
+      it('acknowledges a QoS 1 reading only once it is in the database', async () => {
+        for (let i = 0; i < 20; i++) {
+          const r = weight(70 + i / 10);
+          await device.publish(r); // resolves on PUBACK
+          expect(await rowsFor(r.messageId)).toHaveLength(1);
+        }
+      });
+
       it('refuses a device with a wrong secret at CONNECT', async () => {
         await expect(connectDevice(env.mqttUrl, reg.deviceId, 'not-the-secret')).rejects.toThrow(
           /Bad username or password/i,
