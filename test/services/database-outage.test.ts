@@ -1,0 +1,72 @@
+// When the database goes away, the hub holds what it has, acknowledges nothing, keeps its
+// memory bounded by the broker's in-flight window, and catches up on its own when it is back.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDevice, weight, type TestDevice } from '../support/device.js';
+import {
+  createTestDatabase,
+  registerPatientWithDevice,
+  SERVICES,
+  startTestHub,
+  type TestEnv,
+} from '../support/hub.js';
+import { startProxy, type Proxy } from '../support/proxy.js';
+
+describe('a database outage (services mode)', () => {
+  let proxy: Proxy;
+  let env: TestEnv;
+  let device: TestDevice;
+  let deviceId: string;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const db = await createTestDatabase();
+    drop = db.drop;
+    const target = new URL(db.url);
+    proxy = await startProxy(target.hostname, Number(target.port || 5432));
+    const viaProxy = new URL(db.url);
+    viaProxy.port = String(proxy.port);
+    env = await startTestHub('services', {
+      DATABASE_URL: viaProxy.toString(),
+      MQTT_RECEIVE_MAXIMUM: '50',
+    });
+    const reg = await registerPatientWithDevice(env.hub);
+    deviceId = reg.deviceId;
+    device = await connectDevice(SERVICES.mqtt, reg.deviceId, reg.secret);
+  });
+  afterAll(async () => {
+    await device?.close();
+    await env?.close();
+    await proxy?.close();
+    await drop?.();
+  });
+
+  it('holds readings while the database is down and stores every one once it is back', async () => {
+    const before = weight(80);
+    await device.publish(before);
+    await device.waitForReceipts(1);
+
+    proxy.cut();
+    const during = Array.from({ length: 300 }, (_, i) => weight(80 + i / 100));
+    for (const r of during) await device.publish(r); // the broker takes them; the hub cannot store them
+    await new Promise((r) => setTimeout(r, 1500));
+
+    // nothing is confirmed that is not stored, and the hub holds no more than its window
+    expect(device.receipts).toHaveLength(1);
+    expect(env.hub.ingest.pending()).toBeLessThanOrEqual(50);
+    const ready = await fetch(`${env.hub.urls.http}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { checks: { database: string } }).checks.database).not.toBe(
+      'ok',
+    );
+
+    proxy.restore();
+    await device.waitForReceipts(1 + during.length, 30_000);
+    expect(device.receipts.filter((r) => r.status === 'accepted')).toHaveLength(1 + during.length);
+    const { rows } = await env.hub.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM readings WHERE device_id = $1',
+      [deviceId],
+    );
+    expect(rows[0]!.n).toBe(1 + during.length);
+    expect((await fetch(`${env.hub.urls.http}/readyz`)).status).toBe(200);
+  });
+});
