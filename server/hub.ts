@@ -16,7 +16,6 @@ import { createLogger, type Logger } from './ops/log.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { openPglite, openPostgres, type Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
-import { socketAnswers } from './admin/probe.js';
 
 export interface Hub {
   config: Config;
@@ -44,11 +43,6 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
   };
 
   try {
-    if (!config.DATABASE_URL && (await socketAnswers(adminSocket))) {
-      throw new Error(
-        `DATA_DIR: another hub is already running on ${config.DATA_DIR} (its admin socket ${adminSocket} answers); the embedded database has one owner`,
-      );
-    }
     await assertPortFree(config.HTTP_PORT, config.HTTP_HOST, 'HTTP_PORT');
     if (!config.MQTT_URL) await assertPortFree(config.MQTT_PORT, config.MQTT_HOST, 'MQTT_PORT');
     const db = config.DATABASE_URL

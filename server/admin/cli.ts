@@ -6,7 +6,8 @@ import { request } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { adminSocketPath, loadConfig } from '../config.js';
-import { openPglite, openPostgres } from '../store/db.js';
+import { DataDirBusy } from '../store/dataDirLock.js';
+import { openPglite, openPostgres, type Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import {
   AdminError,
@@ -97,12 +98,27 @@ async function execute(name: string, args: Record<string, unknown>, env: CliIo['
   }
   const db = config.DATABASE_URL
     ? await openPostgres(config.DATABASE_URL, { max: 2 })
-    : await openPglite(config.DATA_DIR);
+    : await openEmbeddedOrWaitForHub(config.DATA_DIR, socket);
+  if (!db) return viaHub(socket, name, args);
   try {
     await migrate(db);
     return await runCommand({ db }, name, args);
   } finally {
     await db.close();
+  }
+}
+
+/** A hub that is starting holds DATA_DIR before its socket answers: wait for it. */
+async function openEmbeddedOrWaitForHub(dataDir: string, socket: string): Promise<Db | null> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await openPglite(dataDir);
+    } catch (err) {
+      if (!(err instanceof DataDirBusy) || Date.now() > deadline) throw err;
+    }
+    if (await socketAnswers(socket)) return null;
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

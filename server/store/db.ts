@@ -2,6 +2,7 @@
 // Everything above this file writes the same SQL for both.
 import { mkdir } from 'node:fs/promises';
 import type { PGlite } from '@electric-sql/pglite';
+import { lockDataDir } from './dataDirLock.js';
 import pg from 'pg';
 
 export interface Queryable {
@@ -53,12 +54,22 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   };
 }
 
-/** `dataDir` undefined or 'memory' keeps the database in memory (tests). */
+/** `dataDir` undefined or 'memory' keeps the database in memory (tests); a folder is locked to this process. */
 export async function openPglite(dataDir?: string): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   const inMemory = !dataDir || dataDir === 'memory';
-  if (!inMemory) await mkdir(dataDir, { recursive: true });
-  const db: PGlite = await PGlite.create(inMemory ? 'memory://' : `${dataDir}/pglite`);
+  let unlock = async () => {};
+  if (!inMemory) {
+    await mkdir(dataDir, { recursive: true });
+    unlock = await lockDataDir(dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(inMemory ? 'memory://' : `${dataDir}/pglite`);
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
   return {
     kind: 'pglite',
     query: async <R>(sql: string, params?: unknown[]) => {
@@ -76,6 +87,9 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     async exec(sql) {
       await db.exec(sql);
     },
-    close: () => db.close(),
+    async close() {
+      await db.close();
+      await unlock();
+    },
   };
 }
