@@ -235,6 +235,17 @@ export function describeDeviceContract(mode: Mode) {
       ).toHaveLength(1);
     });
 
+    if (mode === 'services') {
+      it('refuses readings from a device the hub does not know, with a receipt', async () => {
+        const stranger = await connectDevice(env.mqttUrl, 'dev_notregistered', 'any');
+        await stranger.publish(weight(75));
+        const [receipt] = await stranger.waitForReceipts(1);
+        expect(receipt).toMatchObject({ status: 'rejected', errors: [{ path: '(device)' }] });
+        expect(receipt!.errors![0]!.message).toMatch(/not registered/);
+        await stranger.close();
+      });
+    }
+
     if (mode === 'embedded') {
       it('acknowledges a QoS 1 reading only once it is in the database', async () => {
         for (let i = 0; i < 20; i++) {
