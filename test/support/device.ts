@@ -64,15 +64,7 @@ export async function connectDevice(
         check();
       });
     },
-    close: () =>
-      // end() never calls back on a client the broker already disconnected
-      new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 1000);
-        client.end(true, {}, () => {
-          clearTimeout(t);
-          resolve();
-        });
-      }),
+    close: () => endClient(client),
   };
 }
 
@@ -87,4 +79,15 @@ export function weight(value = 82.4, extra: Record<string, unknown> = {}) {
     unit: 'kg',
     ...extra,
   };
+}
+
+/** Ends a client; end() never calls back on a client the broker already disconnected. */
+export function endClient(client: MqttClient): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, 1000);
+    client.end(true, {}, () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
 }

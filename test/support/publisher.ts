@@ -2,6 +2,7 @@
 // acknowledged: those are the ones the hub promises never to lose.
 import mqtt from 'mqtt';
 import { topics } from '../../devices/contract.js';
+import { endClient } from './device.js';
 
 export interface Publisher {
   acked: Set<string>;
@@ -50,14 +51,7 @@ export async function startPublisher(
       };
       await Promise.all(Array.from({ length: window }, worker));
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 1000);
-        client.end(true, {}, () => {
-          clearTimeout(t);
-          resolve();
-        });
-      }),
+    close: () => endClient(client),
   };
   return p;
 }
