@@ -4,9 +4,6 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const url = (protocols: string[]) =>
   z
     .string()
@@ -58,8 +55,6 @@ export const configSchema = z.object({
     .default(256 * 1024),
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   INGEST_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(5),
-  /** Readings held in memory before the hub stops taking more (back-pressure). */
-  INGEST_MAX_PENDING: z.coerce.number().int().min(100).default(20_000),
   /** Hubs in one shared-subscription group split the device traffic between them. */
   MQTT_SHARE_GROUP: z
     .string()
@@ -70,7 +65,6 @@ export const configSchema = z.object({
   /** Unacknowledged messages the external broker may send to this hub at once. */
   MQTT_RECEIVE_MAXIMUM: z.coerce.number().int().min(1).max(65535).default(2000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
-  PRETTY_LOGS: bool.default(false),
 });
 export type Config = z.infer<typeof configSchema>;
 

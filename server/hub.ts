@@ -34,7 +34,7 @@ export interface Hub {
 }
 
 export async function startHub(config: Config, opts: { log?: Logger } = {}): Promise<Hub> {
-  const log = opts.log ?? createLogger(config.LOG_LEVEL, config.PRETTY_LOGS);
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const metrics = createMetrics();
   const adminSocket = adminSocketPath(config);
   const cleanup: (() => Promise<unknown>)[] = [];

@@ -58,8 +58,9 @@ export function createIngest(o: IngestOptions): Ingest {
     o.metrics.received.inc({ kind: msg.kind });
     const { readings, rejections } = decodeMessage(msg, o);
     for (const r of rejections) r.receivedAt ??= msg.receivedAt;
-    queue.push({ msg, readings, rejections, ack });
-    queuedReadings += readings.length + rejections.length;
+    const pending = { msg, readings, rejections, ack };
+    queue.push(pending);
+    queuedReadings += size(pending);
     o.metrics.pending.set(queuedReadings);
     schedule();
   }
@@ -137,13 +138,22 @@ export function createIngest(o: IngestOptions): Ingest {
     o.metrics.commitSeconds.observe(seconds);
     o.metrics.batchSize.observe(readings.length);
 
+    // Committed: from here on nothing may send the batch round again.
+    try {
+      settle(batch, outcome.statuses);
+    } catch (err) {
+      log.error({ err: errText(err) }, 'receipts or acknowledgements failed after commit');
+    }
+  }
+
+  function settle(batch: Pending[], statuses: (StoreStatus | Rejection)[]) {
     const now = Date.now();
     const stored: CanonicalReading[] = [];
     let i = 0;
     for (const p of batch) {
       const receipts: Receipt[] = [];
       for (const r of p.readings) {
-        const status = outcome.statuses[i++]!;
+        const status = statuses[i++]!;
         receipts.push(receiptFor(r, status));
         if (status === 'accepted') stored.push(r);
         count(status);

@@ -4,7 +4,7 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string, pretty = false): Logger {
+export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'telehealth-hub' },
@@ -20,6 +20,6 @@ export function createLogger(level: string, pretty = false): Logger {
       ],
       censor: '[redacted]',
     },
-    ...(pretty ? {} : { timestamp: pino.stdTimeFunctions.isoTime }),
+    timestamp: pino.stdTimeFunctions.isoTime,
   });
 }
