@@ -86,6 +86,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       batchDelayMs: config.INGEST_BATCH_DELAY_MS,
       concurrency: db.kind === 'postgres' ? 3 : 1,
       publishReceipts: (deviceId, receipts) => broker.publishReceipts(deviceId, receipts),
+      together: (fn) => broker.together(fn),
       onCommitted: (readings) => {
         for (const fn of listeners) {
           try {

@@ -160,6 +160,7 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
         );
       }
     },
+    together: (fn) => fn(), // each device has its own connection: nothing to gather
     ready: () => server.listening && !aedes.closed,
     async stopIntake() {
       intakeOpen = false;

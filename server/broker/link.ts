@@ -11,6 +11,8 @@ export interface BrokerLink {
   /** Starts handing device messages to `deliver`. */
   start(deliver: Deliver): Promise<void>;
   publishReceipts(deviceId: string, receipts: Receipt[]): void;
+  /** Runs `fn`, sending what it writes to the broker in as few writes as possible. */
+  together(fn: () => void): void;
   ready(): boolean;
   /** Stops taking new connections and messages; what is held can still be acknowledged. */
   stopIntake(): Promise<void>;

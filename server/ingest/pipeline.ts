@@ -19,11 +19,14 @@ export interface IngestOptions extends DecodeOptions {
   /** Batches committing at once; PGlite has one connection, PostgreSQL a pool. */
   concurrency: number;
   publishReceipts(deviceId: string, receipts: Receipt[]): void;
+  /** Runs the receipts and acknowledgements of one batch so that they leave together. */
+  together?(fn: () => void): void;
   /** Told after each commit with what was stored (the rules stage subscribes here). */
   onCommitted?(readings: CanonicalReading[]): void;
 }
 
 interface Pending {
+  queuedAt: number;
   msg: InboundMessage;
   readings: CanonicalReading[];
   rejections: Rejection[];
@@ -58,7 +61,7 @@ export function createIngest(o: IngestOptions): Ingest {
     o.metrics.received.inc({ kind: msg.kind });
     const { readings, rejections } = decodeMessage(msg, o);
     for (const r of rejections) r.receivedAt ??= msg.receivedAt;
-    const pending = { msg, readings, rejections, ack };
+    const pending = { queuedAt: performance.now(), msg, readings, rejections, ack };
     queue.push(pending);
     queuedReadings += size(pending);
     o.metrics.pending.set(queuedReadings);
@@ -67,12 +70,14 @@ export function createIngest(o: IngestOptions): Ingest {
 
   function schedule() {
     while (!waitingToRetry && inFlight < o.concurrency && queue.length) {
-      if (queuedReadings < o.batchSize && !closing && o.batchDelayMs > 0) {
-        // a partial batch waits a moment for company
+      // A partial batch waits for company, but only INGEST_BATCH_DELAY_MS from its first
+      // reading's arrival, so readings that came in during a commit do not wait twice.
+      const waited = performance.now() - queue[0]!.queuedAt;
+      if (queuedReadings < o.batchSize && !closing && waited < o.batchDelayMs) {
         timer ??= setTimeout(() => {
           timer = null;
-          if (!waitingToRetry && inFlight < o.concurrency) void flush();
-        }, o.batchDelayMs);
+          schedule();
+        }, o.batchDelayMs - waited);
         return;
       }
       if (timer) clearTimeout(timer);
@@ -140,7 +145,8 @@ export function createIngest(o: IngestOptions): Ingest {
 
     // Committed: from here on nothing may send the batch round again.
     try {
-      settle(batch, outcome.statuses);
+      if (o.together) o.together(() => settle(batch, outcome.statuses));
+      else settle(batch, outcome.statuses);
     } catch (err) {
       log.error({ err: errText(err) }, 'receipts or acknowledgements failed after commit');
     }
