@@ -1,0 +1,197 @@
+// The hub under test, alone in its own process so that its memory is its own: started by
+// run.ts with `node --import tsx`, configured by BENCH_HUB_CONFIG (JSON for configSchema).
+// It registers BENCH_DEVICES devices through the admin commands, tells the parent their
+// credentials over IPC, samples its resident memory every 100 ms, and answers for counts.
+import { writeFile, mkdir } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { configSchema } from '../../server/config.js';
+import { startHub, type Hub } from '../../server/hub.js';
+import { runCommand } from '../../server/admin/commands.js';
+import type { FromHub, HubPhase, HubStats, MemoryPeaks, ToHub } from './ipc.js';
+
+const send = (m: FromHub) =>
+  new Promise<void>((resolve) => {
+    if (!process.send) return resolve();
+    process.send(m, undefined, {}, () => resolve());
+  });
+
+const memory: MemoryPeaks = {
+  rssPeakBytes: 0,
+  rssPeakLoadBytes: 0,
+  rssPeakByPhase: { start: 0, register: 0, connect: 0, load: 0, check: 0 },
+  heapUsedPeakBytes: 0,
+  loadCpuSeconds: 0,
+  loadWallSeconds: 0,
+  rssAtMarkBytes: 0,
+  samples: 0,
+};
+let phase: HubPhase = 'start';
+function sample() {
+  const m = process.memoryUsage();
+  memory.samples++;
+  memory.rssPeakBytes = Math.max(memory.rssPeakBytes, m.rss);
+  memory.heapUsedPeakBytes = Math.max(memory.heapUsedPeakBytes, m.heapUsed);
+  memory.rssPeakByPhase[phase] = Math.max(memory.rssPeakByPhase[phase], m.rss);
+  memory.rssPeakLoadBytes = memory.rssPeakByPhase.load;
+}
+function enter(next: HubPhase) {
+  sample();
+  phase = next;
+  sample();
+}
+const sampler = setInterval(sample, 100);
+sample();
+
+// BENCH_CPU_PROF=1: a CPU profile of the load phase only (mark to stats), for Chrome DevTools.
+const profileDir = process.env.BENCH_CPU_PROF === '1' ? process.env.BENCH_PROF_DIR : undefined;
+const profiler = profileDir ? new Session() : null;
+let loadStarted = { cpu: process.cpuUsage(), wall: 0 };
+
+const CONCURRENCY = 4; // scrypt runs on libuv's 4 threads
+
+async function register(hub: Hub, devices: number, patients: number) {
+  const ctx = { db: hub.db };
+  const org = (await runCommand(ctx, 'org add', { name: 'Bench Region', kind: 'region' })) as {
+    id: string;
+  };
+  const unit = (await runCommand(ctx, 'unit add', { org: org.id, name: 'Bench Unit' })) as {
+    id: string;
+  };
+  const patientIds: string[] = [];
+  for (let i = 0; i < patients; i++) {
+    const p = (await runCommand(ctx, 'patient add', { unit: unit.id, name: `P${i}` })) as {
+      id: string;
+    };
+    patientIds.push(p.id);
+  }
+  const out: { deviceId: string; secret: string }[] = new Array(devices);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < devices) {
+        const i = next++;
+        out[i] = (await runCommand(ctx, 'device add', {
+          patient: patientIds[i % patientIds.length],
+        })) as { deviceId: string; secret: string };
+      }
+    }),
+  );
+  return out;
+}
+
+async function stats(hub: Hub): Promise<HubStats> {
+  const { rows } = await hub.db.query<{ rows: number; keys: number }>(
+    'SELECT count(*)::int AS rows, count(DISTINCT (device_id, message_id))::int AS keys FROM readings',
+  );
+  const rejected = await hub.db.query<{ reason: string; n: number }>(
+    'SELECT reason, count(*)::int AS n FROM rejected_messages GROUP BY reason',
+  );
+  const total = async (m: { get(): Promise<{ values: { value: number }[] }> }) =>
+    (await m.get()).values.reduce((s, v) => s + v.value, 0);
+  const part = async (
+    m: { get(): Promise<{ values: { value: number; metricName?: string }[] }> },
+    suffix: string,
+  ) => (await m.get()).values.find((v) => v.metricName?.endsWith(suffix))?.value ?? 0;
+  const M = hub.metrics;
+  return {
+    rows: rows[0]!.rows,
+    distinctKeys: rows[0]!.keys,
+    rejectedRows: Object.fromEntries(rejected.rows.map((r) => [r.reason, r.n])),
+    metrics: {
+      accepted: await total(M.accepted),
+      duplicate: await total(M.duplicate),
+      rejected: await total(M.rejected),
+      received: await total(M.received),
+    },
+    commit: {
+      batches: await part(M.commitSeconds, '_count'),
+      seconds: await part(M.commitSeconds, '_sum'),
+      readings: await part(M.batchSize, '_sum'),
+    },
+  };
+}
+
+async function missing(hub: Hub, deviceIds: string[], messageIds: string[]) {
+  const { rows } = await hub.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM unnest($1::text[], $2::text[]) AS a(device_id, message_id)
+     WHERE NOT EXISTS (SELECT 1 FROM readings r
+       WHERE r.device_id = a.device_id AND r.message_id = a.message_id)`,
+    [deviceIds, messageIds],
+  );
+  return rows[0]!.n;
+}
+
+async function main() {
+  const raw = JSON.parse(process.env.BENCH_HUB_CONFIG ?? '{}') as Record<string, string>;
+  const config = configSchema.parse(raw);
+  const t0 = performance.now();
+  const hub = await startHub(config);
+  const startMs = performance.now() - t0;
+  enter('register');
+  const t1 = performance.now();
+  const devices = await register(
+    hub,
+    Number(process.env.BENCH_DEVICES ?? 200),
+    Number(process.env.BENCH_PATIENTS ?? 10),
+  );
+  const registerMs = performance.now() - t1;
+  enter('connect');
+
+  process.on('message', (m: ToHub) => {
+    void handle(m).catch((err: Error) => send({ type: 'error', message: err.message }));
+  });
+  async function handle(m: ToHub) {
+    if (m.cmd === 'mark') {
+      memory.rssAtMarkBytes = process.memoryUsage().rss;
+      enter('load');
+      if (profiler) {
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
+      loadStarted = { cpu: process.cpuUsage(), wall: performance.now() };
+    } else if (m.cmd === 'stats') {
+      const cpu = process.cpuUsage(loadStarted.cpu);
+      memory.loadCpuSeconds = (cpu.user + cpu.system) / 1e6;
+      memory.loadWallSeconds = (performance.now() - loadStarted.wall) / 1000;
+      if (profiler && profileDir) {
+        const { profile } = await profiler.post('Profiler.stop');
+        await mkdir(profileDir, { recursive: true });
+        const file = `${profileDir}/hub-${config.HUB_ID}.cpuprofile`;
+        await writeFile(file, JSON.stringify(profile));
+        profiler.disconnect();
+      }
+      enter('check'); // the counting queries below are not the load
+      await send({ type: 'stats', stats: await stats(hub), memory: structuredClone(memory) });
+    } else if (m.cmd === 'verify') {
+      await send({
+        type: 'verify',
+        checked: m.messageIds.length,
+        missing: await missing(hub, m.deviceIds, m.messageIds),
+      });
+    } else if (m.cmd === 'stop') {
+      clearInterval(sampler);
+      await hub.stop();
+      await send({ type: 'stopped', memory });
+      process.exit(0);
+    }
+  }
+  // The parent gone means nobody will stop us: do not linger.
+  process.on('disconnect', () => {
+    void hub.stop().finally(() => process.exit(1));
+  });
+
+  await send({
+    type: 'ready',
+    mqttUrl: hub.urls.mqtt,
+    devices,
+    startMs,
+    registerMs,
+    mode: hub.mode,
+  });
+}
+
+main().catch(async (err: Error) => {
+  await send({ type: 'error', message: err.stack ?? err.message });
+  process.exit(1);
+});

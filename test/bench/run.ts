@@ -1,0 +1,464 @@
+// `npm run bench`: how many readings per second the hub commits, against what its broker alone
+// carries (the ceiling), with publish-to-receipt latency (receipts are published after the
+// commit, so this is an upper bound of publish-to-commit), the hub's peak memory (the hub runs
+// in a child process, test/bench/hubProcess.ts) and a check that every acknowledged publish is
+// stored exactly once. Both modes by default:
+//   embedded  aedes + PGlite (temp DATA_DIR) in the hub process
+//   services  this machine's Mosquitto + PostgreSQL (a database of its own)
+// Environment: BENCH_SECONDS (60 per phase), BENCH_MODES (embedded,services), BENCH_DEVICES
+// (200), BENCH_WINDOW (in-flight messages per device, default 4 embedded / 2 services; a comma
+// list runs each and reports the best), BENCH_WARMUP_SECONDS, BENCH_CEILING=0 (skip the
+// ceiling), BENCH_HUB_ENV (JSON of extra hub settings, e.g. {"INGEST_BATCH_SIZE":"1000"}),
+// BENCH_CPU_PROF=1 (a CPU profile of the hub during the load, in test-results/bench-prof).
+// Results also go to test-results/bench.json.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+import { configSchema } from '../../server/config.js';
+import { connectLoad, type RunResult } from '../../simulators/load/publisher.js';
+import { SERVICES, createTestDatabase } from '../support/hub.js';
+import { embeddedCeiling, servicesCeiling, type MeasuredRun } from './ceiling.js';
+import { cpuBetween, cpuSnapshot } from './procCpu.js';
+import type { FromHub, HubStats, MemoryPeaks, ToHub } from './ipc.js';
+import { fmt, markdownTable, mb, ratio, summarize, type LatencySummary } from './stats.js';
+
+type Mode = 'embedded' | 'services';
+
+const env = process.env;
+const SECONDS = Number(env.BENCH_SECONDS ?? 60);
+const MODES = (env.BENCH_MODES ?? 'embedded,services').split(',').map((m) => m.trim()) as Mode[];
+const DEVICES = Number(env.BENCH_DEVICES ?? 200);
+const PATIENTS = Number(env.BENCH_PATIENTS ?? 10);
+// In-flight messages per device. Throughput hardly changes above 200 x 4 while latency grows
+// with the window (Little's law). Services: this Mosquitto (default max_queued_messages and
+// max_inflight_messages) drops QoS 1 messages it has already PUBACKed once several hundred wait
+// for one subscriber (seen from 400-1200 outstanding), so the hub window stays at 200 x 2.
+const DEFAULT_WINDOW: Record<Mode, string> = { embedded: '4', services: '2' };
+const windowsFor = (mode: Mode) =>
+  (env.BENCH_WINDOW ?? DEFAULT_WINDOW[mode]).split(',').map(Number);
+const CEILING = env.BENCH_CEILING !== '0';
+const WARMUP_S = Number(env.BENCH_WARMUP_SECONDS ?? Math.min(5, SECONDS / 10));
+const HUB_ENV = JSON.parse(env.BENCH_HUB_ENV ?? '{}') as Record<string, string>;
+const CPU_PROF = env.BENCH_CPU_PROF === '1';
+const TARGETS = {
+  embedded: { ratio: 0.5, rssMb: 1024 },
+  services: { ratio: 0.6, rssMb: 300 },
+} as const;
+
+// Whatever happens, the benchmark ends: every phase plus start-up, drain and checks.
+const phases = MODES.reduce((n, m) => n + windowsFor(m).length * 2, 0);
+const HARD_CAP_S = Number(env.BENCH_HARD_CAP_SECONDS ?? phases * (SECONDS + 45) + 240);
+const children = new Set<ChildProcess>();
+setTimeout(() => {
+  console.error(`bench: hard cap of ${HARD_CAP_S} s reached; stopping`);
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(2);
+}, HARD_CAP_S * 1000).unref();
+
+const log = (line: string) => console.log(line);
+const rand = () => randomBytes(4).toString('hex');
+
+interface ModeResult {
+  mode: Mode;
+  devices: number;
+  seconds: number;
+  warmupSeconds: number;
+  window: number;
+  ceiling: {
+    ratePerSecond: number;
+    latencyMs: LatencySummary;
+    byWindow: Record<number, number>;
+    /** Messages the subscriber never got (the broker dropped them). */
+    lost: number;
+    /** % of one core while the best window ran: machine (all cores), broker, database. */
+    cpuPercent: Record<string, number>;
+  };
+  hub: {
+    ratePerSecond: number;
+    overallRatePerSecond: number;
+    latencyMs: LatencySummary;
+    latencyKind: 'publish->receipt';
+    byWindow: Record<number, number>;
+    startMs: number;
+    registerMs: number;
+    connectMs: LatencySummary;
+    timeline: number[];
+    inFlightMean: number;
+    /** % of one core: the hub process during the load, the generator process while publishing. */
+    cpuPercent: { hub: number; generator: number } & Record<string, number>;
+    receiptsByStatus: Record<string, number>;
+  };
+  /** 1-minute load average at the start, after the ceiling and after the hub: other work on the machine shows here. */
+  loadAverage: number[][];
+  ratio: number;
+  memory: MemoryPeaks;
+  check: {
+    published: number;
+    acked: number;
+    completed: number;
+    stored: number;
+    distinctStored: number;
+    duplicateRows: number;
+    duplicatesAbsorbed: number;
+    ackedNotStored: number;
+    metricsAccepted: number;
+    unfinished: number;
+    timedOut: number;
+    publishErrors: number;
+    ok: boolean;
+  };
+  commit: HubStats['commit'] & { rejectedRows: Record<string, number> };
+  targets: { ratio: number; rssMb: number; ratioMet: boolean; rssMet: boolean };
+}
+
+/** The hub in a child process, and a way to ask it things. */
+class HubChild {
+  private readonly child: ChildProcess;
+  private waiting: ((m: FromHub) => void) | null = null;
+  private readonly early: FromHub[] = [];
+  private exited: Error | null = null;
+
+  constructor(config: Record<string, string>) {
+    const script = fileURLToPath(new URL('./hubProcess.ts', import.meta.url));
+    const profDir = join(process.cwd(), 'test-results', 'bench-prof');
+    this.child = fork(script, [], {
+      execArgv: ['--import', 'tsx'],
+      env: {
+        ...env,
+        ...(CPU_PROF ? { BENCH_PROF_DIR: profDir } : {}),
+        BENCH_HUB_CONFIG: JSON.stringify(config),
+        BENCH_DEVICES: String(DEVICES),
+        BENCH_PATIENTS: String(PATIENTS),
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    children.add(this.child);
+    this.child.on('message', (m: FromHub) => {
+      if (this.waiting) this.waiting(m);
+      else this.early.push(m);
+    });
+    this.child.on('exit', (code, signal) => {
+      children.delete(this.child);
+      this.exited = new Error(`hub process exited (${signal ?? code})`);
+      this.waiting?.({ type: 'error', message: this.exited.message });
+    });
+  }
+
+  next<T extends FromHub['type']>(type: T, timeoutMs = 120_000): Promise<FromHub & { type: T }> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting = null;
+        reject(new Error(`hub process: no "${type}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const take = (m: FromHub) => {
+        clearTimeout(timer);
+        this.waiting = null;
+        if (m.type === 'error') reject(new Error(`hub process: ${m.message}`));
+        else if (m.type !== type) reject(new Error(`hub process: expected ${type}, got ${m.type}`));
+        else resolve(m as FromHub & { type: T });
+      };
+      const queued = this.early.shift();
+      if (queued) take(queued);
+      else if (this.exited) take({ type: 'error', message: this.exited.message });
+      else this.waiting = take;
+    });
+  }
+
+  ask<T extends FromHub['type']>(msg: ToHub, type: T, timeoutMs?: number) {
+    const answer = this.next(type, timeoutMs);
+    this.child.send(msg);
+    return answer;
+  }
+
+  /** Load starts now: the hub's "peak under load" counts from here. */
+  mark() {
+    this.child.send({ cmd: 'mark' } satisfies ToHub);
+  }
+
+  /** Waits a little for the process to end by itself (it writes its CPU profile then). */
+  async kill(graceMs = 10_000) {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        resolve();
+      }, graceMs);
+      this.child.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+}
+
+function best<R extends RunResult>(results: R[]): R {
+  return results.reduce((a, b) => (b.ratePerSecond > a.ratePerSecond ? b : a));
+}
+
+async function benchMode(mode: Mode): Promise<ModeResult> {
+  const tag = rand();
+  const durationMs = SECONDS * 1000;
+  const warmupMs = WARMUP_S * 1000;
+  const WINDOWS = windowsFor(mode);
+  const loadAverage: number[][] = [loadavg()];
+  log(`\n## ${mode}: ${DEVICES} devices, ${SECONDS} s per phase, window ${WINDOWS.join('/')}`);
+
+  const hubConfig: Record<string, string> = {
+    HTTP_PORT: '0',
+    MQTT_PORT: '0',
+    LOG_LEVEL: 'silent',
+    HUB_ID: `bench-${tag}`,
+  };
+  const dataDir = await mkdtemp(join(tmpdir(), 'hub-bench-'));
+  hubConfig.DATA_DIR = dataDir;
+  let dropDb: (() => Promise<void>) | null = null;
+  if (mode === 'services') {
+    const db = await createTestDatabase();
+    dropDb = db.drop;
+    hubConfig.DATABASE_URL = db.url;
+    hubConfig.MQTT_URL = SERVICES.mqtt;
+    hubConfig.MQTT_SHARE_GROUP = `bench-${tag}`;
+  }
+  Object.assign(hubConfig, HUB_ENV);
+  const config = configSchema.parse(hubConfig); // fail here, not in the child
+
+  try {
+    // 1. the ceiling
+    log('- ceiling: broker alone, same generator and messages, QoS 1, no-op subscriber');
+    const ceilingOpts = { devices: DEVICES, windows: WINDOWS, durationMs, warmupMs, log };
+    const ceilingRuns = !CEILING
+      ? []
+      : mode === 'embedded'
+        ? await embeddedCeiling(ceilingOpts)
+        : await servicesCeiling(SERVICES.mqtt, tag, config.MQTT_RECEIVE_MAXIMUM, ceilingOpts);
+    const ceiling = ceilingRuns.length ? best(ceilingRuns) : null;
+    loadAverage.push(loadavg());
+
+    // 2. the hub, in its own process
+    log('- hub: starting in its own process, registering devices');
+    const hub = new HubChild(hubConfig);
+    try {
+      const ready = await hub.next('ready', 300_000);
+      log(
+        `  hub up in ${fmt(ready.startMs)} ms (${ready.mode.broker} broker, ${ready.mode.database}); ${DEVICES} devices registered in ${fmt(ready.registerMs)} ms`,
+      );
+      const mqttUrl = mode === 'embedded' ? ready.mqttUrl : SERVICES.mqtt;
+      const load = await connectLoad({
+        url: mqttUrl,
+        devices: ready.devices,
+        receipts: true,
+        concurrency: 8,
+      });
+      const connect = summarize(load.connectMs);
+      log(`  ${DEVICES} devices connected (connect p50 ${fmt(connect.p50)} ms)`);
+      hub.mark();
+      const hubRuns: MeasuredRun[] = [];
+      try {
+        for (const window of WINDOWS) {
+          const before = await cpuSnapshot();
+          const r = await load.run({
+            window,
+            durationMs,
+            warmupMs,
+            completion: 'receipt',
+            drainTimeoutMs: 15_000,
+            completionTimeoutMs: 10_000,
+          });
+          log(
+            `  hub window ${window}: ${Math.round(r.ratePerSecond)} readings/s, p50 ${fmt(summarize(r.latenciesMs).p50, 1)} ms`,
+          );
+          hubRuns.push({ ...r, cpu: cpuBetween(before, await cpuSnapshot()) });
+        }
+      } finally {
+        await load.close();
+      }
+      const run = best(hubRuns);
+      const { stats } = await hub.ask({ cmd: 'stats' }, 'stats');
+
+      // every acknowledged publish stored exactly once
+      const deviceIds = ready.devices.map((d) => d.deviceId);
+      let ackedNotStored = 0;
+      const acked = hubRuns.flatMap((r) => r.ackedIds);
+      for (let i = 0; i < acked.length; i += 100_000) {
+        const ids = acked.slice(i, i + 100_000);
+        const devs = ids.map((id) => deviceIds[Number(id.split('-')[1])]!);
+        const v = await hub.ask({ cmd: 'verify', deviceIds: devs, messageIds: ids }, 'verify');
+        ackedNotStored += v.missing;
+      }
+      const stopped = await hub.ask({ cmd: 'stop' }, 'stopped', 60_000);
+      const peaks = stopped.memory;
+
+      const sum = (f: (r: RunResult) => number) => hubRuns.reduce((s, r) => s + f(r), 0);
+      const check = {
+        published: sum((r) => r.published),
+        acked: new Set(acked).size,
+        completed: sum((r) => r.completed),
+        stored: stats.rows,
+        distinctStored: stats.distinctKeys,
+        duplicateRows: stats.rows - stats.distinctKeys,
+        duplicatesAbsorbed: stats.metrics.duplicate,
+        ackedNotStored,
+        metricsAccepted: stats.metrics.accepted,
+        unfinished: sum((r) => r.unfinished),
+        timedOut: sum((r) => r.timedOut),
+        publishErrors: sum((r) => r.publishErrors),
+        ok: false,
+      };
+      check.ok =
+        check.ackedNotStored === 0 &&
+        check.duplicateRows === 0 &&
+        check.metricsAccepted === check.stored &&
+        check.stored <= check.published;
+      loadAverage.push(loadavg());
+      const r = ratio(run.ratePerSecond, ceiling?.ratePerSecond ?? NaN);
+      const rssMb = mb(Math.max(peaks.rssPeakBytes, peaks.rssPeakLoadBytes));
+      return {
+        mode,
+        devices: DEVICES,
+        seconds: SECONDS,
+        warmupSeconds: WARMUP_S,
+        window: run.window,
+        ceiling: {
+          ratePerSecond: ceiling?.ratePerSecond ?? NaN,
+          latencyMs: summarize(ceiling?.latenciesMs ?? []),
+          byWindow: Object.fromEntries(ceilingRuns.map((c) => [c.window, c.ratePerSecond])),
+          lost: ceilingRuns.reduce((n, c) => n + c.timedOut + c.unfinished, 0),
+          cpuPercent: ceiling ? { ...ceiling.cpu, generator: ceiling.processCpuPercent } : {},
+        },
+        hub: {
+          ratePerSecond: run.ratePerSecond,
+          overallRatePerSecond: run.overallRatePerSecond,
+          latencyMs: summarize(run.latenciesMs),
+          latencyKind: 'publish->receipt',
+          byWindow: Object.fromEntries(hubRuns.map((h) => [h.window, h.ratePerSecond])),
+          startMs: ready.startMs,
+          registerMs: ready.registerMs,
+          connectMs: connect,
+          timeline: run.timeline,
+          inFlightMean: run.inFlightMean,
+          cpuPercent: {
+            hub: (100 * peaks.loadCpuSeconds) / peaks.loadWallSeconds,
+            generator: run.processCpuPercent,
+            ...run.cpu,
+          },
+          receiptsByStatus: run.receiptsByStatus,
+        },
+        loadAverage,
+        ratio: r,
+        memory: peaks,
+        check,
+        commit: { ...stats.commit, rejectedRows: stats.rejectedRows },
+        targets: {
+          ...TARGETS[mode],
+          ratioMet: r >= TARGETS[mode].ratio,
+          rssMet: rssMb < TARGETS[mode].rssMb,
+        },
+      };
+    } finally {
+      await hub.kill();
+    }
+  } finally {
+    if (mode === 'services') await forgetSession(`telehealth-${config.HUB_ID}`).catch(() => {});
+    await dropDb?.().catch((err: Error) => console.error(`bench: drop database: ${err.message}`));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Ends the hub's persistent broker session so that Mosquitto stops queueing for it. */
+async function forgetSession(clientId: string) {
+  const c = await mqtt.connectAsync(SERVICES.mqtt, { clientId, clean: true, protocolVersion: 5 });
+  await c.endAsync();
+}
+
+function table(r: ModeResult): string {
+  const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const c = r.check;
+  const batches = r.commit.batches;
+  return markdownTable(
+    ['measure', 'value'],
+    [
+      ['hub rate (readings committed/s, steady)', fmt(r.hub.ratePerSecond)],
+      [
+        'ceiling (broker alone, msg/s, QoS 1)',
+        `${fmt(r.ceiling.ratePerSecond)}${r.ceiling.lost ? ` (broker dropped ${fmt(r.ceiling.lost)} for the subscriber)` : ''}`,
+      ],
+      [
+        `ratio hub/ceiling (target >= ${r.targets.ratio})`,
+        `${fmt(r.ratio, 2)} (${mark(r.targets.ratioMet)})`,
+      ],
+      [
+        'latency publish->receipt p50 / p99 (ms)',
+        `${fmt(r.hub.latencyMs.p50, 1)} / ${fmt(r.hub.latencyMs.p99, 1)}`,
+      ],
+      [
+        'ceiling latency publish->subscriber p50 / p99 (ms)',
+        `${fmt(r.ceiling.latencyMs.p50, 1)} / ${fmt(r.ceiling.latencyMs.p99, 1)}`,
+      ],
+      [
+        `hub peak RSS under load / whole run (target < ${r.targets.rssMb} MiB)`,
+        `${fmt(mb(r.memory.rssPeakLoadBytes))} / ${fmt(mb(r.memory.rssPeakBytes))} MiB (${mark(r.targets.rssMet)})`,
+      ],
+      [
+        'sent / PUBACKed / stored / duplicate rows',
+        `${fmt(c.published)} / ${fmt(c.acked)} / ${fmt(c.stored)} / ${fmt(c.duplicateRows)}`,
+      ],
+      [
+        'lost: PUBACKed but not stored / no receipt in 10 s',
+        `${fmt(c.ackedNotStored)} / ${fmt(c.timedOut + c.unfinished)} (${c.ok ? 'ok' : 'CHECK FAILED'}; accepted metric ${fmt(c.metricsAccepted)})`,
+      ],
+      [
+        'commit batches / mean size / mean commit ms',
+        `${fmt(batches)} / ${fmt(batches ? r.commit.readings / batches : NaN)} / ${fmt(batches ? (r.commit.seconds * 1000) / batches : NaN, 1)}`,
+      ],
+      [
+        'devices x window, seconds (warm-up excluded)',
+        `${r.devices} x ${r.window}, ${r.seconds} s (${r.warmupSeconds} s)`,
+      ],
+      [
+        'CPU % of a core during ceiling: bench process / mosquitto / machine',
+        `${fmt(r.ceiling.cpuPercent.generator ?? NaN)} / ${fmt(r.ceiling.cpuPercent.mosquitto ?? NaN)} / ${fmt(r.ceiling.cpuPercent.machine ?? NaN)} of ${fmt(r.ceiling.cpuPercent.cores ?? NaN)}`,
+      ],
+      [
+        'CPU % of a core under hub load: hub / generator / mosquitto / postgres / machine',
+        `${fmt(r.hub.cpuPercent.hub)} / ${fmt(r.hub.cpuPercent.generator)} / ${fmt(r.hub.cpuPercent.mosquitto ?? NaN)} / ${fmt(r.hub.cpuPercent.postgres ?? NaN)} / ${fmt(r.hub.cpuPercent.machine ?? NaN)} of ${fmt(r.hub.cpuPercent.cores ?? NaN)}`,
+      ],
+      [
+        'load average (start / after ceiling / after hub)',
+        r.loadAverage.map((l) => fmt(l[0]!, 1)).join(' / '),
+      ],
+    ],
+  );
+}
+
+async function main() {
+  const results: ModeResult[] = [];
+  for (const mode of MODES) {
+    if (mode !== 'embedded' && mode !== 'services') throw new Error(`BENCH_MODES: unknown ${mode}`);
+    results.push(await benchMode(mode));
+    log(`\n### ${mode}\n\n${table(results.at(-1)!)}`);
+  }
+  await mkdir('test-results', { recursive: true });
+  await writeFile(
+    'test-results/bench.json',
+    JSON.stringify({ at: new Date().toISOString(), results }, null, 2),
+  );
+  log('\nresults: test-results/bench.json');
+  const failed = results.filter((r) => !r.check.ok);
+  if (failed.length) {
+    console.error(`bench: the stored-exactly-once check failed in ${failed.map((r) => r.mode)}`);
+    process.exitCode = 1;
+  }
+}
+
+main().then(
+  () => process.exit(),
+  (err: Error) => {
+    console.error(`bench: ${err.stack ?? err.message}`);
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(1);
+  },
+);
