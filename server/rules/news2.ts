@@ -6,6 +6,7 @@
 // decision aid, and nothing is computed from a partial set (the chart is meaningless without
 // all seven parameters; see docs in /work/shared/clinical/evidence.md §3).
 import { refOf, type Finding, type RuleReading, type Severity } from './types.js';
+import { isQuestionable } from './localDay.js';
 
 export type Acvpu = 'A' | 'C' | 'V' | 'P' | 'U';
 const ACVPU: ReadonlySet<string> = new Set<Acvpu>(['A', 'C', 'V', 'P', 'U']);
@@ -144,29 +145,13 @@ export function scoreNews2(set: News2Inputs, opts: News2Options): News2Score {
 
 // ---- choosing the set ----
 
-/** Device flags that make a measurement unfit to score (skipped as if never taken). */
-export const QUESTIONABLE_STATUS: ReadonlySet<string> = new Set([
-  'body_movement',
-  'cuff_too_loose',
-  'improper_position',
-  'questionable_measurement',
-  'invalid_measurement',
-  'measurement_unavailable',
-  'low_perfusion',
-  'inadequate_signal',
-  'poor_signal',
-  'erratic_signal',
-  'sensor_displaced',
-]);
-
 /**
  * A blood-pressure monitor's pulse with these flags is a clamped out-of-range value, not a
  * measurement: it may not stand in for a heart rate (the systolic is still used).
  */
 const PULSE_OUT_OF_RANGE = ['pulse_rate_over_range', 'pulse_rate_under_range'];
 
-const questionable = (r: RuleReading) =>
-  (r.deviceStatus ?? []).some((flag) => QUESTIONABLE_STATUS.has(flag));
+const questionable = (r: RuleReading) => isQuestionable(r.deviceStatus);
 
 const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
 
@@ -219,7 +204,7 @@ export interface News2Set {
  * Pulse: the latest heart_rate reading in the window; only if there is none, the pulse of the
  * latest blood_pressure reading in the window that carries one (not flagged out of range).
  *
- * Readings whose deviceStatus holds any QUESTIONABLE_STATUS flag, and readings without a usable
+ * Readings whose deviceStatus holds any questionable flag (see localDay.isQuestionable), and readings without a usable
  * value, are skipped. Input need not be sorted; equal times keep input order (later wins).
  */
 export function latestFullSet(

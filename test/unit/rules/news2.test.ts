@@ -1,10 +1,10 @@
+import { QUESTIONABLE_FLAGS } from '../../../devices/gatt/index.js';
 import { describe, it, expect } from 'vitest';
 import {
   latestFullSet,
   news2Finding,
   roundNews2Inputs,
   scoreNews2,
-  QUESTIONABLE_STATUS,
   type News2Inputs,
 } from '../../../server/rules/news2.js';
 import type { RuleReading } from '../../../server/rules/types.js';
@@ -841,7 +841,7 @@ describe('latestFullSet: choosing a complete set of the seven parameters', () =>
   });
 
   describe('questionable readings are skipped', () => {
-    it.each([...QUESTIONABLE_STATUS])('skips a reading flagged %s', (flag) => {
+    it.each([...QUESTIONABLE_FLAGS])('skips a reading flagged %s', (flag) => {
       const rs = [...morning(), spo2('08:40', 85, { deviceStatus: [flag] })];
       const set = latestFullSet(rs, {});
       expect(set!.inputs.spo2).toBe(97);

@@ -1,0 +1,132 @@
+// Blood pressure at home. Severe values alert on a single reading; borderline values are
+// judged on the average of the recent home readings, as the home-measurement protocol does
+// (ESH 2021 practice guidelines: morning and evening readings over 3-7 days, averaged), so one
+// anxious reading does not page a nurse.
+import { z } from 'zod';
+import { isQuestionable } from './localDay.js';
+import { refOf, type Finding, type RuleReading } from './types.js';
+
+export const bloodPressureSettingsSchema = z.object({
+  /** ≥ on one reading: grade 3, same-day contact (ESC 2024 / ESH 2023: 180/110). */
+  severeSystolic: z.number(),
+  severeDiastolic: z.number(),
+  /** < on one reading: hypotension, important on diuretics and blockers (ESC HF guidance: 90). */
+  lowSystolic: z.number(),
+  /** Home hypertension on the average: ≥ 135/85 (ESH 2023, ESC 2024; [M]). */
+  averageSystolic: z.number(),
+  averageDiastolic: z.number(),
+  averageDays: z.number().int().min(1),
+  minReadings: z.number().int().min(1),
+});
+export type BloodPressureSettings = z.infer<typeof bloodPressureSettingsSchema>;
+
+export const DEFAULT_BLOOD_PRESSURE: BloodPressureSettings = {
+  severeSystolic: 180,
+  severeDiastolic: 110,
+  lowSystolic: 90,
+  averageSystolic: 135,
+  averageDiastolic: 85,
+  averageDays: 7,
+  minReadings: 6,
+};
+
+const REF = {
+  severe:
+    'ESC 2024 hypertension guideline / ESH 2023: grade 3 (≥180/110) calls for same-day contact',
+  low: 'ESC heart-failure guidance: systolic under 90 mmHg before up-titrating blockers',
+  average:
+    'ESH 2023 / ESC 2024: home hypertension ≥135/85 on the average of home readings (ESH 2021 HBPM protocol)',
+};
+
+const DAY = 86_400_000;
+const r0 = (v: number) => Math.round(v);
+
+/**
+ * Findings for the newest blood-pressure reading in `history` (measurement order), with the
+ * readings before it as context.
+ */
+export function judgeBloodPressure(
+  history: RuleReading[],
+  s: BloodPressureSettings,
+  personal: ReadonlySet<string>,
+): Finding[] {
+  const bp = history.filter((r) => r.type === 'blood_pressure' && !isQuestionable(r.deviceStatus));
+  const last = bp.at(-1);
+  if (!last || last.systolic === null || last.diastolic === null) return [];
+  const src = (key: string) =>
+    (personal.has(`bloodPressure.${key}`) ? 'personal' : 'default') as 'personal' | 'default';
+  const sys = last.systolic;
+  const dia = last.diastolic;
+
+  if (sys >= s.severeSystolic || dia >= s.severeDiastolic) {
+    return [
+      {
+        rule: 'bp.very_high',
+        severity: 'high',
+        reason: {
+          sv: `Blodtryck ${r0(sys)}/${r0(dia)} mmHg: mycket högt (gräns ${s.severeSystolic}/${s.severeDiastolic}); kontakt samma dag`,
+          en: `Blood pressure ${r0(sys)}/${r0(dia)} mmHg: very high (threshold ${s.severeSystolic}/${s.severeDiastolic}); contact the same day`,
+        },
+        values: { systolic: sys, diastolic: dia },
+        threshold: {
+          value: { systolic: s.severeSystolic, diastolic: s.severeDiastolic },
+          source:
+            src('severeSystolic') === 'personal' || src('severeDiastolic') === 'personal'
+              ? 'personal'
+              : 'default',
+          reference: REF.severe,
+        },
+        readings: [refOf(last)],
+      },
+    ];
+  }
+  if (sys < s.lowSystolic) {
+    return [
+      {
+        rule: 'bp.low',
+        severity: 'high',
+        reason: {
+          sv: `Blodtryck ${r0(sys)}/${r0(dia)} mmHg: lågt (systoliskt under ${s.lowSystolic})`,
+          en: `Blood pressure ${r0(sys)}/${r0(dia)} mmHg: low (systolic under ${s.lowSystolic})`,
+        },
+        values: { systolic: sys, diastolic: dia },
+        threshold: { value: s.lowSystolic, source: src('lowSystolic'), reference: REF.low },
+        readings: [refOf(last)],
+      },
+    ];
+  }
+
+  const from = last.measuredAt.getTime() - s.averageDays * DAY;
+  const recent = bp.filter((r) => r.measuredAt.getTime() > from);
+  if (recent.length < s.minReadings) return [];
+  const mean = (f: (r: RuleReading) => number) =>
+    recent.reduce((n, r) => n + f(r), 0) / recent.length;
+  const mSys = mean((r) => r.systolic ?? 0);
+  const mDia = mean((r) => r.diastolic ?? 0);
+  if (mSys < s.averageSystolic && mDia < s.averageDiastolic) return [];
+  return [
+    {
+      rule: 'bp.high_average',
+      severity: 'low',
+      reason: {
+        sv: `Medelblodtryck ${r0(mSys)}/${r0(mDia)} mmHg över ${recent.length} mätningar på ${s.averageDays} dagar (gräns ${s.averageSystolic}/${s.averageDiastolic})`,
+        en: `Average blood pressure ${r0(mSys)}/${r0(mDia)} mmHg over ${recent.length} readings in ${s.averageDays} days (threshold ${s.averageSystolic}/${s.averageDiastolic})`,
+      },
+      values: {
+        averageSystolic: Math.round(mSys * 10) / 10,
+        averageDiastolic: Math.round(mDia * 10) / 10,
+        readings: recent.length,
+      },
+      threshold: {
+        value: { systolic: s.averageSystolic, diastolic: s.averageDiastolic },
+        source:
+          src('averageSystolic') === 'personal' || src('averageDiastolic') === 'personal'
+            ? 'personal'
+            : 'default',
+        reference: REF.average,
+      },
+      window: { from: recent[0]!.measuredAt.toISOString(), to: last.measuredAt.toISOString() },
+      readings: recent.map(refOf),
+    },
+  ];
+}

@@ -1,0 +1,93 @@
+// Local calendar days and the daily series the trend rules read. A patient's "day" is the
+// calendar day where they live (an IANA zone such as Europe/Stockholm), not the UTC day: a
+// weighing at 23:30 UTC in a Swedish winter is 00:30 the next local day.
+//
+// Trend rules use the first weight of each local day (clinical references: "use the first
+// morning weight of each local day; ignore a second weighing of the same day for trends, but
+// store it"). Readings the device itself flags as questionable are skipped before choosing the
+// first, so a flagged first weighing lets the next valid one of that day stand in.
+import { isQuestionable as questionableFlags } from '../../devices/gatt/index.js';
+import type { RuleReading } from './types.js';
+
+/**
+ * True when the device flagged the measurement as questionable (loose cuff, movement, low
+ * perfusion, test data, ...): rules skip it as if never taken. The one list of such flags is
+ * the GATT decoder's, since devices report them there.
+ */
+export function isQuestionable(deviceStatus?: readonly string[]): boolean {
+  return deviceStatus ? questionableFlags(deviceStatus) : false;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    // Throws a RangeError for an unknown zone: a misconfigured patient must not silently get UTC.
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The calendar day of `d` in `timeZone`, as 'YYYY-MM-DD'. */
+export function localDate(d: Date, timeZone: string): string {
+  const parts = formatter(timeZone).formatToParts(d);
+  const get = (type: Intl.DateTimeFormatPartTypes) =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year').padStart(4, '0')}-${get('month')}-${get('day')}`;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a 'YYYY-MM-DD' day; differences count calendar days. */
+export function dayNumber(day: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
+}
+
+/** The 'YYYY-MM-DD' day `n` calendar days after `day` (before, for negative `n`). */
+export function addDays(day: string, n: number): string {
+  return new Date((dayNumber(day) + n) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** One local day's first valid weighing. */
+export interface DailyWeight {
+  day: string;
+  kg: number;
+  reading: RuleReading;
+}
+
+const byTime = (a: RuleReading, b: RuleReading) => a.measuredAt.getTime() - b.measuredAt.getTime();
+
+/**
+ * The first valid `body_weight` reading of each local day, in day order. Skips readings without
+ * a finite positive value and readings the scale flags as questionable; later weighings of a
+ * day are ignored for trends.
+ */
+export function dailyFirstWeights(readings: RuleReading[], timeZone: string): DailyWeight[] {
+  const out: DailyWeight[] = [];
+  const seen = new Set<string>();
+  const weights = readings
+    .filter(
+      (r) =>
+        r.type === 'body_weight' &&
+        r.value !== null &&
+        Number.isFinite(r.value) &&
+        r.value > 0 &&
+        !isQuestionable(r.deviceStatus),
+    )
+    .sort(byTime);
+  for (const r of weights) {
+    const day = localDate(r.measuredAt, timeZone);
+    if (seen.has(day)) continue;
+    seen.add(day);
+    out.push({ day, kg: r.value!, reading: r });
+  }
+  return out;
+}
