@@ -1,0 +1,117 @@
+// A patient's measurement plan and personal thresholds: what the care team set, on top of the
+// defaults. Resolving a plan gives every rule its settings and the set of dotted keys the team
+// overrode, so that each finding can say whether it used a default or the patient's own value.
+import { z } from 'zod';
+import {
+  bloodPressureSettingsSchema,
+  DEFAULT_BLOOD_PRESSURE,
+  type BloodPressureSettings,
+} from './bloodPressure.js';
+import { planItemSchema, type PlanItem } from './missing.js';
+import { DEFAULT_PERSONAL, personalSettingsSchema, type PersonalSettings } from './personal.js';
+import { DEFAULT_VITALS, vitalThresholdsSchema, type VitalThresholds } from './vitals.js';
+import { DEFAULT_WEIGHT, weightSettingsSchema, type WeightSettings } from './weight.js';
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Every field optional, all the way down; unknown keys are refused so typos do not pass. */
+function deepPartial(schema: z.ZodObject): z.ZodObject {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    shape[key] = (
+      field instanceof z.ZodObject ? deepPartial(field) : (field as z.ZodType)
+    ).optional();
+  }
+  return z.strictObject(shape);
+}
+
+export const patientPlanSchema = z.strictObject({
+  timeZone: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Stockholm')
+    .optional(),
+  /** NEWS2 SpO2 scale 2: only for a prescribed target of 88-92 %, set by a clinician. */
+  spo2Scale: z.union([z.literal(1), z.literal(2)]).optional(),
+  measurements: z.array(planItemSchema).optional(),
+  /** Minutes a patient has to measure again after a borderline reading. */
+  remeasureMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .optional(),
+  vitals: deepPartial(vitalThresholdsSchema).optional(),
+  bloodPressure: deepPartial(bloodPressureSettingsSchema).optional(),
+  weight: deepPartial(weightSettingsSchema).optional(),
+  personal: deepPartial(personalSettingsSchema).optional(),
+});
+
+export interface PatientPlan {
+  timeZone?: string;
+  spo2Scale?: 1 | 2;
+  measurements?: PlanItem[];
+  remeasureMinutes?: number;
+  vitals?: DeepPartial<VitalThresholds>;
+  bloodPressure?: DeepPartial<BloodPressureSettings>;
+  weight?: DeepPartial<WeightSettings>;
+  personal?: DeepPartial<PersonalSettings>;
+}
+
+export interface ResolvedPlan {
+  timeZone: string;
+  spo2Scale: 1 | 2;
+  measurements: PlanItem[];
+  remeasureMinutes: number;
+  vitals: VitalThresholds;
+  bloodPressure: BloodPressureSettings;
+  weight: WeightSettings;
+  personal: PersonalSettings;
+  /** Dotted keys the care team set, e.g. `vitals.pulse.contactHigh` becomes `pulse.contactHigh`. */
+  overridden: ReadonlySet<string>;
+}
+
+function merge<T>(defaults: T, override: unknown, prefix: string, keys: Set<string>): T {
+  if (override === undefined) return defaults;
+  if (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults)) {
+    keys.add(prefix);
+    return override as T;
+  }
+  const out = { ...defaults } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(override as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    out[k] = merge(
+      (defaults as Record<string, unknown>)[k],
+      v,
+      prefix ? `${prefix}.${k}` : k,
+      keys,
+    );
+  }
+  return out as T;
+}
+
+export function resolvePlan(plan: PatientPlan = {}): ResolvedPlan {
+  const keys = new Set<string>();
+  const vitals = merge(DEFAULT_VITALS, plan.vitals, '', keys); // vitals keys: `pulse.contactHigh`
+  const bloodPressure = merge(DEFAULT_BLOOD_PRESSURE, plan.bloodPressure, 'bloodPressure', keys);
+  const weight = merge(DEFAULT_WEIGHT, plan.weight, 'weight', keys);
+  const personal = merge(DEFAULT_PERSONAL, plan.personal, 'personal', keys);
+  if (plan.spo2Scale === 2) keys.add('spo2Scale');
+  return {
+    timeZone: plan.timeZone ?? 'Europe/Stockholm',
+    spo2Scale: plan.spo2Scale ?? 1,
+    measurements: plan.measurements ?? [],
+    remeasureMinutes: plan.remeasureMinutes ?? 30,
+    vitals,
+    bloodPressure,
+    weight,
+    personal,
+    overridden: keys,
+  };
+}
