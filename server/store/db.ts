@@ -1,8 +1,16 @@
-// The one seam over the database driver: PostgreSQL through `pg`, or PGlite in-process.
+// The one seam over the database driver: PostgreSQL through `pg`, or PGlite (in a worker thread).
 // Everything above this file writes the same SQL for both.
 import { mkdir } from 'node:fs/promises';
-import type { PGlite } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 import { lockDataDir } from './dataDirLock.js';
+import type {
+  SerializedError,
+  WorkerInit,
+  WorkerOp,
+  WorkerReady,
+  WorkerReply,
+  WorkerRequest,
+} from './pgliteWorker.js';
 import pg from 'pg';
 
 export interface Queryable {
@@ -54,22 +62,42 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   };
 }
 
-/** `dataDir` undefined or 'memory' keeps the database in memory (tests); a folder is locked to this process. */
-export async function openPglite(dataDir?: string): Promise<Db> {
-  const { PGlite } = await import('@electric-sql/pglite');
+/**
+ * `dataDir` undefined or 'memory' keeps the database in memory (tests); a folder is locked to this
+ * process. PGlite runs in a worker thread so that the database's work leaves the main thread;
+ * `inProcess` (default: env PGLITE_IN_PROCESS=1) runs it on the main thread instead.
+ */
+export async function openPglite(
+  dataDir?: string,
+  opts: { inProcess?: boolean } = {},
+): Promise<Db> {
+  const pglite = await import('@electric-sql/pglite');
   const inMemory = !dataDir || dataDir === 'memory';
   let unlock = async () => {};
   if (!inMemory) {
     await mkdir(dataDir, { recursive: true });
     unlock = await lockDataDir(dataDir);
   }
-  let db: PGlite;
+  const dataSource = inMemory ? 'memory://' : `${dataDir}/pglite`;
+  const inProcess = opts.inProcess ?? process.env.PGLITE_IN_PROCESS === '1';
   try {
-    db = await PGlite.create(inMemory ? 'memory://' : `${dataDir}/pglite`);
+    return inProcess
+      ? await openPgliteInProcess(pglite, dataSource, unlock)
+      : await openPgliteWorker(pglite, dataSource, unlock);
   } catch (err) {
     await unlock();
     throw err;
   }
+}
+
+type PgliteModule = typeof import('@electric-sql/pglite');
+
+async function openPgliteInProcess(
+  { PGlite }: PgliteModule,
+  dataSource: string,
+  unlock: () => Promise<void>,
+): Promise<Db> {
+  const db = await PGlite.create(dataSource);
   return {
     kind: 'pglite',
     query: async <R>(sql: string, params?: unknown[]) => {
@@ -92,4 +120,197 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       await unlock();
     },
   };
+}
+
+const workers = new WeakMap<Db, Worker>();
+/** The thread behind a worker-backed PGlite `Db` (tests use it to play a crash). */
+export const pgliteWorkerOf = (db: Db): Worker | undefined => workers.get(db);
+
+/** Runs pgliteWorker in a thread: the TypeScript beside this file when run from source. */
+function startWorker(init: WorkerInit): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./pgliteWorker.js', import.meta.url), { workerData: init });
+  }
+  // Node 20 does not apply `--import tsx` (inherited or given) to a worker's entry module, and
+  // vitest's transform does not reach workers at all; tsx's API registered inside the worker
+  // does, so a two-line bootstrap registers it and then imports the TypeScript.
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(new URL('./pgliteWorker.ts', import.meta.url).href);
+  const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: init });
+}
+
+/** An error from the worker as PGlite would have thrown it here: same class, same fields. */
+function reviveError(
+  { TransactionAbortedError, protocol }: PgliteModule,
+  e: SerializedError,
+): Error {
+  const err =
+    e.kind === 'aborted'
+      ? new TransactionAbortedError()
+      : e.kind === 'database'
+        ? new protocol.messages.DatabaseError(e.message, 0, 'error')
+        : Object.assign(new Error(e.message), { name: e.name });
+  Object.assign(err, e.fields);
+  err.message = e.message;
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+/** A promise-chain mutex: `acquire` resolves, in call order, to the function that releases. */
+function createMutex() {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    acquire(): Promise<() => void> {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const ready = tail.then(() => release);
+      tail = tail.then(() => held);
+      return ready;
+    },
+  };
+}
+
+async function openPgliteWorker(
+  pglite: PgliteModule,
+  dataSource: string,
+  unlock: () => Promise<void>,
+): Promise<Db> {
+  const worker = startWorker({ dataSource });
+  const pending = new Map<
+    number,
+    { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }
+  >();
+  let nextId = 1;
+  let dead: Error | undefined; // the worker is gone: every call fails with this
+  let closing = false;
+  let starting: { resolve: () => void; reject: (e: Error) => void } | undefined;
+
+  const fail = (err: Error) => {
+    if (dead) return;
+    dead = err;
+    starting?.reject(err);
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  worker.on('message', (m: WorkerReply | WorkerReady) => {
+    if ('ready' in m) {
+      if (m.ready) starting?.resolve();
+      else starting?.reject(reviveError(pglite, m.error));
+      starting = undefined;
+      return;
+    }
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (pending.size === 0) worker.unref();
+    if (m.error) p.reject(reviveError(pglite, m.error));
+    else p.resolve(m.rows ?? []);
+  });
+  worker.on('error', (err) =>
+    fail(
+      Object.assign(new Error(`PGlite worker failed: ${err.message}; database connection closed`), {
+        cause: err,
+      }),
+    ),
+  );
+  worker.on('messageerror', (err) =>
+    fail(new Error(`PGlite worker sent an unreadable message (${err.message}); connection closed`)),
+  );
+  worker.on('exit', (code) =>
+    fail(
+      new Error(
+        closing
+          ? 'PGlite is closed'
+          : `PGlite worker exited unexpectedly (exit code ${code}); database connection closed`,
+      ),
+    ),
+  );
+
+  try {
+    await new Promise<void>((resolve, reject) => (starting = { resolve, reject }));
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+  worker.unref(); // like PGlite in-process: an idle database does not keep the process alive
+
+  const send = (op: WorkerOp, sql?: string, params?: unknown[]) =>
+    new Promise<unknown[]>((resolve, reject) => {
+      if (dead) return reject(dead);
+      const id = nextId++;
+      try {
+        worker.postMessage({ id, op, sql, params } satisfies WorkerRequest);
+      } catch (err) {
+        return reject(err as Error); // a parameter that cannot be cloned
+      }
+      if (pending.size === 0) worker.ref(); // a reply is awaited: stay alive for it
+      pending.set(id, { resolve, reject });
+    });
+
+  // One connection: a transaction holds it from BEGIN to COMMIT, so every other use waits.
+  const mutex = createMutex();
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (closing) throw dead ?? new Error('PGlite is closed');
+    const release = await mutex.acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  };
+
+  let closed: Promise<void> | undefined;
+  const db: Db = {
+    kind: 'pglite',
+    query: <R>(sql: string, params?: unknown[]) =>
+      exclusive(async () => ({ rows: (await send('query', sql, params)) as R[] })),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
+      exclusive(async () => {
+        await send('exec', 'BEGIN');
+        let done = false;
+        const tx: Queryable = {
+          query: async <R>(sql: string, params?: unknown[]) => {
+            if (done) throw new Error('Transaction is closed');
+            return { rows: (await send('query', sql, params)) as R[] };
+          },
+        };
+        try {
+          const out = await fn(tx);
+          done = true;
+          await send('commit');
+          return out;
+        } catch (err) {
+          if (!done) {
+            done = true;
+            await send('exec', 'ROLLBACK').catch(() => {});
+          }
+          throw err;
+        }
+      }),
+    exec: (sql) => exclusive(async () => void (await send('exec', sql))),
+    close() {
+      closed ??= (async () => {
+        closing = true; // nothing new is let in; what already waits for the connection runs
+        let error: unknown;
+        try {
+          const release = await mutex.acquire();
+          try {
+            if (!dead) await send('close');
+          } finally {
+            release();
+          }
+        } catch (err) {
+          error = err;
+        } finally {
+          await worker.terminate().catch(() => 0);
+          await unlock();
+        }
+        if (error) throw error;
+      })();
+      return closed;
+    },
+  };
+  workers.set(db, worker);
+  return db;
 }
