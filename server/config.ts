@@ -55,6 +55,8 @@ export const configSchema = z.object({
     .default(256 * 1024),
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   INGEST_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(5),
+  /** Batches committing at once on PostgreSQL (PGlite has one connection, so one there). */
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** Hubs in one shared-subscription group split the device traffic between them. */
   MQTT_SHARE_GROUP: z
     .string()

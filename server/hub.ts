@@ -84,7 +84,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       timeZone: config.TIME_ZONE,
       batchSize: config.INGEST_BATCH_SIZE,
       batchDelayMs: config.INGEST_BATCH_DELAY_MS,
-      concurrency: db.kind === 'postgres' ? 3 : 1,
+      concurrency: db.kind === 'postgres' ? config.INGEST_CONCURRENCY : 1,
       publishReceipts: (deviceId, receipts) => broker.publishReceipts(deviceId, receipts),
       together: (fn) => broker.together(fn),
       onCommitted: (readings) => {

@@ -138,7 +138,7 @@ export function createIngest(o: IngestOptions): Ingest {
     const readings = batch.flatMap((p) => p.readings);
     const rejections = batch.flatMap((p) => p.rejections);
     const started = performance.now();
-    const outcome = await o.db.transaction((tx) => storeBatch(tx, readings, rejections));
+    const outcome = await storeBatch(o.db, readings, rejections);
     const seconds = (performance.now() - started) / 1000;
     o.metrics.commitSeconds.observe(seconds);
     o.metrics.batchSize.observe(readings.length);

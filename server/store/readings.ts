@@ -1,4 +1,5 @@
-// Storing a batch of readings once, and the rejected messages beside them, in one transaction.
+// Storing a batch of readings once, and the rejected messages beside them: one SQL statement
+// (data-modifying CTEs), so one round trip and one atomic commit per batch.
 import type { CanonicalReading, Rejection } from '../ingest/reading.js';
 import type { Queryable } from './db.js';
 
@@ -11,134 +12,134 @@ export interface BatchOutcome {
 
 const RAW_KEEP_BYTES = 4096;
 
-interface DeviceRow {
-  id: string;
-  patient_id: string;
-  revoked: boolean;
-}
+/** The two ways a registered-device check fails; `%s` is the device id (SQL `format`). */
+const DEVICE_REFUSALS = {
+  unknown_device: 'device %s is not registered with this hub',
+  revoked_device: 'device %s is revoked; readings from it are not accepted',
+} as const;
 
+type Row = { idx: number; status: StoreStatus | keyof typeof DEVICE_REFUSALS };
+
+const col = <T, V>(items: T[], f: (t: T) => V) => items.map(f);
+
+/**
+ * Stores the readings whose device is registered and active, once per (device, messageId);
+ * records the rejections, and those of unknown or revoked devices, in rejected_messages.
+ * Device status is read in the same statement, never cached: a device revoked a moment ago is
+ * refused from the next batch on.
+ */
 export async function storeBatch(
-  tx: Queryable,
+  db: Queryable,
   readings: CanonicalReading[],
   rejections: Rejection[],
 ): Promise<BatchOutcome> {
   const statuses: (StoreStatus | Rejection)[] = new Array(readings.length);
-  const extraRejections: Rejection[] = [];
-
-  // Per batch, not cached: a device revoked a moment ago is refused from the next batch on.
-  const deviceIds = [...new Set(readings.map((r) => r.deviceId))];
-  const devices = new Map<string, DeviceRow>();
-  if (deviceIds.length) {
-    const { rows } = await tx.query<DeviceRow>(
-      'SELECT id, patient_id, revoked_at IS NOT NULL AS revoked FROM devices WHERE id = ANY($1::text[])',
-      [deviceIds],
-    );
-    for (const row of rows) devices.set(row.id, row);
-  }
-
-  const candidates: { i: number; r: CanonicalReading; patientId: string }[] = [];
+  // a repeat inside one batch is a duplicate of its first occurrence
   const seen = new Set<string>();
+  const unique: { i: number; r: CanonicalReading }[] = [];
   readings.forEach((r, i) => {
-    const device = devices.get(r.deviceId);
-    if (!device || device.revoked) {
-      const rejection: Rejection = {
-        deviceId: r.deviceId,
-        messageId: r.messageId,
-        reason: device ? 'revoked_device' : 'unknown_device',
-        errors: [
-          {
-            path: '(device)',
-            message: device
-              ? `device ${r.deviceId} is revoked; readings from it are not accepted`
-              : `device ${r.deviceId} is not registered with this hub`,
-          },
-        ],
-        receivedAt: r.receivedAt,
-      };
-      statuses[i] = rejection;
-      extraRejections.push(rejection);
-      return;
-    }
     const key = `${r.deviceId}\u0000${r.messageId}`;
-    if (seen.has(key)) {
-      statuses[i] = 'duplicate';
-      return;
+    if (seen.has(key)) statuses[i] = 'duplicate';
+    else {
+      seen.add(key);
+      unique.push({ i, r });
     }
-    seen.add(key);
-    candidates.push({ i, r, patientId: device.patient_id });
   });
+  const now = new Date().toISOString();
 
-  if (candidates.length) {
-    const col = <T>(f: (c: (typeof candidates)[number]) => T) => candidates.map(f);
-    const { rows } = await tx.query<{ device_id: string; message_id: string }>(
-      `WITH input AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-           $6::timestamptz[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::text[],
-           $12::text[], $13::text[])
-         AS t(device_id, message_id, patient_id, type, measured_at, received_at, value, systolic,
-           diastolic, pulse, code, unit, details)
-       ), fresh AS (
-         INSERT INTO reading_keys (device_id, message_id)
-         SELECT device_id, message_id FROM input
-         ON CONFLICT DO NOTHING
-         RETURNING device_id, message_id
-       )
+  const { rows } = await db.query<Row>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+         $6::timestamptz[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::text[],
+         $12::text[], $13::text[])
+       AS t(idx, device_id, message_id, type, measured_at, received_at, value, systolic,
+         diastolic, pulse, code, unit, details)
+     ), dev AS (
+       SELECT id, patient_id, revoked_at IS NOT NULL AS revoked
+       FROM devices WHERE id IN (SELECT device_id FROM input)
+     ), fresh AS (
+       INSERT INTO reading_keys (device_id, message_id)
+       SELECT i.device_id, i.message_id FROM input i JOIN dev d ON d.id = i.device_id AND NOT d.revoked
+       ON CONFLICT DO NOTHING
+       RETURNING device_id, message_id
+     ), stored AS (
        INSERT INTO readings (device_id, message_id, patient_id, type, measured_at, received_at,
          value, systolic, diastolic, pulse, code, unit, details)
-       SELECT i.device_id, i.message_id, i.patient_id, i.type, i.measured_at, i.received_at,
+       SELECT i.device_id, i.message_id, d.patient_id, i.type, i.measured_at, i.received_at,
          i.value, i.systolic, i.diastolic, i.pulse, i.code, i.unit, i.details::jsonb
-       FROM input i JOIN fresh f ON f.device_id = i.device_id AND f.message_id = i.message_id
-       RETURNING device_id, message_id`,
-      [
-        col((c) => c.r.deviceId),
-        col((c) => c.r.messageId),
-        col((c) => c.patientId),
-        col((c) => c.r.type),
-        col((c) => c.r.measuredAt.toISOString()),
-        col((c) => c.r.receivedAt.toISOString()),
-        col((c) => c.r.value),
-        col((c) => c.r.systolic),
-        col((c) => c.r.diastolic),
-        col((c) => c.r.pulse),
-        col((c) => c.r.code),
-        col((c) => c.r.unit),
-        col((c) => JSON.stringify(c.r.details)),
-      ],
-    );
-    const inserted = new Set(rows.map((r) => `${r.device_id}\u0000${r.message_id}`));
-    for (const c of candidates) {
-      statuses[c.i] = inserted.has(`${c.r.deviceId}\u0000${c.r.messageId}`)
-        ? 'accepted'
-        : 'duplicate';
-    }
-  }
-
-  await storeRejections(tx, [...rejections, ...extraRejections]);
-  return { statuses };
-}
-
-export async function storeRejections(tx: Queryable, rejections: Rejection[]): Promise<void> {
-  if (!rejections.length) return;
-  const now = new Date().toISOString();
-  await tx.query(
-    `INSERT INTO rejected_messages (device_id, message_id, batch_index, received_at, reason,
-       errors, payload, payload_size)
-     SELECT device_id, message_id, batch_index, received_at, reason, errors::jsonb,
-       decode(payload, 'base64'), payload_size
-     FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[],
-       $7::text[], $8::int[])
-     AS t(device_id, message_id, batch_index, received_at, reason, errors, payload, payload_size)`,
+       FROM input i
+       JOIN dev d ON d.id = i.device_id
+       JOIN fresh f ON f.device_id = i.device_id AND f.message_id = i.message_id
+       RETURNING device_id, message_id
+     ), judged AS (
+       SELECT i.idx, i.device_id, i.message_id, i.received_at,
+         CASE WHEN d.id IS NULL THEN 'unknown_device'
+              WHEN d.revoked THEN 'revoked_device'
+              WHEN s.message_id IS NOT NULL THEN 'accepted'
+              ELSE 'duplicate' END AS status
+       FROM input i
+       LEFT JOIN dev d ON d.id = i.device_id
+       LEFT JOIN stored s ON s.device_id = i.device_id AND s.message_id = i.message_id
+     ), refused AS (
+       INSERT INTO rejected_messages (device_id, message_id, batch_index, received_at, reason,
+         errors, payload, payload_size)
+       SELECT device_id, message_id, batch_index, received_at, reason, errors::jsonb,
+         decode(payload, 'base64'), payload_size
+       FROM unnest($14::text[], $15::text[], $16::int[], $17::timestamptz[], $18::text[],
+         $19::text[], $20::text[], $21::int[])
+       AS r(device_id, message_id, batch_index, received_at, reason, errors, payload, payload_size)
+       UNION ALL
+       SELECT device_id, message_id, NULL, received_at, status,
+         jsonb_build_array(jsonb_build_object('path', '(device)', 'message',
+           format(CASE status WHEN 'unknown_device' THEN $22 ELSE $23 END, device_id))),
+         NULL, 0
+       FROM judged WHERE status IN ('unknown_device', 'revoked_device')
+       RETURNING 1
+     )
+     SELECT idx, status FROM judged`,
     [
-      rejections.map((r) => r.deviceId),
-      rejections.map((r) => r.messageId),
-      rejections.map((r) => r.index ?? null),
-      rejections.map((r) => (r.receivedAt ?? null)?.toISOString() ?? now),
-      rejections.map((r) => r.reason),
-      rejections.map((r) => JSON.stringify(r.errors)),
-      rejections.map((r) => (r.raw ? r.raw.subarray(0, RAW_KEEP_BYTES).toString('base64') : null)),
-      rejections.map((r) => r.raw?.length ?? 0),
+      col(unique, (u) => u.i),
+      col(unique, (u) => u.r.deviceId),
+      col(unique, (u) => u.r.messageId),
+      col(unique, (u) => u.r.type),
+      col(unique, (u) => u.r.measuredAt.toISOString()),
+      col(unique, (u) => u.r.receivedAt.toISOString()),
+      col(unique, (u) => u.r.value),
+      col(unique, (u) => u.r.systolic),
+      col(unique, (u) => u.r.diastolic),
+      col(unique, (u) => u.r.pulse),
+      col(unique, (u) => u.r.code),
+      col(unique, (u) => u.r.unit),
+      col(unique, (u) => JSON.stringify(u.r.details)),
+      col(rejections, (r) => r.deviceId),
+      col(rejections, (r) => r.messageId),
+      col(rejections, (r) => r.index ?? null),
+      col(rejections, (r) => (r.receivedAt ?? null)?.toISOString() ?? now),
+      col(rejections, (r) => r.reason),
+      col(rejections, (r) => JSON.stringify(r.errors)),
+      col(rejections, (r) => (r.raw ? r.raw.subarray(0, RAW_KEEP_BYTES).toString('base64') : null)),
+      col(rejections, (r) => r.raw?.length ?? 0),
+      DEVICE_REFUSALS.unknown_device,
+      DEVICE_REFUSALS.revoked_device,
     ],
   );
+
+  for (const row of rows) {
+    const r = readings[row.idx]!;
+    statuses[row.idx] =
+      row.status === 'accepted' || row.status === 'duplicate'
+        ? row.status
+        : {
+            deviceId: r.deviceId,
+            messageId: r.messageId,
+            reason: row.status,
+            errors: [
+              { path: '(device)', message: DEVICE_REFUSALS[row.status].replace('%s', r.deviceId) },
+            ],
+            receivedAt: r.receivedAt,
+          };
+  }
+  return { statuses };
 }
 
 export interface ReadingRow {
