@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { configSchema } from '../../server/config.js';
 import { connectLoad, type RunResult } from '../../simulators/load/publisher.js';
-import { SERVICES, createTestDatabase } from '../support/hub.js';
+import { createTestDatabase } from '../support/hub.js';
+import { startBenchBroker } from './broker.js';
 import { embeddedCeiling, servicesCeiling, type MeasuredRun } from './ceiling.js';
 import { cpuBetween, cpuSnapshot } from './procCpu.js';
 import type { FromHub, HubStats, MemoryPeaks, ToHub } from './ipc.js';
@@ -34,10 +35,8 @@ const MODES = (env.BENCH_MODES ?? 'embedded,services').split(',').map((m) => m.t
 const DEVICES = Number(env.BENCH_DEVICES ?? 200);
 const PATIENTS = Number(env.BENCH_PATIENTS ?? 10);
 // In-flight messages per device. Throughput hardly changes above 200 x 4 while latency grows
-// with the window (Little's law). Services: this Mosquitto (default max_queued_messages and
-// max_inflight_messages) drops QoS 1 messages it has already PUBACKed once several hundred wait
-// for one subscriber (seen from 400-1200 outstanding): the ceiling's subscriber then loses
-// messages, which flatters the ceiling. Services runs 200 x 2 and 200 x 16 and reports the best.
+// with the window (Little's law). Services runs 200 x 2 and 200 x 16 and reports the best, on
+// a Mosquitto with the production queue settings (./broker.ts).
 const DEFAULT_WINDOW: Record<Mode, string> = { embedded: '4', services: '2,16' };
 const windowsFor = (mode: Mode) =>
   (env.BENCH_WINDOW ?? DEFAULT_WINDOW[mode]).split(',').map(Number);
@@ -217,11 +216,13 @@ async function benchMode(mode: Mode): Promise<ModeResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hub-bench-'));
   hubConfig.DATA_DIR = dataDir;
   let dropDb: (() => Promise<void>) | null = null;
+  const broker = mode === 'services' ? await startBenchBroker() : null;
+  const brokerUrl = broker?.url ?? '';
   if (mode === 'services') {
     const db = await createTestDatabase();
     dropDb = db.drop;
     hubConfig.DATABASE_URL = db.url;
-    hubConfig.MQTT_URL = SERVICES.mqtt;
+    hubConfig.MQTT_URL = brokerUrl;
     hubConfig.MQTT_SHARE_GROUP = `bench-${tag}`;
   }
   Object.assign(hubConfig, HUB_ENV);
@@ -235,7 +236,7 @@ async function benchMode(mode: Mode): Promise<ModeResult> {
       ? []
       : mode === 'embedded'
         ? await embeddedCeiling(ceilingOpts)
-        : await servicesCeiling(SERVICES.mqtt, tag, config.MQTT_RECEIVE_MAXIMUM, ceilingOpts);
+        : await servicesCeiling(brokerUrl, tag, config.MQTT_RECEIVE_MAXIMUM, ceilingOpts);
     const ceiling = ceilingRuns.length ? best(ceilingRuns) : null;
     loadAverage.push(loadavg());
 
@@ -247,7 +248,7 @@ async function benchMode(mode: Mode): Promise<ModeResult> {
       log(
         `  hub up in ${fmt(ready.startMs)} ms (${ready.mode.broker} broker, ${ready.mode.database}); ${DEVICES} devices registered in ${fmt(ready.registerMs)} ms`,
       );
-      const mqttUrl = mode === 'embedded' ? ready.mqttUrl : SERVICES.mqtt;
+      const mqttUrl = mode === 'embedded' ? ready.mqttUrl : brokerUrl;
       const load = await connectLoad({
         url: mqttUrl,
         devices: ready.devices,
@@ -363,15 +364,17 @@ async function benchMode(mode: Mode): Promise<ModeResult> {
       await hub.kill();
     }
   } finally {
-    if (mode === 'services') await forgetSession(`telehealth-${config.HUB_ID}`).catch(() => {});
+    if (mode === 'services')
+      await forgetSession(brokerUrl, `telehealth-${config.HUB_ID}`).catch(() => {});
+    await broker?.stop();
     await dropDb?.().catch((err: Error) => console.error(`bench: drop database: ${err.message}`));
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
 /** Ends the hub's persistent broker session so that Mosquitto stops queueing for it. */
-async function forgetSession(clientId: string) {
-  const c = await mqtt.connectAsync(SERVICES.mqtt, { clientId, clean: true, protocolVersion: 5 });
+async function forgetSession(url: string, clientId: string) {
+  const c = await mqtt.connectAsync(url, { clientId, clean: true, protocolVersion: 5 });
   await c.endAsync();
 }
 
