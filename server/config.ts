@@ -2,6 +2,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { timeZoneSchema } from '../devices/timeZone.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = (protocols: string[]) =>
@@ -37,17 +38,7 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,40}$/)
     .default('hub-1'),
   /** Local time zone for device clocks that carry none (GATT time stamps). */
-  TIME_ZONE: z
-    .string()
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as Europe/Stockholm')
-    .default('Europe/Stockholm'),
+  TIME_ZONE: timeZoneSchema.default('Europe/Stockholm'),
   INGEST_MAX_PAYLOAD_BYTES: z.coerce
     .number()
     .int()

@@ -2,6 +2,7 @@
 // defaults. Resolving a plan gives every rule its settings and the set of dotted keys the team
 // overrode, so that each finding can say whether it used a default or the patient's own value.
 import { z } from 'zod';
+import { timeZoneSchema } from '../../devices/timeZone.js';
 import {
   bloodPressureSettingsSchema,
   DEFAULT_BLOOD_PRESSURE,
@@ -26,17 +27,7 @@ function deepPartial(schema: z.ZodObject): z.ZodObject {
 }
 
 export const patientPlanSchema = z.strictObject({
-  timeZone: z
-    .string()
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as Europe/Stockholm')
-    .optional(),
+  timeZone: timeZoneSchema.optional(),
   /** NEWS2 SpO2 scale 2: only for a prescribed target of 88-92 %, set by a clinician. */
   spo2Scale: z.union([z.literal(1), z.literal(2)]).optional(),
   measurements: z.array(planItemSchema).optional(),
