@@ -9,13 +9,17 @@ import { createEmbeddedBroker } from './broker/embedded.js';
 import { connectExternalBroker } from './broker/external.js';
 import type { BrokerLink } from './broker/link.js';
 import { createHttpApp } from './http/app.js';
+import { createAlerts, type Alerts } from './alerts/lifecycle.js';
 import { createIngest, type Ingest } from './ingest/pipeline.js';
-import type { CanonicalReading } from './ingest/reading.js';
+import { createRuleRunner, type RuleRunner } from './rules/runner.js';
+import type { StoredReading } from './ingest/reading.js';
 import { assertPortFree, listen } from './ops/listen.js';
 import { createLogger, type Logger } from './ops/log.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { openPglite, openPostgres, type Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
+
+const ESCALATION_CHECK_MS = 30_000;
 
 export interface Hub {
   config: Config;
@@ -27,8 +31,10 @@ export interface Hub {
   /** Where things listen, for the start-up lines and for tests. */
   urls: { mqtt: string; http: string; adminSocket: string };
   mode: { database: 'postgres' | 'timescaledb' | 'pglite'; broker: 'embedded' | 'external' };
+  alerts: Alerts;
+  rules: RuleRunner;
   /** Subscribe to committed readings (rules, realtime). */
-  onReadings(fn: (readings: CanonicalReading[]) => void): void;
+  onReadings(fn: (readings: StoredReading[]) => void): void;
   /** Stops intake, commits and acknowledges what is held, closes everything. */
   stop(): Promise<void>;
 }
@@ -75,7 +81,17 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
         });
     cleanup.push(() => broker.close());
 
-    const listeners: ((r: CanonicalReading[]) => void)[] = [];
+    const alerts = createAlerts(db);
+    const rules = createRuleRunner({ db, alerts, log });
+    const listeners: ((r: StoredReading[]) => void)[] = [(r) => rules.onReadings(r)];
+    // Escalation is claimed in the database, so every hub may run this timer.
+    const escalation = setInterval(() => {
+      alerts
+        .escalateDue(new Date())
+        .catch((err: Error) => log.warn({ err: err.message }, 'escalation check failed'));
+    }, ESCALATION_CHECK_MS);
+    escalation.unref();
+    cleanup.push(async () => clearInterval(escalation));
     const ingest = createIngest({
       db,
       log,
@@ -135,10 +151,14 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
           db.kind === 'pglite' ? 'pglite' : migration.timescale ? 'timescaledb' : 'postgres',
         broker: config.MQTT_URL ? 'external' : 'embedded',
       },
+      alerts,
+      rules,
       onReadings: (fn) => listeners.push(fn),
       async stop() {
+        clearInterval(escalation);
         await broker.stopIntake();
         await ingest.close();
+        await rules.idle();
         await closeServer(admin);
         await closeServer(http);
         await broker.close();

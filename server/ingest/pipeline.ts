@@ -6,9 +6,9 @@ import type { Receipt } from '../../devices/contract.js';
 import type { Logger } from '../ops/log.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Db } from '../store/db.js';
-import { storeBatch, type StoreStatus } from '../store/readings.js';
+import { storeBatch, type BatchOutcome, type StoreStatus } from '../store/readings.js';
 import { decodeMessage, type DecodeOptions, type InboundMessage } from './decode.js';
-import type { CanonicalReading, Rejection } from './reading.js';
+import type { CanonicalReading, Rejection, StoredReading } from './reading.js';
 
 export interface IngestOptions extends DecodeOptions {
   db: Db;
@@ -22,7 +22,7 @@ export interface IngestOptions extends DecodeOptions {
   /** Runs the receipts and acknowledgements of one batch so that they leave together. */
   together?(fn: () => void): void;
   /** Told after each commit with what was stored (the rules stage subscribes here). */
-  onCommitted?(readings: CanonicalReading[]): void;
+  onCommitted?(readings: StoredReading[]): void;
 }
 
 interface Pending {
@@ -145,23 +145,24 @@ export function createIngest(o: IngestOptions): Ingest {
 
     // Committed: from here on nothing may send the batch round again.
     try {
-      if (o.together) o.together(() => settle(batch, outcome.statuses));
-      else settle(batch, outcome.statuses);
+      if (o.together) o.together(() => settle(batch, outcome));
+      else settle(batch, outcome);
     } catch (err) {
       log.error({ err: errText(err) }, 'receipts or acknowledgements failed after commit');
     }
   }
 
-  function settle(batch: Pending[], statuses: (StoreStatus | Rejection)[]) {
+  function settle(batch: Pending[], { statuses, patientIds }: BatchOutcome) {
     const now = Date.now();
-    const stored: CanonicalReading[] = [];
+    const stored: StoredReading[] = [];
     let i = 0;
     for (const p of batch) {
       const receipts: Receipt[] = [];
       for (const r of p.readings) {
-        const status = statuses[i++]!;
+        const status = statuses[i]!;
+        const patientId = patientIds[i++];
         receipts.push(receiptFor(r, status));
-        if (status === 'accepted') stored.push(r);
+        if (status === 'accepted' && patientId) stored.push({ ...r, patientId });
         count(status);
       }
       for (const rej of p.rejections) {

@@ -19,6 +19,11 @@ export interface CanonicalReading {
   details: ReadingDetails;
 }
 
+/** A reading as stored: with the patient its device belongs to. */
+export interface StoredReading extends CanonicalReading {
+  patientId: string;
+}
+
 export interface ReadingDetails {
   source: 'json' | 'gatt';
   gattUuid?: string;

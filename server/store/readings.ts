@@ -8,6 +8,8 @@ export type StoreStatus = 'accepted' | 'duplicate';
 export interface BatchOutcome {
   /** Status per input reading, in input order; a rejection when the device may not send. */
   statuses: (StoreStatus | Rejection)[];
+  /** The patient of each reading whose device is registered, in input order. */
+  patientIds: (string | null)[];
 }
 
 const RAW_KEEP_BYTES = 4096;
@@ -18,7 +20,7 @@ const DEVICE_REFUSALS = {
   revoked_device: 'device %s is revoked; readings from it are not accepted',
 } as const;
 
-type Row = { idx: number; status: StoreStatus | keyof typeof DEVICE_REFUSALS };
+type Row = { idx: number; status: StoreStatus | keyof typeof DEVICE_REFUSALS; patient_id: string | null };
 
 const col = <T, V>(items: T[], f: (t: T) => V) => items.map(f);
 
@@ -34,6 +36,7 @@ export async function storeBatch(
   rejections: Rejection[],
 ): Promise<BatchOutcome> {
   const statuses: (StoreStatus | Rejection)[] = new Array(readings.length);
+  const patientIds: (string | null)[] = new Array(readings.length).fill(null);
   // a repeat inside one batch is a duplicate of its first occurrence
   const seen = new Set<string>();
   const unique: { i: number; r: CanonicalReading }[] = [];
@@ -72,7 +75,7 @@ export async function storeBatch(
        JOIN fresh f ON f.device_id = i.device_id AND f.message_id = i.message_id
        RETURNING device_id, message_id
      ), judged AS (
-       SELECT i.idx, i.device_id, i.message_id, i.received_at,
+       SELECT i.idx, i.device_id, i.message_id, i.received_at, d.patient_id,
          CASE WHEN d.id IS NULL THEN 'unknown_device'
               WHEN d.revoked THEN 'revoked_device'
               WHEN s.message_id IS NOT NULL THEN 'accepted'
@@ -96,7 +99,7 @@ export async function storeBatch(
        FROM judged WHERE status IN ('unknown_device', 'revoked_device')
        RETURNING 1
      )
-     SELECT idx, status FROM judged`,
+     SELECT idx, status, patient_id FROM judged`,
     [
       col(unique, (u) => u.i),
       col(unique, (u) => u.r.deviceId),
@@ -126,6 +129,7 @@ export async function storeBatch(
 
   for (const row of rows) {
     const r = readings[row.idx]!;
+    patientIds[row.idx] = row.patient_id;
     statuses[row.idx] =
       row.status === 'accepted' || row.status === 'duplicate'
         ? row.status
@@ -139,7 +143,7 @@ export async function storeBatch(
             receivedAt: r.receivedAt,
           };
   }
-  return { statuses };
+  return { statuses, patientIds };
 }
 
 export interface ReadingRow {

@@ -1,0 +1,157 @@
+// The rules stage's edge: after each commit it evaluates the patients whose readings arrived,
+// in measurement order, against their recent history and plan, and turns findings into alerts.
+// It runs beside ingest, never before an acknowledgement, one patient at a time per patient.
+import type { Alerts } from '../alerts/lifecycle.js';
+import type { StoredReading } from '../ingest/reading.js';
+import type { Logger } from '../ops/log.js';
+import type { Queryable } from '../store/db.js';
+import { evaluatePatient } from './evaluate.js';
+import { patientPlanSchema, resolvePlan, type ResolvedPlan } from './plan.js';
+import type { RuleReading } from './types.js';
+
+/** History the rules need: personal baselines look back 14 days, MACD 10, BP averages 7. */
+const HISTORY_DAYS = 35;
+const PLAN_TTL_MS = 60_000;
+const DAY = 86_400_000;
+
+export interface RuleRunnerOptions {
+  db: Queryable;
+  alerts: Alerts;
+  log: Logger;
+  now?: () => Date;
+}
+
+interface Row {
+  device_id: string;
+  message_id: string;
+  type: RuleReading['type'];
+  measured_at: Date;
+  received_at: Date;
+  value: number | null;
+  systolic: number | null;
+  diastolic: number | null;
+  pulse: number | null;
+  code: string | null;
+  details: { supplementalOxygen?: boolean; deviceStatus?: string[] };
+}
+
+const fromStored = (r: StoredReading): RuleReading => ({
+  deviceId: r.deviceId,
+  messageId: r.messageId,
+  type: r.type,
+  measuredAt: r.measuredAt,
+  receivedAt: r.receivedAt,
+  value: r.value,
+  systolic: r.systolic,
+  diastolic: r.diastolic,
+  pulse: r.pulse,
+  code: r.code,
+  ...(r.details.supplementalOxygen === undefined
+    ? {}
+    : { supplementalOxygen: r.details.supplementalOxygen }),
+  ...(r.details.deviceStatus ? { deviceStatus: r.details.deviceStatus } : {}),
+});
+
+const fromRow = (r: Row): RuleReading => ({
+  deviceId: r.device_id,
+  messageId: r.message_id,
+  type: r.type,
+  measuredAt: new Date(r.measured_at),
+  receivedAt: new Date(r.received_at),
+  value: r.value,
+  systolic: r.systolic,
+  diastolic: r.diastolic,
+  pulse: r.pulse,
+  code: r.code,
+  ...(r.details.supplementalOxygen === undefined
+    ? {}
+    : { supplementalOxygen: r.details.supplementalOxygen }),
+  ...(r.details.deviceStatus ? { deviceStatus: r.details.deviceStatus } : {}),
+});
+
+export function createRuleRunner(o: RuleRunnerOptions) {
+  const now = o.now ?? (() => new Date());
+  const log = o.log.child({ stage: 'rules' });
+  const histories = new Map<string, RuleReading[]>();
+  const plans = new Map<string, { plan: ResolvedPlan; until: number }>();
+  const queues = new Map<string, Promise<void>>();
+
+  async function planOf(patientId: string): Promise<ResolvedPlan> {
+    const cached = plans.get(patientId);
+    if (cached && cached.until > Date.now()) return cached.plan;
+    const { rows } = await o.db.query<{ plan: unknown }>(
+      'SELECT plan FROM patient_plans WHERE patient_id = $1',
+      [patientId],
+    );
+    const parsed = patientPlanSchema.safeParse(rows[0]?.plan ?? {});
+    if (!parsed.success) log.error({ patientId }, 'stored plan is invalid; using the defaults');
+    const plan = resolvePlan(parsed.success ? parsed.data : {});
+    plans.set(patientId, { plan, until: Date.now() + PLAN_TTL_MS });
+    return plan;
+  }
+
+  async function historyOf(patientId: string, fresh: RuleReading[]): Promise<RuleReading[]> {
+    let h = histories.get(patientId);
+    if (!h) {
+      // loaded after the commit, so it already holds the fresh readings
+      const since = new Date(
+        Math.min(...fresh.map((r) => r.measuredAt.getTime())) - HISTORY_DAYS * DAY,
+      );
+      const { rows } = await o.db.query<Row>(
+        `SELECT device_id, message_id, type, measured_at, received_at, value, systolic, diastolic,
+           pulse, code, details
+         FROM readings WHERE patient_id = $1 AND measured_at >= $2 ORDER BY measured_at`,
+        [patientId, since.toISOString()],
+      );
+      h = rows.map(fromRow);
+      histories.set(patientId, h);
+    } else {
+      h.push(...fresh);
+      h.sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
+      const newest = h.at(-1)!.measuredAt.getTime();
+      const keepFrom = h.findIndex((r) => r.measuredAt.getTime() >= newest - HISTORY_DAYS * DAY);
+      if (keepFrom > 0) h.splice(0, keepFrom);
+    }
+    return h;
+  }
+
+  async function evaluate(patientId: string, stored: StoredReading[]) {
+    const fresh = stored.map(fromStored);
+    const [plan, history] = await Promise.all([planOf(patientId), historyOf(patientId, fresh)]);
+    for (const f of evaluatePatient(history, fresh, plan)) {
+      if (f.severity === 'info') continue;
+      await o.alerts.raise(patientId, f, now());
+    }
+  }
+
+  return {
+    /** Hands committed readings to the rules; returns at once. */
+    onReadings(readings: StoredReading[]) {
+      const byPatient = new Map<string, StoredReading[]>();
+      for (const r of readings) {
+        const list = byPatient.get(r.patientId);
+        if (list) list.push(r);
+        else byPatient.set(r.patientId, [r]);
+      }
+      for (const [patientId, list] of byPatient) {
+        const previous = queues.get(patientId) ?? Promise.resolve();
+        const next = previous
+          .then(() => evaluate(patientId, list))
+          .catch((err: Error) =>
+            log.error({ patientId, err: err.message }, 'rule evaluation failed'),
+          )
+          .finally(() => {
+            if (queues.get(patientId) === next) queues.delete(patientId);
+          });
+        queues.set(patientId, next);
+      }
+    },
+    /** Resolves when every evaluation handed in so far has finished. */
+    async idle() {
+      while (queues.size) await Promise.all(queues.values());
+    },
+    /** Forget a patient's cached plan (after the care team changed it). */
+    planChanged: (patientId: string) => plans.delete(patientId),
+  };
+}
+export type RuleRunner = ReturnType<typeof createRuleRunner>;

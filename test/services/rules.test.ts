@@ -1,0 +1,3 @@
+import { describeRulesOnIngest } from '../support/rulesSuite.js';
+
+describeRulesOnIngest('services');
