@@ -57,6 +57,8 @@ export const configSchema = z.object({
   MQTT_SESSION_EXPIRY_S: z.coerce.number().int().min(0).default(86_400),
   /** Unacknowledged messages the external broker may send to this hub at once. */
   MQTT_RECEIVE_MAXIMUM: z.coerce.number().int().min(1).max(65535).default(2000),
+  /** Evaluate rules and raise alerts on ingest; off measures the ingest spine alone. */
+  RULES: z.enum(['on', 'off']).default('on'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
 });
 export type Config = z.infer<typeof configSchema>;

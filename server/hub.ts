@@ -83,7 +83,8 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
 
     const alerts = createAlerts(db);
     const rules = createRuleRunner({ db, alerts, log });
-    const listeners: ((r: StoredReading[]) => void)[] = [(r) => rules.onReadings(r)];
+    const listeners: ((r: StoredReading[]) => void)[] =
+      config.RULES === 'on' ? [(r) => rules.onReadings(r)] : [];
     // Escalation is claimed in the database, so every hub may run this timer.
     const escalation = setInterval(() => {
       alerts

@@ -20,7 +20,11 @@ const DEVICE_REFUSALS = {
   revoked_device: 'device %s is revoked; readings from it are not accepted',
 } as const;
 
-type Row = { idx: number; status: StoreStatus | keyof typeof DEVICE_REFUSALS; patient_id: string | null };
+type Row = {
+  idx: number;
+  status: StoreStatus | keyof typeof DEVICE_REFUSALS;
+  patient_id: string | null;
+};
 
 const col = <T, V>(items: T[], f: (t: T) => V) => items.map(f);
 
