@@ -34,11 +34,15 @@ const usage = () =>
       const pos = (c.positional ?? []).map((p) => ` ${p.toUpperCase()}`).join('');
       const opts = Object.keys(c.args.shape ?? {})
         .filter((k) => !(c.positional ?? []).includes(k))
-        .map((k) => ` --${k} ${k.toUpperCase()}`)
+        .map((k) => ` --${kebab(k)} ${kebab(k).toUpperCase()}`)
         .join('');
       return `  ${n}${pos}${opts}\n      ${c.summary}`;
     }),
   ].join('\n');
+
+/** Options are spelled --spo2-scale on the command line and spo2Scale in the commands. */
+const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const camel = (k: string) => k.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 function optionSpec() {
   const spec: Record<string, { type: 'string' | 'boolean' }> = {
@@ -47,7 +51,7 @@ function optionSpec() {
   };
   for (const n of commandNames) {
     const shape = (commands[n].args as { shape?: object }).shape ?? {};
-    for (const k of Object.keys(shape)) spec[k] = { type: 'string' };
+    for (const k of Object.keys(shape)) spec[kebab(k)] = { type: 'string' };
   }
   return spec;
 }
@@ -72,7 +76,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const command = commands[name] as { positional?: string[] };
   const args: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(parsed.values)) if (k !== 'json') args[k] = v;
+  for (const [k, v] of Object.entries(parsed.values)) if (k !== 'json') args[camel(k)] = v;
   const rest = words.slice(name.split(' ').length);
   (command.positional ?? []).forEach((p, i) => {
     if (rest[i] !== undefined) args[p] = rest[i];

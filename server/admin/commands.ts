@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { generateSecret, hashSecret } from '../auth/secrets.js';
 import type { Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
-import { latestReadings } from '../store/readings.js';
+import { latestFullSet, scoreNews2 } from '../rules/news2.js';
+import { patientPlanSchema, resolvePlan } from '../rules/plan.js';
+import type { RuleReading } from '../rules/types.js';
+import { latestReadings, type ReadingRow } from '../store/readings.js';
 
 export interface AdminContext {
   db: Db;
@@ -47,6 +50,8 @@ async function mustExist(db: Db, table: string, key: string, what: string, path:
   const { rows } = await db.query(`SELECT 1 FROM ${table} WHERE id = $1`, [key]);
   if (!rows.length) throw new AdminError('not_found', `${what} ${key} does not exist`, path);
 }
+
+const staffRole = z.enum(['nurse', 'physician', 'admin']);
 
 export const commands = {
   'org add': define({
@@ -134,6 +139,202 @@ export const commands = {
       return { deviceId: a.deviceId, revokedAt: rows[0].revoked_at };
     },
     describe: (r) => `device ${r.deviceId} revoked at ${r.revokedAt}`,
+  }),
+
+  'staff add': define({
+    summary: 'add a staff member to a care unit; prints a generated password once',
+    args: z.object({
+      unit: id,
+      username: z
+        .string()
+        .trim()
+        .regex(/^[a-z0-9._-]{2,40}$/, 'lower-case letters, digits, . _ -'),
+      role: staffRole,
+      name: name.optional(),
+    }),
+    async run({ db }, a) {
+      await mustExist(db, 'care_units', a.unit, 'care unit', 'unit');
+      const { rows } = await db.query('SELECT 1 FROM staff WHERE username = $1', [a.username]);
+      if (rows.length)
+        throw new AdminError('conflict', `username ${a.username} is taken`, 'username');
+      const staffId = newId('staff');
+      const password = generateSecret(18);
+      const hash = await hashSecret(password);
+      await db.transaction(async (tx) => {
+        await tx.query(
+          'INSERT INTO staff (id, username, display_name, password_hash) VALUES ($1, $2, $3, $4)',
+          [staffId, a.username, a.name ?? a.username, hash],
+        );
+        await tx.query(
+          'INSERT INTO staff_units (staff_id, care_unit_id, role) VALUES ($1, $2, $3)',
+          [staffId, a.unit, a.role],
+        );
+      });
+      return { id: staffId, password };
+    },
+    describe: (r) => `staff ${r.id}\npassword ${r.password}\n(shown only this once)`,
+  }),
+
+  'unit set': define({
+    summary: 'set who covers a care unit at nights and weekends (the last escalation step)',
+    positional: ['unit'],
+    args: z.object({ unit: id, onCall: id }),
+    async run({ db }, a) {
+      await mustExist(db, 'care_units', a.unit, 'care unit', 'unit');
+      await mustExist(db, 'care_units', a.onCall, 'care unit', 'onCall');
+      await db.query('UPDATE care_units SET on_call_unit_id = $2 WHERE id = $1', [
+        a.unit,
+        a.onCall,
+      ]);
+      return { id: a.unit, onCall: a.onCall };
+    },
+    describe: (r) => `care unit ${r.id}: on call ${r.onCall}`,
+  }),
+
+  'patient set': define({
+    summary: "set a patient's fixed care contact, frailty level or SpO2 scale",
+    positional: ['patient'],
+    args: z.object({
+      patient: id,
+      contact: id.optional(),
+      frailty: z.coerce.number().int().min(1).max(9).optional(),
+      spo2Scale: z.coerce
+        .number()
+        .pipe(z.union([z.literal(1), z.literal(2)]))
+        .optional(),
+      by: id.optional(),
+    }),
+    async run({ db }, a) {
+      await mustExist(db, 'patients', a.patient, 'patient', 'patient');
+      if (a.contact) await mustExist(db, 'staff', a.contact, 'staff member', 'contact');
+      await db.transaction(async (tx) => {
+        if (a.contact !== undefined || a.frailty !== undefined) {
+          await tx.query(
+            `UPDATE patients SET fixed_contact_id = COALESCE($2, fixed_contact_id),
+               frailty_level = COALESCE($3, frailty_level) WHERE id = $1`,
+            [a.patient, a.contact ?? null, a.frailty ?? null],
+          );
+        }
+        if (a.spo2Scale !== undefined) {
+          // the plan is merged, and every change is kept with who made it and when
+          const { rows } = await tx.query<{ plan: Record<string, unknown> }>(
+            `INSERT INTO patient_plans (patient_id, plan, updated_by) VALUES ($1, jsonb_build_object('spo2Scale', $2::int), $3)
+             ON CONFLICT (patient_id) DO UPDATE SET plan = patient_plans.plan || jsonb_build_object('spo2Scale', $2::int),
+               updated_at = now(), updated_by = $3
+             RETURNING plan`,
+            [a.patient, a.spo2Scale, a.by ?? null],
+          );
+          await tx.query(
+            'INSERT INTO patient_plan_changes (patient_id, plan, changed_by) VALUES ($1, $2::jsonb, $3)',
+            [a.patient, JSON.stringify(rows[0]!.plan), a.by ?? null],
+          );
+        }
+      });
+      const { rows } = await db.query<{
+        fixedContact: string | null;
+        frailty: number | null;
+        spo2Scale: number;
+      }>(
+        `SELECT p.fixed_contact_id AS "fixedContact", p.frailty_level AS frailty,
+           COALESCE((pp.plan->>'spo2Scale')::int, 1) AS "spo2Scale"
+         FROM patients p LEFT JOIN patient_plans pp ON pp.patient_id = p.id WHERE p.id = $1`,
+        [a.patient],
+      );
+      return { id: a.patient, ...rows[0]! };
+    },
+    describe: (r) =>
+      `patient ${r.id}: contact ${r.fixedContact ?? '-'}, frailty ${r.frailty ?? '-'}, SpO2 scale ${r.spo2Scale}`,
+  }),
+
+  alerts: define({
+    summary: "a patient's alerts, newest first, with rule, severity, status and reason",
+    args: z.object({ patient: id }),
+    async run({ db }, a) {
+      await mustExist(db, 'patients', a.patient, 'patient', 'patient');
+      const { rows } = await db.query<{
+        id: string;
+        rule: string;
+        severity: string;
+        status: string;
+        escalationLevel: number;
+        openedAt: string;
+        reason: { sv: string; en: string };
+      }>(
+        `SELECT id, rule, severity, status, escalation_level AS "escalationLevel",
+           to_json(opened_at)#>>'{}' AS "openedAt", finding->'reason' AS reason
+         FROM alerts WHERE patient_id = $1 ORDER BY opened_at DESC, seq DESC`,
+        [a.patient],
+      );
+      return rows;
+    },
+    describe: (rows) =>
+      rows.length
+        ? rows
+            .map(
+              (r) =>
+                `${r.openedAt}  ${r.status.padEnd(12)} ${r.severity.padEnd(8)} ${r.rule}: ${r.reason.en}`,
+            )
+            .join('\n')
+        : 'no alerts',
+  }),
+
+  scores: define({
+    summary:
+      "the patient's latest NEWS2 from a full set of vital signs measured within an hour, or null",
+    args: z.object({ patient: id }),
+    async run({ db }, a) {
+      await mustExist(db, 'patients', a.patient, 'patient', 'patient');
+      const [{ rows }, plan] = await Promise.all([
+        db.query<ReadingRow>(
+          `SELECT device_id AS "deviceId", message_id AS "messageId", type,
+             to_json(measured_at)#>>'{}' AS "measuredAt", to_json(received_at)#>>'{}' AS "receivedAt",
+             value, systolic, diastolic, pulse, code, unit, details
+           FROM readings WHERE patient_id = $1 AND type = ANY($2::text[])
+             AND measured_at > now() - interval '30 days'
+           ORDER BY measured_at`,
+          [
+            a.patient,
+            [
+              'respiratory_rate',
+              'spo2',
+              'blood_pressure',
+              'heart_rate',
+              'consciousness',
+              'body_temperature',
+            ],
+          ],
+        ),
+        db.query<{ plan: unknown }>('SELECT plan FROM patient_plans WHERE patient_id = $1', [
+          a.patient,
+        ]),
+      ]);
+      const readings: RuleReading[] = rows.map((r) => ({
+        deviceId: r.deviceId,
+        messageId: r.messageId,
+        type: r.type as RuleReading['type'],
+        measuredAt: new Date(r.measuredAt),
+        receivedAt: new Date(r.receivedAt),
+        value: r.value,
+        systolic: r.systolic,
+        diastolic: r.diastolic,
+        pulse: r.pulse,
+        code: r.code,
+        ...(typeof r.details.supplementalOxygen === 'boolean'
+          ? { supplementalOxygen: r.details.supplementalOxygen }
+          : {}),
+        ...(Array.isArray(r.details.deviceStatus)
+          ? { deviceStatus: r.details.deviceStatus as string[] }
+          : {}),
+      }));
+      const set = latestFullSet(readings, {});
+      if (!set) return null;
+      const parsed = patientPlanSchema.safeParse(plan.rows[0]?.plan ?? {});
+      const { spo2Scale } = resolvePlan(parsed.success ? parsed.data : {});
+      const score = scoreNews2(set.inputs, { spo2Scale });
+      return { ...score, measuredAt: set.measuredAt.toISOString() };
+    },
+    describe: (r) =>
+      r ? `NEWS2 ${r.total} (${r.band}) at ${r.measuredAt}` : 'no full set of vital signs yet',
   }),
 
   readings: define({
