@@ -147,16 +147,17 @@ describe('the admin CLI for care teams', () => {
       ],
     });
     await device.waitForReceipts(6);
-    // scale 2 (set above): SpO2 90 on air scores 0; everything else normal
+    // scale 2 (set above): SpO2 90 on air scores 0; the newest pulse in the hour is the 150 of
+    // the test before (3), and a single 3 makes the band low-medium
     expect(await hubJson(cliEnv, 'scores', '--patient', reg.patientId)).toEqual({
-      total: 0,
-      band: 'low',
+      total: 3,
+      band: 'low-medium',
       parts: {
         respiratoryRate: 0,
         spo2: 0,
         air: 0,
         systolic: 0,
-        pulse: 0,
+        pulse: 3,
         consciousness: 0,
         temperature: 0,
       },
