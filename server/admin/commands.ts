@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { generateSecret, hashSecret } from '../auth/secrets.js';
 import type { Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
-import { latestFullSet, scoreNews2 } from '../rules/news2.js';
+import { latestFullSet, NEWS2_TYPES, scoreNews2 } from '../rules/news2.js';
 import { patientPlanSchema, resolvePlan } from '../rules/plan.js';
-import type { RuleReading } from '../rules/types.js';
-import { latestReadings, type ReadingRow } from '../store/readings.js';
+import { loadRuleReadings } from '../rules/history.js';
+import { latestReadings } from '../store/readings.js';
 
 export interface AdminContext {
   db: Db;
@@ -284,48 +284,12 @@ export const commands = {
     args: z.object({ patient: id }),
     async run({ db }, a) {
       await mustExist(db, 'patients', a.patient, 'patient', 'patient');
-      const [{ rows }, plan] = await Promise.all([
-        db.query<ReadingRow>(
-          `SELECT device_id AS "deviceId", message_id AS "messageId", type,
-             to_json(measured_at)#>>'{}' AS "measuredAt", to_json(received_at)#>>'{}' AS "receivedAt",
-             value, systolic, diastolic, pulse, code, unit, details
-           FROM readings WHERE patient_id = $1 AND type = ANY($2::text[])
-             AND measured_at > now() - interval '30 days'
-           ORDER BY measured_at`,
-          [
-            a.patient,
-            [
-              'respiratory_rate',
-              'spo2',
-              'blood_pressure',
-              'heart_rate',
-              'consciousness',
-              'body_temperature',
-            ],
-          ],
-        ),
+      const [readings, plan] = await Promise.all([
+        loadRuleReadings(db, a.patient, new Date(Date.now() - 30 * 86_400_000), NEWS2_TYPES),
         db.query<{ plan: unknown }>('SELECT plan FROM patient_plans WHERE patient_id = $1', [
           a.patient,
         ]),
       ]);
-      const readings: RuleReading[] = rows.map((r) => ({
-        deviceId: r.deviceId,
-        messageId: r.messageId,
-        type: r.type as RuleReading['type'],
-        measuredAt: new Date(r.measuredAt),
-        receivedAt: new Date(r.receivedAt),
-        value: r.value,
-        systolic: r.systolic,
-        diastolic: r.diastolic,
-        pulse: r.pulse,
-        code: r.code,
-        ...(typeof r.details.supplementalOxygen === 'boolean'
-          ? { supplementalOxygen: r.details.supplementalOxygen }
-          : {}),
-        ...(Array.isArray(r.details.deviceStatus)
-          ? { deviceStatus: r.details.deviceStatus as string[] }
-          : {}),
-      }));
       const set = latestFullSet(readings, {});
       if (!set) return null;
       const parsed = patientPlanSchema.safeParse(plan.rows[0]?.plan ?? {});

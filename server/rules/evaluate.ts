@@ -5,7 +5,7 @@
 // lowered one step, so that they inform without paging anyone.
 import { judgeBloodPressure } from './bloodPressure.js';
 import { dailyFirstWeights, isQuestionable } from './localDay.js';
-import { news2Finding } from './news2.js';
+import { news2Finding, NEWS2_TYPES } from './news2.js';
 import { judgePersonal } from './personal.js';
 import type { ResolvedPlan } from './plan.js';
 import type { Finding, RuleReading, Severity } from './types.js';
@@ -19,14 +19,7 @@ export interface EvaluatedFinding extends Finding {
   late?: true;
 }
 
-const NEWS2_TYPES = new Set([
-  'respiratory_rate',
-  'spo2',
-  'blood_pressure',
-  'heart_rate',
-  'consciousness',
-  'body_temperature',
-]);
+const NEWS2_SET: ReadonlySet<string> = new Set(NEWS2_TYPES);
 const PERSONAL_TYPES = new Set(['body_weight', 'heart_rate', 'blood_pressure']);
 const lower: Record<Severity, Severity> = {
   critical: 'high',
@@ -63,7 +56,7 @@ export function evaluateReading(
   if (PERSONAL_TYPES.has(r.type)) {
     findings.push(...judgePersonal(upTo, plan.timeZone, plan.personal, plan.overridden));
   }
-  if (NEWS2_TYPES.has(r.type)) {
+  if (NEWS2_SET.has(r.type)) {
     // only a set that includes this reading: an older set was judged when it was complete
     const f = news2Finding(upTo, { spo2Scale: plan.spo2Scale });
     if (f?.readings.some((ref) => ref.messageId === r.messageId && ref.deviceId === r.deviceId)) {

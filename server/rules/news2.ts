@@ -1,3 +1,4 @@
+import type { ReadingType } from '../../devices/contract.js';
 // NEWS2, the National Early Warning Score 2 (Royal College of Physicians, 2017): chart 1
 // scoring, chart 2/4 clinical-risk bands, and the choice of a complete set of observations
 // from a patient's home readings. Pure: no I/O, no clock.
@@ -48,6 +49,16 @@ export interface News2Options {
 
 export const NEWS2_REFERENCE = 'Royal College of Physicians, NEWS2 (2017), chart 1 and chart 4';
 /** Chart 4 trigger thresholds: aggregate from which a band starts, and the "red" single score. */
+/** The reading types a NEWS2 set is made of. */
+export const NEWS2_TYPES: readonly ReadingType[] = [
+  'respiratory_rate',
+  'spo2',
+  'blood_pressure',
+  'heart_rate',
+  'consciousness',
+  'body_temperature',
+];
+
 export const NEWS2_BAND_EDGES = { lowFrom: 1, mediumFrom: 5, highFrom: 7, singleParameter: 3 };
 export const DEFAULT_NEWS2_WINDOW_MS = 60 * 60_000;
 

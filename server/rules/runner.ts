@@ -7,6 +7,7 @@ import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
 import { evaluatePatient } from './evaluate.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from './plan.js';
+import { loadRuleReadings, toRuleReading } from './history.js';
 import type { RuleReading } from './types.js';
 
 /** History the rules need: personal baselines look back 14 days, MACD 10, BP averages 7. */
@@ -20,54 +21,6 @@ export interface RuleRunnerOptions {
   log: Logger;
   now?: () => Date;
 }
-
-interface Row {
-  device_id: string;
-  message_id: string;
-  type: RuleReading['type'];
-  measured_at: Date;
-  received_at: Date;
-  value: number | null;
-  systolic: number | null;
-  diastolic: number | null;
-  pulse: number | null;
-  code: string | null;
-  details: { supplementalOxygen?: boolean; deviceStatus?: string[] };
-}
-
-const fromStored = (r: StoredReading): RuleReading => ({
-  deviceId: r.deviceId,
-  messageId: r.messageId,
-  type: r.type,
-  measuredAt: r.measuredAt,
-  receivedAt: r.receivedAt,
-  value: r.value,
-  systolic: r.systolic,
-  diastolic: r.diastolic,
-  pulse: r.pulse,
-  code: r.code,
-  ...(r.details.supplementalOxygen === undefined
-    ? {}
-    : { supplementalOxygen: r.details.supplementalOxygen }),
-  ...(r.details.deviceStatus ? { deviceStatus: r.details.deviceStatus } : {}),
-});
-
-const fromRow = (r: Row): RuleReading => ({
-  deviceId: r.device_id,
-  messageId: r.message_id,
-  type: r.type,
-  measuredAt: new Date(r.measured_at),
-  receivedAt: new Date(r.received_at),
-  value: r.value,
-  systolic: r.systolic,
-  diastolic: r.diastolic,
-  pulse: r.pulse,
-  code: r.code,
-  ...(r.details.supplementalOxygen === undefined
-    ? {}
-    : { supplementalOxygen: r.details.supplementalOxygen }),
-  ...(r.details.deviceStatus ? { deviceStatus: r.details.deviceStatus } : {}),
-});
 
 export function createRuleRunner(o: RuleRunnerOptions) {
   const now = o.now ?? (() => new Date());
@@ -97,13 +50,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
       const since = new Date(
         Math.min(...fresh.map((r) => r.measuredAt.getTime())) - HISTORY_DAYS * DAY,
       );
-      const { rows } = await o.db.query<Row>(
-        `SELECT device_id, message_id, type, measured_at, received_at, value, systolic, diastolic,
-           pulse, code, details
-         FROM readings WHERE patient_id = $1 AND measured_at >= $2 ORDER BY measured_at`,
-        [patientId, since.toISOString()],
-      );
-      h = rows.map(fromRow);
+      h = await loadRuleReadings(o.db, patientId, since);
       histories.set(patientId, h);
     } else {
       h.push(...fresh);
@@ -116,7 +63,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   }
 
   async function evaluate(patientId: string, stored: StoredReading[]) {
-    const fresh = stored.map(fromStored);
+    const fresh = stored.map(toRuleReading);
     const [plan, history] = await Promise.all([planOf(patientId), historyOf(patientId, fresh)]);
     for (const f of evaluatePatient(history, fresh, plan)) {
       if (f.severity === 'info') continue;

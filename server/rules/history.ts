@@ -1,0 +1,47 @@
+// A patient's stored readings as the rules read them (the database edge of the rules stage).
+import type { ReadingDetails, StoredReading } from '../ingest/reading.js';
+import type { Queryable } from '../store/db.js';
+import type { RuleReading } from './types.js';
+
+type Source = Pick<
+  StoredReading,
+  'deviceId' | 'messageId' | 'type' | 'value' | 'systolic' | 'diastolic' | 'pulse' | 'code'
+> & { measuredAt: Date | string; receivedAt: Date | string; details: ReadingDetails };
+
+/** The rules' view of a reading: canonical values plus the flags rules care about. */
+export function toRuleReading(r: Source): RuleReading {
+  return {
+    deviceId: r.deviceId,
+    messageId: r.messageId,
+    type: r.type,
+    measuredAt: new Date(r.measuredAt),
+    receivedAt: new Date(r.receivedAt),
+    value: r.value,
+    systolic: r.systolic,
+    diastolic: r.diastolic,
+    pulse: r.pulse,
+    code: r.code,
+    ...(r.details.supplementalOxygen === undefined
+      ? {}
+      : { supplementalOxygen: r.details.supplementalOxygen }),
+    ...(r.details.deviceStatus ? { deviceStatus: r.details.deviceStatus } : {}),
+  };
+}
+
+/** The patient's readings measured since `since`, oldest first, optionally of some types only. */
+export async function loadRuleReadings(
+  db: Queryable,
+  patientId: string,
+  since: Date,
+  types?: readonly string[],
+): Promise<RuleReading[]> {
+  const { rows } = await db.query<Source>(
+    `SELECT device_id AS "deviceId", message_id AS "messageId", type, measured_at AS "measuredAt",
+       received_at AS "receivedAt", value, systolic, diastolic, pulse, code, details
+     FROM readings
+     WHERE patient_id = $1 AND measured_at >= $2 AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+     ORDER BY measured_at`,
+    [patientId, since.toISOString(), types ?? null],
+  );
+  return rows.map(toRuleReading);
+}
