@@ -20,6 +20,7 @@ import { openPglite, openPostgres, type Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
 
 const ESCALATION_CHECK_MS = 30_000;
+const MISSED_CHECK_MS = 5 * 60_000;
 
 export interface Hub {
   config: Config;
@@ -85,14 +86,25 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     const rules = createRuleRunner({ db, alerts, log });
     const listeners: ((r: StoredReading[]) => void)[] =
       config.RULES === 'on' ? [(r) => rules.onReadings(r)] : [];
-    // Escalation is claimed in the database, so every hub may run this timer.
+    // Escalation is claimed in the database, so every hub may run this timer; so may the
+    // missed-measurement check, which skips what already has an open alert.
     const escalation = setInterval(() => {
       alerts
         .escalateDue(new Date())
         .catch((err: Error) => log.warn({ err: err.message }, 'escalation check failed'));
     }, ESCALATION_CHECK_MS);
     escalation.unref();
-    cleanup.push(async () => clearInterval(escalation));
+    const missed = setInterval(() => {
+      if (config.RULES === 'off') return;
+      rules
+        .checkMissed()
+        .catch((err: Error) => log.warn({ err: err.message }, 'missed-measurement check failed'));
+    }, MISSED_CHECK_MS);
+    missed.unref();
+    cleanup.push(async () => {
+      clearInterval(escalation);
+      clearInterval(missed);
+    });
     const ingest = createIngest({
       db,
       log,
@@ -157,6 +169,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       onReadings: (fn) => listeners.push(fn),
       async stop() {
         clearInterval(escalation);
+        clearInterval(missed);
         await broker.stopIntake();
         await ingest.close();
         await rules.idle();

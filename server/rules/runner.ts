@@ -6,6 +6,7 @@ import type { StoredReading } from '../ingest/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
 import { evaluatePatient } from './evaluate.js';
+import { checkMissing, missingFinding } from './missing.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from './plan.js';
 import { loadRuleReadings, toRuleReading } from './history.js';
 import type { RuleReading } from './types.js';
@@ -62,8 +63,19 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     return h;
   }
 
+  /** A missed-measurement alert resolves itself when the reading comes. */
+  async function resolveMissing(patientId: string, fresh: RuleReading[]) {
+    const types = [...new Set(fresh.map((r) => `missing.${r.type}`))];
+    const { rows } = await o.db.query<{ id: string }>(
+      "SELECT id FROM alerts WHERE patient_id = $1 AND rule = ANY($2::text[]) AND status <> 'resolved'",
+      [patientId, types],
+    );
+    for (const { id } of rows) await o.alerts.resolve(id, null, 'the measurement has come', now());
+  }
+
   async function evaluate(patientId: string, stored: StoredReading[]) {
     const fresh = stored.map(toRuleReading);
+    await resolveMissing(patientId, fresh);
     const [plan, history] = await Promise.all([planOf(patientId), historyOf(patientId, fresh)]);
     for (const f of evaluatePatient(history, fresh, plan)) {
       if (f.severity === 'info') continue;
@@ -96,6 +108,49 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     /** Resolves when every evaluation handed in so far has finished. */
     async idle() {
       while (queues.size) await Promise.all(queues.values());
+    },
+    /**
+     * Checks every patient whose plan expects measurements; a measurement past its due time and
+     * grace opens a missed-measurement alert that names the likely cause. Run on a timer.
+     */
+    async checkMissed(at: Date = now()) {
+      const { rows } = await o.db.query<{
+        patient_id: string;
+        plan: unknown;
+        since: Date;
+        last_traffic: Date | null;
+      }>(
+        `SELECT pp.patient_id, pp.plan, p.created_at AS since,
+           (SELECT max(received_at) FROM readings r WHERE r.patient_id = pp.patient_id) AS last_traffic
+         FROM patient_plans pp JOIN patients p ON p.id = pp.patient_id
+         WHERE jsonb_array_length(COALESCE(pp.plan->'measurements', '[]'::jsonb)) > 0`,
+      );
+      for (const row of rows) {
+        const parsed = patientPlanSchema.safeParse(row.plan);
+        if (!parsed.success) continue;
+        const plan = resolvePlan(parsed.data);
+        const readings = await loadRuleReadings(
+          o.db,
+          row.patient_id,
+          new Date(at.getTime() - HISTORY_DAYS * DAY),
+        );
+        for (const item of plan.measurements) {
+          const missed = checkMissing({
+            item,
+            readings,
+            now: at,
+            timeZone: plan.timeZone,
+            planStart: new Date(row.since),
+            lastTrafficAt: row.last_traffic ? new Date(row.last_traffic) : null,
+          });
+          if (missed?.action !== 'alert') continue;
+          const { rows: open } = await o.db.query(
+            "SELECT 1 FROM alerts WHERE patient_id = $1 AND rule = $2 AND status <> 'resolved'",
+            [row.patient_id, `missing.${item.type}`],
+          );
+          if (!open.length) await o.alerts.raise(row.patient_id, missingFinding(missed), at);
+        }
+      }
     },
     /** Forget a patient's cached plan (after the care team changed it). */
     planChanged: (patientId: string) => plans.delete(patientId),

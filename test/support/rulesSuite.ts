@@ -58,6 +58,37 @@ export function describeRulesOnIngest(mode: Mode) {
       expect(alerts[0]!.finding.reason.en).toBe('SpO2 85 %: very low (under 88 %)');
     });
 
+    it('alerts on a missed daily weight after its grace time, and resolves it when the weight comes', async () => {
+      await env.hub.db.query(
+        `INSERT INTO patient_plans (patient_id, plan) VALUES ($1, $2::jsonb)
+         ON CONFLICT (patient_id) DO UPDATE SET plan = EXCLUDED.plan`,
+        [
+          reg.patientId,
+          JSON.stringify({
+            measurements: [{ type: 'body_weight', dueBy: '10:00', graceHours: 4 }],
+          }),
+        ],
+      );
+      // two days after the last weight, in the afternoon: missed, and the device has sent other data
+      const later = new Date(Date.now() + 2 * 86_400_000);
+      later.setUTCHours(14, 0, 0, 0);
+      await env.hub.rules.checkMissed(later);
+      await env.hub.rules.checkMissed(later); // a second check does not add a change
+      const missed = (await alertsOf()).filter((a) => a.rule === 'missing.body_weight');
+      expect(missed).toMatchObject([{ severity: 'medium', status: 'open' }]);
+      const { rows: changes } = await env.hub.db.query(
+        "SELECT kind FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE a.rule = 'missing.body_weight'",
+      );
+      expect(changes).toEqual([{ kind: 'opened' }]);
+
+      device.receipts.length = 0;
+      await device.publish(weight(81.2));
+      await device.waitForReceipts(1);
+      expect((await alertsOf()).filter((a) => a.rule === 'missing.body_weight')).toMatchObject([
+        { status: 'resolved' },
+      ]);
+    });
+
     it('updates the same alert, not a second one, when it happens again', async () => {
       device.receipts.length = 0;
       await device.publish({ ...weight(0), type: 'spo2', value: 84, unit: '%' });
