@@ -2,21 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePatient } from '../../../server/rules/evaluate.js';
 import { patientPlanSchema, resolvePlan } from '../../../server/rules/plan.js';
 import type { RuleReading } from '../../../server/rules/types.js';
-import { reading } from './support.js';
+import { mulberry32, reading } from './support.js';
 
 const plan = resolvePlan();
 
-/** A deterministic PRNG (mulberry32) for realistic day-to-day noise. */
-function noise(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
+/** Uniform noise in [-0.5, 0.5) from a seeded PRNG, for realistic day-to-day variation. */
+const noise = (seed: number) => {
+  const rand = mulberry32(seed);
+  return () => rand() - 0.5;
+};
 
 const morning = (day: number, kg: number) =>
   reading('body_weight', new Date(Date.UTC(2026, 9, 1 + day, 6, 0)), { value: kg });

@@ -16,22 +16,9 @@ import {
   type WeightSettings,
 } from '../../../server/rules/weight.js';
 import type { RuleReading } from '../../../server/rules/types.js';
-import { reading } from './support.js';
+import { gauss, mulberry32, reading } from './support.js';
 
 const TZ = 'Europe/Stockholm';
-
-/** Deterministic PRNG (mulberry32) and a normal deviate from it (Box-Muller). */
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const gauss = (rand: () => number) =>
-  Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 
 /** A weighing at local Stockholm time `hh:mm` on day `day` (0 = 2026-01-01, winter, UTC+1). */
 const at = (day: number, hh = 7, mm = 0) => new Date(Date.UTC(2026, 0, 1 + day, hh - 1, mm));
