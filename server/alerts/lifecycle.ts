@@ -114,6 +114,31 @@ export function createAlerts(
     return rows[0];
   }
 
+  /** A person moves an unresolved alert on; `set` names one more column, given as $2. */
+  function transition(
+    alertId: string,
+    status: 'acknowledged' | 'resolved',
+    actorId: string | null,
+    note: string | null,
+    now: Date,
+    set: string,
+    value: string | null,
+  ): Promise<AlertChange> {
+    return inTransaction(async (tx, changes) => {
+      const a = await lockAlert(tx, alertId);
+      if (a.status === 'resolved') {
+        throw new AlertError('conflict', `alert ${alertId} is already resolved`);
+      }
+      await tx.query(
+        `UPDATE alerts SET status = '${status}', ${set}, escalate_at = NULL WHERE id = $1`,
+        [alertId, value],
+      );
+      const c = await record(tx, a, status, now, actorId, note, {});
+      changes.push(c);
+      return c;
+    });
+  }
+
   return {
     events,
 
@@ -176,44 +201,20 @@ export function createAlerts(
     },
 
     /** "I am on it": the person becomes the owner, for everyone to see; escalation stops. */
-    acknowledge(
-      alertId: string,
-      staffId: string,
-      note: string | null,
-      now: Date,
-    ): Promise<AlertChange> {
-      return inTransaction(async (tx, changes) => {
-        const a = await lockAlert(tx, alertId);
-        if (a.status === 'resolved')
-          throw new AlertError('conflict', `alert ${alertId} is already resolved`);
-        await tx.query(
-          "UPDATE alerts SET status = 'acknowledged', owner_id = $2, escalate_at = NULL WHERE id = $1",
-          [alertId, staffId],
-        );
-        const c = await record(tx, a, 'acknowledged', now, staffId, note, {});
-        changes.push(c);
-        return c;
-      });
+    acknowledge(alertId: string, staffId: string, note: string | null, now: Date) {
+      return transition(alertId, 'acknowledged', staffId, note, now, 'owner_id = $2', staffId);
     },
 
-    resolve(
-      alertId: string,
-      staffId: string | null,
-      note: string | null,
-      now: Date,
-    ): Promise<AlertChange> {
-      return inTransaction(async (tx, changes) => {
-        const a = await lockAlert(tx, alertId);
-        if (a.status === 'resolved')
-          throw new AlertError('conflict', `alert ${alertId} is already resolved`);
-        await tx.query(
-          "UPDATE alerts SET status = 'resolved', resolved_at = $2, escalate_at = NULL WHERE id = $1",
-          [alertId, now.toISOString()],
-        );
-        const c = await record(tx, a, 'resolved', now, staffId, note, {});
-        changes.push(c);
-        return c;
-      });
+    resolve(alertId: string, staffId: string | null, note: string | null, now: Date) {
+      return transition(
+        alertId,
+        'resolved',
+        staffId,
+        note,
+        now,
+        'resolved_at = $2',
+        now.toISOString(),
+      );
     },
 
     /**

@@ -6,6 +6,7 @@
 // morning weight of each local day; ignore a second weighing of the same day for trends, but
 // store it"). Readings the device itself flags as questionable are skipped before choosing the
 // first, so a flagged first weighing lets the next valid one of that day stand in.
+import { localFields } from '../../devices/gatt/datetime.js';
 import { isQuestionable as questionableFlags } from '../../devices/gatt/index.js';
 import type { RuleReading } from './types.js';
 
@@ -18,29 +19,11 @@ export function isQuestionable(deviceStatus?: readonly string[]): boolean {
   return deviceStatus ? questionableFlags(deviceStatus) : false;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    // Throws a RangeError for an unknown zone: a misconfigured patient must not silently get UTC.
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The calendar day of `d` in `timeZone`, as 'YYYY-MM-DD'. */
+/** The calendar day of `d` in `timeZone`, as 'YYYY-MM-DD' (throws on an unknown zone). */
 export function localDate(d: Date, timeZone: string): string {
-  const parts = formatter(timeZone).formatToParts(d);
-  const get = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year').padStart(4, '0')}-${get('month')}-${get('day')}`;
+  const f = localFields(d.getTime(), timeZone);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}`;
 }
 
 const DAY_MS = 86_400_000;
