@@ -54,6 +54,10 @@ interface AlertRow {
   escalate_at: Date | null;
 }
 
+/** The reading whose arrival raised the finding, when the rules say (publish-to-alert timing). */
+const triggerOf = (f: Finding): { trigger?: unknown } =>
+  'trigger' in f && f.trigger ? { trigger: f.trigger } : {};
+
 const plusMinutes = (now: Date, minutes: number | null) =>
   minutes === null ? null : new Date(now.getTime() + minutes * 60_000);
 
@@ -170,6 +174,7 @@ export function createAlerts(
           const c = await record(tx, { id, patient_id: patientId }, 'opened', now, null, null, {
             severity: finding.severity,
             rule: finding.rule,
+            ...triggerOf(finding),
           });
           changes.push(c);
           return c;
@@ -194,7 +199,11 @@ export function createAlerts(
             escalateAt ? new Date(escalateAt).toISOString() : null,
           ],
         );
-        const c = await record(tx, current, 'updated', now, null, null, { severity, rose: rises });
+        const c = await record(tx, current, 'updated', now, null, null, {
+          severity,
+          rose: rises,
+          ...triggerOf(finding),
+        });
         changes.push(c);
         return c;
       });
