@@ -3,13 +3,16 @@
 // who, when and a note, kept as events numbered from one sequence. An open alert that nobody
 // acknowledges escalates: fixed care contact -> care unit -> on-call unit. Escalation is
 // claimed with FOR UPDATE SKIP LOCKED, so two hub processes never escalate the same alert.
+// Snoozing is per person ("do not remind me until ..., because ..."): it is an event everyone
+// sees, but it changes neither status, owner nor escalation, so it never hides an alert from all.
 import { EventEmitter } from 'node:events';
 import type { Db, Queryable } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { severityRank, type Finding, type Severity } from '../rules/types.js';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
-export type AlertEventKind = 'opened' | 'updated' | 'acknowledged' | 'escalated' | 'resolved';
+export type AlertEventKind =
+  'opened' | 'updated' | 'acknowledged' | 'escalated' | 'resolved' | 'snoozed';
 
 export interface AlertChange {
   seq: number;
@@ -33,13 +36,38 @@ export const DEFAULT_ESCALATION: EscalationLimits = {
 };
 const MAX_LEVEL = 2;
 
+/**
+ * The longest one person may snooze an alert of each severity, in minutes (configurable).
+ * Design proposals, not guideline text: no longer than the escalation step for critical, high
+ * and medium, so a snooze never outlasts the time the team gives itself; a day for the rest.
+ */
+export type SnoozeLimits = Record<Severity, number>;
+export const DEFAULT_SNOOZE_MAX: SnoozeLimits = {
+  critical: 15,
+  high: 60,
+  medium: 4 * 60,
+  low: 24 * 60,
+  info: 24 * 60,
+};
+
 export class AlertError extends Error {
   constructor(
-    readonly code: 'not_found' | 'conflict',
+    readonly code: 'not_found' | 'conflict' | 'invalid',
     message: string,
+    /** The argument at fault, when one is (`minutes`, `reason`), so callers can name it. */
+    readonly field?: string,
   ) {
     super(message);
   }
+}
+
+/** One person's snooze of one alert that has not run out. */
+export interface Snooze {
+  alertId: string;
+  staffId: string;
+  until: string;
+  reason: string;
+  at: string;
 }
 
 /** Every alert change as a typed event, for realtime and notifications; the store knows no listener. */
@@ -61,11 +89,33 @@ const triggerOf = (f: Finding): { trigger?: unknown } =>
 const plusMinutes = (now: Date, minutes: number | null) =>
   minutes === null ? null : new Date(now.getTime() + minutes * 60_000);
 
+interface EventRow {
+  seq: string;
+  alert_id: string;
+  patient_id: string;
+  kind: AlertEventKind;
+  actor_id: string | null;
+  note: string | null;
+  at: Date;
+  data: Record<string, unknown>;
+}
+const toChange = (r: EventRow): AlertChange => ({
+  seq: Number(r.seq),
+  alertId: r.alert_id,
+  patientId: r.patient_id,
+  kind: r.kind,
+  actorId: r.actor_id,
+  note: r.note,
+  at: new Date(r.at).toISOString(),
+  data: r.data,
+});
+
 export function createAlerts(
   db: Db,
-  opts: { limits?: EscalationLimits; events?: AlertEvents } = {},
+  opts: { limits?: EscalationLimits; snoozeMax?: Partial<SnoozeLimits>; events?: AlertEvents } = {},
 ) {
   const limits = opts.limits ?? DEFAULT_ESCALATION;
+  const snoozeMax: SnoozeLimits = { ...DEFAULT_SNOOZE_MAX, ...opts.snoozeMax };
   const events = opts.events ?? new AlertEvents();
 
   async function record(
@@ -190,6 +240,8 @@ export function createAlerts(
           (!current.escalate_at || sooner < current.escalate_at)
             ? sooner
             : current.escalate_at;
+        // a snooze was given for the severity it had: a worse alert reminds everyone again
+        if (rises) await tx.query('DELETE FROM alert_snoozes WHERE alert_id = $1', [current.id]);
         await tx.query(
           'UPDATE alerts SET severity = $2, finding = $3::jsonb, escalate_at = $4 WHERE id = $1',
           [
@@ -227,6 +279,89 @@ export function createAlerts(
     },
 
     /**
+     * "Do not remind me until then": this person's snooze, replacing any earlier one of theirs.
+     * Status, owner and escalation stay as they are. Longer than the severity allows, without
+     * a reason, or on a resolved alert is refused.
+     */
+    async snooze(
+      alertId: string,
+      staffId: string,
+      minutes: number,
+      reason: string,
+      now: Date,
+    ): Promise<AlertChange> {
+      const why = reason.trim();
+      if (!why) throw new AlertError('invalid', 'a snooze needs a reason', 'reason');
+      if (!Number.isInteger(minutes) || minutes < 1) {
+        throw new AlertError(
+          'invalid',
+          'a snooze is a whole number of minutes, at least 1',
+          'minutes',
+        );
+      }
+      return inTransaction(async (tx, changes) => {
+        const a = await lockAlert(tx, alertId);
+        const staff = await tx.query('SELECT 1 FROM staff WHERE id = $1', [staffId]);
+        if (!staff.rows.length) {
+          throw new AlertError('not_found', `staff member ${staffId} does not exist`, 'staffId');
+        }
+        if (a.status === 'resolved') {
+          throw new AlertError('conflict', `alert ${alertId} is already resolved`);
+        }
+        const max = snoozeMax[a.severity];
+        if (minutes > max) {
+          throw new AlertError(
+            'invalid',
+            `a ${a.severity} alert may be snoozed for at most ${max} minutes`,
+            'minutes',
+          );
+        }
+        const until = new Date(now.getTime() + minutes * 60_000).toISOString();
+        await tx.query(
+          `INSERT INTO alert_snoozes (alert_id, staff_id, until, reason, at) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (alert_id, staff_id) DO UPDATE
+             SET until = EXCLUDED.until, reason = EXCLUDED.reason, at = EXCLUDED.at`,
+          [alertId, staffId, until, why, now.toISOString()],
+        );
+        const c = await record(tx, a, 'snoozed', now, staffId, why, { until, minutes });
+        changes.push(c);
+        return c;
+      });
+    },
+
+    /** The person's snoozes still running at `now` on unresolved alerts: what to dim for them. */
+    async activeSnoozes(staffId: string, now: Date): Promise<Snooze[]> {
+      const { rows } = await db.query<{
+        alert_id: string;
+        staff_id: string;
+        until: Date;
+        reason: string;
+        at: Date;
+      }>(
+        `SELECT s.alert_id, s.staff_id, s.until, s.reason, s.at FROM alert_snoozes s
+         JOIN alerts a ON a.id = s.alert_id
+         WHERE s.staff_id = $1 AND s.until > $2 AND a.status <> 'resolved' ORDER BY s.until`,
+        [staffId, now.toISOString()],
+      );
+      return rows.map((r) => ({
+        alertId: r.alert_id,
+        staffId: r.staff_id,
+        until: new Date(r.until).toISOString(),
+        reason: r.reason,
+        at: new Date(r.at).toISOString(),
+      }));
+    },
+
+    /** When this person's snooze of the alert runs out, or null when they have none running. */
+    async snoozedUntil(alertId: string, staffId: string, now: Date): Promise<string | null> {
+      const { rows } = await db.query<{ until: Date }>(
+        `SELECT until FROM alert_snoozes WHERE alert_id = $1 AND staff_id = $2 AND until > $3`,
+        [alertId, staffId, now.toISOString()],
+      );
+      return rows[0] ? new Date(rows[0].until).toISOString() : null;
+    },
+
+    /**
      * Escalates every open alert whose time is up, one level; claimed row by row so that
      * concurrent hubs share the work and never take the same alert. Returns what it escalated.
      */
@@ -258,26 +393,20 @@ export function createAlerts(
 
     /** Changes after `seq`, in order: what a listener missed while away. */
     async changesSince(seq: number, limit = 1000): Promise<AlertChange[]> {
-      const { rows } = await db.query<{
-        seq: string;
-        alert_id: string;
-        patient_id: string;
-        kind: AlertEventKind;
-        actor_id: string | null;
-        note: string | null;
-        at: Date;
-        data: Record<string, unknown>;
-      }>('SELECT * FROM alert_events WHERE seq > $1 ORDER BY seq LIMIT $2', [seq, limit]);
-      return rows.map((r) => ({
-        seq: Number(r.seq),
-        alertId: r.alert_id,
-        patientId: r.patient_id,
-        kind: r.kind,
-        actorId: r.actor_id,
-        note: r.note,
-        at: new Date(r.at).toISOString(),
-        data: r.data,
-      }));
+      const { rows } = await db.query<EventRow>(
+        'SELECT * FROM alert_events WHERE seq > $1 ORDER BY seq LIMIT $2',
+        [seq, limit],
+      );
+      return rows.map(toChange);
+    },
+
+    /** One alert's whole history, in order. */
+    async history(alertId: string): Promise<AlertChange[]> {
+      const { rows } = await db.query<EventRow>(
+        'SELECT * FROM alert_events WHERE alert_id = $1 ORDER BY seq',
+        [alertId],
+      );
+      return rows.map(toChange);
     },
   };
 }
