@@ -5,7 +5,7 @@
 // lowered one step, so that they inform without paging anyone.
 import { judgeBloodPressure } from './bloodPressure.js';
 import { dailyFirstWeights, isQuestionable } from './localDay.js';
-import { news2Finding, NEWS2_TYPES } from './news2.js';
+import { DEFAULT_NEWS2_WINDOW_MS, news2Finding, NEWS2_TYPES } from './news2.js';
 import { judgePersonal } from './personal.js';
 import type { ResolvedPlan } from './plan.js';
 import type { Finding, RuleReading, Severity } from './types.js';
@@ -29,15 +29,71 @@ const lower: Record<Severity, Severity> = {
   info: 'info',
 };
 
-const byTime = (a: RuleReading, b: RuleReading) => a.measuredAt.getTime() - b.measuredAt.getTime();
+const DAY = 86_400_000;
 
-/** Findings for one reading, given the history up to and including it (measurement order). */
-export function evaluateReading(
-  upTo: RuleReading[],
-  r: RuleReading,
-  plan: ResolvedPlan,
-): Finding[] {
+/**
+ * How far back the rules look from a reading: personal baselines 14 days (+ tested days), MACD
+ * 10, blood-pressure averages 7; more when the care team widened the personal baseline. Every
+ * rule sees exactly this window, so a finding does not depend on what a cache happened to hold.
+ */
+export function lookBackDays(plan: ResolvedPlan): number {
+  const p = plan.personal;
+  return Math.max(35, p.baselineDays + p.excludeRecentDays + p.consecutive + 7);
+}
+
+const timeOf = (r: RuleReading) => r.measuredAt.getTime();
+
+/** Index of the first reading measured after `t` (readings in measurement order). */
+function after(sorted: readonly RuleReading[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (timeOf(sorted[mid]!) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The readings measured in (from, to], from measurement-ordered readings. */
+const within = (sorted: readonly RuleReading[], from: number, to: number) =>
+  sorted.slice(after(sorted, from), after(sorted, to));
+
+/**
+ * A patient's history split by type, each in measurement order, so that each rule reads only
+ * its own types and window (binary search, not a scan of everything per reading).
+ */
+class History {
+  private readonly byType = new Map<string, RuleReading[]>();
+  constructor(history: readonly RuleReading[]) {
+    for (const r of [...history].sort((a, b) => timeOf(a) - timeOf(b))) {
+      const list = this.byType.get(r.type);
+      if (list) list.push(r);
+      else this.byType.set(r.type, [r]);
+    }
+  }
+  /** Readings of `types` measured in (from, to], in measurement order. */
+  window(types: Iterable<string>, from: number, to: number): RuleReading[] {
+    const parts: RuleReading[][] = [];
+    for (const type of types) {
+      const list = this.byType.get(type);
+      if (list) parts.push(within(list, from, to));
+    }
+    if (parts.length === 1) return parts[0]!;
+    // stable: equal times keep type order, then storage order, as one sort of the whole did
+    return parts.flat().sort((a, b) => timeOf(a) - timeOf(b));
+  }
+  newest(type: string): number {
+    const last = this.byType.get(type)?.at(-1);
+    return last ? timeOf(last) : -Infinity;
+  }
+}
+
+/** Findings for one reading, given the patient's history around it. */
+function evaluateReading(h: History, r: RuleReading, plan: ResolvedPlan): Finding[] {
   if (isQuestionable(r.deviceStatus)) return [];
+  const t = timeOf(r);
+  const from = t - lookBackDays(plan) * DAY;
   const findings: Finding[] = [
     ...judgeVitalSign(r, {
       vitals: plan.vitals,
@@ -46,19 +102,24 @@ export function evaluateReading(
     }),
   ];
   if (r.type === 'blood_pressure') {
-    findings.push(...judgeBloodPressure(upTo, plan.bloodPressure, plan.overridden));
+    const bp = h.window(['blood_pressure'], t - plan.bloodPressure.averageDays * DAY, t);
+    findings.push(...judgeBloodPressure(bp, plan.bloodPressure, plan.overridden));
   }
   if (r.type === 'body_weight') {
+    const weights = h.window(['body_weight'], from, t);
     findings.push(
-      ...judgeWeight(dailyFirstWeights(upTo, plan.timeZone), plan.weight, plan.overridden),
+      ...judgeWeight(dailyFirstWeights(weights, plan.timeZone), plan.weight, plan.overridden),
     );
   }
   if (PERSONAL_TYPES.has(r.type)) {
-    findings.push(...judgePersonal(upTo, plan.timeZone, plan.personal, plan.overridden));
+    const own = h.window(PERSONAL_TYPES, from, t);
+    findings.push(...judgePersonal(own, plan.timeZone, plan.personal, plan.overridden));
   }
   if (NEWS2_SET.has(r.type)) {
-    // only a set that includes this reading: an older set was judged when it was complete
-    const f = news2Finding(upTo, { spo2Scale: plan.spo2Scale });
+    // only a set that includes this reading (so within the hour up to it): an older set was
+    // judged when it was complete
+    const set = h.window(NEWS2_SET, t - DEFAULT_NEWS2_WINDOW_MS - 1, t); // the hour, inclusive
+    const f = news2Finding(set, { spo2Scale: plan.spo2Scale });
     if (f?.readings.some((ref) => ref.messageId === r.messageId && ref.deviceId === r.deviceId)) {
       findings.push(f);
     }
@@ -67,21 +128,20 @@ export function evaluateReading(
 }
 
 /**
- * Findings for the newly stored `fresh` readings of one patient, `history` being everything
- * stored for them (it includes `fresh`), in any order.
+ * Findings for the newly stored `fresh` readings of one patient, `history` being what is stored
+ * for them (it includes `fresh`) back to at least `lookBackDays` before the oldest fresh one, in
+ * any order.
  */
 export function evaluatePatient(
   history: RuleReading[],
   fresh: RuleReading[],
   plan: ResolvedPlan,
 ): EvaluatedFinding[] {
-  const all = [...history].sort(byTime);
+  const h = new History(history);
   const out: EvaluatedFinding[] = [];
-  for (const r of [...fresh].sort(byTime)) {
-    const t = r.measuredAt.getTime();
-    const upTo = all.filter((h) => h.measuredAt.getTime() <= t);
-    const superseded = all.some((h) => h.type === r.type && h.measuredAt.getTime() > t);
-    for (const f of evaluateReading(upTo, r, plan)) {
+  for (const r of [...fresh].sort((a, b) => timeOf(a) - timeOf(b))) {
+    const superseded = h.newest(r.type) > timeOf(r);
+    for (const f of evaluateReading(h, r, plan)) {
       const trigger = { deviceId: r.deviceId, messageId: r.messageId };
       out.push(
         superseded ? { ...f, severity: lower[f.severity], late: true, trigger } : { ...f, trigger },

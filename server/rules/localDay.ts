@@ -19,19 +19,35 @@ export function isQuestionable(deviceStatus?: readonly string[]): boolean {
   return deviceStatus ? questionableFlags(deviceStatus) : false;
 }
 
+// Rules ask for the same readings' days on every evaluation; Intl formatting is the cost.
+// Keyed by the Date object, so the cache lives exactly as long as the reading does.
+const dayCache = new WeakMap<Date, { timeZone: string; day: string }>();
+
 /** The calendar day of `d` in `timeZone`, as 'YYYY-MM-DD' (throws on an unknown zone). */
 export function localDate(d: Date, timeZone: string): string {
+  const hit = dayCache.get(d);
+  if (hit?.timeZone === timeZone) return hit.day;
   const f = localFields(d.getTime(), timeZone);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}`;
+  const day = `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}`;
+  dayCache.set(d, { timeZone, day });
+  return day;
 }
 
 const DAY_MS = 86_400_000;
 
+const dayNumbers = new Map<string, number>(); // a few thousand distinct days at most
+
 /** Days since 1970-01-01 of a 'YYYY-MM-DD' day; differences count calendar days. */
 export function dayNumber(day: string): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
+  let n = dayNumbers.get(day);
+  if (n === undefined) {
+    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+    n = Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
+    if (dayNumbers.size > 100_000) dayNumbers.clear();
+    dayNumbers.set(day, n);
+  }
+  return n;
 }
 
 /** The 'YYYY-MM-DD' day `n` calendar days after `day` (before, for negative `n`). */

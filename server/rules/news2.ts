@@ -233,6 +233,13 @@ export function latestFullSet(
         x.slot !== null && Number.isFinite(x.t) && !questionable(x.r),
     )
     .sort((a, b) => a.t - b.t || a.i - b.i);
+  // No window can be complete when a parameter was never measured: say so at once rather
+  // than trying every window (most home patients never measure respiratory rate).
+  const present = new Set<Slot>(usable.map((x) => x.slot));
+  const pulseSeen =
+    present.has('heartRate') || usable.some((x) => x.slot === 'systolic' && bpPulseUsable(x.r));
+  const needed: Slot[] = ['respiratoryRate', 'spo2', 'systolic', 'consciousness', 'temperature'];
+  if (!pulseSeen || needed.some((slot) => !present.has(slot))) return null;
 
   for (let end = usable.length - 1; end >= 0; end--) {
     const anchor = usable[end]!.t;

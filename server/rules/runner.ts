@@ -5,14 +5,12 @@ import type { Alerts } from '../alerts/lifecycle.js';
 import type { StoredReading } from '../ingest/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
-import { evaluatePatient } from './evaluate.js';
+import { evaluatePatient, lookBackDays } from './evaluate.js';
 import { checkMissing, missingFinding } from './missing.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from './plan.js';
 import { loadRuleReadings, toRuleReading } from './history.js';
 import type { RuleReading } from './types.js';
 
-/** History the rules need: personal baselines look back 14 days, MACD 10, BP averages 7. */
-const HISTORY_DAYS = 35;
 const PLAN_TTL_MS = 60_000;
 const DAY = 86_400_000;
 
@@ -26,7 +24,7 @@ export interface RuleRunnerOptions {
 export function createRuleRunner(o: RuleRunnerOptions) {
   const now = o.now ?? (() => new Date());
   const log = o.log.child({ stage: 'rules' });
-  const histories = new Map<string, RuleReading[]>();
+  const histories = new Map<string, { from: number; readings: RuleReading[] }>();
   const plans = new Map<string, { plan: ResolvedPlan; until: number }>();
   const queues = new Map<string, Promise<void>>();
 
@@ -44,21 +42,30 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     return plan;
   }
 
-  async function historyOf(patientId: string, fresh: RuleReading[]): Promise<RuleReading[]> {
-    let h = histories.get(patientId);
-    if (!h) {
+  /** The patient's readings from `lookBack` days before the oldest fresh one, cached. */
+  async function historyOf(
+    patientId: string,
+    fresh: RuleReading[],
+    lookBack: number,
+  ): Promise<RuleReading[]> {
+    const oldest = Math.min(...fresh.map((r) => r.measuredAt.getTime()));
+    const since = oldest - lookBack * DAY;
+    const cached = histories.get(patientId);
+    // a cache that does not reach back far enough (a late backlog) is loaded again
+    if (!cached || cached.from > since) {
       // loaded after the commit, so it already holds the fresh readings
-      const since = new Date(
-        Math.min(...fresh.map((r) => r.measuredAt.getTime())) - HISTORY_DAYS * DAY,
-      );
-      h = await loadRuleReadings(o.db, patientId, since);
-      histories.set(patientId, h);
-    } else {
-      h.push(...fresh);
-      h.sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
-      const newest = h.at(-1)!.measuredAt.getTime();
-      const keepFrom = h.findIndex((r) => r.measuredAt.getTime() >= newest - HISTORY_DAYS * DAY);
-      if (keepFrom > 0) h.splice(0, keepFrom);
+      const readings = await loadRuleReadings(o.db, patientId, new Date(since));
+      histories.set(patientId, { from: since, readings });
+      return readings;
+    }
+    const h = cached.readings;
+    h.push(...fresh);
+    h.sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
+    const keepFrom = h.at(-1)!.measuredAt.getTime() - lookBack * DAY;
+    const drop = h.findIndex((r) => r.measuredAt.getTime() >= keepFrom);
+    if (drop > 0) {
+      h.splice(0, drop);
+      cached.from = keepFrom;
     }
     return h;
   }
@@ -76,7 +83,8 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   async function evaluate(patientId: string, stored: StoredReading[]) {
     const fresh = stored.map(toRuleReading);
     await resolveMissing(patientId, fresh);
-    const [plan, history] = await Promise.all([planOf(patientId), historyOf(patientId, fresh)]);
+    const plan = await planOf(patientId);
+    const history = await historyOf(patientId, fresh, lookBackDays(plan));
     for (const f of evaluatePatient(history, fresh, plan)) {
       if (f.severity === 'info') continue;
       await o.alerts.raise(patientId, f, now());
@@ -132,7 +140,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
         const readings = await loadRuleReadings(
           o.db,
           row.patient_id,
-          new Date(at.getTime() - HISTORY_DAYS * DAY),
+          new Date(at.getTime() - lookBackDays(plan) * DAY),
         );
         for (const item of plan.measurements) {
           const missed = checkMissing({

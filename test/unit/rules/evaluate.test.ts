@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePatient } from '../../../server/rules/evaluate.js';
+import { evaluatePatient, lookBackDays } from '../../../server/rules/evaluate.js';
 import { patientPlanSchema, resolvePlan } from '../../../server/rules/plan.js';
 import type { RuleReading } from '../../../server/rules/types.js';
 import { mulberry32, reading } from './support.js';
@@ -132,5 +132,24 @@ describe("a patient's plan", () => {
     const r = patientPlanSchema.safeParse(bad);
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.path.join('.')).toBe(path);
+  });
+});
+
+describe('the history a reading is judged against', () => {
+  it('is the look-back window before it, so older stored readings do not change the findings', () => {
+    const rand = noise(11);
+    const recent = Array.from({ length: 40 }, (_, d) => morning(100 + d, 82 + rand() * 0.8));
+    recent.push(morning(140, 84.6)); // a gain the rules of thumb see
+    const ancient = Array.from({ length: 60 }, (_, d) => morning(d, 95 + rand() * 0.8));
+    const last = recent.at(-1)!;
+    const alone = evaluatePatient(recent, [last], plan);
+    expect(alone.length).toBeGreaterThan(0);
+    expect(evaluatePatient([...ancient, ...recent], [last], plan)).toEqual(alone);
+    expect(lookBackDays(plan)).toBeGreaterThanOrEqual(35);
+  });
+
+  it('widens with a personal baseline the care team made longer', () => {
+    const wide = resolvePlan(patientPlanSchema.parse({ personal: { baselineDays: 60 } }));
+    expect(lookBackDays(wide)).toBeGreaterThanOrEqual(60 + 2);
   });
 });
