@@ -144,7 +144,12 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
 
     const admin = await serveAdminSocket(
       adminSocket,
-      { db, onDeviceRevoked: (id) => broker.deviceRevoked(id) },
+      {
+        db,
+        alerts,
+        onDeviceRevoked: (id) => broker.deviceRevoked(id),
+        onPlanChanged: (id) => rules.planChanged(id),
+      },
       log,
     );
     cleanup.push(() => closeServer(admin));

@@ -1,6 +1,7 @@
 // The admin commands, as plain functions over the database. The CLI runs them in-process when
 // no hub is running, or sends them to the running hub (which owns an embedded database).
 import { z } from 'zod';
+import { AlertError, createAlerts, type AlertChange, type Alerts } from '../alerts/lifecycle.js';
 import { generateSecret, hashSecret } from '../auth/secrets.js';
 import type { Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
@@ -8,21 +9,22 @@ import { latestFullSet, NEWS2_TYPES, scoreNews2 } from '../rules/news2.js';
 import { patientPlanSchema, resolvePlan } from '../rules/plan.js';
 import { loadRuleReadings } from '../rules/history.js';
 import { latestReadings } from '../store/readings.js';
+import { AdminError } from './errors.js';
+import { changePlan, deepMerge, planError, planView, unsetKey, type PlanView } from './plans.js';
+
+export { AdminError };
 
 export interface AdminContext {
   db: Db;
+  /**
+   * The running hub's alerts, so that a change made here reaches its listeners; without a hub
+   * the commands use their own over `db`.
+   */
+  alerts?: Alerts;
   /** Told after a device is revoked, so that a running hub drops its connection at once. */
   onDeviceRevoked?: (deviceId: string) => void;
-}
-
-export class AdminError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'invalid' | 'conflict',
-    message: string,
-    readonly path?: string,
-  ) {
-    super(message);
-  }
+  /** Told after a patient's plan changed, so that a running hub stops using its cached copy. */
+  onPlanChanged?: (patientId: string) => void;
 }
 
 interface Command<S extends z.ZodType> {
@@ -52,6 +54,44 @@ async function mustExist(db: Db, table: string, key: string, what: string, path:
 }
 
 const staffRole = z.enum(['nurse', 'physician', 'admin']);
+const note = z.string().trim().min(1).max(2000);
+
+/** An alert changed by a named person: both must exist, and the lifecycle's refusals become ours. */
+async function alertAction(
+  ctx: AdminContext,
+  a: { alert: string; by: string },
+  act: (alerts: Alerts, now: Date) => Promise<AlertChange>,
+): Promise<AlertChange> {
+  await mustExist(ctx.db, 'alerts', a.alert, 'alert', 'alert');
+  await mustExist(ctx.db, 'staff', a.by, 'staff member', 'by');
+  try {
+    return await act(ctx.alerts ?? createAlerts(ctx.db), new Date());
+  } catch (err) {
+    if (!(err instanceof AlertError)) throw err;
+    throw new AdminError(err.code, err.message, err.field ?? 'alert');
+  }
+}
+
+const describeChange = (c: AlertChange) =>
+  `alert ${c.alertId} ${c.kind} by ${c.actorId ?? '-'} at ${c.at} (#${c.seq})${
+    c.kind === 'snoozed' ? ` until ${String(c.data.until)}` : ''
+  }`;
+
+/** `--set` is a JSON object: a part of the plan, merged into the stored one. */
+const planPatch = z.string().transform((text, ctx): Record<string, unknown> => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not JSON' });
+    return z.NEVER;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: 'a JSON object, e.g. {"weight":{"gain3dKg":1.5}}' });
+    return z.NEVER;
+  }
+  return value as Record<string, unknown>;
+});
 
 export const commands = {
   'org add': define({
@@ -204,9 +244,11 @@ export const commands = {
         .optional(),
       by: id.optional(),
     }),
-    async run({ db }, a) {
+    async run(ctx, a) {
+      const { db } = ctx;
       await mustExist(db, 'patients', a.patient, 'patient', 'patient');
       if (a.contact) await mustExist(db, 'staff', a.contact, 'staff member', 'contact');
+      if (a.by) await mustExist(db, 'staff', a.by, 'staff member', 'by');
       await db.transaction(async (tx) => {
         if (a.contact !== undefined || a.frailty !== undefined) {
           await tx.query(
@@ -215,21 +257,18 @@ export const commands = {
             [a.patient, a.contact ?? null, a.frailty ?? null],
           );
         }
-        if (a.spo2Scale !== undefined) {
-          // the plan is merged, and every change is kept with who made it and when
-          const { rows } = await tx.query<{ plan: Record<string, unknown> }>(
-            `INSERT INTO patient_plans (patient_id, plan, updated_by) VALUES ($1, jsonb_build_object('spo2Scale', $2::int), $3)
-             ON CONFLICT (patient_id) DO UPDATE SET plan = patient_plans.plan || jsonb_build_object('spo2Scale', $2::int),
-               updated_at = now(), updated_by = $3
-             RETURNING plan`,
-            [a.patient, a.spo2Scale, a.by ?? null],
-          );
-          await tx.query(
-            'INSERT INTO patient_plan_changes (patient_id, plan, changed_by) VALUES ($1, $2::jsonb, $3)',
-            [a.patient, JSON.stringify(rows[0]!.plan), a.by ?? null],
+        const scale = a.spo2Scale;
+        if (scale !== undefined) {
+          await changePlan(
+            tx,
+            a.patient,
+            a.by ?? null,
+            (p) => ({ ...p, spo2Scale: scale }),
+            'spo2Scale',
           );
         }
       });
+      if (a.spo2Scale !== undefined) ctx.onPlanChanged?.(a.patient);
       const { rows } = await db.query<{
         fixedContact: string | null;
         frailty: number | null;
@@ -244,6 +283,156 @@ export const commands = {
     },
     describe: (r) =>
       `patient ${r.id}: contact ${r.fixedContact ?? '-'}, frailty ${r.frailty ?? '-'}, SpO2 scale ${r.spo2Scale}`,
+  }),
+
+  'patient plan': define({
+    summary:
+      "a patient's plan, the plan in use (defaults filled in) and its changes; --set JSON merges into it, --unset a.b removes a key (back to the default); --by names who",
+    positional: ['patient'],
+    args: z
+      .object({
+        patient: id,
+        by: id.optional(),
+        set: planPatch.optional(),
+        unset: z
+          .string()
+          .regex(/^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$/, 'a dotted key, e.g. weight.gain3dKg')
+          .optional(),
+      })
+      .superRefine((a, ctx) => {
+        if ((a.set !== undefined || a.unset !== undefined) && a.by === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['by'], message: 'who changes the plan' });
+        }
+      }),
+    async run(ctx, a): Promise<PlanView> {
+      const { db } = ctx;
+      await mustExist(db, 'patients', a.patient, 'patient', 'patient');
+      const { set, unset, by } = a;
+      if (by === undefined || (set === undefined && unset === undefined)) {
+        return planView(db, a.patient);
+      }
+      await mustExist(db, 'staff', by, 'staff member', 'by');
+      // the part given is checked on its own first, so an error names what the person typed
+      if (set !== undefined) {
+        const checked = patientPlanSchema.safeParse(set);
+        if (!checked.success) throw planError(checked.error, 'set');
+      }
+      await db.transaction((tx) =>
+        changePlan(
+          tx,
+          a.patient,
+          by,
+          (plan) => {
+            const merged = set === undefined ? plan : deepMerge(plan, set);
+            if (unset === undefined) return merged;
+            const out = unsetKey(merged, unset);
+            if (!out) {
+              throw new AdminError('invalid', `--unset: ${unset} is not set in the plan`, 'unset');
+            }
+            return out;
+          },
+          set === undefined ? 'unset' : 'set',
+        ),
+      );
+      ctx.onPlanChanged?.(a.patient);
+      return planView(db, a.patient);
+    },
+    describe: (r) =>
+      [
+        `plan ${JSON.stringify(r.plan)}`,
+        `overridden ${r.resolved.overridden.join(', ') || '-'}`,
+        ...r.changes.map((c) => `${c.changedAt}  ${c.changedBy ?? '-'}  ${JSON.stringify(c.plan)}`),
+      ].join('\n'),
+  }),
+
+  'alert ack': define({
+    summary: '"I am on it": the named person acknowledges an alert and owns it; escalation stops',
+    positional: ['alert'],
+    args: z.object({ alert: id, by: id, note: note.optional() }),
+    run: (ctx, a) =>
+      alertAction(ctx, a, (alerts, now) => alerts.acknowledge(a.alert, a.by, a.note ?? null, now)),
+    describe: describeChange,
+  }),
+
+  'alert snooze': define({
+    summary:
+      'the named person is not reminded of an alert for a while, with a reason; nothing else changes (it still escalates)',
+    positional: ['alert'],
+    args: z.object({
+      alert: id,
+      by: id,
+      minutes: z.coerce.number().int().min(1),
+      reason: note,
+    }),
+    run: (ctx, a) =>
+      alertAction(ctx, a, (alerts, now) => alerts.snooze(a.alert, a.by, a.minutes, a.reason, now)),
+    describe: describeChange,
+  }),
+
+  'alert resolve': define({
+    summary: 'the named person resolves an alert, saying what was done',
+    positional: ['alert'],
+    args: z.object({ alert: id, by: id, note }),
+    run: (ctx, a) =>
+      alertAction(ctx, a, (alerts, now) => alerts.resolve(a.alert, a.by, a.note, now)),
+    describe: describeChange,
+  }),
+
+  'alert show': define({
+    summary: 'an alert with its finding, running snoozes and whole history in order',
+    positional: ['alert'],
+    args: z.object({ alert: id }),
+    async run(ctx, a) {
+      const { rows } = await ctx.db.query<{
+        id: string;
+        patientId: string;
+        rule: string;
+        severity: string;
+        status: string;
+        ownerId: string | null;
+        escalationLevel: number;
+        escalateAt: Date | null;
+        openedAt: Date;
+        resolvedAt: Date | null;
+        finding: unknown;
+      }>(
+        `SELECT id, patient_id AS "patientId", rule, severity, status, owner_id AS "ownerId",
+           escalation_level AS "escalationLevel", escalate_at AS "escalateAt",
+           opened_at AS "openedAt", resolved_at AS "resolvedAt", finding
+         FROM alerts WHERE id = $1`,
+        [a.alert],
+      );
+      const alert = rows[0];
+      if (!alert) throw new AdminError('not_found', `alert ${a.alert} does not exist`, 'alert');
+      const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+      // who is not being reminded now; a resolved alert reminds nobody
+      const snoozes = await ctx.db.query<{ staff_id: string; until: Date; reason: string }>(
+        `SELECT staff_id, until, reason FROM alert_snoozes
+         WHERE alert_id = $1 AND until > $2 AND $3 ORDER BY until`,
+        [a.alert, new Date().toISOString(), alert.status !== 'resolved'],
+      );
+      return {
+        ...alert,
+        escalateAt: iso(alert.escalateAt),
+        openedAt: iso(alert.openedAt)!,
+        resolvedAt: iso(alert.resolvedAt),
+        snoozes: snoozes.rows.map((s) => ({
+          staffId: s.staff_id,
+          until: iso(s.until)!,
+          reason: s.reason,
+        })),
+        events: await (ctx.alerts ?? createAlerts(ctx.db)).history(a.alert),
+      };
+    },
+    describe: (r) =>
+      [
+        `alert ${r.id}  ${r.status}  ${r.severity}  ${r.rule}  patient ${r.patientId}  owner ${r.ownerId ?? '-'}  level ${r.escalationLevel}`,
+        ...r.snoozes.map((s) => `snoozed by ${s.staffId} until ${s.until}: ${s.reason}`),
+        ...r.events.map(
+          (e) =>
+            `#${e.seq}  ${e.at}  ${e.kind.padEnd(12)} ${e.actorId ?? '-'}${e.note ? `  "${e.note}"` : ''}`,
+        ),
+      ].join('\n'),
   }),
 
   alerts: define({

@@ -1,0 +1,3 @@
+import { describeAlertAndPlanCli } from '../support/cliAlertsSuite.js';
+
+describeAlertAndPlanCli('embedded');
