@@ -160,3 +160,23 @@ export const receiptSchema = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type Receipt = z.infer<typeof receiptSchema>;
+
+// ---- notices to the patient (hub -> device, on the receipts topic; an addition to v1) ----
+
+/**
+ * A message for the patient rather than a receipt: measure again (a borderline value, before
+ * the care team is alerted) or a reminder of a planned measurement. Told apart from receipts by
+ * `notice`; a device that cannot show messages ignores it.
+ */
+export const patientNoticeSchema = z.object({
+  notice: z.enum(['remeasure', 'reminder']),
+  /** The kind of measurement asked for. */
+  type: z.enum(readingTypes),
+  /** What to tell the patient, in Swedish and English. */
+  text: z.object({ sv: z.string(), en: z.string() }),
+  /** remeasure: measure again before this; reminder: the measurement was due then. */
+  by: z.string(),
+  /** The reading that asked for a repeat (remeasure only). */
+  messageId: z.string().optional(),
+});
+export type PatientNotice = z.infer<typeof patientNoticeSchema>;

@@ -83,15 +83,25 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     cleanup.push(() => broker.close());
 
     const alerts = createAlerts(db);
-    const rules = createRuleRunner({ db, alerts, log });
+    const rules = createRuleRunner({
+      db,
+      alerts,
+      log,
+      notify: (deviceId, notice) => broker.notify(deviceId, notice),
+    });
     const listeners: ((r: StoredReading[]) => void)[] =
       config.RULES === 'on' ? [(r) => rules.onReadings(r)] : [];
-    // Escalation is claimed in the database, so every hub may run this timer; so may the
-    // missed-measurement check, which skips what already has an open alert.
+    // Escalation and re-measure expiry are claimed in the database, so every hub may run this
+    // timer; so may the missed-measurement check, which skips what already has an open alert.
     const escalation = setInterval(() => {
       alerts
         .escalateDue(new Date())
         .catch((err: Error) => log.warn({ err: err.message }, 'escalation check failed'));
+      if (config.RULES === 'on') {
+        rules
+          .expireRemeasures()
+          .catch((err: Error) => log.warn({ err: err.message }, 're-measure check failed'));
+      }
     }, ESCALATION_CHECK_MS);
     escalation.unref();
     const missed = setInterval(() => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
-import { parseTopic, topics, type Receipt } from '../../devices/contract.js';
+import { parseTopic, topics, type PatientNotice, type Receipt } from '../../devices/contract.js';
 import type { Logger } from '../ops/log.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { DeviceAuth } from './deviceAuth.js';
@@ -135,6 +135,24 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
   let url = '';
   let serverClosed: Promise<void> | undefined;
 
+  /** Receipts and notices, one message each, on the device's receipts topic. */
+  function publishTo(deviceId: string, receipts: (Receipt | PatientNotice)[]) {
+    const topic = topics.receipts(deviceId);
+    for (const r of receipts) {
+      aedes.publish(
+        {
+          cmd: 'publish',
+          topic,
+          payload: Buffer.from(JSON.stringify(r)),
+          qos: 1,
+          retain: false,
+          dup: false,
+        },
+        () => {},
+      );
+    }
+  }
+
   return {
     get url() {
       return url;
@@ -144,22 +162,8 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
       const port = await listen(server, o.port, o.host, 'MQTT_PORT');
       url = `${o.tls ? 'mqtts' : 'mqtt'}://${o.host}:${port}`;
     },
-    publishReceipts(deviceId: string, receipts: Receipt[]) {
-      const topic = topics.receipts(deviceId);
-      for (const r of receipts) {
-        aedes.publish(
-          {
-            cmd: 'publish',
-            topic,
-            payload: Buffer.from(JSON.stringify(r)),
-            qos: 1,
-            retain: false,
-            dup: false,
-          },
-          () => {},
-        );
-      }
-    },
+    publishReceipts: (deviceId: string, receipts: Receipt[]) => publishTo(deviceId, receipts),
+    notify: (deviceId: string, notice: PatientNotice) => publishTo(deviceId, [notice]),
     together: (fn) => fn(), // each device has its own connection: nothing to gather
     ready: () => server.listening && !aedes.closed,
     async stopIntake() {

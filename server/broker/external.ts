@@ -5,7 +5,7 @@
 // its readings are committed; the broker's in-flight window (our Receive Maximum) is the
 // back-pressure.
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
-import { parseTopic, topics, type Receipt } from '../../devices/contract.js';
+import { parseTopic, topics, type PatientNotice, type Receipt } from '../../devices/contract.js';
 import type { Logger } from '../ops/log.js';
 import type { BrokerLink, Deliver } from './link.js';
 
@@ -98,6 +98,12 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
     done(packet.qos > 0 ? DEFERRED : undefined);
   };
 
+  /** Receipts and notices, one message each, on the device's receipts topic. */
+  function publishTo(deviceId: string, messages: (Receipt | PatientNotice)[]) {
+    const topic = topics.receipts(deviceId);
+    for (const m of messages) client.publish(topic, JSON.stringify(m), { qos: 1 });
+  }
+
   return {
     url: redactUrl(o.url),
     start(d) {
@@ -118,10 +124,8 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
         client.connect();
       });
     },
-    publishReceipts(deviceId: string, receipts: Receipt[]) {
-      const topic = topics.receipts(deviceId);
-      for (const r of receipts) client.publish(topic, JSON.stringify(r), { qos: 1 });
-    },
+    publishReceipts: (deviceId: string, receipts: Receipt[]) => publishTo(deviceId, receipts),
+    notify: (deviceId: string, notice: PatientNotice) => publishTo(deviceId, [notice]),
     together(fn) {
       // A batch's PUBACKs and receipts leave in one writev instead of one write each.
       const stream = client.stream;

@@ -1,6 +1,6 @@
 // What the rest of the hub needs from a broker, embedded or external: device messages in, with
 // an acknowledgement the hub controls, and receipts out.
-import type { Receipt } from '../../devices/contract.js';
+import type { PatientNotice, Receipt } from '../../devices/contract.js';
 import type { InboundMessage } from '../ingest/decode.js';
 
 export type Deliver = (msg: InboundMessage, ack: () => void) => void;
@@ -11,6 +11,8 @@ export interface BrokerLink {
   /** Starts handing device messages to `deliver`. */
   start(deliver: Deliver): Promise<void>;
   publishReceipts(deviceId: string, receipts: Receipt[]): void;
+  /** A message for the patient (measure again, a reminder) on the device's receipts topic. */
+  notify(deviceId: string, notice: PatientNotice): void;
   /** Runs `fn`, sending what it writes to the broker in as few writes as possible. */
   together(fn: () => void): void;
   ready(): boolean;

@@ -10,8 +10,19 @@ import { checkMissing, missingFinding } from './missing.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from './plan.js';
 import { loadRuleReadings, toRuleReading } from './history.js';
 import type { RuleReading } from './types.js';
+import type { PatientNotice } from '../../devices/contract.js';
+import {
+  decideRemeasure,
+  remeasureNotice,
+  reminderNotice,
+  unconfirmedFinding,
+} from './remeasure.js';
+import { createRemeasureStore } from './remeasureStore.js';
 
 const PLAN_TTL_MS = 60_000;
+/** How stale this hub's view of which patients have a request waiting may be (another hub may
+ * have asked); a patient needs minutes to measure again, so seconds are enough. */
+const PENDING_TTL_MS = 5_000;
 const DAY = 86_400_000;
 
 export interface RuleRunnerOptions {
@@ -19,6 +30,8 @@ export interface RuleRunnerOptions {
   alerts: Alerts;
   log: Logger;
   now?: () => Date;
+  /** Sends a message to the patient on a device's receipts topic (measure again, reminders). */
+  notify?: (deviceId: string, notice: PatientNotice) => void;
 }
 
 export function createRuleRunner(o: RuleRunnerOptions) {
@@ -27,6 +40,19 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   const histories = new Map<string, { from: number; readings: RuleReading[] }>();
   const plans = new Map<string, { plan: ResolvedPlan; until: number }>();
   const queues = new Map<string, Promise<void>>();
+  const requests = createRemeasureStore(o.db);
+  const notify = o.notify ?? (() => {});
+  let pendingPatients: { ids: Set<string>; until: number } | null = null;
+
+  async function mayHavePending(patientId: string): Promise<boolean> {
+    if (!pendingPatients || pendingPatients.until <= Date.now()) {
+      pendingPatients = {
+        ids: await requests.patientsWithPending(),
+        until: Date.now() + PENDING_TTL_MS,
+      };
+    }
+    return pendingPatients.ids.has(patientId);
+  }
 
   async function planOf(patientId: string): Promise<ResolvedPlan> {
     const cached = plans.get(patientId);
@@ -85,9 +111,29 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     await resolveMissing(patientId, fresh);
     const plan = await planOf(patientId);
     const history = await historyOf(patientId, fresh, lookBackDays(plan));
-    for (const f of evaluatePatient(history, fresh, plan)) {
-      if (f.severity === 'info') continue;
-      await o.alerts.raise(patientId, f, now());
+    const findings = evaluatePatient(history, fresh, plan).filter((f) => f.severity !== 'info');
+    const asksFirst = findings.some((f) => f.remeasure && !f.late);
+    if (!asksFirst && !(await mayHavePending(patientId))) {
+      for (const f of findings) await o.alerts.raise(patientId, f, now());
+      return;
+    }
+    const { pending, alerted } = await requests.stateOf(patientId);
+    const decision = decideRemeasure(findings, fresh, pending, alerted);
+    const at = now();
+    for (const { request, outcome } of decision.settled) {
+      await requests.settle(request.id, outcome, at);
+    }
+    for (const f of decision.raise) await o.alerts.raise(patientId, f, at);
+    for (const f of decision.ask) {
+      const r = fresh.find(
+        (x) => x.messageId === f.trigger.messageId && x.deviceId === f.trigger.deviceId,
+      )!;
+      if (!(await requests.ask(patientId, f, r.type, r.measuredAt, at, plan.remeasureMinutes))) {
+        continue;
+      }
+      pendingPatients?.ids.add(patientId);
+      const by = new Date(at.getTime() + plan.remeasureMinutes * 60_000);
+      notify(f.trigger.deviceId, remeasureNotice(f, r.type, by));
     }
   }
 
@@ -151,13 +197,32 @@ export function createRuleRunner(o: RuleRunnerOptions) {
             planStart: new Date(row.since),
             lastTrafficAt: row.last_traffic ? new Date(row.last_traffic) : null,
           });
-          if (missed?.action !== 'alert') continue;
+          if (!missed) continue;
+          if (missed.action === 'remind') {
+            const dueAt = new Date(missed.dueAt);
+            if (await requests.remind(row.patient_id, item.type, dueAt, at)) {
+              for (const deviceId of await requests.devicesOf(row.patient_id)) {
+                notify(deviceId, reminderNotice(item.type, dueAt));
+              }
+            }
+            continue;
+          }
           const { rows: open } = await o.db.query(
             "SELECT 1 FROM alerts WHERE patient_id = $1 AND rule = $2 AND status <> 'resolved'",
             [row.patient_id, `missing.${item.type}`],
           );
           if (!open.length) await o.alerts.raise(row.patient_id, missingFinding(missed), at);
         }
+      }
+    },
+    /**
+     * Alerts the care team about borderline readings whose repeat never came in time. Claimed
+     * in the database, so every hub may run this on a timer.
+     */
+    async expireRemeasures(at: Date = now()) {
+      for (const e of await requests.claimExpired(at)) {
+        await o.alerts.raise(e.patientId, unconfirmedFinding(e.finding, e.minutes), at);
+        await requests.settle(e.id, 'expired', at);
       }
     },
     /** Forget a patient's cached plan (after the care team changed it). */

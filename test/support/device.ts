@@ -1,10 +1,12 @@
 // A test device: a real MQTT client that publishes readings and collects its receipts.
 import mqtt, { type MqttClient } from 'mqtt';
-import { topics, type Receipt } from '../../devices/contract.js';
+import { topics, type PatientNotice, type Receipt } from '../../devices/contract.js';
 
 export interface TestDevice {
   client: MqttClient;
   receipts: Receipt[];
+  /** Messages for the patient (measure again, reminders) that came on the receipts topic. */
+  notices: PatientNotice[];
   publish(payload: string | Buffer | object, opts?: { topic?: string; qos?: 0 | 1 }): Promise<void>;
   publishGatt(uuid: string, bytes: Uint8Array): Promise<void>;
   /** Resolves when at least `n` receipts have arrived. */
@@ -26,9 +28,12 @@ export async function connectDevice(
     connectTimeout: 5000,
   });
   const receipts: Receipt[] = [];
+  const notices: PatientNotice[] = [];
   const waiters: (() => void)[] = [];
   client.on('message', (_topic, payload) => {
-    receipts.push(JSON.parse(payload.toString()) as Receipt);
+    const message = JSON.parse(payload.toString()) as Receipt | PatientNotice;
+    if ('notice' in message) notices.push(message);
+    else receipts.push(message);
     for (const w of waiters.splice(0)) w();
   });
   if (opts.subscribe !== false) await client.subscribeAsync(topics.receipts(deviceId), { qos: 1 });
@@ -36,6 +41,7 @@ export async function connectDevice(
   return {
     client,
     receipts,
+    notices,
     async publish(payload, o = {}) {
       const body =
         typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);

@@ -1,6 +1,7 @@
 // Readings published over MQTT become findings and alerts, in either mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDevice, weight, type TestDevice } from './device.js';
+import type { Finding } from '../../server/rules/types.js';
 import {
   registerPatientWithDevice,
   startTestHub,
@@ -96,4 +97,133 @@ export function describeRulesOnIngest(mode: Mode) {
       expect((await alertsOf()).filter((a) => a.rule === 'spo2.very_low')).toHaveLength(1);
     });
   });
+
+  describe(`re-measure before alarming, reminders before missed-measurement alerts (${mode} mode)`, () => {
+    let env: TestEnv;
+    beforeAll(async () => {
+      env = await startTestHub(mode);
+    });
+    afterAll(async () => {
+      await env?.close();
+    });
+
+    /** A patient of their own with a connected device, for each behaviour. */
+    async function patient() {
+      const reg = await registerPatientWithDevice(env.hub);
+      const device = await connectDevice(env.mqttUrl, reg.deviceId, reg.secret);
+      const alerts = async () => {
+        await env.hub.rules.idle();
+        return (
+          await env.hub.db.query<{ rule: string; status: string; finding: Finding }>(
+            'SELECT rule, status, finding FROM alerts WHERE patient_id = $1 ORDER BY opened_at',
+            [reg.patientId],
+          )
+        ).rows;
+      };
+      const measure = async (value: number, minutesAgo: number) => {
+        const at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+        const n = device.receipts.length;
+        await device.publish({ ...weight(0), type: 'spo2', value, unit: '%', measuredAt: at });
+        await device.waitForReceipts(n + 1);
+        await env.hub.rules.idle();
+      };
+      return { reg, device, alerts, measure };
+    }
+
+    it('asks the patient to measure again after a borderline SpO2, and alerts nobody yet', async () => {
+      const p = await patient();
+      await p.measure(91, 10);
+      await waitFor(() => p.device.notices.length === 1);
+      expect(p.device.notices[0]).toMatchObject({ notice: 'remeasure', type: 'spo2' });
+      expect(p.device.notices[0]!.text.en).toContain('measure again');
+      expect(await p.alerts()).toEqual([]);
+      await p.device.close();
+    });
+
+    it('alerts the care team when the repeat confirms the borderline value', async () => {
+      const p = await patient();
+      await p.measure(91, 10);
+      await p.measure(90, 2);
+      const alerts = await p.alerts();
+      expect(alerts).toMatchObject([{ rule: 'spo2.low', status: 'open' }]);
+      expect(alerts[0]!.finding.reason.en).toContain('Confirmed by a repeat measurement');
+      await p.device.close();
+    });
+
+    it('alerts nobody when the repeat is normal', async () => {
+      const p = await patient();
+      await p.measure(91, 10);
+      await p.measure(96, 2);
+      await env.hub.rules.expireRemeasures(new Date(Date.now() + 2 * 3_600_000));
+      expect(await p.alerts()).toEqual([]);
+      await p.device.close();
+    });
+
+    it('alerts the care team when no repeat comes in time, saying so', async () => {
+      const p = await patient();
+      await p.measure(91, 10);
+      await env.hub.rules.expireRemeasures(new Date(Date.now() + 10 * 60_000)); // not yet
+      expect(await p.alerts()).toEqual([]);
+      await env.hub.rules.expireRemeasures(new Date(Date.now() + 31 * 60_000));
+      await env.hub.rules.expireRemeasures(new Date(Date.now() + 40 * 60_000)); // once
+      const alerts = await p.alerts();
+      expect(alerts).toMatchObject([{ rule: 'spo2.low', status: 'open' }]);
+      expect(alerts[0]!.finding.reason.en).toContain('No repeat measurement within 30 minutes');
+      await p.device.close();
+    });
+
+    it('alerts at once, without asking, for a severe value', async () => {
+      const p = await patient();
+      await p.measure(85, 1);
+      expect(await p.alerts()).toMatchObject([{ rule: 'spo2.very_low', status: 'open' }]);
+      expect(p.device.notices).toEqual([]);
+      await p.device.close();
+    });
+
+    it('reminds the patient of a missed daily weight once, before the care team is alerted', async () => {
+      const p = await patient();
+      await env.hub.db.query(
+        'INSERT INTO patient_plans (patient_id, plan) VALUES ($1, $2::jsonb)',
+        [
+          p.reg.patientId,
+          JSON.stringify({
+            measurements: [{ type: 'body_weight', dueBy: '10:00', graceHours: 4 }],
+          }),
+        ],
+      );
+      // the plan began yesterday at noon; today 10:00 Stockholm is due, 14:00 ends the grace
+      const today = new Date();
+      const at = (hhUtc: number, dayOffset = 0) =>
+        new Date(
+          Date.UTC(
+            today.getUTCFullYear(),
+            today.getUTCMonth(),
+            today.getUTCDate() + dayOffset,
+            hhUtc,
+          ),
+        );
+      await env.hub.db.query('UPDATE patients SET created_at = $2 WHERE id = $1', [
+        p.reg.patientId,
+        at(12, -1).toISOString(),
+      ]);
+      await env.hub.rules.checkMissed(at(10)); // 11:00 or 12:00 in Stockholm: remind
+      await env.hub.rules.checkMissed(at(11)); // not twice
+      await waitFor(() => p.device.notices.length >= 1);
+      expect(p.device.notices).toMatchObject([{ notice: 'reminder', type: 'body_weight' }]);
+      expect(await p.alerts()).toEqual([]);
+      await env.hub.rules.checkMissed(at(15)); // past the grace: the care team is told
+      expect((await p.alerts()).map((a) => a.rule)).toEqual(['missing.body_weight']);
+      expect(p.device.notices).toHaveLength(1);
+      await p.device.close();
+    });
+  });
+}
+
+/** Polls until `check` holds (messages to devices travel through the broker). */
+async function waitFor(check: () => boolean, timeoutMs = 5000) {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
