@@ -1,6 +1,9 @@
 // A load generator: many device clients, each a real mqtt.js connection, publishing one-reading
-// JSON messages with QoS 1 in a closed loop. Each device keeps at most `window` messages in
-// flight (published, not yet complete), so the rate settles at what the system sustains.
+// JSON messages with QoS 1. By default in a closed loop: each device keeps at most `window`
+// messages in flight (published, not yet complete), so the rate settles at what the system
+// sustains. With `ratePerSecond` it publishes at that steady rate instead, round robin over the
+// devices, `window` still capping each device's messages in flight (an overloaded system then
+// shows as a rate below the target, not as an ever-growing queue).
 // "Complete" is chosen per run: the broker's PUBACK, the hub's receipt (published after the
 // commit), or a call to complete() by whoever sees the message arrive (a bare subscriber).
 // The connect phase is timed per client, so that a reconnect storm can reuse it.
@@ -42,8 +45,18 @@ export interface RunOptions {
    * freed, so that a message the system lost does not stall its device for the rest of the run.
    */
   completionTimeoutMs?: number;
-  /** Message body for a messageId; a ~190-byte heart-rate reading by default. */
-  payload?: (messageId: string) => string | Buffer;
+  /**
+   * Message body for a messageId, built just before it is published (so a payload function may
+   * note the publish time); a ~190-byte heart-rate reading by default. `device` is the index of
+   * the publishing device in the devices given to connectLoad.
+   */
+  payload?: (messageId: string, device: number) => string | Buffer;
+  /**
+   * Publish at this many messages per second in all (open loop, paced every few ms) instead of
+   * as fast as the windows allow. A device whose window is full is skipped for the next one; a
+   * backlog of more than a second's messages is dropped from the schedule (`rateSkipped`).
+   */
+  ratePerSecond?: number;
 }
 
 export interface RunResult {
@@ -74,6 +87,12 @@ export interface RunResult {
   timeline: number[];
   /** Messages in flight, sampled every 100 ms while publishing (Little's law: rate x latency). */
   inFlightMean: number;
+  /** The paced rate asked for (`ratePerSecond`), or null for a closed loop. */
+  targetRatePerSecond: number | null;
+  /** Publishes per second between the end of the warm-up and the end of publishing. */
+  publishRatePerSecond: number;
+  /** Paced publishes never made: every window was full for over a second's worth of them. */
+  rateSkipped: number;
   /** CPU used by this whole process while publishing, in % of one core. */
   processCpuPercent: number;
   receiptsByStatus: Record<string, number>;
@@ -188,9 +207,14 @@ class ActiveRun {
   private readonly ackedIds: string[] = [];
   private readonly receiptsByStatus: Record<string, number> = {};
   private readonly tag = runTag();
-  private readonly payload: (messageId: string) => string | Buffer;
+  private readonly payload: (messageId: string, device: number) => string | Buffer;
   private seq = 0;
   private published = 0;
+  private publishedMeasured = 0;
+  /** Paced mode: publishes scheduled so far (made or skipped), and skipped. */
+  private scheduled = 0;
+  private rateSkipped = 0;
+  private nextDevice = 0;
   private pubacked = 0;
   private completed = 0;
   private completedMeasured = 0;
@@ -205,11 +229,14 @@ class ActiveRun {
   private publishing = false;
   private drained: (() => void) | null = null;
 
+  private readonly paced: boolean;
+
   constructor(
     private readonly devices: Device[],
     private readonly o: RunOptions,
   ) {
     this.payload = o.payload ?? heartRatePayload;
+    this.paced = (o.ratePerSecond ?? 0) > 0;
   }
 
   async start(): Promise<RunResult> {
@@ -218,7 +245,8 @@ class ActiveRun {
     const cpuAtStart = process.cpuUsage();
     this.warmEnd = this.startedAt + warmupMs;
     this.publishing = true;
-    for (const d of this.devices) this.pump(d);
+    const pacer = this.paced ? setInterval(() => this.pace(), 2) : null;
+    if (!this.paced) for (const d of this.devices) this.pump(d);
     let samples = 0;
     let inFlightSum = 0;
     const sampler = setInterval(() => {
@@ -229,6 +257,7 @@ class ActiveRun {
 
     await sleep(this.o.durationMs);
     clearInterval(sampler);
+    if (pacer) clearInterval(pacer);
     this.publishing = false;
     this.publishEnd = performance.now();
     const cpu = process.cpuUsage(cpuAtStart);
@@ -267,6 +296,9 @@ class ActiveRun {
       latenciesMs: Float64Array.from(this.latencies),
       timeline: Array.from(this.timeline, (n) => n ?? 0),
       inFlightMean: samples ? inFlightSum / samples : 0,
+      targetRatePerSecond: this.paced ? this.o.ratePerSecond! : null,
+      publishRatePerSecond: measuredMs > 0 ? (this.publishedMeasured * 1000) / measuredMs : 0,
+      rateSkipped: this.rateSkipped,
       processCpuPercent: (cpu.user + cpu.system) / 10 / (this.publishEnd - this.startedAt),
       receiptsByStatus: this.receiptsByStatus,
       strayReceipts: this.strayReceipts,
@@ -276,24 +308,56 @@ class ActiveRun {
     };
   }
 
+  /** Closed loop: fills the device's window. Paced runs publish from pace() only. */
   private pump(d: Device) {
-    while (this.publishing && d.inFlight < this.o.window && d.client.connected) {
-      const messageId = `${this.tag}-${d.index}-${this.seq++}`;
-      const body = this.payload(messageId);
-      d.inFlight++;
-      this.published++;
-      this.payloadBytes += body.length;
-      this.pending.set(messageId, { device: d, publishedAt: performance.now() });
-      d.client.publish(d.topic, body, { qos: 1 }, (err) => {
-        if (err) {
-          this.publishErrors++;
-          return;
-        }
-        this.pubacked++;
-        this.ackedIds.push(messageId);
-        if (this.o.completion === 'puback') this.complete(messageId);
-      });
+    if (this.paced) return;
+    while (this.publishing && d.inFlight < this.o.window && d.client.connected) this.publishOne(d);
+  }
+
+  /** Paced: publishes what the schedule owes by now, round robin over devices with room. */
+  private pace() {
+    if (!this.publishing) return;
+    const rate = this.o.ratePerSecond!;
+    const due = Math.floor(((performance.now() - this.startedAt) * rate) / 1000);
+    let owed = due - this.scheduled;
+    if (owed > rate) {
+      this.rateSkipped += owed - Math.ceil(rate);
+      this.scheduled += owed - Math.ceil(rate);
+      owed = Math.ceil(rate);
     }
+    const n = this.devices.length;
+    while (owed > 0) {
+      let d: Device | null = null;
+      for (let tries = 0; tries < n && !d; tries++) {
+        const c = this.devices[this.nextDevice]!;
+        this.nextDevice = (this.nextDevice + 1) % n;
+        if (c.inFlight < this.o.window && c.client.connected) d = c;
+      }
+      if (!d) return; // every window full: owed until completions free a slot
+      this.publishOne(d);
+      this.scheduled++;
+      owed--;
+    }
+  }
+
+  private publishOne(d: Device) {
+    const messageId = `${this.tag}-${d.index}-${this.seq++}`;
+    const body = this.payload(messageId, d.index);
+    const now = performance.now();
+    d.inFlight++;
+    this.published++;
+    if (now >= this.warmEnd) this.publishedMeasured++;
+    this.payloadBytes += body.length;
+    this.pending.set(messageId, { device: d, publishedAt: now });
+    d.client.publish(d.topic, body, { qos: 1 }, (err) => {
+      if (err) {
+        this.publishErrors++;
+        return;
+      }
+      this.pubacked++;
+      this.ackedIds.push(messageId);
+      if (this.o.completion === 'puback') this.complete(messageId);
+    });
   }
 
   onReceipt(payload: Buffer) {
