@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { freePort } from '../support/mosquitto.js';
 
 const DEPLOY = new URL('../../deploy/mosquitto/mosquitto.conf', import.meta.url);
@@ -48,4 +49,10 @@ export async function startBenchBroker(): Promise<{ url: string; stop(): Promise
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Ends a hub's persistent broker session so that Mosquitto stops queueing for it. */
+export async function forgetSession(url: string, clientId: string) {
+  const c = await mqtt.connectAsync(url, { clientId, clean: true, protocolVersion: 5 });
+  await c.endAsync();
 }

@@ -1,13 +1,16 @@
 // The hub under test, alone in its own process so that its memory is its own: started by
 // run.ts with `node --import tsx`, configured by BENCH_HUB_CONFIG (JSON for configSchema).
-// It registers BENCH_DEVICES devices through the admin commands, tells the parent their
-// credentials over IPC, samples its resident memory every 100 ms, and answers for counts.
+// It registers BENCH_DEVICES devices (BENCH_PATIENTS patients, round robin) through the admin
+// commands, tells the parent their credentials over IPC, samples its resident memory every
+// 100 ms, notes when each alert change is emitted (the reading that raised it and Date.now(),
+// for publish-to-alert latency; parent and child share the machine's clock), and answers for
+// counts.
 import { writeFile, mkdir } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { configSchema } from '../../server/config.js';
 import { startHub, type Hub } from '../../server/hub.js';
 import { runCommand } from '../../server/admin/commands.js';
-import type { FromHub, HubPhase, HubStats, MemoryPeaks, ToHub } from './ipc.js';
+import type { AlertTimes, FromHub, HubPhase, HubStats, MemoryPeaks, ToHub } from './ipc.js';
 
 const send = (m: FromHub) =>
   new Promise<void>((resolve) => {
@@ -121,12 +124,45 @@ async function missing(hub: Hub, deviceIds: string[], messageIds: string[]) {
   return rows[0]!.n;
 }
 
+/** Listens to the hub's alert changes from now on. */
+function watchAlerts(hub: Hub) {
+  const seen = new Set<string>();
+  let alerts: AlertTimes = { triggers: [], byKind: {}, byRule: {}, untriggered: 0, repeated: 0 };
+  hub.alerts.events.on('change', (c) => {
+    const at = Date.now();
+    alerts.byKind[c.kind] = (alerts.byKind[c.kind] ?? 0) + 1;
+    const rule = `${c.kind} ${typeof c.data.rule === 'string' ? c.data.rule : '(rule not named)'}`;
+    alerts.byRule[rule] = (alerts.byRule[rule] ?? 0) + 1;
+    if (c.kind !== 'opened' && c.kind !== 'updated') return;
+    const t = c.data.trigger as { deviceId?: unknown; messageId?: unknown } | undefined;
+    if (typeof t?.deviceId !== 'string' || typeof t.messageId !== 'string') {
+      alerts.untriggered++;
+      return;
+    }
+    const key = `${t.deviceId} ${t.messageId}`;
+    if (seen.has(key)) {
+      alerts.repeated++;
+      return;
+    }
+    seen.add(key);
+    alerts.triggers.push([t.deviceId, t.messageId, at]);
+  });
+  return {
+    take(): AlertTimes {
+      const out = alerts;
+      alerts = { ...out, triggers: [] };
+      return out;
+    },
+  };
+}
+
 async function main() {
   const raw = JSON.parse(process.env.BENCH_HUB_CONFIG ?? '{}') as Record<string, string>;
   const config = configSchema.parse(raw);
   const t0 = performance.now();
   const hub = await startHub(config);
   const startMs = performance.now() - t0;
+  const alertTimes = watchAlerts(hub);
   enter('register');
   const t1 = performance.now();
   const devices = await register(
@@ -163,6 +199,17 @@ async function main() {
       }
       enter('check'); // the counting queries below are not the load
       await send({ type: 'stats', stats: await stats(hub), memory: structuredClone(memory) });
+    } else if (m.cmd === 'rulesIdle') {
+      const started = performance.now();
+      let timer: NodeJS.Timeout | undefined;
+      const idle = await Promise.race([
+        hub.rules.idle().then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), m.timeoutMs))),
+      ]);
+      clearTimeout(timer);
+      await send({ type: 'rulesIdle', idle, ms: performance.now() - started });
+    } else if (m.cmd === 'alerts') {
+      await send({ type: 'alerts', alerts: alertTimes.take() });
     } else if (m.cmd === 'verify') {
       await send({
         type: 'verify',

@@ -26,9 +26,25 @@ export interface HubStats {
   commit: { batches: number; seconds: number; readings: number };
 }
 
+/** Alert changes the hub emitted (hub.alerts.events), for publish-to-alert latency. */
+export interface AlertTimes {
+  /** [deviceId, messageId, Date.now() at the event] of the first opened/updated change each reading raised. */
+  triggers: [string, string, number][];
+  /** Every change by `kind` and by `kind rule`. */
+  byKind: Record<string, number>;
+  byRule: Record<string, number>;
+  /** Opened/updated changes that named no trigger, or a trigger seen before. */
+  untriggered: number;
+  repeated: number;
+}
+
 export type ToHub =
   | { cmd: 'mark' }
   | { cmd: 'stats' }
+  /** Waits until the rules have evaluated everything committed so far (at most timeoutMs). */
+  | { cmd: 'rulesIdle'; timeoutMs: number }
+  /** The alert changes seen so far (and forgets the triggers it sends). */
+  | { cmd: 'alerts' }
   /** Pairs of (deviceId, messageId) the broker acknowledged; answered with how many are not stored. */
   | { cmd: 'verify'; deviceIds: string[]; messageIds: string[] }
   | { cmd: 'stop' };
@@ -44,5 +60,7 @@ export type FromHub =
     }
   | { type: 'stats'; stats: HubStats; memory: MemoryPeaks }
   | { type: 'verify'; checked: number; missing: number }
+  | { type: 'rulesIdle'; idle: boolean; ms: number }
+  | { type: 'alerts'; alerts: AlertTimes }
   | { type: 'stopped'; memory: MemoryPeaks }
   | { type: 'error'; message: string };

@@ -1,4 +1,6 @@
-// `npm run bench`: how many readings per second the hub commits, against what its broker alone
+// `npm run bench`: two suites, `spine` and `rules` (BENCH_SUITES=spine,rules; both by default).
+//
+// spine: how many readings per second the hub commits, against what its broker alone
 // carries (the ceiling), with publish-to-receipt latency (receipts are published after the
 // commit, so this is an upper bound of publish-to-commit), the hub's peak memory (the hub runs
 // in a child process, test/bench/hubProcess.ts) and a check that every acknowledged publish is
@@ -10,26 +12,41 @@
 // list runs each and reports the best), BENCH_WARMUP_SECONDS, BENCH_CEILING=0 (skip the
 // ceiling), BENCH_HUB_ENV (JSON of extra hub settings, e.g. {"INGEST_BATCH_SIZE":"1000"}),
 // BENCH_CPU_PROF=1 (a CPU profile of the hub during the load, in test-results/bench-prof).
+//
+// rules (./rules.ts): readings/s at the highest rate with RULES=off and RULES=on (rules cost =
+// 1 - on/off), and publish-to-alert latency at a steady 2,000 readings/s with RULES=on, on a
+// home-monitoring workload (simulators/load/homeReadings.ts) with one patient per device.
+// Environment: BENCH_SECONDS, BENCH_MODES, BENCH_DEVICES, BENCH_WARMUP_SECONDS and BENCH_HUB_ENV
+// as above; BENCH_RULES_PHASES (max-off,max-on,steady-on), BENCH_RULES_WINDOW (in-flight per
+// device at the highest rate: 4 embedded / 16 services), BENCH_STEADY_RATE (2000),
+// BENCH_STEADY_WINDOW (32), BENCH_ABNORMAL (share of abnormal readings, 0.01),
+// BENCH_STEP_HOURS (simulated time between a device's readings, 2), BENCH_SPAN_DAYS (simulated
+// time starts at least this long ago, 200), BENCH_RULES_DRAIN_SECONDS (how long to wait for the
+// rules to catch up after the load, 120), BENCH_SEED (1).
+//
 // Results also go to test-results/bench.json.
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import mqtt from 'mqtt';
 import { configSchema } from '../../server/config.js';
 import { connectLoad, type RunResult } from '../../simulators/load/publisher.js';
 import { createTestDatabase } from '../support/hub.js';
-import { startBenchBroker } from './broker.js';
+import { forgetSession, startBenchBroker } from './broker.js';
 import { embeddedCeiling, servicesCeiling, type MeasuredRun } from './ceiling.js';
 import { cpuBetween, cpuSnapshot } from './procCpu.js';
-import type { FromHub, HubStats, MemoryPeaks, ToHub } from './ipc.js';
+import { children, HubChild } from './hubChild.js';
+import type { HubStats, MemoryPeaks } from './ipc.js';
+import { benchRules, rulesTable, type PhaseName, type RulesResult } from './rules.js';
 import { fmt, markdownTable, mb, ratio, summarize, type LatencySummary } from './stats.js';
 
 type Mode = 'embedded' | 'services';
 
 const env = process.env;
+const SUITES = (env.BENCH_SUITES ?? 'spine,rules').split(',').map((m) => m.trim());
+for (const s of SUITES) {
+  if (s !== 'spine' && s !== 'rules') throw new Error(`BENCH_SUITES: unknown ${s}`);
+}
 const SECONDS = Number(env.BENCH_SECONDS ?? 60);
 const MODES = (env.BENCH_MODES ?? 'embedded,services').split(',').map((m) => m.trim()) as Mode[];
 const DEVICES = Number(env.BENCH_DEVICES ?? 200);
@@ -43,16 +60,34 @@ const windowsFor = (mode: Mode) =>
 const CEILING = env.BENCH_CEILING !== '0';
 const WARMUP_S = Number(env.BENCH_WARMUP_SECONDS ?? Math.min(5, SECONDS / 10));
 const HUB_ENV = JSON.parse(env.BENCH_HUB_ENV ?? '{}') as Record<string, string>;
-const CPU_PROF = env.BENCH_CPU_PROF === '1';
 const TARGETS = {
   embedded: { ratio: 0.5, rssMb: 1024 },
   services: { ratio: 0.6, rssMb: 300 },
 } as const;
 
+const RULES_PHASES = (env.BENCH_RULES_PHASES ?? 'max-off,max-on,steady-on')
+  .split(',')
+  .map((p) => p.trim()) as PhaseName[];
+for (const p of RULES_PHASES) {
+  if (!['max-off', 'max-on', 'steady-on'].includes(p)) {
+    throw new Error(`BENCH_RULES_PHASES: unknown ${p}`);
+  }
+}
+const RULES_WINDOW: Record<Mode, number> = {
+  embedded: Number(env.BENCH_RULES_WINDOW ?? 4),
+  services: Number(env.BENCH_RULES_WINDOW ?? 16),
+};
+const RULES_DRAIN_S = Number(env.BENCH_RULES_DRAIN_SECONDS ?? 120);
+
 // Whatever happens, the benchmark ends: every phase plus start-up, drain and checks.
-const phases = MODES.reduce((n, m) => n + windowsFor(m).length * 2, 0);
-const HARD_CAP_S = Number(env.BENCH_HARD_CAP_SECONDS ?? phases * (SECONDS + 45) + 240);
-const children = new Set<ChildProcess>();
+const spinePhases = SUITES.includes('spine')
+  ? MODES.reduce((n, m) => n + windowsFor(m).length * 2, 0)
+  : 0;
+const rulesPhases = SUITES.includes('rules') ? MODES.length * RULES_PHASES.length : 0;
+const HARD_CAP_S = Number(
+  env.BENCH_HARD_CAP_SECONDS ??
+    spinePhases * (SECONDS + 45) + rulesPhases * (SECONDS + 90 + RULES_DRAIN_S) + 240,
+);
 setTimeout(() => {
   console.error(`bench: hard cap of ${HARD_CAP_S} s reached; stopping`);
   for (const c of children) c.kill('SIGKILL');
@@ -115,86 +150,6 @@ interface ModeResult {
   targets: { ratio: number; rssMb: number; ratioMet: boolean; rssMet: boolean };
 }
 
-/** The hub in a child process, and a way to ask it things. */
-class HubChild {
-  private readonly child: ChildProcess;
-  private waiting: ((m: FromHub) => void) | null = null;
-  private readonly early: FromHub[] = [];
-  private exited: Error | null = null;
-
-  constructor(config: Record<string, string>) {
-    const script = fileURLToPath(new URL('./hubProcess.ts', import.meta.url));
-    const profDir = join(process.cwd(), 'test-results', 'bench-prof');
-    this.child = fork(script, [], {
-      execArgv: ['--import', 'tsx'],
-      env: {
-        ...env,
-        ...(CPU_PROF ? { BENCH_PROF_DIR: profDir } : {}),
-        BENCH_HUB_CONFIG: JSON.stringify(config),
-        BENCH_DEVICES: String(DEVICES),
-        BENCH_PATIENTS: String(PATIENTS),
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    children.add(this.child);
-    this.child.on('message', (m: FromHub) => {
-      if (this.waiting) this.waiting(m);
-      else this.early.push(m);
-    });
-    this.child.on('exit', (code, signal) => {
-      children.delete(this.child);
-      this.exited = new Error(`hub process exited (${signal ?? code})`);
-      this.waiting?.({ type: 'error', message: this.exited.message });
-    });
-  }
-
-  next<T extends FromHub['type']>(type: T, timeoutMs = 120_000): Promise<FromHub & { type: T }> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting = null;
-        reject(new Error(`hub process: no "${type}" within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const take = (m: FromHub) => {
-        clearTimeout(timer);
-        this.waiting = null;
-        if (m.type === 'error') reject(new Error(`hub process: ${m.message}`));
-        else if (m.type !== type) reject(new Error(`hub process: expected ${type}, got ${m.type}`));
-        else resolve(m as FromHub & { type: T });
-      };
-      const queued = this.early.shift();
-      if (queued) take(queued);
-      else if (this.exited) take({ type: 'error', message: this.exited.message });
-      else this.waiting = take;
-    });
-  }
-
-  ask<T extends FromHub['type']>(msg: ToHub, type: T, timeoutMs?: number) {
-    const answer = this.next(type, timeoutMs);
-    this.child.send(msg);
-    return answer;
-  }
-
-  /** Load starts now: the hub's "peak under load" counts from here. */
-  mark() {
-    this.child.send({ cmd: 'mark' } satisfies ToHub);
-  }
-
-  /** Waits a little for the process to end by itself (it writes its CPU profile then). */
-  async kill(graceMs = 10_000) {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        resolve();
-      }, graceMs);
-      this.child.once('exit', () => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
-  }
-}
-
 function best<R extends RunResult>(results: R[]): R {
   return results.reduce((a, b) => (b.ratePerSecond > a.ratePerSecond ? b : a));
 }
@@ -245,7 +200,7 @@ async function benchMode(mode: Mode): Promise<ModeResult> {
 
     // 2. the hub, in its own process
     log('- hub: starting in its own process, registering devices');
-    const hub = new HubChild(hubConfig);
+    const hub = new HubChild(hubConfig, { devices: DEVICES, patients: PATIENTS });
     try {
       const ready = await hub.next('ready', 300_000);
       log(
@@ -375,12 +330,6 @@ async function benchMode(mode: Mode): Promise<ModeResult> {
   }
 }
 
-/** Ends the hub's persistent broker session so that Mosquitto stops queueing for it. */
-async function forgetSession(url: string, clientId: string) {
-  const c = await mqtt.connectAsync(url, { clientId, clean: true, protocolVersion: 5 });
-  await c.endAsync();
-}
-
 function table(r: ModeResult): string {
   const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
   const c = r.check;
@@ -441,22 +390,62 @@ function table(r: ModeResult): string {
   );
 }
 
+async function rulesMode(mode: Mode): Promise<RulesResult> {
+  const broker = mode === 'services' ? await startBenchBroker() : null;
+  try {
+    return await benchRules({
+      mode,
+      brokerUrl: broker?.url ?? '',
+      devices: DEVICES,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_S,
+      window: RULES_WINDOW[mode],
+      steadyRate: Number(env.BENCH_STEADY_RATE ?? 2000),
+      steadyWindow: Number(env.BENCH_STEADY_WINDOW ?? 32),
+      abnormalFraction: Number(env.BENCH_ABNORMAL ?? 0.01),
+      stepHours: Number(env.BENCH_STEP_HOURS ?? 2),
+      spanDays: Number(env.BENCH_SPAN_DAYS ?? 200),
+      rateBound: 15_000,
+      drainTimeoutSeconds: RULES_DRAIN_S,
+      phases: RULES_PHASES,
+      hubEnv: HUB_ENV,
+      seed: Number(env.BENCH_SEED ?? 1),
+      log,
+    });
+  } finally {
+    await broker?.stop();
+  }
+}
+
 async function main() {
   const results: ModeResult[] = [];
+  const rules: RulesResult[] = [];
   for (const mode of MODES) {
     if (mode !== 'embedded' && mode !== 'services') throw new Error(`BENCH_MODES: unknown ${mode}`);
-    results.push(await benchMode(mode));
-    log(`\n### ${mode}\n\n${table(results.at(-1)!)}`);
   }
+  for (const mode of MODES) {
+    if (SUITES.includes('spine')) {
+      results.push(await benchMode(mode));
+      log(`\n### ${mode}\n\n${table(results.at(-1)!)}`);
+    }
+    if (SUITES.includes('rules')) {
+      rules.push(await rulesMode(mode));
+      log(`\n### rules, ${mode}\n\n${rulesTable(rules.slice(-1))}`);
+    }
+  }
+  if (rules.length > 1) log(`\n### rules\n\n${rulesTable(rules)}`);
   await mkdir('test-results', { recursive: true });
   await writeFile(
     'test-results/bench.json',
-    JSON.stringify({ at: new Date().toISOString(), results }, null, 2),
+    JSON.stringify({ at: new Date().toISOString(), suites: SUITES, results, rules }, null, 2),
   );
   log('\nresults: test-results/bench.json');
-  const failed = results.filter((r) => !r.check.ok);
+  const failed = [
+    ...results.filter((r) => !r.check.ok).map((r) => r.mode),
+    ...rules.filter((r) => r.phases.some((p) => !p.check.ok)).map((r) => `rules ${r.mode}`),
+  ];
   if (failed.length) {
-    console.error(`bench: the stored-exactly-once check failed in ${failed.map((r) => r.mode)}`);
+    console.error(`bench: the stored-exactly-once check failed in ${failed.join(', ')}`);
     process.exitCode = 1;
   }
 }

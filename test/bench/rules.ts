@@ -1,0 +1,527 @@
+// The rules benchmark (issue 3): what rules cost on the ingest path, and how soon an abnormal
+// reading becomes an alert. Three phases per mode, each with a hub of its own (a child process,
+// ./hubProcess.ts) on a fresh database, the same load generator and the same workload:
+//   max-off    readings/s at the highest rate the generator gets through, RULES=off
+//   max-on     the same with RULES=on; rules cost = 1 - on/off
+//   steady-on  a paced 2,000 readings/s with RULES=on; publish-to-alert latency of the abnormal
+//              readings: Date.now() here when the reading is published, to Date.now() in the
+//              hub when it emits the alert change (opened/updated) that names the reading as
+//              its trigger (one machine, one clock)
+// The workload (simulators/load/homeReadings.ts) is one patient per device measuring at home in
+// simulated time (a reading every ~2 h per device), with ~1 % clearly abnormal values; the
+// spine benchmark's flood of one heart rate after another for 10 patients is not what rules see.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configSchema } from '../../server/config.js';
+import { createHomeWorkload, type AbnormalKind } from '../../simulators/load/homeReadings.js';
+import { connectLoad } from '../../simulators/load/publisher.js';
+import { createTestDatabase } from '../support/hub.js';
+import { forgetSession } from './broker.js';
+import { HubChild } from './hubChild.js';
+import type { AlertTimes } from './ipc.js';
+import { cpuBetween, cpuSnapshot } from './procCpu.js';
+import { fmt, markdownTable, mb, summarize, type LatencySummary } from './stats.js';
+
+export type Mode = 'embedded' | 'services';
+export type PhaseName = 'max-off' | 'max-on' | 'steady-on';
+
+export interface RulesOptions {
+  mode: Mode;
+  /** services: the bench's Mosquitto; embedded: unused. */
+  brokerUrl: string;
+  devices: number;
+  seconds: number;
+  warmupSeconds: number;
+  /** In-flight messages per device in the max-rate phases. */
+  window: number;
+  /** The steady phase: readings per second in all, and the per-device cap on messages in flight. */
+  steadyRate: number;
+  steadyWindow: number;
+  abnormalFraction: number;
+  stepHours: number;
+  /** Simulated time starts at least this many days ago (further back when the run needs it). */
+  spanDays: number;
+  /** An upper bound of the max-rate phases' rate, to start simulated time far enough back. */
+  rateBound: number;
+  /** How long to wait, after the load, for the rules to catch up. */
+  drainTimeoutSeconds: number;
+  phases: PhaseName[];
+  hubEnv: Record<string, string>;
+  seed: number;
+  log: (line: string) => void;
+}
+
+export const RULES_TARGETS = { maxCost: 0.2, alertP99Ms: 200, steadyRate: 2000 } as const;
+
+export interface AlertLatency {
+  /** Abnormal readings published in the whole phase, and after the warm-up. */
+  abnormalPublished: number;
+  abnormalMeasured: number;
+  /** Abnormal readings that raised an alert change (opened/updated naming them). */
+  raised: number;
+  missing: number;
+  /** Of the missing: not stored at all (then the ingest, not the rules, lost them). */
+  missingNotStored: number;
+  missingExamples: string[];
+  missingByKind: Partial<Record<AbnormalKind, number>>;
+  /** Publish (here) to alert change (in the hub), for abnormal readings published after the warm-up. */
+  latencyMs: LatencySummary;
+  /** Alert changes raised by readings that were not abnormal (the rules' own view of normal noise). */
+  otherTriggers: number;
+  byKind: Record<string, number>;
+  byRule: Record<string, number>;
+  untriggered: number;
+  repeated: number;
+}
+
+export interface RulesPhase {
+  name: PhaseName;
+  rules: 'on' | 'off';
+  window: number;
+  targetRatePerSecond: number | null;
+  seconds: number;
+  warmupSeconds: number;
+  /** Readings committed per second (receipts), after the warm-up. */
+  ratePerSecond: number;
+  publishRatePerSecond: number;
+  rateSkipped: number;
+  receiptLatencyMs: LatencySummary;
+  /** After the load: how long until the rules had evaluated everything committed. */
+  rulesIdle: { idle: boolean; ms: number } | null;
+  alerts: AlertLatency | null;
+  workload: {
+    startedDaysAgo: number;
+    stepHours: number;
+    abnormalFraction: number;
+    readings: number;
+    byType: Record<string, number>;
+    abnormal: number;
+    clampedToNow: number;
+  };
+  startMs: number;
+  registerMs: number;
+  /** 1-minute load average before the hub started and after the load: other work on the machine shows here. */
+  loadAverage: [number, number];
+  cpuPercent: Record<string, number>;
+  rssPeakLoadMb: number;
+  rssPeakMb: number;
+  commit: { batches: number; meanSize: number; meanMs: number };
+  check: {
+    published: number;
+    acked: number;
+    stored: number;
+    duplicateRows: number;
+    ackedNotStored: number;
+    noReceipt: number;
+    publishErrors: number;
+    receiptsByStatus: Record<string, number>;
+    ok: boolean;
+  };
+}
+
+export interface RulesResult {
+  mode: Mode;
+  devices: number;
+  patients: number;
+  phases: RulesPhase[];
+  /** 1 - (max-on / max-off). */
+  rulesCost: number;
+  /** The steady phase held its rate: published and committed within 2 % of the target, none skipped. */
+  sustained: boolean | null;
+  targets: {
+    maxCost: number;
+    alertP99Ms: number;
+    steadyRate: number;
+    costMet: boolean | null;
+    alertMet: boolean | null;
+    allRaised: boolean | null;
+  };
+}
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const rand = () => randomBytes(4).toString('hex');
+
+export async function benchRules(o: RulesOptions): Promise<RulesResult> {
+  o.log(
+    `\n## rules, ${o.mode}: ${o.devices} devices (one patient each), ${o.seconds} s per phase; max-rate window ${o.window}, steady ${fmt(o.steadyRate)}/s`,
+  );
+  const phases: RulesPhase[] = [];
+  for (const name of o.phases) phases.push(await runPhase(o, name));
+  const off = phases.find((p) => p.name === 'max-off');
+  const on = phases.find((p) => p.name === 'max-on');
+  const steady = phases.find((p) => p.name === 'steady-on');
+  const rulesCost = off && on ? 1 - on.ratePerSecond / off.ratePerSecond : NaN;
+  const sustained = steady
+    ? steady.publishRatePerSecond >= 0.98 * o.steadyRate &&
+      steady.ratePerSecond >= 0.98 * o.steadyRate &&
+      steady.rateSkipped === 0
+    : null;
+  const a = steady?.alerts;
+  return {
+    mode: o.mode,
+    devices: o.devices,
+    patients: o.devices,
+    phases,
+    rulesCost,
+    sustained,
+    targets: {
+      ...RULES_TARGETS,
+      steadyRate: o.steadyRate,
+      costMet: Number.isFinite(rulesCost) ? rulesCost < RULES_TARGETS.maxCost : null,
+      alertMet: a ? a.latencyMs.p99 < RULES_TARGETS.alertP99Ms && a.missing === 0 : null,
+      allRaised: a ? a.missing === 0 : null,
+    },
+  };
+}
+
+async function runPhase(o: RulesOptions, name: PhaseName): Promise<RulesPhase> {
+  const rules = name === 'max-off' ? 'off' : 'on';
+  const steady = name === 'steady-on';
+  const window = steady ? o.steadyWindow : o.window;
+  const tag = rand();
+  const durationMs = o.seconds * 1000;
+  const warmupMs = o.warmupSeconds * 1000;
+  const hubConfig: Record<string, string> = {
+    HTTP_PORT: '0',
+    MQTT_PORT: '0',
+    LOG_LEVEL: 'silent',
+    HUB_ID: `bench-rules-${tag}`,
+    RULES: rules,
+  };
+  const dataDir = await mkdtemp(join(tmpdir(), 'hub-bench-rules-'));
+  hubConfig.DATA_DIR = dataDir;
+  let dropDb: (() => Promise<void>) | null = null;
+  if (o.mode === 'services') {
+    const db = await createTestDatabase();
+    dropDb = db.drop;
+    hubConfig.DATABASE_URL = db.url;
+    hubConfig.MQTT_URL = o.brokerUrl;
+    hubConfig.MQTT_SHARE_GROUP = `bench-rules-${tag}`;
+  }
+  Object.assign(hubConfig, o.hubEnv, { RULES: rules }); // BENCH_HUB_ENV may not turn rules around
+  const config = configSchema.parse(hubConfig);
+
+  // Simulated time: far enough back that no device reaches the present during the phase.
+  const perDevice = ((steady ? o.steadyRate : o.rateBound) * (o.seconds + 5)) / o.devices;
+  const spanDays = Math.max(o.spanDays, Math.ceil((1.2 * perDevice * o.stepHours) / 24));
+  const workload = createHomeWorkload({
+    devices: o.devices,
+    startMs: Date.now() - spanDays * DAY,
+    stepMs: o.stepHours * HOUR,
+    abnormalFraction: o.abnormalFraction,
+    seed: o.seed,
+  });
+
+  o.log(
+    `- ${name}: RULES=${rules}, ${steady ? `paced at ${fmt(o.steadyRate)}/s, window ${window}` : `closed loop, window ${window}`}; simulated time from ${spanDays} days ago`,
+  );
+  const loadBefore = loadavg()[0]!;
+  const hub = new HubChild(hubConfig, { devices: o.devices, patients: o.devices });
+  let stopped = false;
+  try {
+    const ready = await hub.next('ready', 300_000);
+    const mqttUrl = o.mode === 'embedded' ? ready.mqttUrl : o.brokerUrl;
+    const load = await connectLoad({
+      url: mqttUrl,
+      devices: ready.devices,
+      receipts: true,
+      concurrency: 8,
+    });
+    hub.mark();
+    const before = await cpuSnapshot();
+    const runStartWall = Date.now();
+    let run;
+    try {
+      run = await load.run({
+        window,
+        durationMs,
+        warmupMs,
+        completion: 'receipt',
+        drainTimeoutMs: 15_000,
+        completionTimeoutMs: 10_000,
+        payload: workload.payload,
+        ...(steady ? { ratePerSecond: o.steadyRate } : {}),
+      });
+    } finally {
+      await load.close();
+    }
+    const cpu = cpuBetween(before, await cpuSnapshot());
+    const loadAfter = loadavg()[0]!;
+    const warmEndWall = runStartWall + run.warmupMs;
+
+    let rulesIdle: RulesPhase['rulesIdle'] = null;
+    let alertTimes: AlertTimes | null = null;
+    if (rules === 'on') {
+      const r = await hub.ask(
+        { cmd: 'rulesIdle', timeoutMs: o.drainTimeoutSeconds * 1000 },
+        'rulesIdle',
+        o.drainTimeoutSeconds * 1000 + 30_000,
+      );
+      rulesIdle = { idle: r.idle, ms: r.ms };
+      alertTimes = (await hub.ask({ cmd: 'alerts' }, 'alerts')).alerts;
+    }
+    const { stats, memory } = await hub.ask({ cmd: 'stats' }, 'stats', 300_000);
+
+    const deviceIds = ready.devices.map((d) => d.deviceId);
+    const deviceOf = (messageId: string) => deviceIds[Number(messageId.split('-')[1])]!;
+    const notStored = async (ids: string[]) => {
+      let n = 0;
+      for (let i = 0; i < ids.length; i += 100_000) {
+        const part = ids.slice(i, i + 100_000);
+        const v = await hub.ask(
+          { cmd: 'verify', deviceIds: part.map(deviceOf), messageIds: part },
+          'verify',
+        );
+        n += v.missing;
+      }
+      return n;
+    };
+    const acked = [...new Set(run.ackedIds)];
+    const ackedNotStored = await notStored(acked);
+
+    let alerts: AlertLatency | null = null;
+    if (alertTimes) {
+      const raisedAt = new Map(alertTimes.triggers.map(([d, m, at]) => [`${d} ${m}`, at]));
+      const latencies: number[] = [];
+      const missingIds: string[] = [];
+      const missingByKind: Partial<Record<AbnormalKind, number>> = {};
+      let raised = 0;
+      let measured = 0;
+      for (const [messageId, a] of workload.abnormal) {
+        const key = `${deviceIds[a.device]} ${messageId}`;
+        const at = raisedAt.get(key);
+        raisedAt.delete(key);
+        const inWindow = a.publishedAt >= warmEndWall;
+        if (inWindow) measured++;
+        if (at === undefined) {
+          missingIds.push(messageId);
+          missingByKind[a.kind] = (missingByKind[a.kind] ?? 0) + 1;
+          continue;
+        }
+        raised++;
+        if (inWindow) latencies.push(at - a.publishedAt);
+      }
+      alerts = {
+        abnormalPublished: workload.abnormal.size,
+        abnormalMeasured: measured,
+        raised,
+        missing: missingIds.length,
+        missingNotStored: missingIds.length ? await notStored(missingIds) : 0,
+        missingExamples: missingIds.slice(0, 5),
+        missingByKind,
+        latencyMs: summarize(latencies),
+        otherTriggers: raisedAt.size,
+        byKind: alertTimes.byKind,
+        byRule: alertTimes.byRule,
+        untriggered: alertTimes.untriggered,
+        repeated: alertTimes.repeated,
+      };
+    }
+
+    if (rulesIdle?.idle !== false) {
+      await hub.ask({ cmd: 'stop' }, 'stopped', 60_000);
+      stopped = true;
+    }
+    const duplicateRows = stats.rows - stats.distinctKeys;
+    const noReceipt = run.timedOut + run.unfinished;
+    const check = {
+      published: run.published,
+      acked: acked.length,
+      stored: stats.rows,
+      duplicateRows,
+      ackedNotStored,
+      noReceipt,
+      publishErrors: run.publishErrors,
+      receiptsByStatus: run.receiptsByStatus,
+      ok:
+        ackedNotStored === 0 &&
+        duplicateRows === 0 &&
+        stats.metrics.accepted === stats.rows &&
+        !run.receiptsByStatus.rejected,
+    };
+    const batches = stats.commit.batches;
+    const phase: RulesPhase = {
+      name,
+      rules,
+      window,
+      targetRatePerSecond: run.targetRatePerSecond,
+      seconds: o.seconds,
+      warmupSeconds: run.warmupMs / 1000,
+      ratePerSecond: run.ratePerSecond,
+      publishRatePerSecond: run.publishRatePerSecond,
+      rateSkipped: run.rateSkipped,
+      receiptLatencyMs: summarize(run.latenciesMs),
+      rulesIdle,
+      alerts,
+      workload: {
+        startedDaysAgo: spanDays,
+        stepHours: o.stepHours,
+        abnormalFraction: o.abnormalFraction,
+        ...workload.counts,
+      },
+      startMs: ready.startMs,
+      registerMs: ready.registerMs,
+      loadAverage: [loadBefore, loadAfter],
+      cpuPercent: {
+        hub: (100 * memory.loadCpuSeconds) / memory.loadWallSeconds,
+        generator: run.processCpuPercent,
+        ...cpu,
+      },
+      rssPeakLoadMb: mb(memory.rssPeakLoadBytes),
+      rssPeakMb: mb(memory.rssPeakBytes),
+      commit: {
+        batches,
+        meanSize: batches ? stats.commit.readings / batches : NaN,
+        meanMs: batches ? (stats.commit.seconds * 1000) / batches : NaN,
+      },
+      check,
+    };
+    o.log(`  ${phaseLine(phase)}`);
+    return phase;
+  } finally {
+    // rules still busy: the hub would wait for them on stop, so it is killed instead
+    await hub.kill(stopped ? 10_000 : 0);
+    if (o.mode === 'services')
+      await forgetSession(o.brokerUrl, `telehealth-${config.HUB_ID}`).catch(() => {});
+    await dropDb?.().catch((err: Error) => console.error(`bench: drop database: ${err.message}`));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+function phaseLine(p: RulesPhase): string {
+  const parts = [
+    `${fmt(p.ratePerSecond)} readings/s committed (published ${fmt(p.publishRatePerSecond)}/s)`,
+    `receipt p50 ${fmt(p.receiptLatencyMs.p50, 1)} ms`,
+  ];
+  if (p.rulesIdle)
+    parts.push(
+      p.rulesIdle.idle
+        ? `rules idle ${fmt(p.rulesIdle.ms)} ms after the load`
+        : `rules NOT idle ${fmt(p.rulesIdle.ms / 1000)} s after the load`,
+    );
+  if (p.alerts)
+    parts.push(
+      `alerts for ${fmt(p.alerts.raised)}/${fmt(p.alerts.abnormalPublished)} abnormal, p50/p99 ${fmt(p.alerts.latencyMs.p50)}/${fmt(p.alerts.latencyMs.p99)} ms`,
+    );
+  parts.push(
+    `hub ${fmt(p.cpuPercent.hub ?? NaN)} % CPU, machine ${fmt(p.cpuPercent.machine ?? NaN)} of ${fmt(p.cpuPercent.cores ?? NaN)}, load average ${fmt(p.loadAverage[0], 1)} -> ${fmt(p.loadAverage[1], 1)}`,
+  );
+  if (!p.check.ok) parts.push('CHECK FAILED');
+  return parts.join('; ');
+}
+
+const mark = (ok: boolean | null) => (ok === null ? '-' : ok ? 'met' : 'NOT met');
+
+function idleText(p: RulesPhase | undefined) {
+  if (!p?.rulesIdle) return '-';
+  return p.rulesIdle.idle
+    ? `${fmt(p.rulesIdle.ms / 1000, 1)} s`
+    : `not idle after ${fmt(p.rulesIdle.ms / 1000)} s`;
+}
+
+/** One markdown table, a column per mode. */
+export function rulesTable(results: RulesResult[]): string {
+  const phase = (r: RulesResult, n: PhaseName) => r.phases.find((p) => p.name === n);
+  const col = (f: (r: RulesResult) => string) => results.map(f);
+  const alerts = (r: RulesResult, n: PhaseName) => phase(r, n)?.alerts ?? null;
+  const lat = (a: AlertLatency | null) =>
+    a
+      ? `${fmt(a.latencyMs.p50)} / ${fmt(a.latencyMs.p99)} / ${fmt(a.latencyMs.max)} ms (n ${fmt(a.latencyMs.count)})`
+      : '-';
+  const raised = (a: AlertLatency | null) =>
+    a
+      ? `${fmt(a.abnormalPublished)} / ${fmt(a.raised)} / ${fmt(a.missing)}${a.missingNotStored ? ` (${fmt(a.missingNotStored)} not stored)` : ''}`
+      : '-';
+  const t = results[0]?.targets ?? { ...RULES_TARGETS };
+  const rows: string[][] = [
+    [
+      'max rate, RULES=off (readings committed/s)',
+      ...col((r) => fmt(phase(r, 'max-off')?.ratePerSecond ?? NaN)),
+    ],
+    [
+      'max rate, RULES=on (readings committed/s)',
+      ...col((r) => fmt(phase(r, 'max-on')?.ratePerSecond ?? NaN)),
+    ],
+    [
+      `rules cost = 1 - on/off (target < ${t.maxCost * 100} %)`,
+      ...col((r) => `**${fmt(r.rulesCost * 100, 1)} %** (${mark(r.targets.costMet)})`),
+    ],
+    [
+      'max rate, RULES=on: rules busy after the load / publish->alert p50 / p99 / max',
+      ...col((r) => `${idleText(phase(r, 'max-on'))}; ${lat(alerts(r, 'max-on'))}`),
+    ],
+    [
+      `steady ${fmt(t.steadyRate)}/s, RULES=on: published / committed per s (sustained)`,
+      ...col((r) => {
+        const p = phase(r, 'steady-on');
+        if (!p) return '-';
+        return `${fmt(p.publishRatePerSecond)} / ${fmt(p.ratePerSecond)} (${r.sustained ? 'yes' : 'NO'}${p.rateSkipped ? `, ${fmt(p.rateSkipped)} skipped` : ''})`;
+      }),
+    ],
+    [
+      `steady: publish->alert p50 / p99 / max (target p99 < ${t.alertP99Ms} ms)`,
+      ...col((r) => `**${lat(alerts(r, 'steady-on'))}** (${mark(r.targets.alertMet)})`),
+    ],
+    [
+      'steady: abnormal readings published / raised an alert change / missing',
+      ...col((r) => raised(alerts(r, 'steady-on'))),
+    ],
+    [
+      'steady: other alert changes (normal readings) / rules busy after the load',
+      ...col((r) => {
+        const a = alerts(r, 'steady-on');
+        return a ? `${fmt(a.otherTriggers)}; ${idleText(phase(r, 'steady-on'))}` : '-';
+      }),
+    ],
+    [
+      'steady: publish->receipt p50 / p99 (ms)',
+      ...col((r) => {
+        const p = phase(r, 'steady-on');
+        return p ? `${fmt(p.receiptLatencyMs.p50, 1)} / ${fmt(p.receiptLatencyMs.p99, 1)}` : '-';
+      }),
+    ],
+    [
+      'CPU % of a core, hub: max off / max on / steady (machine during steady)',
+      ...col((r) => {
+        const c = (n: PhaseName) => fmt(phase(r, n)?.cpuPercent.hub ?? NaN);
+        const m = phase(r, 'steady-on')?.cpuPercent;
+        return `${c('max-off')} / ${c('max-on')} / ${c('steady-on')} (${fmt(m?.machine ?? NaN)} of ${fmt(m?.cores ?? NaN)})`;
+      }),
+    ],
+    [
+      'hub peak RSS under load: max off / max on / steady (MiB)',
+      ...col((r) =>
+        (['max-off', 'max-on', 'steady-on'] as const)
+          .map((n) => fmt(phase(r, n)?.rssPeakLoadMb ?? NaN))
+          .join(' / '),
+      ),
+    ],
+    [
+      'load average before / after: max off; max on; steady (other work shows here)',
+      ...col((r) =>
+        (['max-off', 'max-on', 'steady-on'] as const)
+          .map((n) => {
+            const l = phase(r, n)?.loadAverage;
+            return l ? `${fmt(l[0], 1)} / ${fmt(l[1], 1)}` : '-';
+          })
+          .join('; '),
+      ),
+    ],
+    [
+      'stored exactly once, no rejections (all phases)',
+      ...col((r) => (r.phases.every((p) => p.check.ok) ? 'ok' : 'CHECK FAILED')),
+    ],
+    [
+      'devices = patients, window (max / steady), seconds (warm-up)',
+      ...col((r) => {
+        const p = r.phases[0];
+        const s = phase(r, 'steady-on');
+        return `${r.devices}, ${phase(r, 'max-on')?.window ?? '-'} / ${s?.window ?? '-'}, ${p?.seconds ?? '-'} s (${p?.warmupSeconds ?? '-'} s)`;
+      }),
+    ],
+  ];
+  return markdownTable(['measure', ...results.map((r) => r.mode)], rows);
+}
