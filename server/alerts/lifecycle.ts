@@ -208,9 +208,11 @@ export function createAlerts(
         if (!current) {
           const id = newId('alert');
           await tx.query(
+            // the patient's fixed care contact owns it until someone says "I am on it"
             `INSERT INTO alerts (id, patient_id, rule, severity, status, escalate_at, opened_at,
-               updated_at, finding, seq)
-             VALUES ($1, $2, $3, $4, 'open', $5, $6, $6, $7::jsonb, 0)`,
+               updated_at, finding, seq, owner_id)
+             VALUES ($1, $2, $3, $4, 'open', $5, $6, $6, $7::jsonb, 0,
+               (SELECT fixed_contact_id FROM patients WHERE id = $2))`,
             [
               id,
               patientId,

@@ -65,6 +65,29 @@ export function describeAlertLifecycle(
       expect(rows).toEqual([{ n: 1 }]);
     });
 
+    it("gives a new alert to the patient's fixed care contact until someone takes it", async () => {
+      const unit = (
+        await db.query<{ care_unit_id: string }>(
+          'SELECT care_unit_id FROM care_relationships WHERE patient_id = $1',
+          [patientId],
+        )
+      ).rows[0]!.care_unit_id;
+      const other = (
+        (await runCommand({ db }, 'patient add', { unit, name: 'Q' })) as { id: string }
+      ).id;
+      await db.query('UPDATE patients SET fixed_contact_id = $2 WHERE id = $1', [other, nurseId]);
+      const a = await alerts.raise(other, finding('pulse.high', 'medium'), at(0));
+      const ownerOf = async () =>
+        (
+          await db.query<{ owner_id: string | null }>('SELECT owner_id FROM alerts WHERE id = $1', [
+            a.alertId,
+          ])
+        ).rows[0]!.owner_id;
+      expect(await ownerOf()).toBe(nurseId);
+      await alerts.acknowledge(a.alertId, secondNurseId, 'jag ringer', at(1));
+      expect(await ownerOf()).toBe(secondNurseId);
+    });
+
     it('lets severity rise but not fall by itself', async () => {
       const a = await alerts.raise(patientId, finding('spo2.low', 'high'), at(0));
       await alerts.raise(patientId, finding('spo2.low', 'critical'), at(1));
