@@ -1,0 +1,187 @@
+// The realtime stage: alert changes and new readings pushed to the dashboards of the people
+// whose care units follow the patient, over socket.io. A signed-in person's socket joins one
+// room per clinical care unit; every push goes to the rooms of the units following its patient,
+// so a socket never receives a patient outside its units. Across several hubs the socket.io
+// adapter (PostgreSQL in services mode) carries each push to the sockets of the other hubs.
+// After a reconnect a dashboard asks to `resume` from the last alert sequence number it saw.
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
+import type { AlertChange, Alerts } from '../alerts/lifecycle.js';
+import type { StoredReading } from '../ingest/reading.js';
+import type { Logger } from '../ops/log.js';
+import type { Queryable } from '../store/db.js';
+
+/** What realtime needs to know of a signed-in person. */
+export interface RealtimeViewer {
+  id: string;
+  units: { id: string; role: string }[];
+}
+
+export interface RealtimeDeps {
+  http: HttpServer;
+  db: Queryable;
+  alerts: Alerts;
+  log: Logger;
+  /** The signed-in person behind a Cookie header, or null. */
+  authenticate(cookieHeader: string | undefined): Promise<RealtimeViewer | null>;
+  /** The alert as the API shows it, for the push (null: the dashboard fetches it). */
+  alertView?(alertId: string): Promise<unknown>;
+  /** socket.io adapter for several hub processes (PostgreSQL in services mode). */
+  adapter?: Parameters<Server['adapter']>[0];
+  /** How often open sockets are checked against their session (sign-out, expiry). */
+  recheckMs?: number;
+}
+
+const CLINICAL = new Set(['nurse', 'physician']);
+const UNITS_TTL_MS = 60_000;
+const resumeSchema = z.object({ sinceSeq: z.number().int().min(0) });
+
+const room = (unitId: string) => `unit:${unitId}`;
+
+export function createRealtime(d: RealtimeDeps) {
+  const log = d.log.child({ stage: 'realtime' });
+  const io = new Server(d.http, {
+    path: '/socket.io',
+    serveClient: false,
+    // same origin only: the dashboard is served by the hub itself
+    cors: { origin: false },
+  });
+  if (d.adapter) io.adapter(d.adapter);
+
+  const followers = new Map<string, { units: string[]; until: number }>();
+  /** The care units following a patient (cached briefly: pushes happen per reading). */
+  async function unitsFollowing(patientId: string): Promise<string[]> {
+    const hit = followers.get(patientId);
+    if (hit && hit.until > Date.now()) return hit.units;
+    const { rows } = await d.db.query<{ care_unit_id: string }>(
+      'SELECT care_unit_id FROM care_relationships WHERE patient_id = $1',
+      [patientId],
+    );
+    const units = rows.map((r) => r.care_unit_id);
+    followers.set(patientId, { units, until: Date.now() + UNITS_TTL_MS });
+    return units;
+  }
+
+  const clinicalUnits = (v: RealtimeViewer) =>
+    [...new Set(v.units.filter((u) => CLINICAL.has(u.role)).map((u) => u.id))];
+
+  io.use((socket, next) => {
+    d.authenticate(socket.handshake.headers.cookie).then(
+      (viewer) => {
+        if (!viewer) return next(new Error('unauthenticated'));
+        socket.data.viewer = viewer;
+        next();
+      },
+      (err: Error) => next(new Error(`authentication failed: ${err.message}`)),
+    );
+  });
+
+  io.on('connection', (socket: Socket) => {
+    const viewer = socket.data.viewer as RealtimeViewer;
+    void socket.join(clinicalUnits(viewer).map(room));
+    socket.on('resume', (raw: unknown) => {
+      resume(socket, viewer, raw).catch((err: Error) => {
+        log.warn({ err: err.message }, 'resume failed');
+        socket.emit('error', { code: 'resume_failed', message: err.message });
+      });
+    });
+  });
+
+  async function resume(socket: Socket, viewer: RealtimeViewer, raw: unknown) {
+    const parsed = resumeSchema.safeParse(raw);
+    if (!parsed.success) {
+      socket.emit('error', {
+        code: 'invalid',
+        message: 'resume takes { sinceSeq: a whole number >= 0 }',
+        field: 'sinceSeq',
+      });
+      return;
+    }
+    const units = clinicalUnits(viewer);
+    const { rows } = await d.db.query<{ patient_id: string }>(
+      'SELECT DISTINCT patient_id FROM care_relationships WHERE care_unit_id = ANY($1::text[])',
+      [units],
+    );
+    const visible = new Set(rows.map((r) => r.patient_id));
+    let seq = parsed.data.sinceSeq;
+    for (;;) {
+      const changes = await d.alerts.changesSince(seq, 500);
+      for (const change of changes) {
+        if (visible.has(change.patientId)) socket.emit('alert', await payload(change));
+      }
+      if (changes.length) seq = changes.at(-1)!.seq;
+      if (changes.length < 500) break;
+    }
+    socket.emit('resumed', { seq });
+  }
+
+  async function payload(change: AlertChange) {
+    return { change, alert: d.alertView ? await d.alertView(change.alertId) : null };
+  }
+
+  const onChange = (change: AlertChange) => {
+    void (async () => {
+      const units = await unitsFollowing(change.patientId);
+      if (units.length) io.to(units.map(room)).emit('alert', await payload(change));
+    })().catch((err: Error) => log.warn({ err: err.message }, 'alert push failed'));
+  };
+  d.alerts.events.on('change', onChange);
+
+  // A signed-out or expired session must not keep receiving patient data.
+  const recheck = setInterval(() => {
+    for (const socket of io.of('/').sockets.values()) {
+      d.authenticate(socket.handshake.headers.cookie).then(
+        (viewer) => {
+          if (!viewer) socket.disconnect(true);
+        },
+        () => {},
+      );
+    }
+  }, d.recheckMs ?? 60_000);
+  recheck.unref();
+
+  return {
+    io,
+    /**
+     * Pushes committed readings to the units following each patient: one message per unit and
+     * batch, since with several hubs each message is a round through the adapter.
+     */
+    onReadings(readings: StoredReading[]) {
+      void (async () => {
+        const byUnit = new Map<string, unknown[]>();
+        for (const r of readings) {
+          const item = {
+            patientId: r.patientId,
+            reading: {
+              type: r.type,
+              value: r.value,
+              systolic: r.systolic,
+              diastolic: r.diastolic,
+              pulse: r.pulse,
+              code: r.code,
+              unit: r.unit,
+              measuredAt: new Date(r.measuredAt).toISOString(),
+            },
+          };
+          for (const unit of await unitsFollowing(r.patientId)) {
+            const list = byUnit.get(unit);
+            if (list) list.push(item);
+            else byUnit.set(unit, [item]);
+          }
+        }
+        for (const [unit, items] of byUnit) io.to(room(unit)).emit('readings', { items });
+      })().catch((err: Error) => log.warn({ err: err.message }, 'reading push failed'));
+    },
+    /** A patient's care units changed: forget what was cached. */
+    followersChanged: (patientId: string) => followers.delete(patientId),
+    async close() {
+      clearInterval(recheck);
+      d.alerts.events.off('change', onChange);
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+    },
+  };
+}
+export type Realtime = ReturnType<typeof createRealtime>;
