@@ -60,6 +60,27 @@ export const configSchema = z.object({
   /** Evaluate rules and raise alerts on ingest; off measures the ingest spine alone. */
   RULES: z.enum(['on', 'off']).default('on'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** A staff session ends after this long without a request (seconds). */
+  SESSION_IDLE_TIMEOUT_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30 * 60),
+  /** ... and this long after sign-in whatever happens (seconds): a shift, not a week. */
+  SESSION_MAX_AGE_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(12 * 60 * 60),
+  /** Failed sign-ins for one username within LOGIN_WINDOW_S before it is refused for a while. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** ... and from one address (a ward's shared PC tries many names, so more). */
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
+  LOGIN_WINDOW_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -9,6 +9,7 @@ import { createEmbeddedBroker } from './broker/embedded.js';
 import { connectExternalBroker } from './broker/external.js';
 import type { BrokerLink } from './broker/link.js';
 import { createHttpApp } from './http/app.js';
+import { createSessions } from './auth/sessions.js';
 import { createAlerts, type Alerts } from './alerts/lifecycle.js';
 import { createIngest, type Ingest } from './ingest/pipeline.js';
 import { createRuleRunner, type RuleRunner } from './rules/runner.js';
@@ -137,8 +138,16 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       },
     });
 
+    // Staff sessions: the API signs people in with them, and `sessions.viewerFromCookie` is
+    // what a realtime handshake calls to learn who is connecting.
+    const sessions = createSessions({
+      db,
+      idleTimeoutS: config.SESSION_IDLE_TIMEOUT_S,
+      maxAgeS: config.SESSION_MAX_AGE_S,
+    });
     const app = createHttpApp({
       metrics,
+      sessions,
       readiness: {
         database: async () => {
           await db.query('SELECT 1');

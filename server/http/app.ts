@@ -1,9 +1,12 @@
 // The HTTP side: operations endpoints now; the /api/v1 routes for the dashboards join here.
 import express, { type Express } from 'express';
+import type { Sessions } from '../auth/sessions.js';
 import type { Metrics } from '../ops/metrics.js';
 
 export interface HttpDeps {
   metrics: Metrics;
+  /** Staff sessions (server/auth/sessions.ts), for the /api/v1 routes. */
+  sessions?: Sessions;
   /** Each check resolves when its dependency answers; the name appears in /readyz. */
   readiness: Record<string, () => Promise<void>>;
 }
