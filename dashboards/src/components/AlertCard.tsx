@@ -1,0 +1,84 @@
+// One alert: severity (colour and text), patient, reason, owner, fixed care contact, escalation
+// level and the time left before it escalates, and the actions.
+import { frailtyLabel, type Key } from '../i18n.js';
+import { useLang } from '../lang.js';
+import { hrefPatient } from '../route.js';
+import { formatTimeLeft } from '../triage.js';
+import type { Alert } from '../types.js';
+import { AlertActions } from './AlertActions.js';
+import { SeverityBadge, Time } from './bits.js';
+
+export function AlertCard(props: {
+  alert: Alert;
+  now: number;
+  onChanged(a: Alert): void;
+  showPatient?: boolean;
+}) {
+  const { lang, t } = useLang();
+  const a = props.alert;
+  const left = formatTimeLeft(a, props.now, lang);
+  return (
+    <article
+      class={`alert-card sev-edge-${a.severity} ${a.owner ? 'owned' : 'unowned'}`}
+      data-testid="alert-card"
+      data-alert-id={a.id}
+      data-status={a.status}
+      aria-labelledby={`alert-${a.id}-title`}
+    >
+      <header class="alert-head">
+        <SeverityBadge severity={a.severity} />
+        <span class="status">{t(`status_${a.status}` as Key)}</span>
+        <h2 id={`alert-${a.id}-title`} class="alert-title">
+          {props.showPatient ? (
+            <a
+              href={hrefPatient(a.patientId)}
+              aria-label={t('openPatient', { name: a.patientName })}
+            >
+              {a.patientName}
+            </a>
+          ) : (
+            a.reason[lang]
+          )}
+        </h2>
+        {props.showPatient && <span class="frailty-chip">{frailtyLabel(lang, a.frailty)}</span>}
+      </header>
+      {props.showPatient && <p class="reason">{a.reason[lang]}</p>}
+      <dl class="facts">
+        <div>
+          <dt>{t('owner')}</dt>
+          <dd class={a.owner ? '' : 'no-owner'}>{a.owner?.displayName ?? t('noOwner')}</dd>
+        </div>
+        <div>
+          <dt>{t('fixedContact')}</dt>
+          <dd>{a.fixedContact?.displayName ?? t('none')}</dd>
+        </div>
+        <div>
+          <dt>{t('escalation')}</dt>
+          <dd>
+            {t(`escalation${a.escalationLevel}` as Key)}
+            {' · '}
+            {left ? (
+              <span class={left.overdue ? 'overdue' : ''} data-testid="time-left">
+                {left.text}
+              </span>
+            ) : (
+              t('escalationStopped')
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('opened')}</dt>
+          <dd>
+            <Time iso={a.openedAt} now={props.now} />
+          </dd>
+        </div>
+      </dl>
+      {a.snoozedUntil && Date.parse(a.snoozedUntil) > props.now && (
+        <p class="muted">
+          {t('snoozedUntil', { time: new Date(a.snoozedUntil).toLocaleTimeString(lang) })}
+        </p>
+      )}
+      <AlertActions alert={a} onChanged={props.onChanged} />
+    </article>
+  );
+}

@@ -1,0 +1,197 @@
+// The shell: who is signed in, the header (language, sign-out, live status), the banner for new
+// critical alerts, and the two views. The alert list lives here so that the live feed keeps it
+// current whichever view is open.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, setUnauthenticatedHandler } from '../api.js';
+import { beep, unlockAudio } from '../cue.js';
+import { useLang } from '../lang.js';
+import { connectFeed, type Feed } from '../realtime.js';
+import { hrefTriage, useRoute } from '../route.js';
+import { applyAlertEvent, isNewCritical } from '../triage.js';
+import type { Alert, AlertEvent, Me } from '../types.js';
+import { CriticalBanner, type BannerItem } from './CriticalBanner.js';
+import { LanguageSwitch } from './LanguageSwitch.js';
+import { PatientView } from './PatientView.js';
+import { SignIn } from './SignIn.js';
+import { TriageList } from './TriageList.js';
+
+type Auth = { state: 'checking' } | { state: 'out' } | { state: 'in'; me: Me };
+
+export function App() {
+  const { t } = useLang();
+  const [auth, setAuth] = useState<Auth>({ state: 'checking' });
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => setAuth({ state: 'out' }));
+    api.me().then(
+      (me) => setAuth({ state: 'in', me }),
+      () => setAuth({ state: 'out' }),
+    );
+    const unlock = () => unlockAudio();
+    addEventListener('pointerdown', unlock);
+    addEventListener('keydown', unlock);
+    return () => {
+      removeEventListener('pointerdown', unlock);
+      removeEventListener('keydown', unlock);
+    };
+  }, []);
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('skipToContent')}
+      </a>
+      {auth.state === 'checking' && (
+        <p class="page-status" role="status">
+          {t('loading')}
+        </p>
+      )}
+      {auth.state === 'out' && (
+        <>
+          <header class="topbar">
+            <span class="brand">{t('appTitle')}</span>
+            <LanguageSwitch />
+          </header>
+          <SignIn onSignedIn={(me) => setAuth({ state: 'in', me })} />
+        </>
+      )}
+      {auth.state === 'in' && (
+        <SignedIn me={auth.me} onSignedOut={() => setAuth({ state: 'out' })} />
+      )}
+    </>
+  );
+}
+
+function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
+  const { t } = useLang();
+  const route = useRoute();
+  const [alerts, setAlerts] = useState<Alert[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [live, setLive] = useState(false);
+  const [banner, setBanner] = useState<BannerItem[]>([]);
+  const alertsRef = useRef<Alert[]>([]);
+  const loading = useRef(false);
+  const pending = useRef<AlertEvent[]>([]);
+  const feed = useRef<Feed | null>(null);
+
+  const commit = (next: Alert[]) => {
+    alertsRef.current = next;
+    setAlerts(next);
+  };
+
+  const load = useCallback(async () => {
+    loading.current = true;
+    try {
+      const list = await api.alerts();
+      let next = list;
+      for (const e of pending.current.splice(0)) next = applyAlertEvent(next, e);
+      feed.current?.seen(Math.max(0, ...list.map((a) => a.seq)));
+      commit(next);
+      setLoadError(null);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401)) {
+        setLoadError(err instanceof Error ? err.message : String(err));
+      }
+    } finally {
+      loading.current = false;
+    }
+  }, []);
+
+  const onAlert = useCallback((event: AlertEvent) => {
+    if (loading.current) pending.current.push(event);
+    const before = alertsRef.current;
+    if (isNewCritical(before, event) && event.alert) {
+      const a = event.alert;
+      setBanner((b) => [
+        ...b.filter((x) => x.id !== a.id),
+        { id: a.id, patientId: a.patientId, patient: a.patientName, reason: a.reason },
+      ]);
+      beep();
+    }
+    commit(applyAlertEvent(before, event));
+  }, []);
+
+  useEffect(() => {
+    void load();
+    const f = connectFeed({ onAlert, onStatus: setLive, onReload: () => void load() });
+    feed.current = f;
+    return () => f.close();
+  }, [load, onAlert]);
+
+  // an alert someone acted on leaves the banner
+  useEffect(() => {
+    setBanner((b) =>
+      b.filter((x) => alerts?.some((a) => a.id === x.id && a.status === 'open' && !a.owner)),
+    );
+  }, [alerts]);
+
+  const signOut = async () => {
+    try {
+      await api.signOut();
+    } finally {
+      onSignedOut();
+    }
+  };
+
+  const replace = (a: Alert) => {
+    commit(
+      applyAlertEvent(alertsRef.current, {
+        change: {
+          seq: a.seq,
+          alertId: a.id,
+          patientId: a.patientId,
+          kind: 'updated',
+          actorId: me.id,
+          note: null,
+          at: a.updatedAt,
+          data: null,
+        },
+        alert: a,
+      }),
+    );
+  };
+
+  return (
+    <>
+      <header class="topbar">
+        <a class="brand" href={hrefTriage}>
+          {t('appTitle')}
+        </a>
+        <nav aria-label={t('appTitle')}>
+          <a href={hrefTriage} aria-current={route.name === 'triage' ? 'page' : undefined}>
+            {t('triage')}
+          </a>
+        </nav>
+        <span class={`live ${live ? 'on' : 'off'}`} role="status">
+          <span aria-hidden="true">{live ? '●' : '○'}</span> {live ? t('live') : t('offline')}
+        </span>
+        <span class="who">{t('signedInAs', { name: me.displayName })}</span>
+        <LanguageSwitch />
+        <button type="button" class="secondary" onClick={() => void signOut()}>
+          {t('signOut')}
+        </button>
+      </header>
+      <CriticalBanner
+        items={banner}
+        onDismiss={(id) => setBanner((b) => b.filter((x) => x.id !== id))}
+      />
+      <main id="main" tabIndex={-1}>
+        {route.name === 'triage' ? (
+          <TriageList
+            alerts={alerts}
+            error={loadError}
+            onRetry={() => void load()}
+            onChanged={replace}
+          />
+        ) : (
+          <PatientView
+            key={route.id}
+            patientId={route.id}
+            liveAlerts={alerts ?? []}
+            onChanged={replace}
+          />
+        )}
+      </main>
+    </>
+  );
+}

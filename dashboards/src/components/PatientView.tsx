@@ -1,0 +1,156 @@
+// A patient: frailty (CFS with its name), fixed care contact, latest values, a trend chart per
+// measurement, the alerts (open ones with their actions) with their history, and the plan.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { frailtyLabel, maybe } from '../i18n.js';
+import { useLang, useNow } from '../lang.js';
+import { hrefTriage } from '../route.js';
+import { sortAlerts } from '../triage.js';
+import type { Alert, LatestReading, PatientDetail } from '../types.js';
+import { AlertCard } from './AlertCard.js';
+import { AlertHistory } from './AlertHistory.js';
+import { Time } from './bits.js';
+import { PlanEditor } from './PlanEditor.js';
+import { TrendChart } from './TrendChart.js';
+
+const chartTypes = [
+  'body_weight',
+  'blood_pressure',
+  'heart_rate',
+  'spo2',
+  'body_temperature',
+  'respiratory_rate',
+  'blood_glucose',
+];
+const periods = [7, 14, 30, 90];
+
+function formatLatest(r: LatestReading): string {
+  if (r.systolic !== null && r.diastolic !== null)
+    return `${r.systolic}/${r.diastolic} ${r.unit ?? ''}`;
+  if (r.code) return r.code;
+  return `${r.value ?? '–'} ${r.unit ?? ''}`.trim();
+}
+
+export function PatientView(props: {
+  patientId: string;
+  liveAlerts: Alert[];
+  onChanged(a: Alert): void;
+}) {
+  const { lang, t } = useLang();
+  const now = useNow();
+  const [patient, setPatient] = useState<PatientDetail | null>(null);
+  const [resolved, setResolved] = useState<Alert[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [days, setDays] = useState(14);
+
+  useEffect(() => {
+    api
+      .patient(props.patientId)
+      .then(setPatient, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    api.alerts('resolved').then(
+      (list) => setResolved(list.filter((a) => a.patientId === props.patientId)),
+      () => setResolved([]),
+    );
+  }, [props.patientId]);
+
+  useEffect(() => {
+    document.getElementById('main')?.focus();
+  }, [props.patientId]);
+
+  if (error)
+    return (
+      <p class="error" role="alert">
+        {t('loadFailed', { message: error })} <a href={hrefTriage}>{t('backToTriage')}</a>
+      </p>
+    );
+  if (!patient) return <p role="status">{t('loading')}</p>;
+
+  const open = sortAlerts(props.liveAlerts.filter((a) => a.patientId === props.patientId));
+  const closed = resolved
+    .filter((r) => !open.some((o) => o.id === r.id))
+    .sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
+  const types = chartTypes.filter((ty) => ty in patient.latest || ty === 'body_weight');
+
+  return (
+    <article class="patient" data-testid="patient-view">
+      <p>
+        <a href={hrefTriage}>← {t('backToTriage')}</a>
+      </p>
+      <header class="patient-head card">
+        <h1>{patient.displayName}</h1>
+        <dl class="facts">
+          <div>
+            <dt>{t('frailty')}</dt>
+            <dd data-testid="frailty">{frailtyLabel(lang, patient.frailty)}</dd>
+          </div>
+          <div>
+            <dt>{t('fixedContact')}</dt>
+            <dd>{patient.fixedContact?.displayName ?? t('none')}</dd>
+          </div>
+          <div>
+            <dt>{t('careUnit')}</dt>
+            <dd>{patient.units.map((u) => u.name).join(', ')}</dd>
+          </div>
+        </dl>
+        {Object.keys(patient.latest).length > 0 && (
+          <dl class="facts latest">
+            {Object.entries(patient.latest).map(([type, r]) => (
+              <div key={type}>
+                <dt>
+                  {t('latest')}: {maybe(lang, `type_${type}`) ?? type}
+                </dt>
+                <dd>
+                  <strong>{formatLatest(r)}</strong>{' '}
+                  <Time iso={r.measuredAt} now={now} timeZone={patient.timeZone} />
+                </dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </header>
+
+      <section aria-labelledby="alerts-title">
+        <h2 id="alerts-title">{t('alertHistory')}</h2>
+        {open.length === 0 && closed.length === 0 && <p>{t('noHistory')}</p>}
+        <ol class="alert-list">
+          {open.map((a) => (
+            <li key={a.id}>
+              <AlertCard alert={a} now={now} onChanged={props.onChanged} />
+              <AlertHistory alertId={a.id} version={a.seq} />
+            </li>
+          ))}
+          {closed.map((a) => (
+            <li key={a.id}>
+              <AlertCard alert={a} now={now} onChanged={props.onChanged} />
+              <AlertHistory alertId={a.id} version={a.seq} />
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section aria-labelledby="trends-title">
+        <div class="section-head">
+          <h2 id="trends-title">{t('trends')}</h2>
+          <label>
+            {t('period')}
+            <select value={String(days)} onChange={(e) => setDays(Number(e.currentTarget.value))}>
+              {periods.map((d) => (
+                <option value={String(d)}>{t('days', { n: d })}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div class="charts">
+          {types.map((ty) => (
+            <TrendChart key={ty} patientId={patient.id} type={ty} days={days} />
+          ))}
+        </div>
+      </section>
+
+      <section aria-labelledby="plan-title">
+        <h2 id="plan-title">{t('plan')}</h2>
+        <PlanEditor patientId={patient.id} />
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,80 @@
+// The triage list: open and acknowledged alerts, unowned first, then severity and time; sortable
+// and filterable by frailty. Kept current by the live feed in App.
+import { useState } from 'preact/hooks';
+import { useLang, useNow } from '../lang.js';
+import { viewAlerts, type FrailtyFilter, type SortKey } from '../triage.js';
+import type { Alert } from '../types.js';
+import { AlertCard } from './AlertCard.js';
+
+const frailtyFilters: FrailtyFilter[] = ['all', '1-3', '4-6', '7-9', 'unknown'];
+
+export function TriageList(props: {
+  alerts: Alert[] | null;
+  error: string | null;
+  onRetry(): void;
+  onChanged(a: Alert): void;
+}) {
+  const { t } = useLang();
+  const now = useNow();
+  const [sort, setSort] = useState<SortKey>('triage');
+  const [filter, setFilter] = useState<FrailtyFilter>('all');
+  const shown = props.alerts ? viewAlerts(props.alerts, sort, filter) : [];
+
+  return (
+    <section aria-labelledby="triage-title">
+      <div class="section-head">
+        <h1 id="triage-title">{t('triageTitle')}</h1>
+        <div class="controls">
+          <label>
+            {t('sortBy')}
+            <select
+              value={sort}
+              onChange={(e) => setSort(e.currentTarget.value as SortKey)}
+              name="sort"
+            >
+              <option value="triage">{t('sortTriage')}</option>
+              <option value="frailty">{t('sortFrailty')}</option>
+              <option value="time">{t('sortTime')}</option>
+            </select>
+          </label>
+          <label>
+            {t('filterFrailty')}
+            <select
+              value={filter}
+              onChange={(e) => setFilter(e.currentTarget.value as FrailtyFilter)}
+              name="frailty"
+            >
+              {frailtyFilters.map((f) => (
+                <option value={f}>
+                  {f === 'all' ? t('filterAll') : f === 'unknown' ? t('filterUnknown') : `CFS ${f}`}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </div>
+      {props.error && (
+        <p class="error" role="alert">
+          {t('loadFailed', { message: props.error })}{' '}
+          <button type="button" class="secondary" onClick={props.onRetry}>
+            {t('retry')}
+          </button>
+        </p>
+      )}
+      {props.alerts === null && !props.error && <p role="status">{t('loading')}</p>}
+      {props.alerts && (
+        <p class="muted" aria-live="polite">
+          {t('shownCount', { shown: shown.length, total: props.alerts.length })}
+        </p>
+      )}
+      {props.alerts && shown.length === 0 && <p>{t('noAlerts')}</p>}
+      <ol class="alert-list" data-testid="triage-list">
+        {shown.map((a) => (
+          <li key={a.id}>
+            <AlertCard alert={a} now={now} onChanged={props.onChanged} showPatient />
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

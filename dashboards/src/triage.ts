@@ -1,0 +1,152 @@
+// The triage list's logic: order, filter, apply live changes, and the times shown on an alert.
+// Pure (no DOM, no clock but the `now` given), so the unit tests run it under Node.
+import { translate } from './i18n.js';
+import type { Alert, AlertEvent, Lang, Severity } from './types.js';
+
+export const severityRank: Record<Severity, number> = {
+  critical: 4,
+  high: 3,
+  medium: 2,
+  low: 1,
+  info: 0,
+};
+
+export type SortKey = 'triage' | 'frailty' | 'time';
+/** `all`, `unknown` (not assessed), or a CFS band. */
+export type FrailtyFilter = 'all' | '1-3' | '4-6' | '7-9' | 'unknown';
+
+const time = (iso: string) => Date.parse(iso);
+
+/** The hub's order (docs/api.md): unowned first, then severity (critical first), then oldest. */
+export function compareTriage(a: Alert, b: Alert): number {
+  const owned = Number(a.owner !== null) - Number(b.owner !== null);
+  if (owned) return owned;
+  const sev = severityRank[b.severity] - severityRank[a.severity];
+  if (sev) return sev;
+  return time(a.openedAt) - time(b.openedAt) || a.id.localeCompare(b.id);
+}
+
+export function sortAlerts(alerts: readonly Alert[], by: SortKey = 'triage'): Alert[] {
+  const out = alerts.slice();
+  if (by === 'frailty') {
+    // highest frailty first; not assessed last; ties in triage order
+    out.sort((a, b) => (b.frailty ?? 0) - (a.frailty ?? 0) || compareTriage(a, b));
+  } else if (by === 'time') {
+    out.sort((a, b) => time(a.openedAt) - time(b.openedAt) || compareTriage(a, b));
+  } else {
+    out.sort(compareTriage);
+  }
+  return out;
+}
+
+export function matchesFrailty(frailty: number | null, filter: FrailtyFilter): boolean {
+  switch (filter) {
+    case 'all':
+      return true;
+    case 'unknown':
+      return frailty === null;
+    default: {
+      const [lo, hi] = filter.split('-').map(Number) as [number, number];
+      return frailty !== null && frailty >= lo && frailty <= hi;
+    }
+  }
+}
+
+export function viewAlerts(alerts: readonly Alert[], by: SortKey, filter: FrailtyFilter): Alert[] {
+  return sortAlerts(
+    alerts.filter((a) => matchesFrailty(a.frailty, filter)),
+    by,
+  );
+}
+
+/**
+ * A live `alert` event applied to the list: the alert replaces its older self (never a newer
+ * one: events may arrive twice after a resume), a resolved alert leaves, and one the person may
+ * no longer see (`alert: null`) leaves too.
+ */
+export function applyAlertEvent(alerts: readonly Alert[], event: AlertEvent): Alert[] {
+  const id = event.change.alertId;
+  const current = alerts.find((a) => a.id === id);
+  const next = event.alert;
+  if (next && current && current.seq > next.seq) return alerts.slice();
+  const rest = alerts.filter((a) => a.id !== id);
+  if (!next || next.status === 'resolved') return rest;
+  return [...rest, next];
+}
+
+/** True when an event brings a critical alert the person had not seen as critical. */
+export function isNewCritical(before: readonly Alert[], event: AlertEvent): boolean {
+  const a = event.alert;
+  if (!a || a.severity !== 'critical' || a.status !== 'open') return false;
+  const prior = before.find((x) => x.id === a.id);
+  return !prior || prior.severity !== 'critical';
+}
+
+/** "1 h 5 min", "12 min", "< 1 min": a duration in minutes, for a nurse to read at a glance. */
+export function formatDuration(ms: number, lang: Lang): string {
+  const totalMin = Math.floor(Math.abs(ms) / 60_000);
+  if (totalMin < 1) return '< 1 min';
+  const days = Math.floor(totalMin / 1440);
+  const h = Math.floor((totalMin % 1440) / 60);
+  const m = totalMin % 60;
+  const parts: string[] = [];
+  if (days) parts.push(lang === 'sv' ? `${days} dygn` : `${days} d`);
+  if (h) parts.push(`${h} h`);
+  if (m && !days) parts.push(`${m} min`);
+  return parts.join(' ');
+}
+
+/** The time left before an alert escalates, or how late it is; null when it will not. */
+export function formatTimeLeft(
+  alert: Pick<Alert, 'escalateAt' | 'status'>,
+  now: number,
+  lang: Lang,
+): { text: string; overdue: boolean } | null {
+  if (!alert.escalateAt || alert.status !== 'open') return null;
+  const left = time(alert.escalateAt) - now;
+  const overdue = left < 0;
+  return {
+    overdue,
+    text: translate(lang, overdue ? 'escalationOverdue' : 'escalatesIn', {
+      time: formatDuration(left, lang),
+    }),
+  };
+}
+
+const locale = (lang: Lang) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
+
+/** "för 5 minuter sedan" / "5 minutes ago". */
+export function formatRelative(iso: string, now: number, lang: Lang): string {
+  const diff = time(iso) - now;
+  const abs = Math.abs(diff);
+  if (abs < 45_000) return translate(lang, 'justNow');
+  const rtf = new Intl.RelativeTimeFormat(locale(lang), { numeric: 'auto' });
+  if (abs < 3_600_000) return rtf.format(Math.round(diff / 60_000), 'minute');
+  if (abs < 86_400_000) return rtf.format(Math.round(diff / 3_600_000), 'hour');
+  return rtf.format(Math.round(diff / 86_400_000), 'day');
+}
+
+/** "2026-11-24 07:02" in the hub's zone (Swedish care: Europe/Stockholm unless told). */
+export function formatAbsolute(iso: string, lang: Lang, timeZone = 'Europe/Stockholm'): string {
+  return new Intl.DateTimeFormat(locale(lang), {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
+}
+
+/** Snooze choices per severity, at most what the hub allows (README: 15/60/240/1440/1440). */
+export const snoozeMax: Record<Severity, number> = {
+  critical: 15,
+  high: 60,
+  medium: 240,
+  low: 1440,
+  info: 1440,
+};
+
+export function snoozeChoices(severity: Severity): number[] {
+  return [5, 10, 15, 30, 60, 120, 240, 480, 1440].filter((m) => m <= snoozeMax[severity]);
+}

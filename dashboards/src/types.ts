@@ -1,0 +1,139 @@
+// The shapes of docs/api.md (/api/v1 and the socket.io events), as the dashboard reads them.
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+export type Lang = 'sv' | 'en';
+export type Localized = { sv: string; en: string };
+
+export interface Person {
+  id: string;
+  displayName: string;
+}
+
+export interface Me extends Person {
+  username: string;
+  units: { id: string; name: string; role: 'nurse' | 'physician' | 'admin' }[];
+}
+
+export interface Alert {
+  id: string;
+  patientId: string;
+  patientName: string;
+  frailty: number | null;
+  rule: string;
+  severity: Severity;
+  status: AlertStatus;
+  owner: Person | null;
+  fixedContact: Person | null;
+  escalationLevel: 0 | 1 | 2;
+  escalateAt: string | null;
+  openedAt: string;
+  updatedAt: string;
+  reason: Localized;
+  finding: unknown;
+  seq: number;
+  snoozedUntil: string | null;
+}
+
+export interface HistoryEntry {
+  seq: number;
+  kind: string;
+  actor: Person | null;
+  note: string | null;
+  at: string;
+  data: unknown;
+}
+
+export interface AlertDetail extends Alert {
+  history: HistoryEntry[];
+}
+
+export interface LatestReading {
+  value: number | null;
+  systolic: number | null;
+  diastolic: number | null;
+  pulse: number | null;
+  code: string | null;
+  unit: string | null;
+  measuredAt: string;
+}
+
+export interface PatientSummary {
+  id: string;
+  displayName: string;
+  frailty: number | null;
+  fixedContact: Person | null;
+  units: { id: string; name: string }[];
+  openAlerts: { id: string; rule: string; severity: Severity; status: AlertStatus }[];
+  latest: Record<string, LatestReading>;
+}
+
+export interface PatientDetail extends PatientSummary {
+  plan: Record<string, unknown>;
+  timeZone: string;
+}
+
+export interface Point {
+  t: string;
+  value: number | null;
+  systolic: number | null;
+  diastolic: number | null;
+  min: number | null;
+  max: number | null;
+  n: number | null;
+}
+
+export interface Reference {
+  baseline: { mean: number; sd: number; from: string; to: string } | null;
+  lines: { label: Localized; value: number }[];
+}
+
+export interface ReadingSeries {
+  type: string;
+  bucket: null | 'hour' | 'day';
+  points: Point[];
+  reference: Reference | null;
+}
+
+export interface PlanChange {
+  changedBy: string | Person | null;
+  changedAt: string;
+  [key: string]: unknown;
+}
+
+export interface PlanResponse {
+  plan: Record<string, unknown>;
+  resolved: Record<string, unknown>;
+  changes: PlanChange[];
+}
+
+export interface WhatIfCount {
+  alerts: number;
+  byRule: Record<string, number>;
+}
+
+export interface WhatIf {
+  days: number;
+  proposed: WhatIfCount;
+  current: WhatIfCount;
+}
+
+export interface AlertChange {
+  seq: number;
+  alertId: string;
+  patientId: string;
+  kind: 'opened' | 'updated' | 'acknowledged' | 'escalated' | 'resolved' | 'snoozed' | string;
+  actorId: string | null;
+  note: string | null;
+  at: string;
+  data: unknown;
+}
+
+export interface AlertEvent {
+  change: AlertChange;
+  alert: Alert | null;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; field?: string };
+}
