@@ -10,6 +10,7 @@ import { connectExternalBroker } from './broker/external.js';
 import type { BrokerLink } from './broker/link.js';
 import { createHttpApp } from './http/app.js';
 import { createSessions } from './auth/sessions.js';
+import { createSignIn } from './auth/signIn.js';
 import { createAlerts, type Alerts } from './alerts/lifecycle.js';
 import { createIngest, type Ingest } from './ingest/pipeline.js';
 import { createRuleRunner, type RuleRunner } from './rules/runner.js';
@@ -147,7 +148,21 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     });
     const app = createHttpApp({
       metrics,
-      sessions,
+      api: {
+        db,
+        alerts,
+        sessions,
+        signIn: createSignIn({
+          db,
+          maxFailures: config.LOGIN_MAX_FAILURES,
+          maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+          windowS: config.LOGIN_WINDOW_S,
+        }),
+        planChanged: (id) => rules.planChanged(id),
+        deviceRevoked: (id) => broker.deviceRevoked(id),
+        log,
+        now: () => new Date(),
+      },
       readiness: {
         database: async () => {
           await db.query('SELECT 1');

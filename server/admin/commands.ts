@@ -215,6 +215,32 @@ export const commands = {
     describe: (r) => `staff ${r.id}\npassword ${r.password}\n(shown only this once)`,
   }),
 
+  'staff password': define({
+    summary: 'give a staff member a new generated password (shown once); their sessions end',
+    positional: ['username'],
+    args: z.object({ username: z.string().trim().min(1).max(100) }),
+    async run({ db }, a) {
+      const password = generateSecret(18);
+      const hash = await hashSecret(password);
+      const id = await db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ id: string }>(
+          'UPDATE staff SET password_hash = $2 WHERE username = $1 RETURNING id',
+          [a.username, hash],
+        );
+        if (!rows[0]) {
+          throw new AdminError('not_found', `no staff member ${a.username}`, 'username');
+        }
+        // whoever held the old password holds no session either; failures start over
+        await tx.query('DELETE FROM staff_sessions WHERE staff_id = $1', [rows[0].id]);
+        await tx.query('DELETE FROM login_failures WHERE key = $1', [`user:${a.username}`]);
+        return rows[0].id;
+      });
+      return { id, username: a.username, password };
+    },
+    describe: (r) =>
+      `staff ${r.id} (${r.username})\npassword ${r.password}\n(shown only this once)`,
+  }),
+
   'unit set': define({
     summary: 'set who covers a care unit at nights and weekends (the last escalation step)',
     positional: ['unit'],

@@ -1,12 +1,12 @@
-// The HTTP side: operations endpoints now; the /api/v1 routes for the dashboards join here.
+// The HTTP side: operations endpoints and the staff API (/api/v1) the dashboards use.
 import express, { type Express } from 'express';
-import type { Sessions } from '../auth/sessions.js';
 import type { Metrics } from '../ops/metrics.js';
+import { apiRouter, type ApiDeps } from './api/index.js';
 
 export interface HttpDeps {
   metrics: Metrics;
-  /** Staff sessions (server/auth/sessions.ts), for the /api/v1 routes. */
-  sessions?: Sessions;
+  /** The staff API's needs (server/http/api/); without them there is no /api/v1. */
+  api?: ApiDeps;
   /** Each check resolves when its dependency answers; the name appears in /readyz. */
   readiness: Record<string, () => Promise<void>>;
 }
@@ -40,6 +40,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+
+  if (deps.api) app.use('/api/v1', apiRouter(deps.api));
 
   return app;
 }

@@ -1,0 +1,106 @@
+// A patient's devices: listed and added by the units that follow the patient (admins manage
+// devices too), revoked at once. Adding prints the secret once.
+import { Router } from 'express';
+import { z } from 'zod';
+import { runCommand } from '../../admin/commands.js';
+import { audit, requirePatient, viewerOf, type ApiDeps } from './context.js';
+import { ApiError, parseInput } from './errors.js';
+import type { RouteDoc } from './openapiTypes.js';
+
+const deviceSchema = z.object({
+  id: z.string(),
+  label: z.string().nullable(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export const addDeviceSchema = z.object({ label: z.string().trim().min(1).max(100).optional() });
+const addedSchema = z.object({ deviceId: z.string(), secret: z.string() });
+const revokedSchema = z.object({ id: z.string(), revokedAt: z.string() });
+
+export const deviceRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/patients/{id}/devices',
+    summary: "The patient's devices",
+    response: z.array(deviceSchema),
+  },
+  {
+    method: 'post',
+    path: '/patients/{id}/devices',
+    summary: 'Register a device; its secret is shown once',
+    body: addDeviceSchema,
+    response: addedSchema,
+  },
+  {
+    method: 'post',
+    path: '/devices/{id}/revoke',
+    summary: 'Revoke a device at once',
+    response: revokedSchema,
+  },
+];
+
+export function devicesRouter(deps: ApiDeps): Router {
+  const r = Router();
+  const { db } = deps;
+
+  r.get('/patients/:id/devices', async (req, res) => {
+    const viewer = viewerOf(res);
+    const id = req.params.id;
+    await requirePatient(deps, viewer, id, 'manage');
+    const { rows } = await db.query<{
+      id: string;
+      label: string | null;
+      created_at: Date;
+      revoked_at: Date | null;
+    }>(
+      'SELECT id, label, created_at, revoked_at FROM devices WHERE patient_id = $1 ORDER BY created_at, id',
+      [id],
+    );
+    await audit(deps, req, viewer, [id], 'devices.read');
+    res.json(
+      rows.map((d) => ({
+        id: d.id,
+        label: d.label,
+        createdAt: new Date(d.created_at).toISOString(),
+        revokedAt: d.revoked_at ? new Date(d.revoked_at).toISOString() : null,
+      })),
+    );
+  });
+
+  r.post('/patients/:id/devices', async (req, res) => {
+    const viewer = viewerOf(res);
+    const id = req.params.id;
+    const body = parseInput(addDeviceSchema, req.body ?? {});
+    await requirePatient(deps, viewer, id, 'manage');
+    const added = (await runCommand({ db }, 'device add', {
+      patient: id,
+      ...(body.label ? { label: body.label } : {}),
+    })) as z.infer<typeof addedSchema>;
+    await audit(deps, req, viewer, [id], 'device.add', { deviceId: added.deviceId });
+    res.json(added);
+  });
+
+  r.post('/devices/:id/revoke', async (req, res) => {
+    const viewer = viewerOf(res);
+    const deviceId = req.params.id;
+    const { rows } = await db.query<{ patient_id: string }>(
+      'SELECT patient_id FROM devices WHERE id = $1',
+      [deviceId],
+    );
+    const patientId = rows[0]?.patient_id;
+    const notFound = new ApiError('not_found', `device ${deviceId} does not exist`);
+    if (!patientId) throw notFound;
+    await requirePatient(deps, viewer, patientId, 'manage').catch((err: unknown) => {
+      throw err instanceof ApiError && err.code === 'not_found' ? notFound : err;
+    });
+    const out = (await runCommand(
+      { db, onDeviceRevoked: (d) => deps.deviceRevoked(d) },
+      'device revoke',
+      { deviceId },
+    )) as { deviceId: string; revokedAt: string };
+    await audit(deps, req, viewer, [patientId], 'device.revoke', { deviceId });
+    res.json({ id: out.deviceId, revokedAt: new Date(out.revokedAt).toISOString() });
+  });
+
+  return r;
+}

@@ -1,0 +1,43 @@
+// /api/v1: the staff API (docs/api.md). Sign-in and the OpenAPI document need no session;
+// everything else does, and answers only about the person's own patients.
+import express, { Router } from 'express';
+import { alertRoutes, alertsRouter } from './alerts.js';
+import { authenticate, type ApiDeps } from './context.js';
+import { deviceRoutes, devicesRouter } from './devices.js';
+import { ApiError, errorHandler } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { patientRoutes, patientsRouter } from './patients.js';
+import { sessionRoutes, sessionRouter, signInRouter } from './session.js';
+
+export type { ApiDeps } from './context.js';
+
+export function apiRouter(deps: ApiDeps): Router {
+  const api = Router();
+  api.use(express.json({ limit: '256kb' }));
+  // every answer is about one person: never cached by a shared proxy
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  const document = openApiDocument([
+    { method: 'get', path: '/openapi.json', summary: 'This document', public: true },
+    ...sessionRoutes,
+    ...patientRoutes,
+    ...deviceRoutes,
+    ...alertRoutes,
+  ]);
+  api.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  api.use(signInRouter(deps));
+  api.use(authenticate(deps));
+  api.use(sessionRouter(deps));
+  api.use(patientsRouter(deps));
+  api.use(devicesRouter(deps));
+  api.use(alertsRouter(deps));
+  api.use(() => {
+    throw new ApiError('not_found', 'no such endpoint');
+  });
+  api.use(errorHandler(deps.log));
+  return api;
+}

@@ -1,0 +1,64 @@
+// Sign-in, sign-out and "who am I".
+import { Router } from 'express';
+import { z } from 'zod';
+import { viewerSchema, loadViewer } from '../../auth/sessions.js';
+import { ApiError, parseInput } from './errors.js';
+import { ipOf, viewerOf, type ApiDeps } from './context.js';
+import type { RouteDoc } from './openapiTypes.js';
+
+export const signInSchema = z.object({
+  username: z.string().trim().min(1).max(100),
+  password: z.string().min(1).max(1000),
+});
+
+export const sessionRoutes: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/session',
+    summary: 'Sign in; sets the th_session cookie',
+    body: signInSchema,
+    response: viewerSchema,
+    public: true,
+  },
+  { method: 'delete', path: '/session', summary: 'Sign out', status: 204 },
+  { method: 'get', path: '/me', summary: 'The signed-in person', response: viewerSchema },
+];
+
+/** POST /session needs no session; the rest do (mounted after `authenticate`). */
+export function signInRouter(deps: ApiDeps): Router {
+  const r = Router();
+  r.post('/session', async (req, res) => {
+    const { username, password } = parseInput(signInSchema, req.body ?? {});
+    const result = await deps.signIn.attempt(username, password, ipOf(req));
+    if (!result.ok && result.reason === 'locked') {
+      deps.log.warn({ username, ip: ipOf(req) }, 'sign-in refused: too many failures');
+      throw new ApiError(
+        'too_many',
+        'too many failed sign-ins; try again later',
+        undefined,
+        result.retryAfterS,
+      );
+    }
+    if (!result.ok) throw new ApiError('unauthenticated', 'wrong username or password');
+    const viewer = await loadViewer(deps.db, result.staffId);
+    if (!viewer) throw new ApiError('unauthenticated', 'wrong username or password');
+    const token = await deps.sessions.start(viewer.id, ipOf(req));
+    res.setHeader('Set-Cookie', deps.sessions.setCookie(token, req.secure));
+    deps.log.info({ staffId: viewer.id }, 'signed in');
+    res.json(viewer);
+  });
+  return r;
+}
+
+export function sessionRouter(deps: ApiDeps): Router {
+  const r = Router();
+  r.delete('/session', async (req, res) => {
+    await deps.sessions.end(req.headers.cookie);
+    res.setHeader('Set-Cookie', deps.sessions.clearCookie(req.secure));
+    res.status(204).end();
+  });
+  r.get('/me', (_req, res) => {
+    res.json(viewerOf(res));
+  });
+  return r;
+}

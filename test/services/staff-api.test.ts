@@ -1,0 +1,3 @@
+import { describeStaffApi } from '../support/staffApiSuite.js';
+
+describeStaffApi('services');
