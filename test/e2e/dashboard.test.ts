@@ -1,0 +1,192 @@
+// The nurses' dashboard end to end: an embedded hub serves the built dashboard (dashboards/dist)
+// and the API; a nurse signs in through the page in Debian's chromium; a device publishes an
+// SpO2 of 85 % over MQTT; the critical alert appears in the triage list without a reload, with
+// the banner; the nurse acknowledges it, opens the patient, sees the trend chart and resolves the
+// alert with a note. Screenshots go to test-results/e2e/.
+//
+// E2E_SERVE=vite serves dashboards/dist with `vite preview` instead, proxying /api and
+// /socket.io to the test hub: for working on the dashboard before the hub serves it.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { preview, type PreviewServer } from 'vite';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../../server/admin/commands.js';
+import { connectDevice, weight, type TestDevice } from '../support/device.js';
+import {
+  registerPatientWithDevice,
+  startTestHub,
+  type Registered,
+  type TestEnv,
+} from '../support/hub.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = 'test-results/e2e';
+const DAY = 86_400_000;
+
+let env: TestEnv;
+let reg: Registered;
+let nurse: { id: string; password: string };
+let browser: Browser;
+let page: Page;
+let device: TestDevice;
+let base: string;
+let vite: PreviewServer | undefined;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync('dashboards/dist/index.html')) {
+    throw new Error('dashboards/dist/index.html is missing: run `npm run build:dashboard` first');
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM} (CHROMIUM_PATH)`);
+  await mkdir(SHOTS, { recursive: true });
+  env = await startTestHub('embedded');
+  base = env.hub.urls.http;
+  if (process.env.E2E_SERVE === 'vite') {
+    process.env.HUB_URL = env.hub.urls.http;
+    vite = await preview({
+      configFile: 'dashboards/vite.config.ts',
+      preview: { port: 0, host: '127.0.0.1' },
+      logLevel: 'warn',
+    });
+    base = vite.resolvedUrls!.local[0]!.replace(/\/$/, '');
+  }
+  reg = await registerPatientWithDevice(env.hub);
+  const ctx = { db: env.hub.db };
+  nurse = (await runCommand(ctx, 'staff add', {
+    unit: reg.unitId,
+    username: 'anna.sjoberg',
+    role: 'nurse',
+    name: 'Anna Sjöberg',
+  })) as { id: string; password: string };
+  await runCommand(ctx, 'patient set', { patient: reg.patientId, contact: nurse.id, frailty: 6 });
+
+  // two weeks of steady weights, so that the patient view has a chart with points
+  device = await connectDevice(env.mqttUrl, reg.deviceId, reg.secret);
+  const weights = Array.from({ length: 10 }, (_, i) =>
+    weight(80 + (i % 3) * 0.2, {
+      measuredAt: new Date(Date.now() - (10 - i) * DAY + 3_600_000).toISOString(),
+    }),
+  );
+  await device.publish({ readings: weights });
+  await device.waitForReceipts(10);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  // a tablet in landscape, as a home-care team carries
+  page = await browser.newPage({ viewport: { width: 1180, height: 820 } });
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+});
+
+afterAll(async () => {
+  await device?.close();
+  await browser?.close();
+  await vite?.close();
+  await env?.close();
+});
+
+describe('nurse dashboard', () => {
+  it('serves the built dashboard at /', async () => {
+    const res = await fetch(`${base}/`);
+    expect(res.status, 'the hub serves dashboards/dist/index.html at /').toBe(200);
+    expect(await res.text()).toContain('<div id="app">');
+  });
+
+  it('signs in through the page (Swedish by default)', async () => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Användarnamn').fill('anna.sjoberg');
+    await page.getByLabel('Lösenord').fill(nurse.password);
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.getByRole('heading', { name: 'Öppna larm' }).waitFor();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('sv');
+    await page.getByText('Inloggad som Anna Sjöberg').waitFor();
+  });
+
+  it('shows a new critical alert live, with a banner, without a reload', async () => {
+    // the live feed is connected before the device measures
+    await page.getByText('Direktuppdatering på').waitFor({ timeout: 20_000 });
+    await page.evaluate(() => {
+      (globalThis as unknown as { __noReload: boolean }).__noReload = true;
+    });
+    await device.publish({
+      messageId: `spo2-${Date.now()}`,
+      measuredAt: new Date(Date.now() - 30_000).toISOString(),
+      type: 'spo2',
+      value: 85,
+      unit: '%',
+    });
+    const card = page.locator('[data-testid="triage-list"] [data-testid="alert-card"]').first();
+    await card.waitFor({ timeout: 20_000 });
+    await expect
+      .poll(() => card.locator('[data-severity]').getAttribute('data-severity'))
+      .toBe('critical');
+    expect(await card.locator('.badge').innerText()).toMatch(/kritisk/i);
+    await page.getByTestId('critical-banner').first().waitFor();
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload),
+    ).toBe(true);
+    // the owner (the fixed care contact, until someone acknowledges), and escalation shown
+    await expect.poll(() => card.innerText()).toContain('Anna Sjöberg');
+    await expect.poll(() => card.innerText()).toMatch(/Eskalera|Eskalering/);
+    await page.screenshot({ path: `${SHOTS}/triage-list.png`, fullPage: true });
+  });
+
+  it('acknowledges the alert', async () => {
+    const card = page.locator('[data-testid="triage-list"] [data-testid="alert-card"]').first();
+    await card.getByRole('button', { name: 'Kvittera' }).click();
+    await expect.poll(() => card.getAttribute('data-status')).toBe('acknowledged');
+    await expect.poll(() => card.innerText()).toContain('Kvitterat');
+  });
+
+  it('opens the patient: frailty, chart with points, and resolves the alert with a note', async () => {
+    const card = page.locator('[data-testid="triage-list"] [data-testid="alert-card"]').first();
+    const alertId = await card.getAttribute('data-alert-id');
+    await card.getByRole('link').first().click();
+    const view = page.getByTestId('patient-view');
+    await view.waitFor();
+    await view.getByText('CFS 6: Lever med måttlig skörhet').waitFor();
+
+    const chart = page.getByTestId('chart-body_weight');
+    await expect.poll(() => chart.getAttribute('data-points'), { timeout: 20_000 }).not.toBe('0');
+    expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(10);
+    await chart.locator('canvas').first().waitFor();
+    await page.getByTestId('chart-spo2').locator('canvas').first().waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: `${SHOTS}/patient-view.png`, fullPage: true });
+
+    const patientCard = view.locator(`[data-alert-id="${alertId}"]`);
+    await patientCard.getByRole('button', { name: 'Avsluta' }).click();
+    await patientCard
+      .getByLabel('Anteckning')
+      .fill('Ringt patienten, mäter om, pratat med läkare.');
+    await patientCard.locator('form').getByRole('button', { name: 'Avsluta' }).click();
+    await expect.poll(() => patientCard.getAttribute('data-status')).toBe('resolved');
+
+    // the hub agrees, with the note in the history
+    const detail = await page.evaluate(async (id) => {
+      const r = await fetch(`/api/v1/alerts/${id}`);
+      return (await r.json()) as { status: string; history: { kind: string; note: string }[] };
+    }, alertId);
+    expect(detail.status).toBe('resolved');
+    expect(detail.history.find((h) => h.kind === 'resolved')?.note).toContain('Ringt patienten');
+  });
+
+  it('the triage list is empty again and the language switches to English', async () => {
+    await page.getByRole('link', { name: 'Larmlistan' }).click();
+    await page.getByText('Inga öppna larm.').waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Open alerts' }).waitFor();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    expect(pageErrors).toEqual([]);
+  });
+});
