@@ -8,7 +8,10 @@ import { createDeviceAuth } from './broker/deviceAuth.js';
 import { createEmbeddedBroker } from './broker/embedded.js';
 import { connectExternalBroker } from './broker/external.js';
 import type { BrokerLink } from './broker/link.js';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
 import { createHttpApp } from './http/app.js';
+import { createRealtime } from './realtime/realtime.js';
 import { createSessions } from './auth/sessions.js';
 import { createSignIn } from './auth/signIn.js';
 import { createAlerts, type Alerts } from './alerts/lifecycle.js';
@@ -173,6 +176,22 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       },
     });
     const http: HttpServer = createServer(app);
+    // Several hubs share pushes through PostgreSQL (LISTEN/NOTIFY) in services mode.
+    const adapterPool = config.DATABASE_URL
+      ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 })
+      : null;
+    adapterPool?.on('error', (err) => log.warn({ err: err.message }, 'realtime adapter error'));
+    if (adapterPool) cleanup.push(() => adapterPool.end());
+    const realtime = createRealtime({
+      http,
+      db,
+      alerts,
+      log,
+      authenticate: (cookie) => sessions.viewerFromCookie(cookie),
+      ...(adapterPool ? { adapter: createAdapter(adapterPool) } : {}),
+    });
+    cleanup.push(() => realtime.close());
+    listeners.push((r) => realtime.onReadings(r));
     const httpPort = await listen(http, config.HTTP_PORT, config.HTTP_HOST, 'HTTP_PORT');
     cleanup.push(() => closeServer(http));
 
@@ -213,7 +232,9 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
         await ingest.close();
         await rules.idle();
         await closeServer(admin);
-        await closeServer(http);
+        // socket.io closes the HTTP server too; closeServer also drops idle keep-alive sockets
+        await Promise.all([realtime.close(), closeServer(http)]);
+        await adapterPool?.end();
         await broker.close();
         await db.close();
       },

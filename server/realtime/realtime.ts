@@ -11,12 +11,8 @@ import type { AlertChange, Alerts } from '../alerts/lifecycle.js';
 import type { StoredReading } from '../ingest/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
-
-/** What realtime needs to know of a signed-in person. */
-export interface RealtimeViewer {
-  id: string;
-  units: { id: string; role: string }[];
-}
+import type { Viewer } from '../auth/sessions.js';
+import { clinicalUnitIds, unitsFollowing, visiblePatientIds } from '../access/scope.js';
 
 export interface RealtimeDeps {
   http: HttpServer;
@@ -24,7 +20,7 @@ export interface RealtimeDeps {
   alerts: Alerts;
   log: Logger;
   /** The signed-in person behind a Cookie header, or null. */
-  authenticate(cookieHeader: string | undefined): Promise<RealtimeViewer | null>;
+  authenticate(cookieHeader: string | undefined): Promise<Viewer | null>;
   /** The alert as the API shows it, for the push (null: the dashboard fetches it). */
   alertView?(alertId: string): Promise<unknown>;
   /** socket.io adapter for several hub processes (PostgreSQL in services mode). */
@@ -33,7 +29,6 @@ export interface RealtimeDeps {
   recheckMs?: number;
 }
 
-const CLINICAL = new Set(['nurse', 'physician']);
 const UNITS_TTL_MS = 60_000;
 const resumeSchema = z.object({ sinceSeq: z.number().int().min(0) });
 
@@ -51,20 +46,13 @@ export function createRealtime(d: RealtimeDeps) {
 
   const followers = new Map<string, { units: string[]; until: number }>();
   /** The care units following a patient (cached briefly: pushes happen per reading). */
-  async function unitsFollowing(patientId: string): Promise<string[]> {
+  async function followersOf(patientId: string): Promise<string[]> {
     const hit = followers.get(patientId);
     if (hit && hit.until > Date.now()) return hit.units;
-    const { rows } = await d.db.query<{ care_unit_id: string }>(
-      'SELECT care_unit_id FROM care_relationships WHERE patient_id = $1',
-      [patientId],
-    );
-    const units = rows.map((r) => r.care_unit_id);
+    const units = ((await unitsFollowing(d.db, [patientId])).get(patientId) ?? []).map((u) => u.id);
     followers.set(patientId, { units, until: Date.now() + UNITS_TTL_MS });
     return units;
   }
-
-  const clinicalUnits = (v: RealtimeViewer) =>
-    [...new Set(v.units.filter((u) => CLINICAL.has(u.role)).map((u) => u.id))];
 
   io.use((socket, next) => {
     d.authenticate(socket.handshake.headers.cookie).then(
@@ -78,8 +66,8 @@ export function createRealtime(d: RealtimeDeps) {
   });
 
   io.on('connection', (socket: Socket) => {
-    const viewer = socket.data.viewer as RealtimeViewer;
-    void socket.join(clinicalUnits(viewer).map(room));
+    const viewer = socket.data.viewer as Viewer;
+    void socket.join(clinicalUnitIds(viewer).map(room));
     socket.on('resume', (raw: unknown) => {
       resume(socket, viewer, raw).catch((err: Error) => {
         log.warn({ err: err.message }, 'resume failed');
@@ -88,7 +76,7 @@ export function createRealtime(d: RealtimeDeps) {
     });
   });
 
-  async function resume(socket: Socket, viewer: RealtimeViewer, raw: unknown) {
+  async function resume(socket: Socket, viewer: Viewer, raw: unknown) {
     const parsed = resumeSchema.safeParse(raw);
     if (!parsed.success) {
       socket.emit('error', {
@@ -98,12 +86,7 @@ export function createRealtime(d: RealtimeDeps) {
       });
       return;
     }
-    const units = clinicalUnits(viewer);
-    const { rows } = await d.db.query<{ patient_id: string }>(
-      'SELECT DISTINCT patient_id FROM care_relationships WHERE care_unit_id = ANY($1::text[])',
-      [units],
-    );
-    const visible = new Set(rows.map((r) => r.patient_id));
+    const visible = new Set(await visiblePatientIds(d.db, viewer));
     let seq = parsed.data.sinceSeq;
     for (;;) {
       const changes = await d.alerts.changesSince(seq, 500);
@@ -122,7 +105,7 @@ export function createRealtime(d: RealtimeDeps) {
 
   const onChange = (change: AlertChange) => {
     void (async () => {
-      const units = await unitsFollowing(change.patientId);
+      const units = await followersOf(change.patientId);
       if (units.length) io.to(units.map(room)).emit('alert', await payload(change));
     })().catch((err: Error) => log.warn({ err: err.message }, 'alert push failed'));
   };
@@ -164,7 +147,7 @@ export function createRealtime(d: RealtimeDeps) {
               measuredAt: new Date(r.measuredAt).toISOString(),
             },
           };
-          for (const unit of await unitsFollowing(r.patientId)) {
+          for (const unit of await followersOf(r.patientId)) {
             const list = byUnit.get(unit);
             if (list) list.push(item);
             else byUnit.set(unit, [item]);

@@ -1,0 +1,3 @@
+import { describeRealtime } from '../support/realtimeSuite.js';
+
+describeRealtime('services');

@@ -1,0 +1,216 @@
+// Dashboards receive alert changes and readings live, only of their own care units' patients,
+// and catch up after a reconnect; in services mode across hub processes.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import { runCommand } from '../../server/admin/commands.js';
+import { configSchema } from '../../server/config.js';
+import { startHub, type Hub } from '../../server/hub.js';
+import { createLogger } from '../../server/ops/log.js';
+import type { Finding } from '../../server/rules/types.js';
+import { connectDevice, weight, type TestDevice } from './device.js';
+import {
+  registerPatientWithDevice,
+  startTestHub,
+  type Mode,
+  type Registered,
+  type TestEnv,
+} from './hub.js';
+
+interface AlertPush {
+  change: { seq: number; patientId: string; kind: string; alertId: string };
+}
+interface ReadingsPush {
+  items: { patientId: string; reading: { type: string } }[];
+}
+
+/** A signed-in dashboard: its socket and everything pushed to it. */
+export interface TestDashboard {
+  socket: Socket;
+  alerts: AlertPush[];
+  readings: ReadingsPush['items'];
+  close(): void;
+}
+
+/** Signs a person in through the API and returns the session cookie. */
+export async function signIn(httpUrl: string, username: string, password: string) {
+  const res = await fetch(`${httpUrl}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in ${res.status}: ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith('th_session='));
+  if (!cookie) throw new Error('no session cookie');
+  return cookie;
+}
+
+export function openDashboard(httpUrl: string, cookie: string | null): Promise<TestDashboard> {
+  const socket = connectSocket(httpUrl, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    reconnection: false,
+    ...(cookie ? { extraHeaders: { cookie } } : {}),
+  });
+  const d: TestDashboard = {
+    socket,
+    alerts: [],
+    readings: [],
+    close: () => socket.close(),
+  };
+  socket.on('alert', (p: AlertPush) => d.alerts.push(p));
+  socket.on('readings', (p: ReadingsPush) => d.readings.push(...p.items));
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(d));
+    socket.once('connect_error', (err) => reject(err));
+  });
+}
+
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000) {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const spo2 = (value: number) => ({ ...weight(0), type: 'spo2', value, unit: '%' });
+
+export function describeRealtime(mode: Mode) {
+  describe(`live dashboards (${mode} mode)`, () => {
+    let env: TestEnv;
+    let a: Registered;
+    let b: Registered;
+    let deviceA: TestDevice;
+    let deviceB: TestDevice;
+    let cookieA: string;
+    let cookieB: string;
+    let nurseA: string;
+
+    beforeAll(async () => {
+      env = await startTestHub(mode);
+      a = await registerPatientWithDevice(env.hub);
+      b = await registerPatientWithDevice(env.hub);
+      const ctx = { db: env.hub.db };
+      const nurse = async (unit: string, username: string) =>
+        (await runCommand(ctx, 'staff add', { unit, username, role: 'nurse' })) as {
+          id: string;
+          password: string;
+        };
+      const na = await nurse(a.unitId, 'nurse-a');
+      const nb = await nurse(b.unitId, 'nurse-b');
+      nurseA = na.id;
+      cookieA = await signIn(env.hub.urls.http, 'nurse-a', na.password);
+      cookieB = await signIn(env.hub.urls.http, 'nurse-b', nb.password);
+      deviceA = await connectDevice(env.mqttUrl, a.deviceId, a.secret);
+      deviceB = await connectDevice(env.mqttUrl, b.deviceId, b.secret);
+    });
+    afterAll(async () => {
+      await deviceA?.close();
+      await deviceB?.close();
+      await env?.close();
+    });
+
+    it('refuses a socket without a signed-in session', async () => {
+      await expect(openDashboard(env.hub.urls.http, null)).rejects.toThrow('unauthenticated');
+      await expect(openDashboard(env.hub.urls.http, 'th_session=forged')).rejects.toThrow(
+        'unauthenticated',
+      );
+    });
+
+    it("pushes a unit's new alert and readings to that unit's dashboard, never to another unit's", async () => {
+      const dashA = await openDashboard(env.hub.urls.http, cookieA);
+      const dashB = await openDashboard(env.hub.urls.http, cookieB);
+      await deviceA.publish(spo2(85));
+      await waitFor(() => dashA.alerts.some((p) => p.change.kind === 'opened'), 'the alert on A');
+      await waitFor(() => dashA.readings.length > 0, 'the reading on A');
+      expect(dashA.alerts.every((p) => p.change.patientId === a.patientId)).toBe(true);
+      expect(dashA.readings.every((r) => r.patientId === a.patientId)).toBe(true);
+
+      // B's dashboard works (it gets B's own alert) and has seen nothing of patient A
+      await deviceB.publish(spo2(84));
+      await waitFor(() => dashB.alerts.length > 0, 'the alert on B');
+      expect(dashB.alerts.map((p) => p.change.patientId)).toEqual([b.patientId]);
+      expect(dashB.readings.every((r) => r.patientId === b.patientId)).toBe(true);
+      dashA.close();
+      dashB.close();
+    });
+
+    it('gives a dashboard that reconnects every alert change it missed, in order', async () => {
+      const dash = await openDashboard(env.hub.urls.http, cookieA);
+      await deviceA.publish(spo2(83));
+      await waitFor(() => dash.alerts.length > 0, 'a live alert');
+      const lastSeen = dash.alerts.at(-1)!.change.seq;
+      dash.close();
+
+      // while away: an update and an acknowledgement
+      await deviceA.publish(spo2(82));
+      await deviceA.waitForReceipts(3);
+      await env.hub.rules.idle();
+      const { rows } = await env.hub.db.query<{ id: string }>(
+        "SELECT id FROM alerts WHERE patient_id = $1 AND rule = 'spo2.very_low'",
+        [a.patientId],
+      );
+      await env.hub.alerts.acknowledge(rows[0]!.id, nurseA, null, new Date());
+
+      const back = await openDashboard(env.hub.urls.http, cookieA);
+      const resumed = new Promise<{ seq: number }>((r) => back.socket.once('resumed', r));
+      back.socket.emit('resume', { sinceSeq: lastSeen });
+      const { seq } = await resumed;
+      const kinds = back.alerts.map((p) => p.change.kind);
+      expect(kinds).toEqual(['updated', 'acknowledged']);
+      const seqs = back.alerts.map((p) => p.change.seq);
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      expect(seqs.every((s) => s > lastSeen)).toBe(true);
+      expect(seq).toBeGreaterThanOrEqual(seqs.at(-1)!);
+      back.close();
+    });
+
+    if (mode === 'services') {
+      it('reaches a dashboard connected to another hub process', async () => {
+        const second: Hub = await startHub(
+          configSchema.parse({
+            ...rawConfig(env),
+            HUB_ID: `${env.config.HUB_ID}-2`,
+            HTTP_PORT: '0',
+            DATA_DIR: await mkdtemp(join(tmpdir(), 'hub-')),
+          }),
+          { log: createLogger('silent') },
+        );
+        try {
+          const dash = await openDashboard(second.urls.http, cookieA);
+          const finding: Finding = {
+            rule: 'test.cross_hub',
+            severity: 'high',
+            reason: { sv: 'test', en: 'test' },
+            values: {},
+            threshold: { value: 1, source: 'default', reference: 'test' },
+            readings: [],
+          };
+          const change = await env.hub.alerts.raise(a.patientId, finding, new Date());
+          await waitFor(
+            () => dash.alerts.some((p) => p.change.seq === change.seq),
+            'the change from the other hub',
+          );
+          dash.close();
+        } finally {
+          await second.stop();
+        }
+      });
+    }
+  });
+}
+
+/** The test hub's settings as environment strings, to start a second hub beside it. */
+function rawConfig(env: TestEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env.config)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
+}
