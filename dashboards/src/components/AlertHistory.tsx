@@ -25,7 +25,7 @@ export function AlertHistory({ alertId, version }: { alertId: string; version: n
       class="history"
       onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
     >
-      <summary>{t('alertHistory')}</summary>
+      <summary>{t('events')}</summary>
       {open && !history && <p role="status">{t('loading')}</p>}
       {history && (
         <ol class="events">

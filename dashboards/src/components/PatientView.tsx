@@ -57,6 +57,12 @@ export function PatientView(props: {
     document.getElementById('main')?.focus();
   }, [props.patientId]);
 
+  // an alert resolved here moves to the closed ones (the live list lets it go)
+  const changed = (a: Alert) => {
+    if (a.status === 'resolved') setResolved((r) => [a, ...r.filter((x) => x.id !== a.id)]);
+    props.onChanged(a);
+  };
+
   if (error)
     return (
       <p class="error" role="alert">
@@ -115,13 +121,13 @@ export function PatientView(props: {
         <ol class="alert-list">
           {open.map((a) => (
             <li key={a.id}>
-              <AlertCard alert={a} now={now} onChanged={props.onChanged} />
+              <AlertCard alert={a} now={now} onChanged={changed} />
               <AlertHistory alertId={a.id} version={a.seq} />
             </li>
           ))}
           {closed.map((a) => (
             <li key={a.id}>
-              <AlertCard alert={a} now={now} onChanged={props.onChanged} />
+              <AlertCard alert={a} now={now} onChanged={changed} />
               <AlertHistory alertId={a.id} version={a.seq} />
             </li>
           ))}

@@ -57,6 +57,13 @@ function build(
   return { data: data as uPlot.AlignedData, defs };
 }
 
+/** A y range with room around the values (a single point or a flat line included). */
+const yRange: uPlot.Range.Function = (_u, min, max) => {
+  if (min === null || max === null) return [0, 1];
+  const pad = Math.max((max - min) * 0.1, Math.abs(max) * 0.02, 0.5);
+  return [min - pad, max + pad];
+};
+
 export function TrendChart(props: { patientId: string; type: string; days: number }) {
   const { lang, t } = useLang();
   const host = useRef<HTMLDivElement>(null);
@@ -82,13 +89,15 @@ export function TrendChart(props: { patientId: string; type: string; days: numbe
     const el = host.current;
     if (!el || !series || series.points.length === 0) return;
     const { data, defs } = build(series, lang, (k) => t(k));
+    const to = Date.now() / 1000;
+    const from = to - (props.days * DAY) / 1000;
     const width = () => Math.max(240, el.clientWidth);
     const plot = new uPlot(
       {
         width: width(),
         height: 220,
         series: defs,
-        scales: { x: { time: true } },
+        scales: { x: { time: true, range: [from, to] }, y: { range: yRange } },
         axes: [{}, { size: 60 }],
         legend: { show: true },
         cursor: { focus: { prox: 16 } },
@@ -102,7 +111,7 @@ export function TrendChart(props: { patientId: string; type: string; days: numbe
       ro.disconnect();
       plot.destroy();
     };
-  }, [series, lang, t]);
+  }, [series, lang, t, props.days]);
 
   const n = series?.points.length ?? 0;
   return (
