@@ -12,6 +12,7 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
 import { createHttpApp } from './http/app.js';
 import { createRealtime } from './realtime/realtime.js';
+import { dashboardRouter } from './http/dashboard.js';
 import { createSessions } from './auth/sessions.js';
 import { createSignIn } from './auth/signIn.js';
 import { createAlerts, type Alerts } from './alerts/lifecycle.js';
@@ -175,6 +176,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
         },
       },
     });
+    app.use(dashboardRouter());
     const http: HttpServer = createServer(app);
     // Several hubs share pushes through PostgreSQL (LISTEN/NOTIFY) in services mode.
     const adapterPool = config.DATABASE_URL
