@@ -31,7 +31,7 @@ export function apiRouter(deps: ApiDeps): Router {
   });
   api.use(signInRouter(deps));
   api.use(authenticate(deps));
-  api.use(sessionRouter(deps));
+  api.use(sessionRouter());
   api.use(patientsRouter(deps));
   api.use(devicesRouter(deps));
   api.use(alertsRouter(deps));

@@ -20,11 +20,11 @@ export const sessionRoutes: RouteDoc[] = [
     response: viewerSchema,
     public: true,
   },
-  { method: 'delete', path: '/session', summary: 'Sign out', status: 204 },
+  { method: 'delete', path: '/session', summary: 'Sign out', status: 204, public: true },
   { method: 'get', path: '/me', summary: 'The signed-in person', response: viewerSchema },
 ];
 
-/** POST /session needs no session; the rest do (mounted after `authenticate`). */
+/** Sign-in and sign-out need no session; /me does (mounted after `authenticate`). */
 export function signInRouter(deps: ApiDeps): Router {
   const r = Router();
   r.post('/session', async (req, res) => {
@@ -47,16 +47,17 @@ export function signInRouter(deps: ApiDeps): Router {
     deps.log.info({ staffId: viewer.id }, 'signed in');
     res.json(viewer);
   });
-  return r;
-}
-
-export function sessionRouter(deps: ApiDeps): Router {
-  const r = Router();
+  // signing out always succeeds: a session that already ended is as good as deleted
   r.delete('/session', async (req, res) => {
     await deps.sessions.end(req.headers.cookie);
     res.setHeader('Set-Cookie', deps.sessions.clearCookie(req.secure));
     res.status(204).end();
   });
+  return r;
+}
+
+export function sessionRouter(): Router {
+  const r = Router();
   r.get('/me', (_req, res) => {
     res.json(viewerOf(res));
   });
