@@ -98,6 +98,20 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
   }, []);
 
   const onAlert = useCallback((event: AlertEvent) => {
+    // an event without the alert: fetch it (404: no longer this person's to see)
+    if (!event.alert) {
+      api.alert(event.change.alertId).then(
+        (a) => onAlert({ ...event, alert: a }),
+        (err: unknown) => {
+          if (err instanceof ApiError && err.status === 404) apply(event);
+        },
+      );
+      return;
+    }
+    apply(event);
+  }, []);
+
+  const apply = (event: AlertEvent) => {
     if (loading.current) pending.current.push(event);
     const before = alertsRef.current;
     if (isNewCritical(before, event) && event.alert) {
@@ -109,7 +123,7 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
       beep();
     }
     commit(applyAlertEvent(before, event));
-  }, []);
+  };
 
   useEffect(() => {
     void load();
@@ -118,11 +132,10 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
     return () => f.close();
   }, [load, onAlert]);
 
-  // an alert someone acted on leaves the banner
+  // an alert someone acknowledged or resolved leaves the banner (a new alert may already have
+  // an owner: the patient's fixed care contact)
   useEffect(() => {
-    setBanner((b) =>
-      b.filter((x) => alerts?.some((a) => a.id === x.id && a.status === 'open' && !a.owner)),
-    );
+    setBanner((b) => b.filter((x) => alerts?.some((a) => a.id === x.id && a.status === 'open')));
   }, [alerts]);
 
   const signOut = async () => {
