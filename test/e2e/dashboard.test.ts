@@ -87,6 +87,11 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1180, height: 820 } });
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  // the hub's content security policy must not block anything the dashboard does
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text()))
+      pageErrors.push(m.text());
+  });
 });
 
 afterAll(async () => {
@@ -188,5 +193,16 @@ describe('nurse dashboard', () => {
     await page.getByRole('heading', { name: 'Open alerts' }).waitFor();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('reflows at 200 % zoom (half the width): no sideways scrolling', async () => {
+    await page.setViewportSize({ width: 590, height: 410 });
+    await page.getByRole('heading', { name: 'Open alerts' }).waitFor();
+    // page.evaluate with a string: this file is typed for Node, without the DOM
+    const overflow = (await page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    )) as number;
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SHOTS}/triage-list-200pct.png`, fullPage: true });
   });
 });
