@@ -98,6 +98,8 @@ export interface RunResult {
   receiptsByStatus: Record<string, number>;
   /** Receipts for a message already complete, or not ours. */
   strayReceipts: number;
+  /** Notices to the patient (measure again, reminders) that came on the receipts topic. */
+  notices: Record<string, number>;
   publishErrors: number;
   /** messageIds the broker acknowledged, for the "nothing lost" check. */
   ackedIds: string[];
@@ -206,6 +208,7 @@ class ActiveRun {
   private readonly timeline: number[] = [];
   private readonly ackedIds: string[] = [];
   private readonly receiptsByStatus: Record<string, number> = {};
+  private readonly notices: Record<string, number> = {};
   private readonly tag = runTag();
   private readonly payload: (messageId: string, device: number) => string | Buffer;
   private seq = 0;
@@ -302,6 +305,7 @@ class ActiveRun {
       processCpuPercent: (cpu.user + cpu.system) / 10 / (this.publishEnd - this.startedAt),
       receiptsByStatus: this.receiptsByStatus,
       strayReceipts: this.strayReceipts,
+      notices: this.notices,
       publishErrors: this.publishErrors,
       ackedIds: this.ackedIds,
       payloadBytes: this.published ? Math.round(this.payloadBytes / this.published) : 0,
@@ -361,11 +365,16 @@ class ActiveRun {
   }
 
   onReceipt(payload: Buffer) {
-    let receipt: Receipt;
+    let receipt: Receipt | { notice: string };
     try {
-      receipt = JSON.parse(payload.toString()) as Receipt;
+      receipt = JSON.parse(payload.toString()) as Receipt | { notice: string };
     } catch {
       this.strayReceipts++;
+      return;
+    }
+    // the receipts topic also carries notices to the patient (contract v1.2): not a receipt
+    if ('notice' in receipt) {
+      this.notices[receipt.notice] = (this.notices[receipt.notice] ?? 0) + 1;
       return;
     }
     this.receiptsByStatus[receipt.status] = (this.receiptsByStatus[receipt.status] ?? 0) + 1;

@@ -10,7 +10,16 @@ import { Session } from 'node:inspector/promises';
 import { configSchema } from '../../server/config.js';
 import { startHub, type Hub } from '../../server/hub.js';
 import { runCommand } from '../../server/admin/commands.js';
-import type { AlertTimes, FromHub, HubPhase, HubStats, MemoryPeaks, ToHub } from './ipc.js';
+import type { Queryable } from '../../server/store/db.js';
+import type {
+  AlertTimes,
+  DbCalls,
+  FromHub,
+  HubPhase,
+  HubStats,
+  MemoryPeaks,
+  ToHub,
+} from './ipc.js';
 
 const send = (m: FromHub) =>
   new Promise<void>((resolve) => {
@@ -82,7 +91,68 @@ async function register(hub: Hub, devices: number, patients: number) {
   return out;
 }
 
-async function stats(hub: Hub): Promise<HubStats> {
+/**
+ * Counts the hub's database calls (the rules and ingest share hub.db, a plain object, so its
+ * methods can be wrapped in place). Counting starts at `reset`.
+ */
+function countDbCalls(hub: Hub) {
+  const db = hub.db;
+  let c = { queries: 0, transactions: 0, inTx: 0, queryMs: 0, txMs: 0 };
+  let byStatement: Record<string, number> = {};
+  const key = (sql: string) => {
+    const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '?';
+    const table = /\b(?:FROM|INTO|UPDATE)\s+(\w+)/i.exec(sql)?.[1] ?? '';
+    return `${verb} ${table}`.trim();
+  };
+  const note = (sql: string) => (byStatement[key(sql)] = (byStatement[key(sql)] ?? 0) + 1);
+  const query = db.query.bind(db);
+  const transaction = db.transaction.bind(db);
+  db.query = (async (sql: string, params?: unknown[]) => {
+    const t = performance.now();
+    note(sql);
+    try {
+      return await query(sql, params);
+    } finally {
+      c.queries++;
+      c.queryMs += performance.now() - t;
+    }
+  }) as typeof db.query;
+  db.transaction = (async <T>(fn: (tx: Queryable) => Promise<T>) => {
+    const t = performance.now();
+    try {
+      return await transaction((tx) =>
+        fn({
+          query: ((sql: string, params?: unknown[]) => {
+            c.inTx++;
+            note(sql);
+            return tx.query(sql, params);
+          }) as Queryable['query'],
+        }),
+      );
+    } finally {
+      c.transactions++;
+      c.txMs += performance.now() - t;
+    }
+  }) as typeof db.transaction;
+  return {
+    reset() {
+      c = { queries: 0, transactions: 0, inTx: 0, queryMs: 0, txMs: 0 };
+      byStatement = {};
+    },
+    read(): DbCalls {
+      return {
+        queries: c.queries,
+        transactions: c.transactions,
+        statementsInTransactions: c.inTx,
+        queryMeanMs: c.queries ? c.queryMs / c.queries : NaN,
+        transactionMeanMs: c.transactions ? c.txMs / c.transactions : NaN,
+        byStatement: { ...byStatement },
+      };
+    },
+  };
+}
+
+async function stats(hub: Hub, db: DbCalls): Promise<HubStats> {
   const { rows } = await hub.db.query<{ rows: number; keys: number }>(
     'SELECT count(*)::int AS rows, count(DISTINCT (device_id, message_id))::int AS keys FROM readings',
   );
@@ -111,6 +181,7 @@ async function stats(hub: Hub): Promise<HubStats> {
       seconds: await part(M.commitSeconds, '_sum'),
       readings: await part(M.batchSize, '_sum'),
     },
+    db,
   };
 }
 
@@ -163,6 +234,7 @@ async function main() {
   const hub = await startHub(config);
   const startMs = performance.now() - t0;
   const alertTimes = watchAlerts(hub);
+  const dbCalls = countDbCalls(hub);
   enter('register');
   const t1 = performance.now();
   const devices = await register(
@@ -186,6 +258,7 @@ async function main() {
         await profiler.post('Profiler.start');
       }
       loadStarted = { cpu: process.cpuUsage(), wall: performance.now() };
+      dbCalls.reset();
     } else if (m.cmd === 'stats') {
       const cpu = process.cpuUsage(loadStarted.cpu);
       memory.loadCpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -198,7 +271,8 @@ async function main() {
         profiler.disconnect();
       }
       enter('check'); // the counting queries below are not the load
-      await send({ type: 'stats', stats: await stats(hub), memory: structuredClone(memory) });
+      const db = dbCalls.read();
+      await send({ type: 'stats', stats: await stats(hub, db), memory: structuredClone(memory) });
     } else if (m.cmd === 'rulesIdle') {
       const started = performance.now();
       let timer: NodeJS.Timeout | undefined;

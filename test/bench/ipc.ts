@@ -24,6 +24,20 @@ export interface HubStats {
   rejectedRows: Record<string, number>;
   metrics: { accepted: number; duplicate: number; rejected: number; received: number };
   commit: { batches: number; seconds: number; readings: number };
+  /** Database calls the hub made during the load (from `mark`), counted by the bench. */
+  db: DbCalls;
+}
+
+export interface DbCalls {
+  /** Statements outside a transaction, transactions, and statements inside them. */
+  queries: number;
+  transactions: number;
+  statementsInTransactions: number;
+  /** Mean wall time of a statement outside a transaction and of a transaction (queueing included). */
+  queryMeanMs: number;
+  transactionMeanMs: number;
+  /** Statements by verb and first table, e.g. "SELECT alerts", in or out of transactions. */
+  byStatement: Record<string, number>;
 }
 
 /** Alert changes the hub emitted (hub.alerts.events), for publish-to-alert latency. */

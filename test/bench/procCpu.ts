@@ -51,3 +51,45 @@ export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot) {
   }
   return out;
 }
+
+/** CPU ticks of every process now (Linux; empty elsewhere), for naming who kept a machine busy. */
+export async function processTicks(): Promise<Map<string, { name: string; ticks: number }>> {
+  const out = new Map<string, { name: string; ticks: number }>();
+  try {
+    for (const pid of await readdir('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+      const m = /^\d+ \((.*)\) (.*)$/.exec(stat.trim());
+      if (!m) continue;
+      const fields = m[2]!.split(' ');
+      const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      const args = cmd.split('\0').filter(Boolean);
+      // the script a node process runs says more than "node"
+      const script = args.find((a, i) => i > 0 && !a.startsWith('-') && /\.[cm]?[jt]s$/.test(a));
+      const name = script ? `${m[1]} ${script.replace(/.*\/(node_modules|work)\//, '')}` : m[1]!;
+      out.set(pid, { name, ticks: Number(fields[11]) + Number(fields[12]) });
+    }
+  } catch {
+    // not Linux
+  }
+  return out;
+}
+
+/** The busiest processes between two processTicks() snapshots, in % of one core. */
+export function busiest(
+  a: Map<string, { name: string; ticks: number }>,
+  b: Map<string, { name: string; ticks: number }>,
+  wallMs: number,
+  n = 3,
+): { pid: string; name: string; percent: number }[] {
+  return [...b]
+    .map(([pid, p]) => ({
+      pid,
+      name: p.name,
+      percent:
+        (100 * (p.ticks - (a.get(pid)?.ticks ?? p.ticks)) * (1000 / TICKS_PER_SECOND)) / wallMs,
+    }))
+    .filter((p) => p.percent > 0)
+    .sort((x, y) => y.percent - x.percent)
+    .slice(0, n);
+}
