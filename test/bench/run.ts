@@ -27,6 +27,7 @@
 // busy: other work on a shared machine skews the figures; the wait is reported).
 //
 // Results also go to test-results/bench.json.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -423,7 +424,27 @@ async function rulesMode(mode: Mode): Promise<RulesResult> {
   }
 }
 
+/** The code measured: the commit, and files of the hub changed but not committed (others at work). */
+function codeUnderTest() {
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      return '';
+    }
+  };
+  const uncommitted = git('status', '--porcelain', '--', 'server', 'devices')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
+  return { commit: git('rev-parse', '--short', 'HEAD').trim() || null, uncommitted };
+}
+
 async function main() {
+  const code = codeUnderTest();
+  log(
+    `code under test: ${code.commit ?? 'unknown commit'}${code.uncommitted.length ? `, with uncommitted changes in ${code.uncommitted.join(', ')}` : ''}`,
+  );
   const results: ModeResult[] = [];
   const rules: RulesResult[] = [];
   for (const mode of MODES) {
@@ -443,7 +464,7 @@ async function main() {
   await mkdir('test-results', { recursive: true });
   await writeFile(
     'test-results/bench.json',
-    JSON.stringify({ at: new Date().toISOString(), suites: SUITES, results, rules }, null, 2),
+    JSON.stringify({ at: new Date().toISOString(), code, suites: SUITES, results, rules }, null, 2),
   );
   log('\nresults: test-results/bench.json');
   const failed = [
