@@ -183,6 +183,12 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 })
       : null;
     adapterPool?.on('error', (err) => log.warn({ err: err.message }, 'realtime adapter error'));
+    // the adapter holds a LISTEN client out of the pool: a database blip must not crash the hub
+    adapterPool?.on('connect', (client) =>
+      client.on('error', (err) =>
+        log.warn({ err: err.message }, 'realtime adapter connection lost'),
+      ),
+    );
     if (adapterPool) cleanup.push(() => adapterPool.end());
     const realtime = createRealtime({
       http,
