@@ -242,7 +242,10 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
         await closeServer(admin);
         // socket.io closes the HTTP server too; closeServer also drops idle keep-alive sockets
         await Promise.all([realtime.close(), closeServer(http)]);
-        await adapterPool?.end();
+        // a LISTEN client lost in an outage is never released: do not wait on it for ever
+        if (adapterPool) {
+          await Promise.race([adapterPool.end(), new Promise((r) => setTimeout(r, 2000).unref())]);
+        }
         await broker.close();
         await db.close();
       },
