@@ -6,6 +6,7 @@
 import { judgeBloodPressure } from './bloodPressure.js';
 import { dailyFirstWeights, isQuestionable } from './localDay.js';
 import { DEFAULT_NEWS2_WINDOW_MS, news2Finding, NEWS2_TYPES } from './news2.js';
+import { PatientHistory } from './patientHistory.js';
 import { judgePersonal } from './personal.js';
 import type { ResolvedPlan } from './plan.js';
 import type { Finding, RuleReading, Severity } from './types.js';
@@ -43,54 +44,8 @@ export function lookBackDays(plan: ResolvedPlan): number {
 
 const timeOf = (r: RuleReading) => r.measuredAt.getTime();
 
-/** Index of the first reading measured after `t` (readings in measurement order). */
-function after(sorted: readonly RuleReading[], t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (timeOf(sorted[mid]!) <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The readings measured in (from, to], from measurement-ordered readings. */
-const within = (sorted: readonly RuleReading[], from: number, to: number) =>
-  sorted.slice(after(sorted, from), after(sorted, to));
-
-/**
- * A patient's history split by type, each in measurement order, so that each rule reads only
- * its own types and window (binary search, not a scan of everything per reading).
- */
-class History {
-  private readonly byType = new Map<string, RuleReading[]>();
-  constructor(history: readonly RuleReading[]) {
-    for (const r of [...history].sort((a, b) => timeOf(a) - timeOf(b))) {
-      const list = this.byType.get(r.type);
-      if (list) list.push(r);
-      else this.byType.set(r.type, [r]);
-    }
-  }
-  /** Readings of `types` measured in (from, to], in measurement order. */
-  window(types: Iterable<string>, from: number, to: number): RuleReading[] {
-    const parts: RuleReading[][] = [];
-    for (const type of types) {
-      const list = this.byType.get(type);
-      if (list) parts.push(within(list, from, to));
-    }
-    if (parts.length === 1) return parts[0]!;
-    // stable: equal times keep type order, then storage order, as one sort of the whole did
-    return parts.flat().sort((a, b) => timeOf(a) - timeOf(b));
-  }
-  newest(type: string): number {
-    const last = this.byType.get(type)?.at(-1);
-    return last ? timeOf(last) : -Infinity;
-  }
-}
-
 /** Findings for one reading, given the patient's history around it. */
-function evaluateReading(h: History, r: RuleReading, plan: ResolvedPlan): Finding[] {
+function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan): Finding[] {
   if (isQuestionable(r.deviceStatus)) return [];
   const t = timeOf(r);
   const from = t - lookBackDays(plan) * DAY;
@@ -129,15 +84,15 @@ function evaluateReading(h: History, r: RuleReading, plan: ResolvedPlan): Findin
 
 /**
  * Findings for the newly stored `fresh` readings of one patient, `history` being what is stored
- * for them (it includes `fresh`) back to at least `lookBackDays` before the oldest fresh one, in
- * any order.
+ * for them (it includes `fresh`) back to at least `lookBackDays` before the oldest fresh one: a
+ * PatientHistory the caller keeps, or readings in any order.
  */
 export function evaluatePatient(
-  history: RuleReading[],
-  fresh: RuleReading[],
+  history: PatientHistory | readonly RuleReading[],
+  fresh: readonly RuleReading[],
   plan: ResolvedPlan,
 ): EvaluatedFinding[] {
-  const h = new History(history);
+  const h = history instanceof PatientHistory ? history : new PatientHistory(history);
   const out: EvaluatedFinding[] = [];
   for (const r of [...fresh].sort((a, b) => timeOf(a) - timeOf(b))) {
     const superseded = h.newest(r.type) > timeOf(r);

@@ -64,6 +64,14 @@ export interface DailyWeight {
 
 const byTime = (a: RuleReading, b: RuleReading) => a.measuredAt.getTime() - b.measuredAt.getTime();
 
+/** The readings in measurement order: themselves when they already are (the usual case). */
+export function inTimeOrder<T extends RuleReading>(readings: readonly T[]): readonly T[] {
+  for (let i = 1; i < readings.length; i++) {
+    if (byTime(readings[i - 1]!, readings[i]!) > 0) return [...readings].sort(byTime);
+  }
+  return readings;
+}
+
 /**
  * The first valid `body_weight` reading of each local day, in day order. Skips readings without
  * a finite positive value and readings the scale flags as questionable; later weighings of a
@@ -72,17 +80,11 @@ const byTime = (a: RuleReading, b: RuleReading) => a.measuredAt.getTime() - b.me
 export function dailyFirstWeights(readings: RuleReading[], timeZone: string): DailyWeight[] {
   const out: DailyWeight[] = [];
   const seen = new Set<string>();
-  const weights = readings
-    .filter(
-      (r) =>
-        r.type === 'body_weight' &&
-        r.value !== null &&
-        Number.isFinite(r.value) &&
-        r.value > 0 &&
-        !isQuestionable(r.deviceStatus),
-    )
-    .sort(byTime);
-  for (const r of weights) {
+  for (const r of inTimeOrder(readings)) {
+    if (r.type !== 'body_weight' || r.value === null || !Number.isFinite(r.value) || r.value <= 0) {
+      continue;
+    }
+    if (isQuestionable(r.deviceStatus)) continue;
     const day = localDate(r.measuredAt, timeZone);
     if (seen.has(day)) continue;
     seen.add(day);

@@ -23,7 +23,13 @@
 // with `personal.` (e.g. `personal.pulse.kUp`, `personal.baselineDays`); a finding's threshold
 // source is 'personal' when one of the settings it used is among them.
 import { z } from 'zod';
-import { dailyFirstWeights, dayNumber, isQuestionable, localDate } from './localDay.js';
+import {
+  dailyFirstWeights,
+  dayNumber,
+  inTimeOrder,
+  isQuestionable,
+  localDate,
+} from './localDay.js';
 import { fmtKg } from './weight.js';
 import { refOf, type Finding, type RuleReading } from './types.js';
 
@@ -92,8 +98,7 @@ function dailyMeans(
   pick: (r: RuleReading) => number | null,
 ): DailyValue[] {
   const days = new Map<string, { sum: number; readings: RuleReading[] }>();
-  const sorted = [...readings].sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
-  for (const r of sorted) {
+  for (const r of inTimeOrder(readings)) {
     if (isQuestionable(r.deviceStatus)) continue;
     const v = pick(r);
     if (!finite(v)) continue;

@@ -9,6 +9,7 @@ import { evaluatePatient, lookBackDays } from './evaluate.js';
 import { checkMissing, missingFinding } from './missing.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from './plan.js';
 import { loadRuleReadings, toRuleReading } from './history.js';
+import { PatientHistory } from './patientHistory.js';
 import type { RuleReading } from './types.js';
 import type { PatientNotice } from '../../devices/contract.js';
 import {
@@ -32,12 +33,23 @@ export interface RuleRunnerOptions {
   now?: () => Date;
   /** Sends a message to the patient on a device's receipts topic (measure again, reminders). */
   notify?: (deviceId: string, notice: PatientNotice) => void;
+  /** Patients whose recent history stays in memory between commits. */
+  historyCap?: number;
 }
+
+/**
+ * ~35 days of a home patient's readings are ~100-400 objects (tens of KB): 5,000 patients stay
+ * well under the hub's memory budget, and a patient not kept is loaded again in one query.
+ */
+export const DEFAULT_HISTORY_CAP = 5_000;
 
 export function createRuleRunner(o: RuleRunnerOptions) {
   const now = o.now ?? (() => new Date());
   const log = o.log.child({ stage: 'rules' });
-  const histories = new Map<string, { from: number; readings: RuleReading[] }>();
+  const histories = new Map<string, { from: number; history: PatientHistory }>();
+  const historyCap = o.historyCap ?? DEFAULT_HISTORY_CAP;
+  /** Work on a whole commit (the missed-measurement look-up), for `idle()`. */
+  const batchWork = new Set<Promise<void>>();
   const plans = new Map<string, { plan: ResolvedPlan; until: number }>();
   const queues = new Map<string, Promise<void>>();
   const requests = createRemeasureStore(o.db);
@@ -68,47 +80,67 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     return plan;
   }
 
-  /** The patient's readings from `lookBack` days before the oldest fresh one, cached. */
+  /**
+   * The patient's readings from `lookBack` days before the oldest fresh one, kept between
+   * commits (the fresh ones added), least recently evaluated patients forgotten past the cap.
+   */
   async function historyOf(
     patientId: string,
     fresh: RuleReading[],
     lookBack: number,
-  ): Promise<RuleReading[]> {
+  ): Promise<PatientHistory> {
     const oldest = Math.min(...fresh.map((r) => r.measuredAt.getTime()));
     const since = oldest - lookBack * DAY;
     const cached = histories.get(patientId);
+    histories.delete(patientId); // re-inserted below: Map order is the LRU order
     // a cache that does not reach back far enough (a late backlog) is loaded again
     if (!cached || cached.from > since) {
       // loaded after the commit, so it already holds the fresh readings
-      const readings = await loadRuleReadings(o.db, patientId, new Date(since));
-      histories.set(patientId, { from: since, readings });
-      return readings;
+      const history = new PatientHistory(await loadRuleReadings(o.db, patientId, new Date(since)));
+      remember(patientId, { from: since, history });
+      return history;
     }
-    const h = cached.readings;
-    h.push(...fresh);
-    h.sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
-    const keepFrom = h.at(-1)!.measuredAt.getTime() - lookBack * DAY;
-    const drop = h.findIndex((r) => r.measuredAt.getTime() >= keepFrom);
-    if (drop > 0) {
-      h.splice(0, drop);
-      cached.from = keepFrom;
+    const { history } = cached;
+    history.add(fresh);
+    // every fresh reading is judged on the `lookBack` days before it: keep those of the oldest
+    if (since > cached.from) {
+      history.dropBefore(since);
+      cached.from = since;
     }
-    return h;
+    remember(patientId, cached);
+    return history;
   }
 
-  /** A missed-measurement alert resolves itself when the reading comes. */
-  async function resolveMissing(patientId: string, fresh: RuleReading[]) {
-    const types = [...new Set(fresh.map((r) => `missing.${r.type}`))];
+  function remember(patientId: string, entry: { from: number; history: PatientHistory }) {
+    histories.set(patientId, entry);
+    if (histories.size > historyCap) histories.delete(histories.keys().next().value!);
+  }
+
+  /**
+   * A missed-measurement alert resolves itself when the reading comes: one look-up for a whole
+   * commit's patients, not one each (it was most of the rules' statements under load).
+   */
+  async function resolveMissing(byPatient: Map<string, StoredReading[]>) {
+    const patients: string[] = [];
+    const rules: string[] = [];
+    for (const [patientId, list] of byPatient) {
+      for (const type of new Set(list.map((r) => r.type))) {
+        patients.push(patientId);
+        rules.push(`missing.${type}`);
+      }
+    }
     const { rows } = await o.db.query<{ id: string }>(
-      "SELECT id FROM alerts WHERE patient_id = $1 AND rule = ANY($2::text[]) AND status <> 'resolved'",
-      [patientId, types],
+      `SELECT a.id FROM alerts a
+       JOIN unnest($1::text[], $2::text[]) AS f(patient_id, rule)
+         ON a.patient_id = f.patient_id AND a.rule = f.rule
+       WHERE a.status <> 'resolved'`,
+      [patients, rules],
     );
     for (const { id } of rows) await o.alerts.resolve(id, null, 'the measurement has come', now());
   }
 
   async function evaluate(patientId: string, stored: StoredReading[]) {
     const fresh = stored.map(toRuleReading);
-    await resolveMissing(patientId, fresh);
     const plan = await planOf(patientId);
     const history = await historyOf(patientId, fresh, lookBackDays(plan));
     const findings = evaluatePatient(history, fresh, plan).filter((f) => f.severity !== 'info');
@@ -158,10 +190,18 @@ export function createRuleRunner(o: RuleRunnerOptions) {
           });
         queues.set(patientId, next);
       }
+      const resolving = resolveMissing(byPatient)
+        .catch((err: Error) =>
+          log.error({ err: err.message }, 'resolving missed-measurement alerts failed'),
+        )
+        .finally(() => batchWork.delete(resolving));
+      batchWork.add(resolving);
     },
     /** Resolves when every evaluation handed in so far has finished. */
     async idle() {
-      while (queues.size) await Promise.all(queues.values());
+      while (queues.size || batchWork.size) {
+        await Promise.all([...queues.values(), ...batchWork]);
+      }
     },
     /**
      * Checks every patient whose plan expects measurements; a measurement past its due time and

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { evaluatePatient, lookBackDays } from '../../../server/rules/evaluate.js';
+import { PatientHistory } from '../../../server/rules/patientHistory.js';
+import { resolvePlan } from '../../../server/rules/plan.js';
+import type { RuleReading } from '../../../server/rules/types.js';
+import { gauss, mulberry32, reading } from './support.js';
+
+const plan = resolvePlan();
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const byTime = (a: RuleReading, b: RuleReading) => a.measuredAt.getTime() - b.measuredAt.getTime();
+
+/**
+ * A home patient for 60 days: a morning weight that gains 3 kg over the last week, blood
+ * pressure with pulse twice a day, SpO2 and pulse, and a febrile evening; seeded noise.
+ */
+function homeStream(seed: number): RuleReading[] {
+  const rand = mulberry32(seed);
+  const g = () => gauss(rand);
+  const start = Date.UTC(2026, 8, 1, 5, 0);
+  const out: RuleReading[] = [];
+  for (let d = 0; d < 60; d++) {
+    const t = start + d * DAY;
+    const gain = d >= 53 ? (d - 52) * 0.45 : 0;
+    out.push(reading('body_weight', new Date(t + rand() * HOUR), { value: 82 + gain + 0.3 * g() }));
+    for (const h of [1, 12]) {
+      out.push(
+        reading('blood_pressure', new Date(t + h * HOUR), {
+          systolic: 124 + 6 * g(),
+          diastolic: 76 + 4 * g(),
+          pulse: 68 + 4 * g() + (d >= 55 ? 12 : 0),
+        }),
+      );
+    }
+    out.push(reading('spo2', new Date(t + 3 * HOUR), { value: 96 + g() }));
+    out.push(reading('heart_rate', new Date(t + 8 * HOUR), { value: 70 + 4 * g() }));
+    if (d === 40) out.push(reading('body_temperature', new Date(t + 14 * HOUR), { value: 39.4 }));
+  }
+  return out;
+}
+
+describe('a patient history kept between commits', () => {
+  it('gives every reading the same findings as the whole stored history would', () => {
+    const stream = homeStream(11);
+    const kept = new PatientHistory();
+    const stored: RuleReading[] = [];
+    let findings = 0;
+    // commits of 1 to 4 readings, as a home and a gateway deliver them
+    for (let i = 0; i < stream.length;) {
+      const commit = stream.slice(i, i + 1 + (i % 4));
+      i += commit.length;
+      stored.push(...commit);
+      kept.add(commit);
+      // what the runner keeps: the look-back of the commit's oldest reading
+      kept.dropBefore(commit[0]!.measuredAt.getTime() - lookBackDays(plan) * DAY);
+      const incremental = evaluatePatient(kept, commit, plan);
+      expect(incremental).toEqual(evaluatePatient(stored, commit, plan));
+      findings += incremental.length;
+    }
+    expect(findings).toBeGreaterThan(0); // the gain and the fever are found both ways
+  });
+
+  it('places a late backlog in measurement order and judges it as late', () => {
+    const stream = homeStream(12);
+    const [recent, backlog] = [stream.slice(-20), stream.slice(-40, -20)];
+    const kept = new PatientHistory(stream.slice(0, -40));
+    kept.add(recent);
+    kept.add(backlog);
+    const all = [...stream.slice(0, -40), ...recent, ...backlog].sort(byTime);
+    const t = (r: RuleReading) => r.measuredAt.getTime();
+    expect(kept.window(['body_weight'], -Infinity, Infinity)).toEqual(
+      all.filter((r) => r.type === 'body_weight'),
+    );
+    const findings = evaluatePatient(kept, backlog, plan);
+    expect(findings).toEqual(evaluatePatient(all, backlog, plan));
+    expect(findings.every((f) => f.late)).toBe(true);
+    expect(kept.newest('body_weight')).toBe(
+      t(recent.filter((r) => r.type === 'body_weight').at(-1)!),
+    );
+  });
+
+  it('keeps readings measured at the same time in the order they came', () => {
+    const at = '2026-10-01T06:00:00Z';
+    const [a, b, c] = [
+      reading('heart_rate', at, { value: 70 }),
+      reading('heart_rate', at, { value: 71 }),
+      reading('blood_pressure', at, { systolic: 120, diastolic: 80 }),
+    ];
+    const h = new PatientHistory([a, c]);
+    h.add([b]);
+    expect(h.window(['heart_rate', 'blood_pressure'], 0, Infinity)).toEqual([a, b, c]);
+  });
+
+  it('forgets what lies before the window and reports its size', () => {
+    const stream = homeStream(13);
+    const h = new PatientHistory(stream);
+    const cut = stream[100]!.measuredAt.getTime();
+    h.dropBefore(cut);
+    expect(h.size).toBe(stream.filter((r) => r.measuredAt.getTime() >= cut).length);
+    expect(h.window(['spo2'], -Infinity, cut - 1)).toEqual([]);
+  });
+});
