@@ -4,10 +4,15 @@
 // exist, its findings are about a past that has been superseded: they are marked late and
 // lowered one step, so that they inform without paging anyone.
 import { judgeBloodPressure } from './bloodPressure.js';
-import { dailyFirstWeights, isQuestionable } from './localDay.js';
+import { isQuestionable, localDate } from './localDay.js';
 import { DEFAULT_NEWS2_WINDOW_MS, news2Finding, NEWS2_TYPES } from './news2.js';
-import { PatientHistory } from './patientHistory.js';
-import { judgePersonal } from './personal.js';
+import { localDays, PatientHistory } from './patientHistory.js';
+import {
+  judgePersonalSeries,
+  personalOfDay,
+  personalTypes,
+  type PersonalSignal,
+} from './personal.js';
 import type { ResolvedPlan } from './plan.js';
 import type { Finding, RuleReading, Severity } from './types.js';
 import { judgeVitalSign } from './vitals.js';
@@ -60,15 +65,25 @@ function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan):
     const bp = h.window(['blood_pressure'], t - plan.bloodPressure.averageDays * DAY, t);
     findings.push(...judgeBloodPressure(bp, plan.bloodPressure, plan.overridden));
   }
+  const days =
+    r.type === 'body_weight' || PERSONAL_TYPES.has(r.type)
+      ? localDays(from, t, localDate(r.measuredAt, plan.timeZone), plan.timeZone)
+      : null;
+  const daily = (signal: PersonalSignal) =>
+    h
+      .daily(`personal.${signal}`, personalTypes[signal], days!, personalOfDay[signal])
+      .map((d) => d.value);
   if (r.type === 'body_weight') {
-    const weights = h.window(['body_weight'], from, t);
-    findings.push(
-      ...judgeWeight(dailyFirstWeights(weights, plan.timeZone), plan.weight, plan.overridden),
-    );
+    const weights = daily('weight').map((d) => ({
+      day: d.day,
+      kg: d.value,
+      reading: d.readings[0]!,
+    }));
+    findings.push(...judgeWeight(weights, plan.weight, plan.overridden));
   }
   if (PERSONAL_TYPES.has(r.type)) {
-    const own = h.window(PERSONAL_TYPES, from, t);
-    findings.push(...judgePersonal(own, plan.timeZone, plan.personal, plan.overridden));
+    const series = { weight: daily('weight'), pulse: daily('pulse'), systolic: daily('systolic') };
+    findings.push(...judgePersonalSeries(series, plan.personal, plan.overridden));
   }
   if (NEWS2_SET.has(r.type)) {
     // only a set that includes this reading (so within the hour up to it): an older set was

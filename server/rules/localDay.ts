@@ -6,7 +6,7 @@
 // morning weight of each local day; ignore a second weighing of the same day for trends, but
 // store it"). Readings the device itself flags as questionable are skipped before choosing the
 // first, so a flagged first weighing lets the next valid one of that day stand in.
-import { localFields } from '../../devices/gatt/datetime.js';
+import { localFields, wallTimeToInstant } from '../../devices/gatt/datetime.js';
 import { isQuestionable as questionableFlags } from '../../devices/gatt/index.js';
 import type { RuleReading } from './types.js';
 
@@ -50,10 +50,33 @@ export function dayNumber(day: string): number {
   return n;
 }
 
+const dayStarts = new Map<string, number>(); // per zone and day; bounded like dayNumbers
+
+/** The first instant (ms) of local day `day` ('YYYY-MM-DD') in `timeZone`. */
+export function dayStart(day: string, timeZone: string): number {
+  const key = `${timeZone} ${day}`;
+  let t = dayStarts.get(key);
+  if (t === undefined) {
+    const [year, month, d] = day.split('-').map(Number) as [number, number, number];
+    t = wallTimeToInstant({ year, month, day: d, hours: 0, minutes: 0, seconds: 0 }, timeZone);
+    if (dayStarts.size > 100_000) dayStarts.clear();
+    dayStarts.set(key, t);
+  }
+  return t;
+}
+
 /** The 'YYYY-MM-DD' day `n` calendar days after `day` (before, for negative `n`). */
 export function addDays(day: string, n: number): string {
-  return new Date((dayNumber(day) + n) * DAY_MS).toISOString().slice(0, 10);
+  const target = dayNumber(day) + n;
+  let out = daysByNumber.get(target);
+  if (out === undefined) {
+    out = new Date(target * DAY_MS).toISOString().slice(0, 10);
+    if (daysByNumber.size > 100_000) daysByNumber.clear();
+    daysByNumber.set(target, out);
+  }
+  return out;
 }
+const daysByNumber = new Map<number, string>();
 
 /** One local day's first valid weighing. */
 export interface DailyWeight {
@@ -81,10 +104,7 @@ export function dailyFirstWeights(readings: RuleReading[], timeZone: string): Da
   const out: DailyWeight[] = [];
   const seen = new Set<string>();
   for (const r of inTimeOrder(readings)) {
-    if (r.type !== 'body_weight' || r.value === null || !Number.isFinite(r.value) || r.value <= 0) {
-      continue;
-    }
-    if (isQuestionable(r.deviceStatus)) continue;
+    if (!isValidWeight(r)) continue;
     const day = localDate(r.measuredAt, timeZone);
     if (seen.has(day)) continue;
     seen.add(day);
@@ -92,3 +112,14 @@ export function dailyFirstWeights(readings: RuleReading[], timeZone: string): Da
   }
   return out;
 }
+
+const isValidWeight = (r: RuleReading) =>
+  r.type === 'body_weight' &&
+  r.value !== null &&
+  Number.isFinite(r.value) &&
+  r.value > 0 &&
+  !isQuestionable(r.deviceStatus);
+
+/** The first valid weighing among one day's readings (in measurement order), if any. */
+export const firstWeightOfDay = (readings: readonly RuleReading[]): RuleReading | undefined =>
+  readings.find(isValidWeight);

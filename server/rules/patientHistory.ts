@@ -1,8 +1,58 @@
 // A patient's recent readings as the rules read them: split by type, each list in measurement
 // order, so that a rule reads only its own types and window (binary search, never a scan or a
-// sort of everything per reading). The rule runner keeps one per patient and adds each commit's
+// sort of everything per reading), and daily series are kept per whole day. The rule runner keeps one per patient and adds each commit's
 // readings to it, so a reading costs the rules what its own window costs, not its history.
+import { addDays, dayStart, localDate } from './localDay.js';
 import type { RuleReading } from './types.js';
+
+/** What a rule makes of one local day's readings (in measurement order); null: nothing. */
+export type OfDay<T> = (readings: RuleReading[], day: string) => T | null;
+
+/**
+ * The local days a window (from, to] touches, each as its own window (start, end] (ms), so a
+ * day's readings are found by binary search instead of formatting every reading's time.
+ */
+export interface LocalDays {
+  timeZone: string;
+  from: number;
+  to: number;
+  spans: readonly { day: string; start: number; end: number }[];
+}
+
+/** Whole days a series memo holds before old ones are pruned: a look-back and some. */
+const MEMO_DAYS = 64;
+
+const spansCache = new Map<string, LocalDays['spans']>();
+
+/** The local days of (from, to]; `lastDay` is the local day of `to`, which the caller knows. */
+export function localDays(from: number, to: number, lastDay: string, timeZone: string): LocalDays {
+  // the first day: the one whose start lies at or before from + 1, found from the last
+  let first = addDays(lastDay, -Math.floor((to - from) / 86_400_000));
+  while (dayStart(first, timeZone) > from + 1) first = addDays(first, -1);
+  while (dayStart(addDays(first, 1), timeZone) <= from + 1) first = addDays(first, 1);
+  const key = `${timeZone} ${first} ${lastDay}`;
+  let spans = spansCache.get(key);
+  if (!spans) {
+    const list: { day: string; start: number; end: number }[] = [];
+    for (let day = first; day <= lastDay; day = addDays(day, 1)) {
+      list.push({
+        day,
+        start: dayStart(day, timeZone) - 1,
+        end: dayStart(addDays(day, 1), timeZone) - 1,
+      });
+    }
+    if (spansCache.size > 10_000) spansCache.clear();
+    spansCache.set(key, (spans = list));
+  }
+  return { timeZone, from, to, spans };
+}
+
+/** One series' values of whole local days, kept until a reading of that day comes or goes. */
+interface DayMemo {
+  types: ReadonlySet<string>;
+  timeZone: string;
+  days: Map<string, unknown>;
+}
 
 const timeOf = (r: RuleReading) => r.measuredAt.getTime();
 
@@ -20,6 +70,7 @@ function after(sorted: readonly RuleReading[], t: number): number {
 
 export class PatientHistory {
   private readonly byType = new Map<string, RuleReading[]>();
+  private readonly memos = new Map<string, DayMemo>();
 
   constructor(readings: Iterable<RuleReading> = []) {
     this.add(readings);
@@ -31,6 +82,9 @@ export class PatientHistory {
    */
   add(readings: Iterable<RuleReading>): void {
     for (const r of readings) {
+      for (const m of this.memos.values()) {
+        if (m.types.has(r.type)) m.days.delete(localDate(r.measuredAt, m.timeZone));
+      }
       const list = this.byType.get(r.type);
       if (!list) {
         this.byType.set(r.type, [r]);
@@ -49,6 +103,44 @@ export class PatientHistory {
       const keep = after(list, t - 1);
       if (keep > 0) list.splice(0, keep);
     }
+    for (const m of this.memos.values()) {
+      // now and then, not per reading: finding the local day of `t` costs a time-zone look-up
+      if (m.days.size < 2 * MEMO_DAYS) continue;
+      const first = localDate(new Date(t), m.timeZone);
+      for (const day of m.days.keys()) if (day < first) m.days.delete(day);
+    }
+  }
+
+  /**
+   * `ofDay` of each local day of `days` (the window's, from localDays) that has a value, in day
+   * order. Whole days inside the window are computed once and kept under `key` (one key, one
+   * `ofDay` and types); the days at either edge hold only part of their readings and are
+   * computed each time.
+   */
+  daily<T>(
+    key: string,
+    types: readonly string[],
+    days: LocalDays,
+    ofDay: OfDay<T>,
+  ): { day: string; value: T }[] {
+    const memoKey = `${key} ${days.timeZone}`;
+    let memo = this.memos.get(memoKey);
+    if (!memo) {
+      memo = { types: new Set(types), timeZone: days.timeZone, days: new Map() };
+      this.memos.set(memoKey, memo);
+    }
+    const out: { day: string; value: T }[] = [];
+    for (const { day, start, end } of days.spans) {
+      const whole = days.from <= start && end <= days.to;
+      let value = whole ? (memo.days.get(day) as T | null | undefined) : undefined;
+      if (value === undefined) {
+        const own = this.window(types, Math.max(days.from, start), Math.min(days.to, end));
+        value = own.length ? ofDay(own, day) : null;
+        if (whole) memo.days.set(day, value);
+      }
+      if (value !== null) out.push({ day, value });
+    }
+    return out;
   }
 
   /** Readings of `types` measured in (from, to], in measurement order. */

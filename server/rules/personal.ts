@@ -23,13 +23,8 @@
 // with `personal.` (e.g. `personal.pulse.kUp`, `personal.baselineDays`); a finding's threshold
 // source is 'personal' when one of the settings it used is among them.
 import { z } from 'zod';
-import {
-  dailyFirstWeights,
-  dayNumber,
-  inTimeOrder,
-  isQuestionable,
-  localDate,
-} from './localDay.js';
+import { dayNumber, firstWeightOfDay, inTimeOrder, isQuestionable, localDate } from './localDay.js';
+import type { ReadingType } from '../../devices/contract.js';
 import { fmtKg } from './weight.js';
 import { refOf, type Finding, type RuleReading } from './types.js';
 
@@ -92,48 +87,66 @@ const finite = (v: number | null): v is number => v !== null && Number.isFinite(
 /** A monitor's pulse flagged out of range is a clamped value, not a measurement. */
 const PULSE_OUT_OF_RANGE = ['pulse_rate_over_range', 'pulse_rate_under_range'];
 
-function dailyMeans(
-  readings: RuleReading[],
-  timeZone: string,
-  pick: (r: RuleReading) => number | null,
-): DailyValue[] {
-  const days = new Map<string, { sum: number; readings: RuleReading[] }>();
-  for (const r of inTimeOrder(readings)) {
-    if (isQuestionable(r.deviceStatus)) continue;
-    const v = pick(r);
-    if (!finite(v)) continue;
-    const day = localDate(r.measuredAt, timeZone);
-    const d = days.get(day) ?? { sum: 0, readings: [] };
-    d.sum += v;
-    d.readings.push(r);
-    days.set(day, d);
-  }
-  return [...days.entries()]
-    .map(([day, d]) => ({ day, value: d.sum / d.readings.length, readings: d.readings }))
-    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-}
+/** A day's mean of the values `pick` finds in its valid readings (measurement order). */
+const meanOfDay =
+  (pick: (r: RuleReading) => number | null) =>
+  (readings: RuleReading[], day: string): DailyValue | null => {
+    let sum = 0;
+    const used: RuleReading[] = [];
+    for (const r of readings) {
+      if (isQuestionable(r.deviceStatus)) continue;
+      const v = pick(r);
+      if (!finite(v)) continue;
+      sum += v;
+      used.push(r);
+    }
+    return used.length ? { day, value: sum / used.length, readings: used } : null;
+  };
+
+/** What each signal makes of one local day's readings (in measurement order). */
+export const personalOfDay: Record<
+  PersonalSignal,
+  (rs: RuleReading[], day: string) => DailyValue | null
+> = {
+  weight: (readings, day) => {
+    const w = firstWeightOfDay(readings);
+    return w ? { day, value: w.value!, readings: [w] } : null;
+  },
+  pulse: meanOfDay((r) => {
+    if (r.type === 'heart_rate') return r.value;
+    if (r.type !== 'blood_pressure') return null;
+    if ((r.deviceStatus ?? []).some((f) => PULSE_OUT_OF_RANGE.includes(f))) return null;
+    return r.pulse;
+  }),
+  systolic: meanOfDay((r) => (r.type === 'blood_pressure' ? r.systolic : null)),
+};
+
+/** The reading types each signal reads. */
+export const personalTypes: Record<PersonalSignal, readonly ReadingType[]> = {
+  weight: ['body_weight'],
+  pulse: ['heart_rate', 'blood_pressure'],
+  systolic: ['blood_pressure'],
+};
 
 /** The three daily series the detector reads (also for charts and evaluation). */
 export function personalSeries(
   readings: RuleReading[],
   timeZone: string,
 ): Record<PersonalSignal, DailyValue[]> {
-  return {
-    weight: dailyFirstWeights(readings, timeZone).map((w) => ({
-      day: w.day,
-      value: w.kg,
-      readings: [w.reading],
-    })),
-    pulse: dailyMeans(readings, timeZone, (r) => {
-      if (r.type === 'heart_rate') return r.value;
-      if (r.type !== 'blood_pressure') return null;
-      if ((r.deviceStatus ?? []).some((f) => PULSE_OUT_OF_RANGE.includes(f))) return null;
-      return r.pulse;
-    }),
-    systolic: dailyMeans(readings, timeZone, (r) =>
-      r.type === 'blood_pressure' ? r.systolic : null,
-    ),
-  };
+  const days = new Map<string, RuleReading[]>();
+  for (const r of inTimeOrder(readings)) {
+    const day = localDate(r.measuredAt, timeZone);
+    const list = days.get(day);
+    if (list) list.push(r);
+    else days.set(day, [r]);
+  }
+  const ordered = [...days].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const series = (signal: PersonalSignal) =>
+    ordered.flatMap(([day, rs]) => {
+      const v = personalOfDay[signal](rs, day);
+      return v ? [v] : [];
+    });
+  return { weight: series('weight'), pulse: series('pulse'), systolic: series('systolic') };
 }
 
 /** The outcome of judging one series in one direction. */
@@ -334,7 +347,15 @@ export function judgePersonal(
   s: PersonalSettings,
   personal: ReadonlySet<string> = new Set(),
 ): Finding[] {
-  const series = personalSeries(readings, timeZone);
+  return judgePersonalSeries(personalSeries(readings, timeZone), s, personal);
+}
+
+/** judgePersonal on series already made (a patient history keeps them per day). */
+export function judgePersonalSeries(
+  series: Record<PersonalSignal, DailyValue[]>,
+  s: PersonalSettings,
+  personal: ReadonlySet<string> = new Set(),
+): Finding[] {
   const shared = ['baselineDays', 'excludeRecentDays', 'consecutive'].some((key) =>
     personal.has(`personal.${key}`),
   );

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePatient, lookBackDays } from '../../../server/rules/evaluate.js';
-import { PatientHistory } from '../../../server/rules/patientHistory.js';
+import { localDays, PatientHistory } from '../../../server/rules/patientHistory.js';
+import { localDate } from '../../../server/rules/localDay.js';
+import {
+  personalOfDay,
+  personalSeries,
+  personalTypes,
+  type PersonalSignal,
+} from '../../../server/rules/personal.js';
 import { resolvePlan } from '../../../server/rules/plan.js';
 import type { RuleReading } from '../../../server/rules/types.js';
 import { gauss, mulberry32, reading } from './support.js';
@@ -34,6 +41,8 @@ function homeStream(seed: number): RuleReading[] {
     }
     out.push(reading('spo2', new Date(t + 3 * HOUR), { value: 96 + g() }));
     out.push(reading('heart_rate', new Date(t + 8 * HOUR), { value: 70 + 4 * g() }));
+    // 22:30 UTC: after local midnight in summer, before it in winter
+    out.push(reading('heart_rate', new Date(t + 17.5 * HOUR), { value: 66 + 4 * g() }));
     if (d === 40) out.push(reading('body_temperature', new Date(t + 14 * HOUR), { value: 39.4 }));
   }
   return out;
@@ -58,6 +67,31 @@ describe('a patient history kept between commits', () => {
       findings += incremental.length;
     }
     expect(findings).toBeGreaterThan(0); // the gain and the fever are found both ways
+  });
+
+  it('keeps daily series per local day that match the series made from the readings, across a clock change', () => {
+    const stream = homeStream(14); // 1 Sep - 30 Oct 2026: summer time ends on 25 Oct
+    const h = new PatientHistory();
+    const tz = 'Europe/Stockholm';
+    const lookBack = lookBackDays(plan) * DAY;
+    for (const r of stream) {
+      h.add([r]);
+      const t = r.measuredAt.getTime();
+      const days = localDays(t - lookBack, t, localDate(r.measuredAt, tz), tz);
+      const expected = personalSeries(
+        h.window(['body_weight', 'heart_rate', 'blood_pressure'], t - lookBack, t),
+        tz,
+      );
+      for (const signal of ['weight', 'pulse', 'systolic'] as PersonalSignal[]) {
+        const kept = h.daily(
+          `personal.${signal}`,
+          personalTypes[signal],
+          days,
+          personalOfDay[signal],
+        );
+        expect(kept.map((d) => d.value)).toEqual(expected[signal]);
+      }
+    }
   });
 
   it('places a late backlog in measurement order and judges it as late', () => {
