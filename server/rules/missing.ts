@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { readingTypes, type ReadingType } from '../../devices/contract.js';
 import { localFields, wallTimeToInstant } from '../../devices/gatt/datetime.js';
+import { measurementNames } from '../../devices/measurementNames.js';
 import type { Finding, RuleReading } from './types.js';
 
 export const planItemSchema = z.object({
@@ -110,14 +111,27 @@ const causeText: Record<MissingCause, { sv: string; en: string }> = {
   },
 };
 
-/** The care team's finding for a missed measurement that has passed its grace time. */
-export function missingFinding(m: MissingMeasurement): Finding {
+/** An instant as the patient's local date and time, '2026-11-23 09:00' (same in both languages). */
+function localDateTime(iso: string, timeZone: string): string {
+  const f = localFields(new Date(iso).getTime(), timeZone);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${f.year}-${p(f.month)}-${p(f.day)} ${p(f.hours)}:${p(f.minutes)}`;
+}
+
+/**
+ * The care team's finding for a missed measurement that has passed its grace time; times in
+ * the reason are the patient's local ones (`timeZone`), the values keep the instants.
+ */
+export function missingFinding(m: MissingMeasurement, timeZone: string): Finding {
+  const name = measurementNames[m.type];
+  const due = localDateTime(m.dueAt, timeZone);
+  const last = m.lastMeasuredAt && localDateTime(m.lastMeasuredAt, timeZone);
   return {
     rule: `missing.${m.type}`,
     severity: 'medium',
     reason: {
-      sv: `Ingen ${m.type} sedan ${m.lastMeasuredAt ?? 'planens start'}; väntades senast ${m.dueAt}: ${causeText[m.cause].sv}`,
-      en: `No ${m.type} since ${m.lastMeasuredAt ?? 'the plan began'}; due by ${m.dueAt}: ${causeText[m.cause].en}`,
+      sv: `Ingen mätning av ${name.sv} sedan ${last ?? 'planens start'}; väntades senast ${due}: ${causeText[m.cause].sv}`,
+      en: `No ${name.en} measurement since ${last ?? 'the plan began'}; due by ${due}: ${causeText[m.cause].en}`,
     },
     values: { cause: m.cause, lastMeasuredAt: m.lastMeasuredAt, dueAt: m.dueAt },
     threshold: { value: m.dueAt, source: 'personal', reference: "the patient's measurement plan" },

@@ -5,6 +5,7 @@
 // values, late data and rules that already have an alert open go to the care team at once.
 // Pure: the runner loads the pending requests and carries out what this decides.
 import type { PatientNotice, ReadingType } from '../../devices/contract.js';
+import { measurementNames } from '../../devices/measurementNames.js';
 import type { EvaluatedFinding } from './evaluate.js';
 import { isQuestionable } from './localDay.js';
 import type { Finding, RuleReading } from './types.js';
@@ -126,20 +127,9 @@ export function remeasureNotice(f: EvaluatedFinding, type: ReadingType, by: Date
   };
 }
 
-const measurementName: Record<ReadingType, { sv: string; en: string }> = {
-  body_weight: { sv: 'vikt', en: 'weight' },
-  blood_pressure: { sv: 'blodtryck', en: 'blood pressure' },
-  heart_rate: { sv: 'puls', en: 'pulse' },
-  spo2: { sv: 'syremättnad', en: 'oxygen saturation' },
-  body_temperature: { sv: 'temperatur', en: 'temperature' },
-  respiratory_rate: { sv: 'andningsfrekvens', en: 'breathing rate' },
-  blood_glucose: { sv: 'blodsocker', en: 'blood sugar' },
-  consciousness: { sv: 'vakenhet', en: 'alertness' },
-};
-
 /** A planned measurement that has not come: a reminder before the care team is told. */
 export function reminderNotice(type: ReadingType, dueAt: Date): PatientNotice {
-  const name = measurementName[type];
+  const name = measurementNames[type];
   return {
     notice: 'reminder',
     type,

@@ -251,7 +251,8 @@ export function createRuleRunner(o: RuleRunnerOptions) {
             "SELECT 1 FROM alerts WHERE patient_id = $1 AND rule = $2 AND status <> 'resolved'",
             [row.patient_id, `missing.${item.type}`],
           );
-          if (!open.length) await o.alerts.raise(row.patient_id, missingFinding(missed), at);
+          if (!open.length)
+            await o.alerts.raise(row.patient_id, missingFinding(missed, plan.timeZone), at);
         }
       }
     },

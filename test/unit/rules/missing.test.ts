@@ -89,8 +89,8 @@ describe('a missed daily weight', () => {
     );
   });
 
-  it('becomes a finding that names the cause in both languages', () => {
-    const f = missingFinding(check('2026-11-23T15:00:00+01:00')!);
+  it('becomes a finding that names the measurement, the cause and the local times in both languages', () => {
+    const f = missingFinding(check('2026-11-23T15:00:00+01:00')!, tz);
     expect(f).toMatchObject({
       rule: 'missing.body_weight',
       severity: 'medium',
@@ -98,5 +98,9 @@ describe('a missed daily weight', () => {
     });
     expect(f.reason.en).toContain('the patient has not measured');
     expect(f.reason.sv).toContain('patienten har inte mätt');
+    expect(f.reason.en).toMatch(/^No weight measurement since .*; due by 2026-11-23 10:00:/);
+    expect(f.reason.sv).toMatch(
+      /^Ingen mätning av vikt sedan .*; väntades senast 2026-11-23 10:00:/,
+    );
   });
 });
