@@ -255,6 +255,7 @@ export function createAlerts(
         );
         const c = await record(tx, current, 'updated', now, null, null, {
           severity,
+          rule: finding.rule,
           rose: rises,
           ...triggerOf(finding),
         });

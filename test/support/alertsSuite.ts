@@ -58,7 +58,11 @@ export function describeAlertLifecycle(
       const opened = await alerts.raise(patientId, finding('pulse.high', 'medium'), at(0));
       const updated = await alerts.raise(patientId, finding('pulse.high', 'medium'), at(1));
       expect(opened.kind).toBe('opened');
-      expect(updated).toMatchObject({ kind: 'updated', alertId: opened.alertId });
+      expect(updated).toMatchObject({
+        kind: 'updated',
+        alertId: opened.alertId,
+        data: { rule: 'pulse.high', severity: 'medium', rose: false },
+      });
       const { rows } = await db.query(
         "SELECT count(*)::int AS n FROM alerts WHERE rule = 'pulse.high'",
       );
