@@ -8,7 +8,11 @@ import type { Queryable } from '../store/db.js';
 
 export type AuthResult = 'ok' | 'bad_credentials' | 'revoked';
 
-const REMEMBER_MS = 10 * 60_000;
+// A week: gateways that were offline for days (a rural outage, a patient away) come back
+// together, and each scrypt costs ~50 ms of a core (10,000 gateways: minutes of both cores).
+// What is kept is a SHA-256 of a 256-bit random secret, only in this process's memory, and a
+// revoked device is forgotten at once (`forget`).
+const REMEMBER_MS = 7 * 86_400_000;
 const REMEMBER_MAX = 100_000;
 
 export function createDeviceAuth(db: Queryable, now: () => number = Date.now) {

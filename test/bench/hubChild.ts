@@ -15,7 +15,10 @@ export class HubChild {
   private exited: Error | null = null;
 
   /** `patients`: devices are given to them round robin (as many as devices: one each). */
-  constructor(config: Record<string, string>, o: { devices: number; patients: number }) {
+  constructor(
+    config: Record<string, string>,
+    o: { devices: number; patients: number; env?: Record<string, string> },
+  ) {
     const script = fileURLToPath(new URL('./hubProcess.ts', import.meta.url));
     const profDir = join(process.cwd(), 'test-results', 'bench-prof');
     this.child = fork(script, [], {
@@ -26,6 +29,7 @@ export class HubChild {
         BENCH_HUB_CONFIG: JSON.stringify(config),
         BENCH_DEVICES: String(o.devices),
         BENCH_PATIENTS: String(o.patients),
+        ...o.env,
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

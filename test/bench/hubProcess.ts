@@ -10,6 +10,8 @@ import { Session } from 'node:inspector/promises';
 import { configSchema } from '../../server/config.js';
 import { startHub, type Hub } from '../../server/hub.js';
 import { runCommand } from '../../server/admin/commands.js';
+import { generateSecret, hashSecret } from '../../server/auth/secrets.js';
+import { newId } from '../../server/store/ids.js';
 import type { Queryable } from '../../server/store/db.js';
 import type {
   AlertTimes,
@@ -77,6 +79,18 @@ async function register(hub: Hub, devices: number, patients: number) {
     patientIds.push(p.id);
   }
   const out: { deviceId: string; secret: string }[] = new Array(devices);
+  if (process.env.BENCH_REGISTER === 'shared-secret') {
+    // Thousands of gateways (the reconnect storm): one scrypt hash for all, rows in one
+    // statement; each still has its own id and patient, and connecting still checks the hash.
+    const secret = generateSecret();
+    const ids = Array.from({ length: devices }, () => newId('dev'));
+    await hub.db.query(
+      `INSERT INTO devices (id, patient_id, secret_hash)
+       SELECT d.id, d.patient_id, $3 FROM unnest($1::text[], $2::text[]) AS d(id, patient_id)`,
+      [ids, ids.map((_, i) => patientIds[i % patientIds.length]!), await hashSecret(secret)],
+    );
+    return ids.map((deviceId) => ({ deviceId, secret }));
+  }
   let next = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {

@@ -1,4 +1,5 @@
-// `npm run bench`: two suites, `spine` and `rules` (BENCH_SUITES=spine,rules; both by default).
+// `npm run bench`: suites `spine`, `rules` and `storm` (BENCH_SUITES=spine,rules,storm; the
+// first two by default: the storm takes minutes of its own, `npm run bench:storm`).
 //
 // spine: how many readings per second the hub commits, against what its broker alone
 // carries (the ceiling), with publish-to-receipt latency (receipts are published after the
@@ -26,6 +27,12 @@
 // BENCH_QUIET_WAIT_SECONDS (before each phase, wait up to 180 s for the machine to be under 15 %
 // busy: other work on a shared machine skews the figures; the wait is reported).
 //
+// storm (./storm.ts): 10,000 gateways reconnect at once, each with 3 days of readings; how long
+// the hub takes to answer, store and judge them all, nothing lost or duplicated. Environment:
+// BENCH_STORM_GATEWAYS (10000), BENCH_STORM_DAYS (3), BENCH_STORM_PER_DAY (readings a day, 5),
+// BENCH_STORM_CONCURRENCY (connections opening at once, 1000), BENCH_STORM_RESEND (share of
+// gateways that send a batch twice, 0.1), BENCH_MODES and BENCH_HUB_ENV as above.
+//
 // Results also go to test-results/bench.json.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -36,6 +43,7 @@ import { configSchema } from '../../server/config.js';
 import { connectLoad, type RunResult } from '../../simulators/load/publisher.js';
 import { createTestDatabase } from '../support/hub.js';
 import { forgetSession, startBenchBroker } from './broker.js';
+import { benchStorm, stormTable, type StormBenchResult } from './storm.js';
 import { embeddedCeiling, servicesCeiling, type MeasuredRun } from './ceiling.js';
 import { cpuBetween, cpuSnapshot } from './procCpu.js';
 import { children, HubChild } from './hubChild.js';
@@ -48,7 +56,8 @@ type Mode = 'embedded' | 'services';
 const env = process.env;
 const SUITES = (env.BENCH_SUITES ?? 'spine,rules').split(',').map((m) => m.trim());
 for (const s of SUITES) {
-  if (s !== 'spine' && s !== 'rules') throw new Error(`BENCH_SUITES: unknown ${s}`);
+  if (s !== 'spine' && s !== 'rules' && s !== 'storm')
+    throw new Error(`BENCH_SUITES: unknown ${s}`);
 }
 const SECONDS = Number(env.BENCH_SECONDS ?? 60);
 const MODES = (env.BENCH_MODES ?? 'embedded,services').split(',').map((m) => m.trim()) as Mode[];
@@ -425,6 +434,26 @@ async function rulesMode(mode: Mode): Promise<RulesResult> {
   }
 }
 
+async function stormMode(mode: Mode): Promise<StormBenchResult> {
+  const broker = mode === 'services' ? await startBenchBroker() : null;
+  try {
+    return await benchStorm({
+      mode,
+      brokerUrl: broker?.url ?? '',
+      gateways: Number(env.BENCH_STORM_GATEWAYS ?? 10_000),
+      backlogDays: Number(env.BENCH_STORM_DAYS ?? 3),
+      readingsPerDay: Number(env.BENCH_STORM_PER_DAY ?? 5),
+      connectConcurrency: Number(env.BENCH_STORM_CONCURRENCY ?? 1_000),
+      resendFraction: Number(env.BENCH_STORM_RESEND ?? 0.1),
+      hubEnv: HUB_ENV,
+      seed: Number(env.BENCH_SEED ?? 1),
+      log,
+    });
+  } finally {
+    await broker?.stop();
+  }
+}
+
 /** The code measured: the commit, and files of the hub changed but not committed (others at work). */
 function codeUnderTest() {
   const git = (...args: string[]) => {
@@ -448,6 +477,7 @@ async function main() {
   );
   const results: ModeResult[] = [];
   const rules: RulesResult[] = [];
+  const storms: StormBenchResult[] = [];
   for (const mode of MODES) {
     if (mode !== 'embedded' && mode !== 'services') throw new Error(`BENCH_MODES: unknown ${mode}`);
   }
@@ -460,17 +490,24 @@ async function main() {
       rules.push(await rulesMode(mode));
       log(`\n### rules, ${mode}\n\n${rulesTable(rules.slice(-1))}`);
     }
+    if (SUITES.includes('storm')) storms.push(await stormMode(mode));
   }
+  if (storms.length) log(`\n### reconnect storm\n\n${stormTable(storms)}`);
   if (rules.length > 1) log(`\n### rules\n\n${rulesTable(rules)}`);
   await mkdir('test-results', { recursive: true });
   await writeFile(
     'test-results/bench.json',
-    JSON.stringify({ at: new Date().toISOString(), code, suites: SUITES, results, rules }, null, 2),
+    JSON.stringify(
+      { at: new Date().toISOString(), code, suites: SUITES, results, rules, storms },
+      null,
+      2,
+    ),
   );
   log('\nresults: test-results/bench.json');
   const failed = [
     ...results.filter((r) => !r.check.ok).map((r) => r.mode),
     ...rules.filter((r) => r.phases.some((p) => !p.check.ok)).map((r) => `rules ${r.mode}`),
+    ...storms.filter((r) => !r.check.ok).map((r) => `storm ${r.mode}`),
   ];
   if (failed.length) {
     console.error(`bench: the stored-exactly-once check failed in ${failed.join(', ')}`);
