@@ -4,6 +4,7 @@
 // local days are one alert; a day without that finding ends the episode. Pure: the caller loads.
 import { evaluatePatient, lookBackDays } from './evaluate.js';
 import { dayNumber, localDate } from './localDay.js';
+import { PatientHistory } from './patientHistory.js';
 import type { ResolvedPlan } from './plan.js';
 import type { RuleReading } from './types.js';
 
@@ -23,14 +24,13 @@ export function replayAlerts(readings: RuleReading[], plan: ResolvedPlan, from: 
   const sorted = [...readings].sort((a, b) => timeOf(a) - timeOf(b));
   const lookBack = lookBackDays(plan) * DAY;
   const days = new Map<string, Set<number>>(); // rule -> local days with a finding
-  let start = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    const r = sorted[i]!;
+  // what was stored when each reading came: nothing measured after it yet, kept as it grows
+  const history = new PatientHistory();
+  for (const r of sorted) {
     const t = timeOf(r);
+    history.add([r]);
     if (t < from.getTime()) continue;
-    while (timeOf(sorted[start]!) < t - lookBack) start++;
-    // what was stored when this reading came: nothing measured after it yet
-    const history = sorted.slice(start, i + 1);
+    history.dropBefore(t - lookBack);
     // the runner pages nobody for 'info' findings
     for (const f of evaluatePatient(history, [r], plan)) {
       if (f.severity === 'info') continue;

@@ -10,43 +10,12 @@ import {
 } from '../../../server/rules/personal.js';
 import { resolvePlan } from '../../../server/rules/plan.js';
 import type { RuleReading } from '../../../server/rules/types.js';
-import { gauss, mulberry32, reading } from './support.js';
+import { homeStream, reading } from './support.js';
 
 const plan = resolvePlan();
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const byTime = (a: RuleReading, b: RuleReading) => a.measuredAt.getTime() - b.measuredAt.getTime();
-
-/**
- * A home patient for 60 days: a morning weight that gains 3 kg over the last week, blood
- * pressure with pulse twice a day, SpO2 and pulse, and a febrile evening; seeded noise.
- */
-function homeStream(seed: number): RuleReading[] {
-  const rand = mulberry32(seed);
-  const g = () => gauss(rand);
-  const start = Date.UTC(2026, 8, 1, 5, 0);
-  const out: RuleReading[] = [];
-  for (let d = 0; d < 60; d++) {
-    const t = start + d * DAY;
-    const gain = d >= 53 ? (d - 52) * 0.45 : 0;
-    out.push(reading('body_weight', new Date(t + rand() * HOUR), { value: 82 + gain + 0.3 * g() }));
-    for (const h of [1, 12]) {
-      out.push(
-        reading('blood_pressure', new Date(t + h * HOUR), {
-          systolic: 124 + 6 * g(),
-          diastolic: 76 + 4 * g(),
-          pulse: 68 + 4 * g() + (d >= 55 ? 12 : 0),
-        }),
-      );
-    }
-    out.push(reading('spo2', new Date(t + 3 * HOUR), { value: 96 + g() }));
-    out.push(reading('heart_rate', new Date(t + 8 * HOUR), { value: 70 + 4 * g() }));
-    // 22:30 UTC: after local midnight in summer, before it in winter
-    out.push(reading('heart_rate', new Date(t + 17.5 * HOUR), { value: 66 + 4 * g() }));
-    if (d === 40) out.push(reading('body_temperature', new Date(t + 14 * HOUR), { value: 39.4 }));
-  }
-  return out;
-}
 
 describe('a patient history kept between commits', () => {
   it('gives every reading the same findings as the whole stored history would', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePlan } from '../../../server/rules/plan.js';
 import { replayAlerts } from '../../../server/rules/replay.js';
-import { reading } from './support.js';
+import { evaluatePatient, lookBackDays } from '../../../server/rules/evaluate.js';
+import { dayNumber, localDate } from '../../../server/rules/localDay.js';
+import { homeStream, reading } from './support.js';
 
 const at = (day: number, hour = 8) => new Date(Date.UTC(2026, 9, 1 + day, hour, 0));
 const pulse = (day: number, value: number, hour = 8) =>
@@ -47,5 +49,30 @@ describe('what-if: replaying stored readings through the rules', () => {
     expect(replayAlerts(shuffled, resolvePlan(), at(0, 0))).toEqual(
       replayAlerts(readings, resolvePlan(), at(0, 0)),
     );
+  });
+
+  it('counts what judging each reading on exactly what was stored before it counts', () => {
+    const plan = resolvePlan();
+    const stream = homeStream(21);
+    const from = stream[150]!.measuredAt;
+    // the reference: each reading judged on a fresh copy of the readings before it
+    const days = new Map<string, Set<number>>();
+    stream.forEach((r, i) => {
+      if (r.measuredAt < from) return;
+      const since = r.measuredAt.getTime() - lookBackDays(plan) * 86_400_000;
+      const stored = stream.slice(0, i + 1).filter((x) => x.measuredAt.getTime() >= since);
+      for (const f of evaluatePatient(stored, [r], plan)) {
+        if (f.severity === 'info') continue;
+        const set = days.get(f.rule) ?? new Set<number>();
+        set.add(dayNumber(localDate(r.measuredAt, plan.timeZone)));
+        days.set(f.rule, set);
+      }
+    });
+    const expected = Object.fromEntries(
+      [...days].map(([rule, set]) => [rule, [...set].filter((d) => !set.has(d - 1)).length]),
+    );
+    const out = replayAlerts(stream, plan, from);
+    expect(out.byRule).toEqual(expected);
+    expect(out.alerts).toBeGreaterThan(0);
   });
 });
