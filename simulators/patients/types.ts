@@ -36,6 +36,8 @@ export interface Episode {
   end: Date;
   /** Weight the episode adds at its peak (kg); many real episodes add little or none. */
   weightGainKg: number;
+  /** Admitted to hospital at the peak: no home measurements from the peak until this. */
+  hospitalisedUntil?: Date;
 }
 
 export interface GroundTruth {
