@@ -49,6 +49,8 @@ export interface HeartFailureOptions {
   habit: { mean: number; sd: number; jitterSd: number };
   /** Population the patient is drawn from: weight (kg) mean and SD. */
   weightKg: { mean: number; sd: number };
+  /** Every decompensation adds this weight (kg) instead of a drawn one. */
+  fixedGainKg?: number;
 }
 
 export const HF_STABLE: Omit<HeartFailureOptions, 'quietDays'> = {
@@ -149,9 +151,12 @@ export function heartFailureModel(
     span.days,
     o.quietDays,
     o.atLeastOne,
+    o.fixedGainKg,
   );
-  // Weight wanders ~0.6 kg SD with a month's memory (appetite, activity, dose changes) [U].
-  const drift = slowDrift(Rng.of(span.seed, name, 'drift'), span.days, 0.6, 30);
+  // Weight wanders ~0.8 kg SD with a month's memory (appetite, activity, dose changes) [U];
+  // with the day-to-day noise it gives a 14-day change of ~0.9 kg SD outside episodes (TEN-HMS
+  // before admissions for other reasons: -0.2 +/- 1.1 kg [V]).
+  const drift = slowDrift(Rng.of(span.seed, name, 'drift'), span.days, 0.8, 30);
   const forgets = o.forgetful
     ? forgetfulDays(
         Rng.of(span.seed, name, 'adherence'),

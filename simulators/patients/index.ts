@@ -38,6 +38,11 @@ export const createPatientOptionsSchema = z.strictObject({
   quietDays: z.number().int().min(0).optional(),
   /** Heart-failure profiles: decompensations per patient-year instead of the profile's own. */
   decompensationsPerYear: z.number().min(0).max(20).optional(),
+  /**
+   * Heart-failure profiles: every decompensation adds this weight (kg) instead of one drawn
+   * from the TEN-HMS-like distribution (what-if cohorts and tests).
+   */
+  decompensationGainKg: z.number().min(-5).max(15).optional(),
 });
 export type CreatePatientOptions = z.input<typeof createPatientOptionsSchema>;
 
@@ -48,7 +53,13 @@ function model(profile: ProfileName, span: PatientSpan, o: CreatePatientOptions)
   const hf = (options: Omit<HeartFailureOptions, 'quietDays'>) => {
     const rate = o.decompensationsPerYear;
     const rates = rate === undefined ? options.rates : { ...options.rates, decompensation: rate };
-    return heartFailureModel(profile, span, { ...options, rates, quietDays });
+    const gain = o.decompensationGainKg;
+    return heartFailureModel(profile, span, {
+      ...options,
+      rates,
+      quietDays,
+      ...(gain === undefined ? {} : { fixedGainKg: gain }),
+    });
   };
   switch (profile) {
     case 'hf-stable':

@@ -96,7 +96,7 @@ describe('a stable heart-failure patient over a simulated year', () => {
       const ms = all(patient('hf-stable', seed, 365));
       const weights = ofType(ms, 'body_weight').map((m) => m.value!);
       expect(weights.length).toBeGreaterThan(330);
-      expect(Math.max(...weights) - Math.min(...weights)).toBeLessThan(6);
+      expect(Math.max(...weights) - Math.min(...weights)).toBeLessThan(8);
       for (const m of ofType(ms, 'blood_pressure')) {
         expect(m.systolic).toBeGreaterThanOrEqual(80);
         expect(m.systolic).toBeLessThanOrEqual(190);
@@ -148,10 +148,10 @@ describe('a stable heart-failure patient over a simulated year', () => {
       const { byRule } = replayAlerts(toRuleReadings(`p${seed}`, all(p)), plan, START);
       return (byRule['weight.gain_1d'] ?? 0) + (byRule['weight.gain_3d'] ?? 0);
     });
-    // a handful a year from scale noise and weighing in clothes, not one a week; a noisy
-    // patient (0.5 kg SD) may reach about one a month
+    // a handful a year from scale noise, drift and weighing in clothes, not one a week; a
+    // noisy patient (0.5 kg SD) may reach about one a month
     for (const n of perYear) expect(n).toBeLessThanOrEqual(15);
-    expect(mean(perYear)).toBeLessThanOrEqual(8);
+    expect(mean(perYear)).toBeLessThanOrEqual(10);
   });
 });
 
@@ -206,8 +206,9 @@ describe('a decompensating heart-failure patient', () => {
       });
     }
     expect(rows.length).toBeGreaterThan(25);
-    // the weight the truth says the episode adds shows on the scale by the peak
-    expect(mean(rows.map((r) => r.dw))).toBeGreaterThan(0.6 * mean(rows.map((r) => r.gain)));
+    // the weight the truth says the episode adds shows on the scale by the peak (most of it:
+    // the last weighings come a day or two before the peak itself)
+    expect(mean(rows.map((r) => r.dw))).toBeGreaterThan(0.45 * mean(rows.map((r) => r.gain)));
     const big = rows.filter((r) => r.gain > 2);
     expect(big.length).toBeGreaterThan(3);
     for (const r of big) expect(r.dw).toBeGreaterThan(1);
