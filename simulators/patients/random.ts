@@ -1,5 +1,5 @@
-// Seeded randomness for the simulators: one small PRNG (mulberry32, as in the load generator
-// and the rule tests) and the distributions the physiology draws from. Everything a virtual
+// Seeded randomness for the simulators: one small PRNG (mulberry32; the load generator's
+// home workload uses it too) and the distributions the physiology draws from. Everything a virtual
 // patient does comes from here, so a seed reproduces a run exactly. Streams are derived by
 // hashing the seed with names and numbers (`hashSeed(seed, 'day', 41)`), so that one day's or
 // one signal's draws never shift when another's change: a window of measurements can be asked
@@ -15,6 +15,12 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A standard normal deviate from a uniform source (Box-Muller, one of the pair). */
+export function standardNormal(rand: () => number): number {
+  // 1 - u is in (0, 1]: log(0) never happens
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
 /** A 32-bit seed from any parts (FNV-1a over their text, then the murmur3 finaliser). */
@@ -59,8 +65,7 @@ export class Rng {
   }
   /** Normal deviate (Box-Muller, one of the pair: the draw count per call stays fixed). */
   normal(mean = 0, sd = 1): number {
-    const u = 1 - this.next(); // (0, 1]: log(0) never happens
-    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+    return mean + sd * standardNormal(this.next);
   }
   /** Normal, clamped to [lo, hi] (physiology has limits; a clamp keeps the draw count fixed). */
   clampedNormal(mean: number, sd: number, lo: number, hi: number): number {
