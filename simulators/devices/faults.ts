@@ -2,7 +2,7 @@
 // answer each with the right receipt and never let it disturb the valid readings around it.
 // A faulty message is always JSON (a gateway or app that got it wrong); GATT bytes cannot carry
 // most of these mistakes.
-import type { ReadingPayload } from '../../devices/contract.js';
+import { MAX_FUTURE_MS, type ReadingPayload } from '../../devices/contract.js';
 import { toJsonReading, type Outbound } from './messages.js';
 import type { SimMeasurement } from '../patients/types.js';
 
@@ -15,11 +15,21 @@ export interface Fault {
   hours?: number;
 }
 
-/** What the hub should answer to a message with this fault. */
-export function expectedStatus(f: Fault): 'accepted' | 'duplicate' | 'rejected' {
+/**
+ * What the hub should answer to a message with this fault, measured at `measuredAt` and
+ * received at `now`: a clock that is off is refused only when it puts the reading more than
+ * 5 minutes into the hub's future; otherwise the reading is stored at the wrong time.
+ */
+export function expectedStatus(
+  f: Fault,
+  measuredAt: Date = new Date(),
+  now: Date = new Date(),
+): 'accepted' | 'duplicate' | 'rejected' {
   if (f.kind === 'duplicate') return 'accepted'; // the first copy; the second is a duplicate
-  if (f.kind === 'clock_offset')
-    return (f.hours ?? 0) * 3_600_000 > 5 * 60_000 ? 'rejected' : 'accepted';
+  if (f.kind === 'clock_offset') {
+    const stamped = measuredAt.getTime() + (f.hours ?? 0) * 3_600_000;
+    return stamped > now.getTime() + MAX_FUTURE_MS ? 'rejected' : 'accepted';
+  }
   return 'rejected';
 }
 

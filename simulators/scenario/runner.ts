@@ -240,7 +240,7 @@ export function runScenario(s: Scenario, reg: RegisteredScenario, o: RunOptions)
         fault: armed.fault.kind,
         messageId: faulty[0]!.messageId,
         measuredAt: iso(m.measuredAt),
-        expected: expectedStatus(armed.fault),
+        expected: expectedStatus(armed.fault, m.measuredAt),
       });
       out.push(...faulty);
     }
