@@ -47,24 +47,23 @@ export interface CohortMember {
 const isDecompensating = (i: number, share: number) =>
   Math.floor((i + 1) * share + 1e-9) > Math.floor(i * share + 1e-9);
 
-export function heartFailureCohort(o: ResolvedCohortOptions): CohortMember[] {
+/** Member `i` of the cohort `o` (deterministic: any process builds the same patient). */
+export function cohortMember(o: ResolvedCohortOptions, i: number): CohortMember {
   const livedFrom = new Date(o.start.getTime() - o.warmUpDays * DAY);
-  return Array.from({ length: o.patients }, (_, i) => {
-    const profile: ProfileName = isDecompensating(i, o.decompensatingShare)
-      ? 'hf-decompensating'
-      : 'hf-stable';
-    const patient = createPatient(profile, {
-      seed: hashSeed(o.seed, 'cohort', i),
-      start: livedFrom,
-      days: o.warmUpDays + o.days,
-      quietDays: o.warmUpDays,
-      ...(o.decompensationsPerYear !== undefined && profile === 'hf-decompensating'
-        ? { decompensationsPerYear: o.decompensationsPerYear }
-        : {}),
-      ...(o.decompensationGainKg === undefined
-        ? {}
-        : { decompensationGainKg: o.decompensationGainKg }),
-    });
-    return { id: `p${i}`, profile, patient };
+  const profile: ProfileName = isDecompensating(i, o.decompensatingShare)
+    ? 'hf-decompensating'
+    : 'hf-stable';
+  const patient = createPatient(profile, {
+    seed: hashSeed(o.seed, 'cohort', i),
+    start: livedFrom,
+    days: o.warmUpDays + o.days,
+    quietDays: o.warmUpDays,
+    ...(o.decompensationsPerYear !== undefined && profile === 'hf-decompensating'
+      ? { decompensationsPerYear: o.decompensationsPerYear }
+      : {}),
+    ...(o.decompensationGainKg === undefined
+      ? {}
+      : { decompensationGainKg: o.decompensationGainKg }),
   });
+  return { id: `p${i}`, profile, patient };
 }

@@ -16,10 +16,15 @@ import {
   ZHANG_WEIGHT_CHANGE,
   type PublishedFigure,
 } from './comparisons.js';
-import { cohortOptionsSchema, heartFailureCohort, type CohortOptions } from './cohort.js';
-import { ruleDays } from './ruleFindings.js';
+import {
+  cohortMember,
+  cohortOptionsSchema,
+  type CohortOptions,
+  type ResolvedCohortOptions,
+} from './cohort.js';
+import { ruleDays, type RuleDay } from './ruleFindings.js';
 import { toRuleReadings } from './ruleReadings.js';
-import { scoreRules, type RuleScore, type ScoredPatient } from './score.js';
+import { scoreRules, type RuleScore, type ScoredEpisode, type ScoredPatient } from './score.js';
 
 const DAY = 86_400_000;
 const YEAR_DAYS = 365.25;
@@ -80,81 +85,95 @@ function weightNear(byDay: Map<number, number>, day: number, slack: number): num
   return undefined;
 }
 
-export function evaluateCohort(options: CohortOptions = {}): EvaluationReport {
-  const began = performance.now();
-  const o = cohortOptionsSchema.parse(options);
+/** One patient's part of the evaluation, as plain data (it crosses worker threads). */
+export interface MemberResult {
+  decompensating: boolean;
+  readings: number;
+  infections: number;
+  episodes: ScoredEpisode[];
+  rules: Array<[string, RuleDay[]]>;
+  /** 14-day weight changes before each peak, and in episode-free stretches (kg). */
+  beforePeak: number[];
+  background: number[];
+}
+
+/** Runs cohort member `i` through the rules and measures it against its truth. */
+export function evaluateMember(o: ResolvedCohortOptions, i: number): MemberResult {
+  const m = cohortMember(o, i);
   const from = o.start;
   const to = new Date(o.start.getTime() + o.days * DAY);
-  const members = heartFailureCohort(o);
-  const patientYears = (o.patients * o.days) / YEAR_DAYS;
-  const scored: ScoredPatient[] = [];
-  const fired = new Set<string>();
-  const beforePeak: number[] = [];
+  const plan = resolvePlan(patientPlanSchema.parse(m.patient.suggestedPlan) as PatientPlan);
+  const measured = toRuleReadings(m.id, m.patient.measurements(new Date(0), to));
+  const rules = ruleDays(measured, plan, from);
+  const episodes = m.patient.truth.episodes.filter((e) => e.peak >= from && e.peak < to);
+  const decompensations = episodes.filter((e) => e.kind === 'decompensation');
+
+  // Zhang 2009's measure: weight change over the 14 days before the admission, and the same
+  // change where nothing happens (14 days clear of any episode on either side)
+  const daily: DailyWeight[] = dailyFirstWeights(measured, plan.timeZone);
+  const byDay = new Map(daily.map((w) => [dayNumber(w.day), w.kg]));
+  const localDayOf = (t: Date) => dayNumber(localDate(t, plan.timeZone));
+  const change = (day: number) => {
+    const now = weightNear(byDay, day, 1);
+    const then = weightNear(byDay, day - 14, 1);
+    return now !== undefined && then !== undefined ? [now - then] : [];
+  };
+  const busy = m.patient.truth.episodes.map((e) => [
+    e.start.getTime() - 14 * DAY,
+    e.end.getTime() + 14 * DAY,
+  ]);
   const background: number[] = [];
-  let readings = 0;
-  let infections = 0;
-
-  for (const m of members) {
-    const plan = resolvePlan(patientPlanSchema.parse(m.patient.suggestedPlan) as PatientPlan);
-    const measured = toRuleReadings(m.id, m.patient.measurements(new Date(0), to));
-    readings += measured.filter((r) => r.measuredAt >= from).length;
-    const rules = ruleDays(measured, plan, from);
-    for (const rule of rules.keys()) fired.add(rule);
-    const inWindow = (t: Date) => t >= from && t < to;
-    const episodes = m.patient.truth.episodes.filter((e) => inWindow(e.peak));
-    infections += episodes.filter((e) => e.kind === 'infection').length;
-    const decompensations = episodes.filter((e) => e.kind === 'decompensation');
-    scored.push({
-      episodes: decompensations.map((e) => ({
-        start: e.start.getTime(),
-        peak: e.peak.getTime(),
-        end: e.end.getTime(),
-      })),
-      rules,
-    });
-
-    // Zhang 2009's measure: weight change over the 14 days before the admission
-    const daily: DailyWeight[] = dailyFirstWeights(measured, plan.timeZone);
-    const byDay = new Map(daily.map((w) => [dayNumber(w.day), w.kg]));
-    const localDayOf = (t: Date) => dayNumber(localDate(t, plan.timeZone));
-    for (const e of decompensations) {
-      const peakDay = localDayOf(e.peak);
-      const atPeak = weightNear(byDay, peakDay, 1);
-      const before = weightNear(byDay, peakDay - 14, 1);
-      if (atPeak !== undefined && before !== undefined) beforePeak.push(atPeak - before);
-    }
-    const busy = m.patient.truth.episodes.map((e) => [
-      e.start.getTime() - 14 * DAY,
-      e.end.getTime() + 14 * DAY,
-    ]);
-    for (let t = from.getTime() + 14 * DAY; t < to.getTime(); t += 30 * DAY) {
-      if (busy.some(([a, b]) => t >= a! && t - 14 * DAY <= b!)) continue;
-      const d = localDayOf(new Date(t));
-      const now = weightNear(byDay, d, 1);
-      const then = weightNear(byDay, d - 14, 1);
-      if (now !== undefined && then !== undefined) background.push(now - then);
-    }
+  for (let t = from.getTime() + 14 * DAY; t < to.getTime(); t += 30 * DAY) {
+    if (busy.some(([a, b]) => t >= a! && t - 14 * DAY <= b!)) continue;
+    background.push(...change(localDayOf(new Date(t))));
   }
+  return {
+    decompensating: m.profile === 'hf-decompensating',
+    readings: measured.filter((r) => r.measuredAt >= from).length,
+    infections: episodes.filter((e) => e.kind === 'infection').length,
+    episodes: decompensations.map((e) => ({
+      start: e.start.getTime(),
+      peak: e.peak.getTime(),
+      end: e.end.getTime(),
+    })),
+    rules: [...rules],
+    beforePeak: decompensations.flatMap((e) => change(localDayOf(e.peak))),
+    background,
+  };
+}
 
-  const decompensations = scored.reduce((a, p) => a + p.episodes.length, 0);
+/** The report from every member's result (in member order). */
+export function summarise(
+  o: ResolvedCohortOptions,
+  results: readonly MemberResult[],
+  runtimeMs: number,
+): EvaluationReport {
+  const patientYears = (o.patients * o.days) / YEAR_DAYS;
+  const scored: ScoredPatient[] = results.map((r) => ({
+    episodes: r.episodes,
+    rules: new Map(r.rules),
+  }));
+  const fired = new Set(results.flatMap((r) => r.rules.map(([rule]) => rule)));
+  const sum = (f: (r: MemberResult) => number) => results.reduce((a, r) => a + f(r), 0);
+  const decompensations = sum((r) => r.episodes.length);
   return {
     cohort: {
       seed: o.seed,
       patients: o.patients,
-      decompensatingPatients: members.filter((m) => m.profile === 'hf-decompensating').length,
+      decompensatingPatients: results.filter((r) => r.decompensating).length,
       days: o.days,
       warmUpDays: o.warmUpDays,
       start: o.start.toISOString(),
       patientYears,
-      readings,
+      readings: sum((r) => r.readings),
       decompensations,
       decompensationsPerPatientYear: decompensations / patientYears,
-      infections,
+      infections: sum((r) => r.infections),
       publishedEpisodeRates: PUBLISHED_EPISODE_RATES,
     },
     weightChange14d: {
-      beforePeak: meanSd(beforePeak),
-      background: meanSd(background),
+      beforePeak: meanSd(results.flatMap((r) => r.beforePeak)),
+      background: meanSd(results.flatMap((r) => r.background)),
       published: ZHANG_WEIGHT_CHANGE,
     },
     rows: REPORT_ROWS.map((r) => ({
@@ -165,6 +184,14 @@ export function evaluateCohort(options: CohortOptions = {}): EvaluationReport {
       .filter((rule) => !REPORTED_RULES.has(rule))
       .sort()
       .map((rule) => ({ rule, score: scoreRules(scored, [rule], patientYears) })),
-    runtimeMs: performance.now() - began,
+    runtimeMs,
   };
+}
+
+/** The whole evaluation in this thread. */
+export function evaluateCohort(options: CohortOptions = {}): EvaluationReport {
+  const began = performance.now();
+  const o = cohortOptionsSchema.parse(options);
+  const results = Array.from({ length: o.patients }, (_, i) => evaluateMember(o, i));
+  return summarise(o, results, performance.now() - began);
 }

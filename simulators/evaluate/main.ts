@@ -2,9 +2,10 @@
 // Runs a seeded virtual heart-failure cohort through the hub's pure rules and prints, per
 // rule, sensitivity, median warning time and false alerts per patient-year beside the
 // published figures. See docs/simulation.md.
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { evaluateCohort } from './evaluateCohort.js';
+import { evaluateCohortInParallel } from './parallel.js';
 import { formatReport } from './report.js';
 
 const numeric = z.coerce.number().refine(Number.isFinite, 'must be a number');
@@ -18,15 +19,16 @@ const argsSchema = z.strictObject({
   'decompensations-per-year': numeric.pipe(z.number().min(0)).optional(),
   'gain-kg': numeric.optional(),
   start: z.iso.datetime({ offset: true }).optional(),
+  threads: numeric.pipe(z.number().int().min(1).max(64)).optional(),
   json: z.boolean().optional(),
   help: z.boolean().optional(),
 });
 
 const USAGE = `usage: npm run evaluate -- [--patients N] [--days N] [--seed N] [--warm-up-days N]
   [--decompensating-share 0..1] [--decompensations-per-year N] [--gain-kg KG]
-  [--start ISO-TIME] [--json]`;
+  [--start ISO-TIME] [--threads N (default: the cores, at most 4)] [--json]`;
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       patients: { type: 'string' },
@@ -37,6 +39,7 @@ function main(): void {
       'decompensations-per-year': { type: 'string' },
       'gain-kg': { type: 'string' },
       start: { type: 'string' },
+      threads: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -53,21 +56,25 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const report = evaluateCohort({
-    ...(a.patients === undefined ? {} : { patients: a.patients }),
-    ...(a.days === undefined ? {} : { days: a.days }),
-    ...(a.seed === undefined ? {} : { seed: a.seed }),
-    ...(a['warm-up-days'] === undefined ? {} : { warmUpDays: a['warm-up-days'] }),
-    ...(a['decompensating-share'] === undefined
-      ? {}
-      : { decompensatingShare: a['decompensating-share'] }),
-    ...(a['decompensations-per-year'] === undefined
-      ? {}
-      : { decompensationsPerYear: a['decompensations-per-year'] }),
-    ...(a['gain-kg'] === undefined ? {} : { decompensationGainKg: a['gain-kg'] }),
-    ...(a.start === undefined ? {} : { start: new Date(a.start) }),
-  });
+  const threads = a.threads ?? Math.min(4, availableParallelism());
+  const report = await evaluateCohortInParallel(
+    {
+      ...(a.patients === undefined ? {} : { patients: a.patients }),
+      ...(a.days === undefined ? {} : { days: a.days }),
+      ...(a.seed === undefined ? {} : { seed: a.seed }),
+      ...(a['warm-up-days'] === undefined ? {} : { warmUpDays: a['warm-up-days'] }),
+      ...(a['decompensating-share'] === undefined
+        ? {}
+        : { decompensatingShare: a['decompensating-share'] }),
+      ...(a['decompensations-per-year'] === undefined
+        ? {}
+        : { decompensationsPerYear: a['decompensations-per-year'] }),
+      ...(a['gain-kg'] === undefined ? {} : { decompensationGainKg: a['gain-kg'] }),
+      ...(a.start === undefined ? {} : { start: new Date(a.start) }),
+    },
+    threads,
+  );
   console.log(a.json ? JSON.stringify(report, null, 2) : formatReport(report));
 }
 
-main();
+await main();

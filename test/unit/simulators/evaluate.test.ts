@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REPORT_ROWS } from '../../../simulators/evaluate/comparisons.js';
 import { evaluateCohort } from '../../../simulators/evaluate/evaluateCohort.js';
+import { evaluateCohortInParallel } from '../../../simulators/evaluate/parallel.js';
 import { formatReport } from '../../../simulators/evaluate/report.js';
 import { scoreRules, type ScoredPatient } from '../../../simulators/evaluate/score.js';
 
@@ -111,4 +112,14 @@ describe('scoring alerts against the ground truth', () => {
     expect(group.sensitivity).toBe(1);
     expect(group.alerts).toBe(4);
   });
+});
+
+describe('npm run evaluate on several threads', () => {
+  it('gives the same report as one thread', async () => {
+    const options = { patients: 12, days: 30, seed: 5 };
+    const one = evaluateCohort(options);
+    const two = await evaluateCohortInParallel(options, 2);
+    expect({ ...two, runtimeMs: 0 }).toEqual({ ...one, runtimeMs: 0 });
+    expect(two.cohort.readings).toBeGreaterThan(0);
+  }, 60_000);
 });
