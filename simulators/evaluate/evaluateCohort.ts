@@ -22,6 +22,7 @@ import {
   type CohortOptions,
   type ResolvedCohortOptions,
 } from './cohort.js';
+import type { Episode } from '../patients/types.js';
 import { ruleDays, type RuleDay } from './ruleFindings.js';
 import { toRuleReadings } from './ruleReadings.js';
 import { scoreRules, type RuleScore, type ScoredEpisode, type ScoredPatient } from './score.js';
@@ -91,6 +92,7 @@ export interface MemberResult {
   readings: number;
   infections: number;
   episodes: ScoredEpisode[];
+  otherEpisodes: ScoredEpisode[];
   rules: Array<[string, RuleDay[]]>;
   /** 14-day weight changes before each peak, and in episode-free stretches (kg). */
   beforePeak: number[];
@@ -107,6 +109,11 @@ export function evaluateMember(o: ResolvedCohortOptions, i: number): MemberResul
   const rules = ruleDays(measured, plan, from);
   const episodes = m.patient.truth.episodes.filter((e) => e.peak >= from && e.peak < to);
   const decompensations = episodes.filter((e) => e.kind === 'decompensation');
+  const scored = (e: Episode): ScoredEpisode => ({
+    start: e.start.getTime(),
+    peak: e.peak.getTime(),
+    end: e.end.getTime(),
+  });
 
   // Zhang 2009's measure: weight change over the 14 days before the admission, and the same
   // change where nothing happens (14 days clear of any episode on either side)
@@ -131,11 +138,11 @@ export function evaluateMember(o: ResolvedCohortOptions, i: number): MemberResul
     decompensating: m.profile === 'hf-decompensating',
     readings: measured.filter((r) => r.measuredAt >= from).length,
     infections: episodes.filter((e) => e.kind === 'infection').length,
-    episodes: decompensations.map((e) => ({
-      start: e.start.getTime(),
-      peak: e.peak.getTime(),
-      end: e.end.getTime(),
-    })),
+    episodes: decompensations.map(scored),
+    // any other episode that overlaps the scored period
+    otherEpisodes: m.patient.truth.episodes
+      .filter((e) => e.kind !== 'decompensation' && e.end >= from && e.start < to)
+      .map(scored),
     rules: [...rules],
     beforePeak: decompensations.flatMap((e) => change(localDayOf(e.peak))),
     background,
@@ -151,6 +158,7 @@ export function summarise(
   const patientYears = (o.patients * o.days) / YEAR_DAYS;
   const scored: ScoredPatient[] = results.map((r) => ({
     episodes: r.episodes,
+    otherEpisodes: r.otherEpisodes,
     rules: new Map(r.rules),
   }));
   const fired = new Set(results.flatMap((r) => r.rules.map(([rule]) => rule)));

@@ -12,7 +12,14 @@ const kg = (m: MeanSd) =>
     ? 'n/a'
     : `${m.mean >= 0 ? '+' : ''}${m.mean.toFixed(2)} +/- ${num(m.sd, 2)} kg (n=${m.n})`;
 
-const COLUMNS = ['Rule', 'Sensitivity', 'Median warning', 'False alerts/pt-yr', 'PPV'] as const;
+const COLUMNS = [
+  'Rule',
+  'Sensitivity',
+  'Median warning',
+  'False alerts/pt-yr',
+  'In infections/pt-yr',
+  'PPV',
+] as const;
 
 function cells(label: string, s: RuleScore): string[] {
   return [
@@ -20,6 +27,7 @@ function cells(label: string, s: RuleScore): string[] {
     `${pct(s.sensitivity)} (${s.detected}/${s.episodes})`,
     s.medianWarningDays === null ? 'n/a' : `${s.medianWarningDays.toFixed(1)} d`,
     s.falseAlertsPerPatientYear.toFixed(2),
+    s.otherEpisodeAlertsPerPatientYear.toFixed(2),
     pct(s.ppv),
   ];
 }
@@ -51,12 +59,13 @@ export function formatReport(r: EvaluationReport): string {
   const lines = [
     `Alert quality on a simulated heart-failure cohort (seed ${c.seed})`,
     `cohort: ${c.patients} patients (${c.decompensatingPatients} decompensating profile), ${c.days} days scored after ${c.warmUpDays} days of warm-up, ${c.patientYears.toFixed(1)} patient-years, ${c.readings} readings`,
-    `episodes: ${c.decompensations} decompensations (${c.decompensationsPerPatientYear.toFixed(2)} per patient-year; published: ${rates}); ${c.infections} infections (not HF: alerts in them count as false)`,
+    `episodes: ${c.decompensations} decompensations (${c.decompensationsPerPatientYear.toFixed(2)} per patient-year; published: ${rates}); ${c.infections} infections`,
     `weight change over the 14 days before the peak: ${kg(w.beforePeak)}; published (TEN-HMS, Zhang 2009): +${w.published.beforeWorseningHf.mean} +/- ${w.published.beforeWorseningHf.sd} kg`,
     `weight change over 14 episode-free days: ${kg(w.background)}; published before other admissions: ${w.published.beforeOtherAdmission.mean} +/- ${w.published.beforeOtherAdmission.sd} kg`,
     '',
     'Sensitivity: episodes with a finding between start and peak. Warning: peak minus first such finding.',
-    'False alerts: alerts (runs of days with findings) opening outside every decompensation. PPV: true alerts / alerts.',
+    'Alerts: runs of days with findings. False: opening outside every episode of the truth; in infections: during one',
+    '(a deterioration, not heart failure). PPV: alerts opening during a decompensation / all alerts.',
     '',
     ...table(
       r.rows.map((row) => ({

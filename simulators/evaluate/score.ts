@@ -4,8 +4,10 @@
 // - warning time = peak minus the first such finding, in days (median over detected episodes);
 // - an alert is a run of consecutive local days with findings (as server/rules/replay.ts
 //   counts them); it is true when its first finding lies inside a decompensation episode
-//   (start to end), false otherwise: false alerts per patient-year, and the share of alerts
-//   that are true (positive predictive value, PPV).
+//   (start to end), false when it lies outside every episode of the ground truth; alerts
+//   during other episodes (infections: a real deterioration, but not heart failure) are
+//   counted apart. False alerts per patient-year, and the share of alerts that are true
+//   (positive predictive value for decompensation, PPV).
 import type { RuleDay } from './ruleFindings.js';
 
 export interface ScoredEpisode {
@@ -17,6 +19,8 @@ export interface ScoredEpisode {
 /** One patient as scored: their decompensation episodes and each rule's finding days. */
 export interface ScoredPatient {
   episodes: ScoredEpisode[];
+  /** Other deteriorations of the ground truth (infections): alerts in them are not false. */
+  otherEpisodes: ScoredEpisode[];
   rules: Map<string, RuleDay[]>;
 }
 
@@ -30,6 +34,8 @@ export interface RuleScore {
   alerts: number;
   falseAlerts: number;
   falseAlertsPerPatientYear: number;
+  /** Alerts opening during another episode (an infection), per patient-year. */
+  otherEpisodeAlertsPerPatientYear: number;
   /** True alerts / alerts; null without alerts. */
   ppv: number | null;
 }
@@ -65,6 +71,7 @@ export function scoreRules(
   let detected = 0;
   let alerts = 0;
   let falseAlerts = 0;
+  let otherAlerts = 0;
   const warnings: number[] = [];
   for (const p of cohort) {
     const days = unionDays(p.rules, rules);
@@ -79,7 +86,10 @@ export function scoreRules(
     for (const [i, d] of days.entries()) {
       if (i > 0 && days[i - 1]!.day === d.day - 1) continue; // the same alert, still open
       alerts++;
-      if (!p.episodes.some((e) => d.at >= e.start && d.at <= e.end)) falseAlerts++;
+      const inside = (e: ScoredEpisode) => d.at >= e.start && d.at <= e.end;
+      if (p.episodes.some(inside)) continue;
+      if (p.otherEpisodes.some(inside)) otherAlerts++;
+      else falseAlerts++;
     }
   }
   return {
@@ -90,6 +100,7 @@ export function scoreRules(
     alerts,
     falseAlerts,
     falseAlertsPerPatientYear: patientYears > 0 ? falseAlerts / patientYears : 0,
-    ppv: alerts ? (alerts - falseAlerts) / alerts : null,
+    otherEpisodeAlertsPerPatientYear: patientYears > 0 ? otherAlerts / patientYears : 0,
+    ppv: alerts ? (alerts - falseAlerts - otherAlerts) / alerts : null,
   };
 }

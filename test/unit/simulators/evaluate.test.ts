@@ -47,8 +47,9 @@ describe('npm run evaluate: the alert-quality report', () => {
       expect(score.sensitivity).toBeNull();
       expect(score.medianWarningDays).toBeNull();
     }
-    // every alert on a cohort without episodes is a false one
-    expect(row(none, 'rot_any').falseAlerts).toBe(row(none, 'rot_any').alerts);
+    // no alert on a cohort without decompensations is a true one
+    expect(row(none, 'rot_any').alerts).toBeGreaterThan(0);
+    expect(row(none, 'rot_any').ppv).toBe(0);
     expect(formatReport(none)).toMatch(/Rule of thumb, 1 day \(> 1\.36 kg\)\s+n\/a \(0\/0\)/);
   });
 
@@ -78,6 +79,8 @@ describe('scoring alerts against the ground truth', () => {
   const patient: ScoredPatient = {
     // start day 0, peak day 10, end day 20
     episodes: [{ start: t0, peak: t0 + 10 * DAY, end: t0 + 20 * DAY }],
+    // an infection on days 40-45
+    otherEpisodes: [{ start: t0 + 40 * DAY, peak: t0 + 42 * DAY, end: t0 + 45 * DAY }],
     rules: new Map([
       // an alert opening day 4 and running on day 5, then one after the end: false
       ['a', [at(4), at(5), at(30)]],
@@ -85,6 +88,8 @@ describe('scoring alerts against the ground truth', () => {
       ['b', [at(12)]],
       // only before the episode: false, and no detection
       ['c', [at(-5), at(-4), at(-3)]],
+      // during the infection: neither true nor false
+      ['d', [at(41)]],
     ]),
   };
 
@@ -111,6 +116,14 @@ describe('scoring alerts against the ground truth', () => {
     const group = scoreRules([patient], ['a', 'b', 'c'], 1);
     expect(group.sensitivity).toBe(1);
     expect(group.alerts).toBe(4);
+  });
+
+  it('counts an alert during an infection apart: not a decompensation, not a false alert', () => {
+    const d = scoreRules([patient], ['d'], 1);
+    expect(d.alerts).toBe(1);
+    expect(d.falseAlerts).toBe(0);
+    expect(d.otherEpisodeAlertsPerPatientYear).toBe(1);
+    expect(d.ppv).toBe(0);
   });
 });
 
