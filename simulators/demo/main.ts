@@ -13,7 +13,7 @@ import { ConfigError, loadConfig } from '../../server/config.js';
 import { startHub, type Hub } from '../../server/hub.js';
 import { createPatient } from '../patients/index.js';
 import { hubAdmin } from '../scenario/admin.js';
-import { registerScenario } from '../scenario/register.js';
+import { registerOrganisations, registerPatients } from '../scenario/register.js';
 import { LIVE_DAYS, runScenario, type ScenarioRun } from '../scenario/runner.js';
 import { loadScenario } from '../scenario/schema.js';
 
@@ -76,23 +76,29 @@ async function main() {
   const start = new Date(now - scenario.days * DAY);
   const patientsFrom = new Date(start.getTime() - scenario.historyDays * DAY);
   const admin = hubAdmin(hub);
-  const reg = await registerScenario(scenario, admin, {
-    createPatient,
-    start: patientsFrom,
-    days: Math.ceil(scenario.historyDays + scenario.days) + (scenario.live ? LIVE_DAYS : 0),
-  });
+  // the logins first, so that a newcomer can sign in while the patients are registered
+  const orgs = await registerOrganisations(scenario, admin);
 
   const host = config.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : config.HTTP_HOST;
   const httpPort = new URL(hub.urls.http).port;
   console.log(`
-telehealth demo: ${reg.patients.length} virtual patients in ${reg.units.size} care units
+telehealth demo: ${scenario.population.reduce((n, g) => n + g.count, 0)} virtual patients in ${orgs.units.size} care units
   ${scenario.historyDays} days of history, then a week lived ${scenario.acceleration === 'max' ? 'as fast as the hub takes it' : `${scenario.acceleration}x faster than real time`}, then on in real time
   mqtt: ${hub.urls.mqtt}   data: ${data.dir}${data.temporary ? ' (removed on exit)' : ''}
 
 dashboard: http://${host}:${httpPort}`);
-  for (const l of reg.logins) console.log(`login: ${l.username} ${l.password} ${l.unitName}`);
+  for (const l of orgs.logins) console.log(`login: ${l.username} ${l.password} ${l.unitName}`);
   console.log(
     '\nSign in with a login above; alerts arrive as the patients live their week. Ctrl-C stops.\n',
+  );
+  const patients = await registerPatients(scenario, admin, orgs, {
+    createPatient,
+    start: patientsFrom,
+    days: Math.ceil(scenario.historyDays + scenario.days) + (scenario.live ? LIVE_DAYS : 0),
+  });
+  const reg = { ...orgs, patients };
+  console.log(
+    `  ${new Date().toISOString().slice(11, 19)}  ${patients.length} patients registered; their history is coming in`,
   );
 
   let alertsSeen = 0;

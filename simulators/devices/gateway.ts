@@ -12,7 +12,7 @@ import {
   type Receipt,
 } from '../../devices/contract.js';
 import type { Outbound } from './messages.js';
-import { isRevokedReceipt, parseInbound } from './receipts.js';
+import { isRevokedReceipt, isUnknownDeviceReceipt, parseInbound } from './receipts.js';
 
 export interface GatewayOptions {
   url: string;
@@ -41,10 +41,13 @@ export interface GatewayStats {
   /** The waits between refused attempts, in ms: they grow. */
   backoffsMs: number[];
   unreadable: number;
+  /** Receipts no message waited for (late ones, or another hub's on a shared broker). */
+  stray: number;
 }
 
 interface Waiter {
-  resolve(r: Receipt): void;
+  resolve(r: Receipt | null): void;
+  provisional: Receipt | null;
 }
 
 /** QoS 1 publish that fails when the connection closes first (the hub dropped a revoked device). */
@@ -60,10 +63,9 @@ function publishOrDrop(client: MqttClient, topic: string, body: string | Buffer)
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export class HomeGateway {
   readonly deviceId: string;
+  /** The receipt each delivered message ended with, in delivery order. */
   readonly receipts: Receipt[] = [];
   readonly notices: PatientNotice[] = [];
   /** Every message this gateway published, in publish order (a batch counts each reading). */
@@ -77,6 +79,7 @@ export class HomeGateway {
     refusals: 0,
     backoffsMs: [],
     unreadable: 0,
+    stray: 0,
   };
   private client: MqttClient | null = null;
   private network = true;
@@ -181,38 +184,35 @@ export class HomeGateway {
   /** Publishes one message (a batch when several) until its receipts come; 'refused' if the hub refuses the device. */
   private async deliver(group: Outbound[]): Promise<Receipt[] | 'refused'> {
     const maxAttempts = this.o.maxAttempts ?? 3;
+    const timeoutMs = this.o.receiptTimeoutMs ?? 30_000;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const client = this.client;
       if (!client) return 'refused';
-      const waits = group.map((m) => this.waitFor(m.messageId));
+      const waits = group.map((m) => this.waitFor(m.messageId, timeoutMs));
       try {
-        await this.publish(client, group);
+        await this.publish(client, group, attempt === 1);
       } catch {
         this.dropWaiters(group);
         if (!(await this.ensureConnected())) return 'refused';
         continue;
       }
       if (attempt > 1) this.stats.resent += group.length;
-      const got = await Promise.race([
-        Promise.all(waits),
-        sleep(this.o.receiptTimeoutMs ?? 30_000).then(() => null),
-      ]);
-      if (!got) {
-        this.dropWaiters(group);
-        continue;
-      }
-      if (got.some(isRevokedReceipt)) {
+      const got = await Promise.all(waits);
+      if (got.some((r) => r === null)) continue; // the same messageIds again: harmless
+      const receipts = got as Receipt[];
+      this.receipts.push(...receipts);
+      if (receipts.some(isRevokedReceipt)) {
         this.refused();
         return 'refused';
       }
       this.backoff = 0;
-      return got;
+      return receipts;
     }
     this.stats.lost += group.length;
     return [];
   }
 
-  private async publish(client: MqttClient, group: Outbound[]) {
+  private async publish(client: MqttClient, group: Outbound[], first: boolean) {
     const head = group[0]!;
     if (head.kind === 'gatt') {
       const topic = topics.gatt(this.deviceId, head.uuid);
@@ -227,19 +227,41 @@ export class HomeGateway {
       await publishOrDrop(client, topic, JSON.stringify(body));
     }
     this.stats.published += group.length;
-    this.sent.push(...group);
+    if (first) this.sent.push(...group);
   }
 
-  private waitFor(messageId: string): Promise<Receipt> {
+  /**
+   * The receipt for a messageId, or null when none came in time. Another hub on a shared
+   * broker that does not know this device answers "not registered": that answer is kept only
+   * in case no other comes (the device really is unknown).
+   */
+  private waitFor(messageId: string, timeoutMs: number): Promise<Receipt | null> {
     return new Promise((resolve) => {
+      const w: Waiter = {
+        provisional: null,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      };
+      const timer = setTimeout(() => {
+        const list = this.waiters.get(messageId);
+        const i = list?.indexOf(w) ?? -1;
+        if (list && i >= 0) list.splice(i, 1);
+        if (list && !list.length) this.waiters.delete(messageId);
+        resolve(w.provisional);
+      }, timeoutMs);
       const list = this.waiters.get(messageId) ?? [];
-      list.push({ resolve });
+      list.push(w);
       this.waiters.set(messageId, list);
     });
   }
 
   private dropWaiters(group: Outbound[]) {
-    for (const m of group) this.waiters.delete(m.messageId);
+    for (const m of group) {
+      for (const w of this.waiters.get(m.messageId) ?? []) w.resolve(null);
+      this.waiters.delete(m.messageId);
+    }
   }
 
   private onMessage(payload: Buffer) {
@@ -253,11 +275,19 @@ export class HomeGateway {
       return;
     }
     const r = inbound.receipt;
-    this.receipts.push(r);
     const list = r.messageId === null ? undefined : this.waiters.get(r.messageId);
-    const w = list?.shift();
-    if (list && !list.length) this.waiters.delete(r.messageId!);
-    w?.resolve(r);
+    const w = list?.[0];
+    if (!w || !list) {
+      this.stats.stray++;
+      return;
+    }
+    if (isUnknownDeviceReceipt(r)) {
+      w.provisional ??= r;
+      return;
+    }
+    list.shift();
+    if (!list.length) this.waiters.delete(r.messageId!);
+    w.resolve(r);
   }
 
   /** Connects if need be; false when the hub refuses this device (and a retry is scheduled). */

@@ -94,16 +94,30 @@ const idResult = z.object({ id: z.string() });
 const deviceResult = z.object({ deviceId: z.string(), secret: z.string() });
 const staffResult = z.object({ id: z.string(), password: z.string() });
 
+export interface PatientOptions {
+  createPatient: PatientFactory;
+  /** The first instant the patients live (history included), and how many days. */
+  start: Date;
+  days: number;
+  /** Patients registered at once. */
+  concurrency?: number;
+}
+
+/** Everything: organisations, units and staff, then the patients. */
 export async function registerScenario(
   s: Scenario,
   admin: Admin,
-  o: {
-    createPatient: PatientFactory;
-    /** The first instant the patients live (history included), and how many days. */
-    start: Date;
-    days: number;
-  },
+  o: PatientOptions,
 ): Promise<RegisteredScenario> {
+  const orgs = await registerOrganisations(s, admin);
+  return { ...orgs, patients: await registerPatients(s, admin, orgs, o) };
+}
+
+/** Organisations, care units (with who is on call) and staff logins with generated passwords. */
+export async function registerOrganisations(
+  s: Scenario,
+  admin: Admin,
+): Promise<Omit<RegisteredScenario, 'patients'>> {
   const units = new Map<string, { id: string; name: string }>();
   const logins: Login[] = [];
   for (const org of s.organisations) {
@@ -143,61 +157,85 @@ export async function registerScenario(
     }
   }
 
-  const patients: RegisteredPatient[] = [];
+  return { units, logins };
+}
+
+/** The patients with their physiology, home gateways, fixed care contacts and plans. */
+export async function registerPatients(
+  s: Scenario,
+  admin: Admin,
+  { units, logins }: Omit<RegisteredScenario, 'patients'>,
+  o: PatientOptions,
+): Promise<RegisteredPatient[]> {
+  // each patient's commands run in order; several patients at once, since hashing the device
+  // secrets (scrypt) takes most of the time and runs off the main thread
+  const jobs: (() => Promise<RegisteredPatient>)[] = [];
   for (const [gi, group] of s.population.entries()) {
     const unit = units.get(group.unit)!;
     // the unit's first nurse is each patient's fixed care contact and signs the plan
-    const staff = logins.filter((l) => l.unitKey === group.unit);
-    const contact = staff[0];
+    const contact = logins.find((l) => l.unitKey === group.unit);
     for (const [i, key] of patientKeys(group).entries()) {
-      const seed = seedFor(s.seed, key);
-      const patient = o.createPatient(group.profile, {
-        seed,
-        start: o.start,
-        days: o.days,
-        ...(group.quietDays === undefined ? {} : { quietDays: group.quietDays }),
-        ...(group.decompensationsPerYear === undefined
-          ? {}
-          : { decompensationsPerYear: group.decompensationsPerYear }),
-      });
-      const name = displayName(seed, key);
-      const { id: patientId } = idResult.parse(
-        await admin.run('patient add', { unit: unit.id, name }),
-      );
-      const device = deviceResult.parse(
-        await admin.run('device add', { patient: patientId, label: 'home gateway' }),
-      );
-      if (contact) await admin.run('patient set', { patient: patientId, contact: contact.staffId });
-      if (group.plan && contact && Object.keys(patient.suggestedPlan).length) {
-        try {
-          await admin.run('patient plan', {
-            patient: patientId,
-            by: contact.staffId,
-            set: JSON.stringify(patient.suggestedPlan),
-          });
-        } catch (err) {
-          throw new Error(
-            `${key}: the ${group.profile} plan was refused: ${(err as Error).message}`,
-            { cause: err },
-          );
+      jobs.push(async () => {
+        const seed = seedFor(s.seed, key);
+        const patient = o.createPatient(group.profile, {
+          seed,
+          start: o.start,
+          days: o.days,
+          ...(group.quietDays === undefined ? {} : { quietDays: group.quietDays }),
+          ...(group.decompensationsPerYear === undefined
+            ? {}
+            : { decompensationsPerYear: group.decompensationsPerYear }),
+        });
+        const name = displayName(seed, key);
+        const { id: patientId } = idResult.parse(
+          await admin.run('patient add', { unit: unit.id, name }),
+        );
+        const device = deviceResult.parse(
+          await admin.run('device add', { patient: patientId, label: 'home gateway' }),
+        );
+        if (contact) {
+          await admin.run('patient set', { patient: patientId, contact: contact.staffId });
         }
-      }
-      const transport: Transport =
-        group.transport === 'mixed' ? ((gi + i) % 2 ? 'gatt' : 'json') : group.transport;
-      patients.push({
-        key,
-        displayName: name,
-        profile: group.profile,
-        seed,
-        unitKey: group.unit,
-        patientId,
-        deviceId: device.deviceId,
-        secret: device.secret,
-        transport,
-        units: group.units ?? {},
-        patient,
+        if (group.plan && contact && Object.keys(patient.suggestedPlan).length) {
+          try {
+            await admin.run('patient plan', {
+              patient: patientId,
+              by: contact.staffId,
+              set: JSON.stringify(patient.suggestedPlan),
+            });
+          } catch (err) {
+            throw new Error(
+              `${key}: the ${group.profile} plan was refused: ${(err as Error).message}`,
+              { cause: err },
+            );
+          }
+        }
+        const transport: Transport =
+          group.transport === 'mixed' ? ((gi + i) % 2 ? 'gatt' : 'json') : group.transport;
+        return {
+          key,
+          displayName: name,
+          profile: group.profile,
+          seed,
+          unitKey: group.unit,
+          patientId,
+          deviceId: device.deviceId,
+          secret: device.secret,
+          transport,
+          units: group.units ?? {},
+          patient,
+        };
       });
     }
   }
-  return { units, logins, patients };
+  const patients: RegisteredPatient[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      patients[i] = await jobs[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 4, jobs.length) }, worker));
+  return patients;
 }
