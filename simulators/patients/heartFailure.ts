@@ -108,7 +108,7 @@ function heartFailurePlan(
   const graceHours = o.forgetful ? 8 : 4;
   const daily = (type: string) => ({ type, everyDays: 1, dueBy, graceHours });
   const bloodPressure: Record<string, number> = {};
-  if (b.systolic < 108) bloodPressure.lowSystolic = Math.round(b.systolic - 20);
+  if (b.systolic < 108) bloodPressure.lowSystolic = Math.max(80, Math.round(b.systolic - 20));
   if (b.systolic > 122) bloodPressure.averageSystolic = Math.round(b.systolic + 13);
   if (b.diastolic > 76) bloodPressure.averageDiastolic = Math.round(b.diastolic + 9);
   return {
@@ -119,7 +119,9 @@ function heartFailurePlan(
       ...(o.oximeter ? [daily('spo2')] : []),
     ],
     weight: { dryWeightKg: Math.round(b.weightKg * 10) / 10 },
-    ...(b.pulse < 62 ? { vitals: { pulse: { contactLow: Math.round(b.pulse - 12) } } } : {}),
+    ...(b.pulse < 62
+      ? { vitals: { pulse: { contactLow: Math.max(42, Math.round(b.pulse - 12)) } } }
+      : {}),
     ...(Object.keys(bloodPressure).length ? { bloodPressure } : {}),
   };
 }

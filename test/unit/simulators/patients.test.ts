@@ -71,12 +71,16 @@ describe('a virtual patient is reproducible from its seed', () => {
 });
 
 describe('every profile suggests a valid patient plan', () => {
-  it.each(profileNames)('%s: the plan parses and resolves', (profile) => {
-    const plan = patient(profile, 1, 30).suggestedPlan;
-    const parsed = patientPlanSchema.parse(plan);
-    const resolved = resolvePlan(parsed as PatientPlan);
-    expect(resolved.timeZone).toBe('Europe/Stockholm');
-    expect(resolved.measurements.length).toBeGreaterThan(0);
+  it.each(profileNames)('%s: the plan parses and resolves, whatever the patient', (profile) => {
+    // plans follow the patient's own normal (a slow pulse, a low pressure): try many patients
+    for (let seed = 0; seed < 40; seed++) {
+      const plan = patient(profile, seed, 30).suggestedPlan;
+      const parsed = patientPlanSchema.parse(plan);
+      const resolved = resolvePlan(parsed as PatientPlan);
+      expect(resolved.timeZone).toBe('Europe/Stockholm');
+      expect(resolved.measurements.length).toBeGreaterThan(0);
+      expect(resolved.vitals.pulse.contactLow).toBeGreaterThan(resolved.vitals.pulse.urgentLow);
+    }
   });
 
   it('COPD is judged on SpO2 scale 2; heart failure has a dry weight near the patient', () => {
