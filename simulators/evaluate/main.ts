@@ -28,23 +28,36 @@ const USAGE = `usage: npm run evaluate -- [--patients N] [--days N] [--seed N] [
   [--decompensating-share 0..1] [--decompensations-per-year N] [--gain-kg KG]
   [--start ISO-TIME] [--threads N (default: the cores, at most 4)] [--json]`;
 
+const OPTIONS = {
+  patients: { type: 'string' },
+  days: { type: 'string' },
+  seed: { type: 'string' },
+  'warm-up-days': { type: 'string' },
+  'decompensating-share': { type: 'string' },
+  'decompensations-per-year': { type: 'string' },
+  'gain-kg': { type: 'string' },
+  start: { type: 'string' },
+  threads: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The command line as given, or null (after saying why) when it cannot be read. */
+function readArgs(): Record<string, unknown> | null {
+  try {
+    return parseArgs({ options: OPTIONS, strict: true }).values;
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      patients: { type: 'string' },
-      days: { type: 'string' },
-      seed: { type: 'string' },
-      'warm-up-days': { type: 'string' },
-      'decompensating-share': { type: 'string' },
-      'decompensations-per-year': { type: 'string' },
-      'gain-kg': { type: 'string' },
-      start: { type: 'string' },
-      threads: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const values = readArgs();
+  if (values === null) {
+    console.error(USAGE);
+    process.exit(2);
+  }
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) {
     console.error(z.prettifyError(parsed.error));
