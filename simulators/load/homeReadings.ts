@@ -8,6 +8,7 @@
 // held a second behind it, and counted. Values come from a seeded PRNG per device, so two runs
 // send the same values; messageIds stay the publisher's (unique per run).
 import type { ReadingType } from '../../devices/contract.js';
+import { mulberry32 as prng, standardNormal } from '../patients/random.js';
 
 export interface HomeWorkloadOptions {
   devices: number;
@@ -59,18 +60,6 @@ const ROTATION: ReadingType[] = [
   'heart_rate',
 ];
 
-/** mulberry32: small, fast, good enough for noise. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Patient {
   rand: () => number;
   next: number;
@@ -115,8 +104,7 @@ export function createHomeWorkload(o: HomeWorkloadOptions): HomeWorkload {
   let newest = 0;
 
   /** Normal noise (Box-Muller) with standard deviation `sd`. */
-  const noise = (p: Patient, sd: number) =>
-    sd * Math.sqrt(-2 * Math.log(1 - p.rand())) * Math.cos(2 * Math.PI * p.rand());
+  const noise = (p: Patient, sd: number) => sd * standardNormal(p.rand);
 
   function normal(p: Patient, type: ReadingType): Record<string, unknown> {
     switch (type) {

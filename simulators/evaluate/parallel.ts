@@ -1,0 +1,57 @@
+// The evaluation spread over worker threads (the rules are CPU-bound and the cohort's patients
+// independent): members are dealt out in turn, so that each thread gets a like mix, and the
+// results are put back in member order before they are summarised, so the report is the same
+// as in one thread.
+import { Worker } from 'node:worker_threads';
+import { cohortOptionsSchema, type CohortOptions, type ResolvedCohortOptions } from './cohort.js';
+import {
+  evaluateCohort,
+  summarise,
+  type EvaluationReport,
+  type MemberResult,
+} from './evaluateCohort.js';
+
+/** Starts memberWorker: the TypeScript beside this file when run from source (as db.ts does). */
+function startWorker(options: ResolvedCohortOptions, indices: number[]): Worker {
+  const workerData = { options, indices };
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./memberWorker.js', import.meta.url), { workerData });
+  }
+  // Node 20 does not apply `--import tsx` to a worker's entry module; tsx's API registered
+  // inside the worker does.
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(new URL('./memberWorker.ts', import.meta.url).href);
+  const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+function run(options: ResolvedCohortOptions, indices: number[]): Promise<MemberResult[]> {
+  return new Promise((resolve, reject) => {
+    const w = startWorker(options, indices);
+    w.once('message', (results: MemberResult[]) => {
+      resolve(results);
+      void w.terminate();
+    });
+    w.once('error', reject);
+    w.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`evaluation worker exited with code ${code}`));
+    });
+  });
+}
+
+/** The evaluation on `threads` worker threads (in this thread when 1). */
+export async function evaluateCohortInParallel(
+  options: CohortOptions,
+  threads: number,
+): Promise<EvaluationReport> {
+  const began = performance.now();
+  const o = cohortOptionsSchema.parse(options);
+  if (threads <= 1 || o.patients < 2 * threads) return evaluateCohort(options);
+  const parts = Array.from({ length: threads }, (_, t) =>
+    Array.from({ length: o.patients }, (_, i) => i).filter((i) => i % threads === t),
+  );
+  const outputs = await Promise.all(parts.map((indices) => run(o, indices)));
+  const results: MemberResult[] = new Array<MemberResult>(o.patients);
+  outputs.forEach((part, t) => part.forEach((r, k) => (results[parts[t]![k]!] = r)));
+  return summarise(o, results, performance.now() - began);
+}

@@ -1,0 +1,3 @@
+import { describeScenarios } from '../support/scenarioSuite.js';
+
+describeScenarios('services');
