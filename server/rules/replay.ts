@@ -2,7 +2,7 @@
 // by reading in measurement order as the runner sees them arrive, to count the alerts a plan
 // would have raised. An alert is one per rule per episode: findings of one rule on consecutive
 // local days are one alert; a day without that finding ends the episode. Pure: the caller loads.
-import { evaluatePatient, lookBackDays } from './evaluate.js';
+import { evaluatePatient, lookBackDays, type EvaluatedFinding } from './evaluate.js';
 import { dayNumber, localDate } from './localDay.js';
 import { PatientHistory } from './patientHistory.js';
 import type { ResolvedPlan } from './plan.js';
@@ -17,25 +17,36 @@ const DAY = 86_400_000;
 const timeOf = (r: RuleReading) => r.measuredAt.getTime();
 
 /**
- * Alerts `plan` would have raised for the readings measured at or after `from`; `readings`
- * should reach `lookBackDays(plan)` further back so the first days are judged with history.
+ * Each reading measured at or after `from`, in measurement order, with what the rules find when
+ * it arrives: judged on what was stored before it (nothing measured after it yet), as the
+ * runner sees readings come. 'info' findings page nobody and are left out. `readings` should
+ * reach `lookBackDays(plan)` further back so the first days are judged with history.
  */
-export function replayAlerts(readings: RuleReading[], plan: ResolvedPlan, from: Date): ReplayCount {
+export function* replayFindings(
+  readings: readonly RuleReading[],
+  plan: ResolvedPlan,
+  from: Date,
+): Generator<{ reading: RuleReading; findings: EvaluatedFinding[] }> {
   const sorted = [...readings].sort((a, b) => timeOf(a) - timeOf(b));
   const lookBack = lookBackDays(plan) * DAY;
-  const days = new Map<string, Set<number>>(); // rule -> local days with a finding
-  // what was stored when each reading came: nothing measured after it yet, kept as it grows
-  const history = new PatientHistory();
+  const history = new PatientHistory(); // kept as it grows
   for (const r of sorted) {
     const t = timeOf(r);
     history.add([r]);
     if (t < from.getTime()) continue;
     history.dropBefore(t - lookBack);
-    // the runner pages nobody for 'info' findings
-    for (const f of evaluatePatient(history, [r], plan)) {
-      if (f.severity === 'info') continue;
+    const findings = evaluatePatient(history, [r], plan).filter((f) => f.severity !== 'info');
+    yield { reading: r, findings };
+  }
+}
+
+/** Alerts `plan` would have raised for the readings measured at or after `from`. */
+export function replayAlerts(readings: RuleReading[], plan: ResolvedPlan, from: Date): ReplayCount {
+  const days = new Map<string, Set<number>>(); // rule -> local days with a finding
+  for (const { reading, findings } of replayFindings(readings, plan, from)) {
+    for (const f of findings) {
       const set = days.get(f.rule) ?? new Set<number>();
-      set.add(dayNumber(localDate(r.measuredAt, plan.timeZone)));
+      set.add(dayNumber(localDate(reading.measuredAt, plan.timeZone)));
       days.set(f.rule, set);
     }
   }

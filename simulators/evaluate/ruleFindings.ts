@@ -1,9 +1,8 @@
-// The real pure rules (server/rules/evaluate.ts) run over one patient's readings the way the
-// hub runs them: reading by reading in measurement order, each judged with what was stored
-// before it, back to the rules' look-back window. Incremental: the history handed to the
-// rules is a sliding window over the sorted readings, not everything so far.
-import { evaluatePatient, lookBackDays } from '../../server/rules/evaluate.js';
+// The real pure rules run over one patient's readings the way the hub runs them: reading by
+// reading in measurement order, each judged with what was stored before it, back to the
+// rules' look-back window (the what-if replay of server/rules/replay.ts).
 import { dayNumber, localDate } from '../../server/rules/localDay.js';
+import { replayFindings } from '../../server/rules/replay.js';
 import type { ResolvedPlan } from '../../server/rules/plan.js';
 import type { RuleReading } from '../../server/rules/types.js';
 
@@ -15,35 +14,23 @@ export interface RuleDay {
   at: number;
 }
 
-const DAY = 86_400_000;
-const timeOf = (r: RuleReading) => r.measuredAt.getTime();
-
 /**
  * For each rule, the local days on which it found something about the readings measured at or
- * after `from` (first finding of each day, in day order). Like the hub's runner, 'info'
- * findings page nobody and are left out; readings arrive in measurement order, so none is late.
+ * after `from` (first finding of each day, in day order); readings arrive in measurement order,
+ * so none is late.
  */
 export function ruleDays(
   readings: RuleReading[],
   plan: ResolvedPlan,
   from: Date,
 ): Map<string, RuleDay[]> {
-  const sorted = [...readings].sort((a, b) => timeOf(a) - timeOf(b));
-  const lookBack = lookBackDays(plan) * DAY;
   const out = new Map<string, RuleDay[]>();
-  let start = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    const r = sorted[i]!;
-    const t = timeOf(r);
-    if (t < from.getTime()) continue;
-    while (timeOf(sorted[start]!) < t - lookBack) start++;
-    const findings = evaluatePatient(sorted.slice(start, i + 1), [r], plan);
+  for (const { reading, findings } of replayFindings(readings, plan, from)) {
     if (findings.length === 0) continue;
-    const day = dayNumber(localDate(r.measuredAt, plan.timeZone));
+    const day = dayNumber(localDate(reading.measuredAt, plan.timeZone));
     for (const f of findings) {
-      if (f.severity === 'info') continue;
       const days = out.get(f.rule) ?? [];
-      if (days.at(-1)?.day !== day) days.push({ day, at: t });
+      if (days.at(-1)?.day !== day) days.push({ day, at: reading.measuredAt.getTime() });
       out.set(f.rule, days);
     }
   }
