@@ -116,10 +116,14 @@ dashboard: http://${host}:${httpPort}`);
         const n = rows[0]?.n ?? 0;
         if (n !== alertsSeen) {
           alertsSeen = n;
-          const day = ((run.simNow().getTime() - start.getTime()) / DAY).toFixed(1);
-          console.log(
-            `  ${new Date().toISOString().slice(11, 19)}  simulated day ${day} of ${scenario.days}: ${n} alerts open`,
-          );
+          const day = (run.simNow().getTime() - start.getTime()) / DAY;
+          const when =
+            day < 0
+              ? `history, ${(-day).toFixed(1)} days before the week`
+              : day < scenario.days
+                ? `day ${day.toFixed(1)} of the week`
+                : 'live';
+          console.log(`  ${new Date().toISOString().slice(11, 19)}  ${when}: ${n} alerts open`);
         }
       })
       .catch(() => {});
