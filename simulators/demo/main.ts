@@ -136,6 +136,12 @@ dashboard: http://${host}:${httpPort}`);
     clearInterval(progress);
     console.log(`\n${signal}: stopping the patients and the hub ...`);
     const truth = await run.stop();
+    const { rows: byRule } = await hub.db
+      .query<{ rule: string; n: number }>(
+        'SELECT rule, count(*)::int AS n FROM alerts GROUP BY rule ORDER BY n DESC, rule',
+      )
+      .catch(() => ({ rows: [] as { rule: string; n: number }[] }));
+    console.log(`alerts by rule: ${byRule.map((r) => `${r.rule} ${r.n}`).join(', ') || 'none'}`);
     const truthFile = join(tmpdir(), `telehealth-demo-truth-${process.pid}.json`);
     await writeFile(truthFile, JSON.stringify(truth, null, 2));
     console.log(`ground truth (who deteriorated, from when): ${truthFile}`);
