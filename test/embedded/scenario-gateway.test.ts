@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomeGateway } from '../../simulators/devices/gateway.js';
 import { createVirtualDevice } from '../../simulators/devices/kinds.js';
 import type { SimMeasurement } from '../../simulators/patients/types.js';
+import { startHub } from '../../server/hub.js';
 import { registerPatientWithDevice, startTestHub, type TestEnv } from '../support/hub.js';
 
 const HOUR = 3_600_000;
 
 let env: TestEnv;
 beforeAll(async () => {
-  env = await startTestHub('embedded', { RULES: 'off' });
+  env = await startTestHub('embedded', { RULES: 'off' }, { persistent: true });
 });
 afterAll(async () => {
   await env?.close();
@@ -92,5 +93,43 @@ describe('a home gateway with a backlog', () => {
     );
     expect(rows[0]!.n).toBe(48);
     await gateway.close();
+  });
+
+  it('finds no broker while the hub restarts, keeps its readings and delivers them when it is back', async () => {
+    const reg = await registerPatientWithDevice(env.hub);
+    const gateway = new HomeGateway({
+      url: env.mqttUrl,
+      deviceId: reg.deviceId,
+      secret: reg.secret,
+      backoffMs: 100,
+      maxBackoffMs: 400,
+    });
+    const scale = createVirtualDevice({ kind: 'scale', transport: 'json', idPrefix: reg.deviceId });
+    const measurements = backlogOf(24).filter((m) => m.type === 'body_weight');
+    await gateway.send([scale.encode(measurements[0]!, 0)]);
+    const port = Number(new URL(env.hub.urls.mqtt).port);
+    await env.hub.stop();
+    for (const [i, m] of measurements.slice(1).entries())
+      await gateway.send([scale.encode(m, i + 1)]);
+    expect(gateway.pending).toBe(23);
+    expect(gateway.stats.unreachable).toBeGreaterThan(0);
+
+    // the same data folder and port, as a restarted hub has
+    const back = await startHub({ ...env.config, MQTT_PORT: port });
+    try {
+      for (let i = 0; i < 100 && gateway.pending > 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        await gateway.idle();
+      }
+      expect(gateway.pending).toBe(0);
+      const { rows } = await back.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM readings WHERE device_id = $1',
+        [reg.deviceId],
+      );
+      expect(rows[0]!.n).toBe(24);
+      await gateway.close();
+    } finally {
+      await back.stop();
+    }
   });
 });
