@@ -307,6 +307,9 @@ export class HomeGateway {
         ...this.o.clientOptions,
       });
       this.stats.connects++;
+      // a reading is a few hundred bytes and waits for its receipt: send it now, not after
+      // the broker's delayed TCP ACK (Nagle)
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       client.on('message', (_t, payload) => this.onMessage(payload));
       await client.subscribeAsync(topics.receipts(this.deviceId), { qos: 1 });
       this.client = client;
