@@ -116,10 +116,14 @@ dashboard: http://${host}:${httpPort}`);
         const n = rows[0]?.n ?? 0;
         if (n !== alertsSeen) {
           alertsSeen = n;
-          const day = ((run.simNow().getTime() - start.getTime()) / DAY).toFixed(1);
-          console.log(
-            `  ${new Date().toISOString().slice(11, 19)}  simulated day ${day} of ${scenario.days}: ${n} alerts open`,
-          );
+          const day = (run.simNow().getTime() - start.getTime()) / DAY;
+          const when =
+            day < 0
+              ? `history, ${(-day).toFixed(1)} days before the week`
+              : day < scenario.days
+                ? `day ${day.toFixed(1)} of the week`
+                : 'live';
+          console.log(`  ${new Date().toISOString().slice(11, 19)}  ${when}: ${n} alerts open`);
         }
       })
       .catch(() => {});
@@ -132,6 +136,12 @@ dashboard: http://${host}:${httpPort}`);
     clearInterval(progress);
     console.log(`\n${signal}: stopping the patients and the hub ...`);
     const truth = await run.stop();
+    const { rows: byRule } = await hub.db
+      .query<{ rule: string; n: number }>(
+        'SELECT rule, count(*)::int AS n FROM alerts GROUP BY rule ORDER BY n DESC, rule',
+      )
+      .catch(() => ({ rows: [] as { rule: string; n: number }[] }));
+    console.log(`alerts by rule: ${byRule.map((r) => `${r.rule} ${r.n}`).join(', ') || 'none'}`);
     const truthFile = join(tmpdir(), `telehealth-demo-truth-${process.pid}.json`);
     await writeFile(truthFile, JSON.stringify(truth, null, 2));
     console.log(`ground truth (who deteriorated, from when): ${truthFile}`);

@@ -38,11 +38,13 @@ export interface GatewayStats {
   connects: number;
   /** Connections or publishes the hub refused because the device is revoked (or unknown). */
   refusals: number;
-  /** The waits between refused attempts, in ms: they grow. */
+  /** The waits between refused or unreachable attempts, in ms: they grow. */
   backoffsMs: number[];
   unreadable: number;
   /** Receipts no message waited for (late ones, or another hub's on a shared broker). */
   stray: number;
+  /** Connection attempts that found no broker (kept, and tried again with the same back-off). */
+  unreachable: number;
 }
 
 interface Waiter {
@@ -80,6 +82,7 @@ export class HomeGateway {
     backoffsMs: [],
     unreadable: 0,
     stray: 0,
+    unreachable: 0,
   };
   private client: MqttClient | null = null;
   private network = true;
@@ -304,6 +307,9 @@ export class HomeGateway {
         ...this.o.clientOptions,
       });
       this.stats.connects++;
+      // a reading is a few hundred bytes and waits for its receipt: send it now, not after
+      // the broker's delayed TCP ACK (Nagle)
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       client.on('message', (_t, payload) => this.onMessage(payload));
       await client.subscribeAsync(topics.receipts(this.deviceId), { qos: 1 });
       this.client = client;
@@ -315,13 +321,20 @@ export class HomeGateway {
         this.refused();
         return false;
       }
-      throw err;
+      // the broker is down or restarting: keep everything, try again later, like a real gateway
+      this.stats.unreachable++;
+      this.retryLater();
+      return false;
     }
   }
 
   /** The hub refused this device: wait, doubling each time, then try the backlog again. */
   private refused() {
     this.stats.refusals++;
+    this.retryLater();
+  }
+
+  private retryLater() {
     this.delayed = true;
     const base = this.o.backoffMs ?? 1000;
     this.backoff = Math.min(this.o.maxBackoffMs ?? 60_000, this.backoff ? this.backoff * 2 : base);

@@ -52,6 +52,9 @@ export interface PatientTruth {
   /** Faults injected, with the receipt the hub should give. */
   faults: { fault: Fault['kind']; messageId: string; measuredAt: string; expected: string }[];
   receipts: Record<Receipt['status'], number>;
+  /** Repeat measurements the hub asked for (a borderline value), and reminders received. */
+  remeasured: number;
+  reminders: number;
   /** Messages still held by the gateway (offline, or refused by the hub). */
   undelivered: number;
   /** The gateway's attempts after the hub refused it, and the waits between them (ms). */
@@ -87,6 +90,9 @@ interface Home {
   next: number;
   seq: number;
   faults: { fault: Fault; remaining: number }[];
+  /** What each clean message measured, to repeat it when the hub asks. */
+  sentMeasurements: Map<string, SimMeasurement>;
+  noticesSeen: number;
   truth: PatientTruth;
 }
 
@@ -145,6 +151,8 @@ export function runScenario(s: Scenario, reg: RegisteredScenario, o: RunOptions)
       revokedAt: null,
       measured: 0,
       faults: [],
+      remeasured: 0,
+      reminders: 0,
       receipts: { accepted: 0, duplicate: 0, rejected: 0 },
       undelivered: 0,
       refusals: 0,
@@ -158,6 +166,8 @@ export function runScenario(s: Scenario, reg: RegisteredScenario, o: RunOptions)
       next: 0,
       seq: 0,
       faults: [],
+      sentMeasurements: new Map(),
+      noticesSeen: 0,
       truth,
     });
   }
@@ -229,6 +239,7 @@ export function runScenario(s: Scenario, reg: RegisteredScenario, o: RunOptions)
       if (m.measuredAt.getTime() < from) continue;
       home.truth.measured++;
       const clean = deviceOf(home, deviceKindFor(m.type)).encode(m, home.seq++);
+      home.sentMeasurements.set(clean.messageId, m);
       const armed = home.faults.find((f) => f.remaining > 0);
       if (!armed) {
         out.push(clean);
@@ -247,6 +258,31 @@ export function runScenario(s: Scenario, reg: RegisteredScenario, o: RunOptions)
     return out;
   }
 
+  /**
+   * The patient answers the hub's notices: asked to measure again (a borderline value), they do
+   * so a few minutes after the first reading, and the same body gives the same value, so the
+   * repeat confirms it. Reminders are counted; the patient measures on their own habit.
+   */
+  function repeats(home: Home): Outbound[] {
+    const notices = home.gateway.notices.slice(home.noticesSeen);
+    home.noticesSeen = home.gateway.notices.length;
+    const out: Outbound[] = [];
+    for (const n of notices) {
+      if (n.notice === 'reminder') {
+        home.truth.reminders++;
+        continue;
+      }
+      const first = n.messageId ? home.sentMeasurements.get(n.messageId) : undefined;
+      if (!first) continue;
+      const t = first.measuredAt.getTime();
+      const at = Math.max(t + 1000, Math.min(t + 4 * 60_000, Date.now() - 1000));
+      const again: SimMeasurement = { ...first, measuredAt: new Date(at) };
+      home.truth.remeasured++;
+      out.push(deviceOf(home, deviceKindFor(again.type)).encode(again, home.seq++));
+    }
+    return out;
+  }
+
   let cursor = historyStart;
   let stopped = false;
   let nextAction = 0;
@@ -260,7 +296,9 @@ export function runScenario(s: Scenario, reg: RegisteredScenario, o: RunOptions)
         const from = cursor;
         await Promise.all(
           [...homes.values()].map((h) => {
-            const msgs = take(h, from, segmentEnd);
+            const msgs = [...repeats(h), ...take(h, from, segmentEnd)].sort(
+              (a, b) => a.measuredAt.getTime() - b.measuredAt.getTime(),
+            );
             return msgs.length ? h.gateway.send(msgs) : Promise.resolve();
           }),
         );
