@@ -1,4 +1,5 @@
-// `npm run bench`: two suites, `spine` and `rules` (BENCH_SUITES=spine,rules; both by default).
+// `npm run bench`: three suites, `spine`, `rules` and `dashboard` (BENCH_SUITES=spine,rules,dashboard;
+// all by default).
 //
 // spine: how many readings per second the hub commits, against what its broker alone
 // carries (the ceiling), with publish-to-receipt latency (receipts are published after the
@@ -26,6 +27,15 @@
 // BENCH_QUIET_WAIT_SECONDS (before each phase, wait up to 180 s for the machine to be under 15 %
 // busy: other work on a shared machine skews the figures; the wait is reported).
 //
+// dashboard (./dashboard.ts): 2,000 patients with a year of home readings each, seeded inside the
+// database; the triage list and a 90-day trend over HTTP with a signed-in nurse's cookie
+// (p50/p95/p99), and commit-to-socket latency of new alerts at 200 signed-in socket.io
+// dashboards. Environment: BENCH_MODES as above; BENCH_DASH_PATIENTS (2000), BENCH_DASH_DAYS
+// (365), BENCH_DASH_CENTRES (health centres, as many home-care units again: 8),
+// BENCH_DASH_SOCKETS (200), BENCH_DASH_REQUESTS (300 per kind), BENCH_DASH_WARMUP (30),
+// BENCH_DASH_ALERTS (abnormal readings published: 60), BENCH_DASH_INTERVAL_MS (between them:
+// 250), BENCH_DASH_CHUNK (patients per seeding statement: 100), BENCH_SEED.
+//
 // Results also go to test-results/bench.json.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -41,14 +51,15 @@ import { cpuBetween, cpuSnapshot } from './procCpu.js';
 import { children, HubChild } from './hubChild.js';
 import type { HubStats, MemoryPeaks } from './ipc.js';
 import { benchRules, rulesTable, type PhaseName, type RulesResult } from './rules.js';
+import { benchDashboard, dashboardTable, type DashboardResult } from './dashboard.js';
 import { fmt, markdownTable, mb, ratio, summarize, type LatencySummary } from './stats.js';
 
 type Mode = 'embedded' | 'services';
 
 const env = process.env;
-const SUITES = (env.BENCH_SUITES ?? 'spine,rules').split(',').map((m) => m.trim());
+const SUITES = (env.BENCH_SUITES ?? 'spine,rules,dashboard').split(',').map((m) => m.trim());
 for (const s of SUITES) {
-  if (s !== 'spine' && s !== 'rules') throw new Error(`BENCH_SUITES: unknown ${s}`);
+  if (!['spine', 'rules', 'dashboard'].includes(s)) throw new Error(`BENCH_SUITES: unknown ${s}`);
 }
 const SECONDS = Number(env.BENCH_SECONDS ?? 60);
 const MODES = (env.BENCH_MODES ?? 'embedded,services').split(',').map((m) => m.trim()) as Mode[];
@@ -88,10 +99,15 @@ const spinePhases = SUITES.includes('spine')
   ? MODES.reduce((n, m) => n + windowsFor(m).length * 2, 0)
   : 0;
 const rulesPhases = SUITES.includes('rules') ? MODES.length * RULES_PHASES.length : 0;
+// The dashboard suite's seeding is most of its time: PGlite seeds far slower than PostgreSQL.
+const dashboardSeconds = SUITES.includes('dashboard')
+  ? MODES.reduce((n, m) => n + (m === 'embedded' ? 3600 : 1200), 0)
+  : 0;
 const HARD_CAP_S = Number(
   env.BENCH_HARD_CAP_SECONDS ??
     spinePhases * (SECONDS + 45) +
       rulesPhases * (SECONDS + 90 + RULES_DRAIN_S + Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180)) +
+      dashboardSeconds +
       240,
 );
 setTimeout(() => {
@@ -425,6 +441,30 @@ async function rulesMode(mode: Mode): Promise<RulesResult> {
   }
 }
 
+async function dashboardMode(mode: Mode): Promise<DashboardResult> {
+  const broker = mode === 'services' ? await startBenchBroker() : null;
+  try {
+    return await benchDashboard({
+      mode,
+      brokerUrl: broker?.url ?? '',
+      patients: Number(env.BENCH_DASH_PATIENTS ?? 2000),
+      healthCentres: Number(env.BENCH_DASH_CENTRES ?? 8),
+      days: Number(env.BENCH_DASH_DAYS ?? 365),
+      sockets: Number(env.BENCH_DASH_SOCKETS ?? 200),
+      requests: Number(env.BENCH_DASH_REQUESTS ?? 300),
+      warmup: Number(env.BENCH_DASH_WARMUP ?? 30),
+      alerts: Number(env.BENCH_DASH_ALERTS ?? 60),
+      alertIntervalMs: Number(env.BENCH_DASH_INTERVAL_MS ?? 250),
+      chunk: Number(env.BENCH_DASH_CHUNK ?? 100),
+      hubEnv: HUB_ENV,
+      seed: Number(env.BENCH_SEED ?? 1),
+      log,
+    });
+  } finally {
+    await broker?.stop();
+  }
+}
+
 /** The code measured: the commit, and files of the hub changed but not committed (others at work). */
 function codeUnderTest() {
   const git = (...args: string[]) => {
@@ -448,6 +488,7 @@ async function main() {
   );
   const results: ModeResult[] = [];
   const rules: RulesResult[] = [];
+  const dashboard: DashboardResult[] = [];
   for (const mode of MODES) {
     if (mode !== 'embedded' && mode !== 'services') throw new Error(`BENCH_MODES: unknown ${mode}`);
   }
@@ -460,12 +501,21 @@ async function main() {
       rules.push(await rulesMode(mode));
       log(`\n### rules, ${mode}\n\n${rulesTable(rules.slice(-1))}`);
     }
+    if (SUITES.includes('dashboard')) {
+      dashboard.push(await dashboardMode(mode));
+      log(`\n### dashboard, ${mode}\n\n${dashboardTable(dashboard.slice(-1))}`);
+    }
   }
+  if (dashboard.length > 1) log(`\n### dashboard\n\n${dashboardTable(dashboard)}`);
   if (rules.length > 1) log(`\n### rules\n\n${rulesTable(rules)}`);
   await mkdir('test-results', { recursive: true });
   await writeFile(
     'test-results/bench.json',
-    JSON.stringify({ at: new Date().toISOString(), code, suites: SUITES, results, rules }, null, 2),
+    JSON.stringify(
+      { at: new Date().toISOString(), code, suites: SUITES, results, rules, dashboard },
+      null,
+      2,
+    ),
   );
   log('\nresults: test-results/bench.json');
   const failed = [
