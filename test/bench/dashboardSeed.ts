@@ -182,6 +182,17 @@ export async function seedDashboard(
     }
   });
 
+  // What the ingest keeps beside the readings it stores (migration 008), as that migration
+  // fills it for readings stored before it.
+  await timed('latest', () =>
+    db.query(
+      `INSERT INTO latest_readings (patient_id, type, measured_at, value, systolic, diastolic, pulse, code, unit)
+       SELECT DISTINCT ON (patient_id, type) patient_id, type, measured_at, value, systolic, diastolic,
+         pulse, code, unit
+       FROM readings ORDER BY patient_id, type, measured_at DESC`,
+    ),
+  );
+
   // The alerts a year leaves: about four resolved per patient, and on the day measured 8 % of
   // the patients with an open alert and 4 % with an acknowledged one, of several rules and
   // severities. None of them is an SpO2 alert, so that the realtime phase's SpO2 readings open

@@ -172,10 +172,10 @@ export async function summaries(db: Queryable, ids: string[]): Promise<PatientSu
       unit: string | null;
       measured_at: Date;
     }>(
-      `SELECT DISTINCT ON (patient_id, type) patient_id, type, value, systolic, diastolic, pulse,
-         code, unit, measured_at
-       FROM readings WHERE patient_id = ANY($1::text[])
-       ORDER BY patient_id, type, measured_at DESC`,
+      // kept by the ingest (migration 008): a DISTINCT ON over `readings` walked a year of
+      // every listed patient's readings
+      `SELECT patient_id, type, value, systolic, diastolic, pulse, code, unit, measured_at
+       FROM latest_readings WHERE patient_id = ANY($1::text[])`,
       [ids],
     ),
   ]);
