@@ -108,6 +108,15 @@ describe('live changes', () => {
     expect(list).toEqual([]);
   });
 
+  it("keeps the person's own snooze when a push (which knows no one's snooze) updates the alert", () => {
+    const until = iso(30);
+    let list = [alert('a', { seq: 3, snoozedUntil: until })];
+    list = applyAlertEvent(list, event(alert('a', { seq: 4, severity: 'critical' })));
+    expect(list[0]).toMatchObject({ seq: 4, severity: 'critical', snoozedUntil: until });
+    list = applyAlertEvent([], event(alert('b', { seq: 1 })));
+    expect(list[0]!.snoozedUntil).toBeNull();
+  });
+
   it('cues a critical alert that is new or newly critical, not one already seen', () => {
     const crit = alert('a', { severity: 'critical' });
     expect(isNewCritical([], event(crit))).toBe(true);

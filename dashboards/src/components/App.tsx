@@ -98,7 +98,8 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
   }, []);
 
   const onAlert = useCallback((event: AlertEvent) => {
-    // an event without the alert: fetch it (404: no longer this person's to see)
+    // the hub sends the alert with its change; an event without one (an older hub): fetch it
+    // (404: no longer this person's to see)
     if (!event.alert) {
       api.alert(event.change.alertId).then(
         (a) => onAlert({ ...event, alert: a }),
