@@ -153,6 +153,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     });
     const app = createHttpApp({
       metrics,
+      trustProxy: config.TRUST_PROXY,
       api: {
         db,
         alerts,
