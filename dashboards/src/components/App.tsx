@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, setUnauthenticatedHandler } from '../api.js';
 import { beep, unlockAudio } from '../cue.js';
 import { useLang } from '../lang.js';
+import { liveReadings } from '../liveReadings.js';
 import { connectFeed, type Feed } from '../realtime.js';
 import { hrefTriage, useRoute } from '../route.js';
 import { applyAlertEvent, isNewCritical } from '../triage.js';
@@ -128,7 +129,13 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
 
   useEffect(() => {
     void load();
-    const f = connectFeed({ onAlert, onStatus: setLive, onReload: () => void load() });
+    const f = connectFeed({
+      onAlert,
+      onStatus: setLive,
+      onReload: () => void load(),
+      // the open patient view's charts and latest values listen (liveReadings.ts)
+      onReadings: (items) => liveReadings.emit(items),
+    });
     feed.current = f;
     return () => f.close();
   }, [load, onAlert]);

@@ -2,6 +2,7 @@
 // measurement, the alerts (open ones with their actions) with their history, and the plan.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { applyLatest, liveReadings } from '../liveReadings.js';
 import { frailtyLabel, maybe } from '../i18n.js';
 import { useLang, useNow } from '../lang.js';
 import { hrefTriage } from '../route.js';
@@ -56,6 +57,15 @@ export function PatientView(props: {
   useEffect(() => {
     document.getElementById('main')?.focus();
   }, [props.patientId]);
+
+  // the latest values (and a chart for a measurement not seen before) follow live readings
+  useEffect(
+    () =>
+      liveReadings.subscribe((items) =>
+        setPatient((p) => (p ? { ...p, latest: applyLatest(p.latest, p.id, items) } : p)),
+      ),
+    [props.patientId],
+  );
 
   // an alert resolved here moves to the closed ones (the live list lets it go)
   const changed = (a: Alert) => {
