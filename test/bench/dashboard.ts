@@ -24,6 +24,7 @@ import { createTestDatabase } from '../support/hub.js';
 import { forgetSession } from './broker.js';
 import type { SeedResult } from './dashboardSeed.js';
 import { HubChild } from './hubChild.js';
+import { waitForQuiet, type RulesPhase } from './rules.js';
 import { cpuBetween, cpuSnapshot } from './procCpu.js';
 import { fmt, markdownTable, mb, percentiles, summarize, type LatencySummary } from './stats.js';
 
@@ -48,8 +49,13 @@ export interface DashboardOptions {
   chunk: number;
   hubEnv: Record<string, string>;
   seed: number;
+  /** Before each measured phase, wait (at most quietWaitSeconds) for the machine to be this quiet (% of all cores). */
+  quietBusyPercent: number;
+  quietWaitSeconds: number;
   log: (line: string) => void;
 }
+
+type Quiet = RulesPhase['quiet'];
 
 export const DASHBOARD_TARGETS = { httpP95Ms: 50, pushP99Ms: 250 } as const;
 
@@ -92,6 +98,8 @@ export interface DashboardResult {
   };
   cpuPercent: { http: Record<string, number>; realtime: Record<string, number> };
   loadAverage: { beforeSeed: number; beforeHttp: number; beforeRealtime: number; after: number };
+  /** How busy the machine was (% of all cores) when each phase began, after waiting for quiet. */
+  quiet: { http: Quiet; realtime: Quiet };
   hubRssPeakMb: number;
   targets: {
     httpP95Ms: number;
@@ -266,6 +274,7 @@ export async function benchDashboard(o: DashboardOptions): Promise<DashboardResu
     const cookie = cookies[0]!;
     const random = prng(o.seed);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+    const quietHttp = await waitForQuiet(o);
     loadAverage.beforeHttp = loadavg()[0]!;
     o.log(`- http: nurse 1 sees ${seeded.visiblePatients.length} patients`);
     const httpCpu = await cpuSnapshot();
@@ -321,6 +330,7 @@ export async function benchDashboard(o: DashboardOptions): Promise<DashboardResu
     const httpCpuPercent = cpuBetween(httpCpu, await cpuSnapshot());
 
     // 4. realtime: the dashboards connect, devices publish, alerts open
+    const quietRealtime = await waitForQuiet(o);
     loadAverage.beforeRealtime = loadavg()[0]!;
     const received = new Map<number, number[]>(); // seq -> receipt times, one per socket
     let withAlert = 0;
@@ -456,6 +466,7 @@ export async function benchDashboard(o: DashboardOptions): Promise<DashboardResu
       realtime,
       cpuPercent: { http: httpCpuPercent, realtime: rtCpuPercent },
       loadAverage,
+      quiet: { http: quietHttp, realtime: quietRealtime },
       hubRssPeakMb: mb(memory.rssPeakBytes),
       targets: {
         ...DASHBOARD_TARGETS,
@@ -550,6 +561,13 @@ export function dashboardTable(results: DashboardResult[]): string {
         const t = r.cpuPercent.realtime;
         return `${fmt(h.machine ?? NaN)} of ${fmt(h.cores ?? NaN)}, ${fmt(h.postgres ?? NaN)} / ${fmt(t.machine ?? NaN)} of ${fmt(t.cores ?? NaN)}, ${fmt(t.postgres ?? NaN)}`;
       }),
+    ],
+    [
+      'machine busy when http / realtime began, % of all cores (waited s)',
+      ...col(
+        (r) =>
+          `${fmt(r.quiet.http.busyPercent)} (${fmt(r.quiet.http.waitedMs / 1000)}) / ${fmt(r.quiet.realtime.busyPercent)} (${fmt(r.quiet.realtime.waitedMs / 1000)})`,
+      ),
     ],
     [
       'load average before seeding / http / realtime / after',

@@ -34,7 +34,8 @@
 // (365), BENCH_DASH_CENTRES (health centres, as many home-care units again: 8),
 // BENCH_DASH_SOCKETS (200), BENCH_DASH_REQUESTS (300 per kind), BENCH_DASH_WARMUP (30),
 // BENCH_DASH_ALERTS (abnormal readings published: 60), BENCH_DASH_INTERVAL_MS (between them:
-// 250), BENCH_DASH_CHUNK (patients per seeding statement: 100), BENCH_SEED.
+// 250), BENCH_DASH_CHUNK (patients per seeding statement: 100), BENCH_SEED, and
+// BENCH_QUIET_PERCENT / BENCH_QUIET_WAIT_SECONDS before the http and realtime phases, as above.
 //
 // Results also go to test-results/bench.json.
 import { execFileSync } from 'node:child_process';
@@ -101,7 +102,11 @@ const spinePhases = SUITES.includes('spine')
 const rulesPhases = SUITES.includes('rules') ? MODES.length * RULES_PHASES.length : 0;
 // The dashboard suite's seeding is most of its time: PGlite seeds far slower than PostgreSQL.
 const dashboardSeconds = SUITES.includes('dashboard')
-  ? MODES.reduce((n, m) => n + (m === 'embedded' ? 3600 : 1200), 0)
+  ? MODES.reduce(
+      (n, m) =>
+        n + (m === 'embedded' ? 3600 : 1200) + 2 * Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180),
+      0,
+    )
   : 0;
 const HARD_CAP_S = Number(
   env.BENCH_HARD_CAP_SECONDS ??
@@ -458,6 +463,8 @@ async function dashboardMode(mode: Mode): Promise<DashboardResult> {
       chunk: Number(env.BENCH_DASH_CHUNK ?? 100),
       hubEnv: HUB_ENV,
       seed: Number(env.BENCH_SEED ?? 1),
+      quietBusyPercent: Number(env.BENCH_QUIET_PERCENT ?? 15),
+      quietWaitSeconds: Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180),
       log,
     });
   } finally {
