@@ -1,5 +1,6 @@
 // A patient: frailty (CFS with its name), fixed care contact, latest values, a trend chart per
-// measurement, the alerts (open ones with their actions) with their history, and the plan.
+// measurement, the alerts (open ones with their actions) with their history, the plan, the
+// devices and the audit log.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { applyLatest, liveReadings } from '../liveReadings.js';
@@ -10,6 +11,8 @@ import { sortAlerts } from '../triage.js';
 import type { Alert, LatestReading, PatientDetail } from '../types.js';
 import { AlertCard } from './AlertCard.js';
 import { AlertHistory } from './AlertHistory.js';
+import { AuditTrail } from './AuditTrail.js';
+import { DeviceList } from './DeviceList.js';
 import { Time } from './bits.js';
 import { PlanEditor } from './PlanEditor.js';
 import { TrendChart } from './TrendChart.js';
@@ -43,6 +46,7 @@ export function PatientView(props: {
   const [resolved, setResolved] = useState<Alert[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [days, setDays] = useState(14);
+  const [auditVersion, setAuditVersion] = useState(0);
 
   useEffect(() => {
     api
@@ -166,6 +170,20 @@ export function PatientView(props: {
       <section aria-labelledby="plan-title">
         <h2 id="plan-title">{t('plan')}</h2>
         <PlanEditor patientId={patient.id} />
+      </section>
+
+      <section aria-labelledby="devices-title">
+        <h2 id="devices-title">{t('devices')}</h2>
+        <DeviceList
+          patientId={patient.id}
+          timeZone={patient.timeZone}
+          onChanged={() => setAuditVersion((v) => v + 1)}
+        />
+      </section>
+
+      <section aria-labelledby="audit-title">
+        <h2 id="audit-title">{t('auditTrail')}</h2>
+        <AuditTrail patientId={patient.id} timeZone={patient.timeZone} version={auditVersion} />
       </section>
     </article>
   );

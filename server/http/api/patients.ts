@@ -179,6 +179,18 @@ export async function summaries(db: Queryable, ids: string[]): Promise<PatientSu
       [ids],
     ),
   ]);
+  // grouped once: filtering every row for every patient is quadratic in a unit's size
+  const group = <R extends { patient_id: string }>(rows: R[]) => {
+    const by = new Map<string, R[]>();
+    for (const r of rows) {
+      const list = by.get(r.patient_id);
+      if (list) list.push(r);
+      else by.set(r.patient_id, [r]);
+    }
+    return (id: string) => by.get(id) ?? [];
+  };
+  const alertsOf = group(alerts.rows);
+  const latestOf = group(latest.rows);
   return patients.rows.map((p) => ({
     id: p.id,
     displayName: p.display_name,
@@ -186,24 +198,25 @@ export async function summaries(db: Queryable, ids: string[]): Promise<PatientSu
     fixedContact:
       p.contact_id && p.contact_name ? { id: p.contact_id, displayName: p.contact_name } : null,
     units: units.get(p.id) ?? [],
-    openAlerts: alerts.rows
-      .filter((a) => a.patient_id === p.id)
-      .map(({ id, rule, severity, status }) => ({ id, rule, severity, status })),
+    openAlerts: alertsOf(p.id).map(({ id, rule, severity, status }) => ({
+      id,
+      rule,
+      severity,
+      status,
+    })),
     latest: Object.fromEntries(
-      latest.rows
-        .filter((r) => r.patient_id === p.id)
-        .map((r) => [
-          r.type,
-          {
-            value: r.value,
-            systolic: r.systolic,
-            diastolic: r.diastolic,
-            pulse: r.pulse,
-            code: r.code,
-            unit: r.unit,
-            measuredAt: new Date(r.measured_at).toISOString(),
-          },
-        ]),
+      latestOf(p.id).map((r) => [
+        r.type,
+        {
+          value: r.value,
+          systolic: r.systolic,
+          diastolic: r.diastolic,
+          pulse: r.pulse,
+          code: r.code,
+          unit: r.unit,
+          measuredAt: new Date(r.measured_at).toISOString(),
+        },
+      ]),
     ),
   }));
 }
