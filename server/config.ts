@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { timeZoneSchema } from '../devices/timeZone.js';
+import { trustProxySchema } from './http/trustProxy.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = (protocols: string[]) =>
@@ -27,6 +28,12 @@ export const configSchema = z.object({
   MQTT_TLS_KEY: z.string().optional(),
   HTTP_PORT: port.default(8080),
   HTTP_HOST: z.string().default('127.0.0.1'),
+  /**
+   * Reverse proxies whose X-Forwarded-For names the client (the audit log's "from where", the
+   * sign-in limit per address): addresses, subnets, loopback/linklocal/uniquelocal, or a number
+   * of hops. Unset: none, the address is the TCP peer's. See server/http/trustProxy.ts.
+   */
+  TRUST_PROXY: trustProxySchema.default(false),
   /** Embedded database and the admin socket live here; `memory` keeps the database in memory. */
   DATA_DIR: z.string().default('./data'),
   /** Where the admin CLI reaches a running hub; defaults to DATA_DIR/hub.sock. */

@@ -12,6 +12,7 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
 import { createHttpApp } from './http/app.js';
 import { createRealtime } from './realtime/realtime.js';
+import { alertView } from './http/api/alerts.js';
 import { dashboardRouter } from './http/dashboard.js';
 import { createSessions } from './auth/sessions.js';
 import { createSignIn } from './auth/signIn.js';
@@ -152,6 +153,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     });
     const app = createHttpApp({
       metrics,
+      trustProxy: config.TRUST_PROXY,
       api: {
         db,
         alerts,
@@ -196,6 +198,8 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       alerts,
       log,
       authenticate: (cookie) => sessions.viewerFromCookie(cookie),
+      // pushes carry the alert as the API shows it, so dashboards need not fetch each one
+      alertView: alertView(db, () => new Date()),
       ...(adapterPool ? { adapter: createAdapter(adapterPool) } : {}),
     });
     cleanup.push(() => realtime.close());

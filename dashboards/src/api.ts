@@ -5,6 +5,8 @@ import type {
   AlertDetail,
   ApiErrorBody,
   AlertStatus,
+  AuditEntry,
+  Device,
   Me,
   PatientDetail,
   PatientSummary,
@@ -93,6 +95,17 @@ export const api = {
     request<PlanResponse>('PUT', `/patients/${enc(id)}/plan`, { plan }),
   whatIf: (id: string, plan: Record<string, unknown>) =>
     request<WhatIf>('POST', `/patients/${enc(id)}/plan/what-if`, { plan }),
+  devices: (patientId: string) => request<Device[]>('GET', `/patients/${enc(patientId)}/devices`),
+  /** The secret comes back this once; the hub keeps only its hash. */
+  addDevice: (patientId: string, label?: string) =>
+    request<{ deviceId: string; secret: string }>(
+      'POST',
+      `/patients/${enc(patientId)}/devices`,
+      label ? { label } : {},
+    ),
+  revokeDevice: (deviceId: string) =>
+    request<{ id: string; revokedAt: string }>('POST', `/devices/${enc(deviceId)}/revoke`, {}),
+  audit: (patientId: string) => request<AuditEntry[]>('GET', `/patients/${enc(patientId)}/audit`),
   /** Alerts of one patient, resolved ones too, for the patient view's history. */
   patientAlerts: async (patientId: string) => {
     const [live, resolved] = await Promise.all([api.alerts(), api.alerts('resolved')]);

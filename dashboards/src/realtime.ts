@@ -2,6 +2,7 @@
 // It keeps the last `seq` seen and, on every (re)connect, asks for what it missed with
 // `resume { sinceSeq }`; with nothing seen yet it asks the app to reload the list instead.
 import { io, type Socket } from 'socket.io-client';
+import { liveReadingsOf, type LiveReading } from './liveReadings.js';
 import type { AlertEvent } from './types.js';
 
 export interface Feed {
@@ -16,6 +17,8 @@ export interface FeedHandlers {
   onStatus(connected: boolean): void;
   /** Connected with no sequence to resume from: load the list afresh. */
   onReload(): void;
+  /** New readings of the person's patients (items of another shape are dropped). */
+  onReadings?(items: LiveReading[]): void;
 }
 
 export function connectFeed(h: FeedHandlers): Feed {
@@ -34,6 +37,7 @@ export function connectFeed(h: FeedHandlers): Feed {
     }
     h.onAlert(event);
   });
+  socket.on('readings', (message: unknown) => h.onReadings?.(liveReadingsOf(message)));
   socket.on('resumed', (msg: { seq?: number }) => {
     if (typeof msg?.seq === 'number') last = Math.max(last, msg.seq);
   });

@@ -62,7 +62,8 @@ export function viewAlerts(alerts: readonly Alert[], by: SortKey, filter: Frailt
 /**
  * A live `alert` event applied to the list: the alert replaces its older self (never a newer
  * one: events may arrive twice after a resume), a resolved alert leaves, and one the person may
- * no longer see (`alert: null`) leaves too.
+ * no longer see (`alert: null`) leaves too. A push goes to a whole care unit and so knows no
+ * one's snooze (`snoozedUntil` null): the person's own snooze stays on the alert until it ends.
  */
 export function applyAlertEvent(alerts: readonly Alert[], event: AlertEvent): Alert[] {
   const id = event.change.alertId;
@@ -71,7 +72,8 @@ export function applyAlertEvent(alerts: readonly Alert[], event: AlertEvent): Al
   if (next && current && current.seq > next.seq) return alerts.slice();
   const rest = alerts.filter((a) => a.id !== id);
   if (!next || next.status === 'resolved') return rest;
-  return [...rest, next];
+  const snoozedUntil = next.snoozedUntil ?? current?.snoozedUntil ?? null;
+  return [...rest, { ...next, snoozedUntil }];
 }
 
 /** True when an event brings a critical alert the person had not seen as critical. */

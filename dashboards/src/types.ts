@@ -137,3 +137,18 @@ export interface AlertEvent {
 export interface ApiErrorBody {
   error: { code: string; message: string; field?: string };
 }
+
+export interface Device {
+  id: string;
+  label: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface AuditEntry {
+  at: string;
+  staffId: string;
+  staffName: string;
+  action: string;
+  ip: string | null;
+}

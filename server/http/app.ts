@@ -2,6 +2,7 @@
 import express, { type Express } from 'express';
 import type { Metrics } from '../ops/metrics.js';
 import { apiRouter, type ApiDeps } from './api/index.js';
+import type { TrustProxy } from './trustProxy.js';
 
 export interface HttpDeps {
   metrics: Metrics;
@@ -9,11 +10,14 @@ export interface HttpDeps {
   api?: ApiDeps;
   /** Each check resolves when its dependency answers; the name appears in /readyz. */
   readiness: Record<string, () => Promise<void>>;
+  /** TRUST_PROXY: whose X-Forwarded-For gives req.ip (unset: nobody's). */
+  trustProxy?: TrustProxy;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
 
   // Alive: the process answers. Orchestrators restart it when this fails.
   app.get('/healthz', (_req, res) => {

@@ -21,7 +21,10 @@ export interface RealtimeDeps {
   log: Logger;
   /** The signed-in person behind a Cookie header, or null. */
   authenticate(cookieHeader: string | undefined): Promise<Viewer | null>;
-  /** The alert as the API shows it, for the push (null: the dashboard fetches it). */
+  /**
+   * The alert as the API shows it, for the push (server/http/api/alerts.ts `alertView`); without
+   * it, or when it answers null, the push carries `alert: null` and the dashboard fetches it.
+   */
   alertView?(alertId: string): Promise<unknown>;
   /** socket.io adapter for several hub processes (PostgreSQL in services mode). */
   adapter?: Parameters<Server['adapter']>[0];
@@ -100,14 +103,21 @@ export function createRealtime(d: RealtimeDeps) {
   }
 
   async function payload(change: AlertChange) {
-    return { change, alert: d.alertView ? await d.alertView(change.alertId) : null };
+    return { change, alert: d.alertView ? ((await d.alertView(change.alertId)) ?? null) : null };
   }
 
+  // Each push is prepared at once (units, the alert view: a query each) but sent in the order
+  // of the changes: prepared concurrently, a later change could otherwise overtake an earlier
+  // one, and a dashboard resumes from the highest seq it saw.
+  let sent: Promise<void> = Promise.resolve();
   const onChange = (change: AlertChange) => {
-    void (async () => {
-      const units = await followersOf(change.patientId);
-      if (units.length) io.to(units.map(room)).emit('alert', await payload(change));
-    })().catch((err: Error) => log.warn({ err: err.message }, 'alert push failed'));
+    const ready = Promise.all([followersOf(change.patientId), payload(change)]);
+    sent = sent
+      .then(() => ready)
+      .then(([units, message]) => {
+        if (units.length) io.to(units.map(room)).emit('alert', message);
+      })
+      .catch((err: Error) => log.warn({ err: err.message }, 'alert push failed'));
   };
   d.alerts.events.on('change', onChange);
 

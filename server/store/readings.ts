@@ -1,5 +1,6 @@
 // Storing a batch of readings once, and the rejected messages beside them: one SQL statement
-// (data-modifying CTEs), so one round trip and one atomic commit per batch.
+// (data-modifying CTEs), so one round trip and one atomic commit per batch. The same statement
+// keeps each patient's latest reading per type (latest_readings) for the patient list.
 import type { CanonicalReading, Rejection } from '../ingest/reading.js';
 import type { Queryable } from './db.js';
 
@@ -78,6 +79,22 @@ export async function storeBatch(
        JOIN dev d ON d.id = i.device_id
        JOIN fresh f ON f.device_id = i.device_id AND f.message_id = i.message_id
        RETURNING device_id, message_id
+     ), latest AS (
+       -- the patient list's latest values (migration 008): one row per patient and type, in
+       -- key order so that commit lanes touching the same patients lock them in the same order
+       INSERT INTO latest_readings (patient_id, type, measured_at, value, systolic, diastolic,
+         pulse, code, unit)
+       SELECT DISTINCT ON (d.patient_id, i.type) d.patient_id, i.type, i.measured_at, i.value,
+         i.systolic, i.diastolic, i.pulse, i.code, i.unit
+       FROM input i
+       JOIN dev d ON d.id = i.device_id
+       JOIN fresh f ON f.device_id = i.device_id AND f.message_id = i.message_id
+       ORDER BY d.patient_id, i.type, i.measured_at DESC
+       ON CONFLICT (patient_id, type) DO UPDATE SET measured_at = EXCLUDED.measured_at,
+         value = EXCLUDED.value, systolic = EXCLUDED.systolic, diastolic = EXCLUDED.diastolic,
+         pulse = EXCLUDED.pulse, code = EXCLUDED.code, unit = EXCLUDED.unit
+       WHERE latest_readings.measured_at < EXCLUDED.measured_at
+       RETURNING 1
      ), judged AS (
        SELECT i.idx, i.device_id, i.message_id, i.received_at, d.patient_id,
          CASE WHEN d.id IS NULL THEN 'unknown_device'

@@ -13,8 +13,10 @@ import { runCommand } from '../../server/admin/commands.js';
 import { generateSecret, hashSecret } from '../../server/auth/secrets.js';
 import { newId } from '../../server/store/ids.js';
 import type { Queryable } from '../../server/store/db.js';
+import { seedDashboard } from './dashboardSeed.js';
 import type {
   AlertTimes,
+  ChangeTime,
   DbCalls,
   FromHub,
   HubPhase,
@@ -212,9 +214,17 @@ async function missing(hub: Hub, deviceIds: string[], messageIds: string[]) {
 /** Listens to the hub's alert changes from now on. */
 function watchAlerts(hub: Hub) {
   const seen = new Set<string>();
+  let changes: ChangeTime[] = [];
   let alerts: AlertTimes = { triggers: [], byKind: {}, byRule: {}, untriggered: 0, repeated: 0 };
   hub.alerts.events.on('change', (c) => {
     const at = Date.now();
+    const trigger = c.data.trigger as { messageId?: unknown } | undefined;
+    changes.push([
+      c.seq,
+      at,
+      c.kind,
+      typeof trigger?.messageId === 'string' ? trigger.messageId : null,
+    ]);
     alerts.byKind[c.kind] = (alerts.byKind[c.kind] ?? 0) + 1;
     const rule = `${c.kind} ${typeof c.data.rule === 'string' ? c.data.rule : '(rule not named)'}`;
     alerts.byRule[rule] = (alerts.byRule[rule] ?? 0) + 1;
@@ -233,6 +243,11 @@ function watchAlerts(hub: Hub) {
     alerts.triggers.push([t.deviceId, t.messageId, at]);
   });
   return {
+    takeChanges(): ChangeTime[] {
+      const out = changes;
+      changes = [];
+      return out;
+    },
     take(): AlertTimes {
       const out = alerts;
       alerts = { ...out, triggers: [] };
@@ -296,6 +311,21 @@ async function main() {
       ]);
       clearTimeout(timer);
       await send({ type: 'rulesIdle', idle, ms: performance.now() - started });
+    } else if (m.cmd === 'dashboardSeed') {
+      const result = await seedDashboard(hub.db, m.options, (line) => console.log(line));
+      await send({ type: 'dashboardSeeded', result });
+    } else if (m.cmd === 'addDevices') {
+      const out = [];
+      for (const patientId of m.patientIds) {
+        const d = (await runCommand({ db: hub.db }, 'device add', { patient: patientId })) as {
+          deviceId: string;
+          secret: string;
+        };
+        out.push({ ...d, patientId });
+      }
+      await send({ type: 'devices', devices: out });
+    } else if (m.cmd === 'changes') {
+      await send({ type: 'changes', changes: alertTimes.takeChanges() });
     } else if (m.cmd === 'alerts') {
       await send({ type: 'alerts', alerts: alertTimes.take() });
     } else if (m.cmd === 'verify') {
@@ -319,6 +349,7 @@ async function main() {
   await send({
     type: 'ready',
     mqttUrl: hub.urls.mqtt,
+    httpUrl: hub.urls.http,
     devices,
     startMs,
     registerMs,

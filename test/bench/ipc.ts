@@ -1,4 +1,5 @@
 // Messages between the benchmark (parent) and the hub it runs in a child process.
+import type { SeedOptions, SeedResult } from './dashboardSeed.js';
 
 export type HubPhase = 'start' | 'register' | 'connect' | 'load' | 'check';
 
@@ -61,12 +62,22 @@ export type ToHub =
   | { cmd: 'alerts' }
   /** Pairs of (deviceId, messageId) the broker acknowledged; answered with how many are not stored. */
   | { cmd: 'verify'; deviceIds: string[]; messageIds: string[] }
+  /** Seeds the dashboard benchmark's world (./dashboardSeed.ts) in the hub's database. */
+  | { cmd: 'dashboardSeed'; options: SeedOptions }
+  /** Adds a device to each patient through the admin commands (real secrets). */
+  | { cmd: 'addDevices'; patientIds: string[] }
+  /** Every alert change emitted since `mark` (and forgets them). */
+  | { cmd: 'changes' }
   | { cmd: 'stop' };
+
+/** [seq, Date.now() when hub.alerts.events emitted it (after the commit), kind, trigger messageId]. */
+export type ChangeTime = [number, number, string, string | null];
 
 export type FromHub =
   | {
       type: 'ready';
       mqttUrl: string;
+      httpUrl: string;
       devices: { deviceId: string; secret: string }[];
       startMs: number;
       registerMs: number;
@@ -77,4 +88,7 @@ export type FromHub =
   | { type: 'rulesIdle'; idle: boolean; ms: number }
   | { type: 'alerts'; alerts: AlertTimes }
   | { type: 'stopped'; memory: MemoryPeaks }
+  | { type: 'dashboardSeeded'; result: SeedResult }
+  | { type: 'devices'; devices: { deviceId: string; secret: string; patientId: string }[] }
+  | { type: 'changes'; changes: ChangeTime[] }
   | { type: 'error'; message: string };

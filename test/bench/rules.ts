@@ -438,7 +438,9 @@ async function runPhase(o: RulesOptions, name: PhaseName): Promise<RulesPhase> {
 }
 
 /** Waits until the machine is quiet (see RulesOptions.quietBusyPercent). */
-async function waitForQuiet(o: RulesOptions): Promise<RulesPhase['quiet']> {
+export async function waitForQuiet(
+  o: Pick<RulesOptions, 'quietBusyPercent' | 'quietWaitSeconds' | 'log'>,
+): Promise<RulesPhase['quiet']> {
   const started = performance.now();
   for (;;) {
     const a = await cpuSnapshot();

@@ -1,5 +1,6 @@
-// `npm run bench`: suites `spine`, `rules` and `storm` (BENCH_SUITES=spine,rules,storm; the
-// first two by default: the storm takes minutes of its own, `npm run bench:storm`).
+// `npm run bench`: suites `spine`, `rules`, `dashboard` and `storm` (BENCH_SUITES=spine,rules,
+// dashboard,storm; the first three by default: the storm takes minutes of its own,
+// `npm run bench:storm`).
 //
 // spine: how many readings per second the hub commits, against what its broker alone
 // carries (the ceiling), with publish-to-receipt latency (receipts are published after the
@@ -33,6 +34,16 @@
 // BENCH_STORM_CONCURRENCY (connections opening at once, 1000), BENCH_STORM_RESEND (share of
 // gateways that send a batch twice, 0.1), BENCH_MODES and BENCH_HUB_ENV as above.
 //
+// dashboard (./dashboard.ts): 2,000 patients with a year of home readings each, seeded inside the
+// database; the triage list and a 90-day trend over HTTP with a signed-in nurse's cookie
+// (p50/p95/p99), and commit-to-socket latency of new alerts at 200 signed-in socket.io
+// dashboards. Environment: BENCH_MODES as above; BENCH_DASH_PATIENTS (2000), BENCH_DASH_DAYS
+// (365), BENCH_DASH_CENTRES (health centres, as many home-care units again: 8),
+// BENCH_DASH_SOCKETS (200), BENCH_DASH_REQUESTS (300 per kind), BENCH_DASH_WARMUP (30),
+// BENCH_DASH_ALERTS (abnormal readings published: 60), BENCH_DASH_INTERVAL_MS (between them:
+// 250), BENCH_DASH_CHUNK (patients per seeding statement: 100), BENCH_SEED, and
+// BENCH_QUIET_PERCENT / BENCH_QUIET_WAIT_SECONDS before the http and realtime phases, as above.
+//
 // Results also go to test-results/bench.json.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -49,15 +60,17 @@ import { cpuBetween, cpuSnapshot } from './procCpu.js';
 import { children, HubChild } from './hubChild.js';
 import type { HubStats, MemoryPeaks } from './ipc.js';
 import { benchRules, rulesTable, type PhaseName, type RulesResult } from './rules.js';
+import { benchDashboard, dashboardTable, type DashboardResult } from './dashboard.js';
 import { fmt, markdownTable, mb, ratio, summarize, type LatencySummary } from './stats.js';
 
 type Mode = 'embedded' | 'services';
 
 const env = process.env;
-const SUITES = (env.BENCH_SUITES ?? 'spine,rules').split(',').map((m) => m.trim());
+const SUITES = (env.BENCH_SUITES ?? 'spine,rules,dashboard').split(',').map((m) => m.trim());
 for (const s of SUITES) {
-  if (s !== 'spine' && s !== 'rules' && s !== 'storm')
+  if (!['spine', 'rules', 'dashboard', 'storm'].includes(s)) {
     throw new Error(`BENCH_SUITES: unknown ${s}`);
+  }
 }
 const SECONDS = Number(env.BENCH_SECONDS ?? 60);
 const MODES = (env.BENCH_MODES ?? 'embedded,services').split(',').map((m) => m.trim()) as Mode[];
@@ -97,10 +110,19 @@ const spinePhases = SUITES.includes('spine')
   ? MODES.reduce((n, m) => n + windowsFor(m).length * 2, 0)
   : 0;
 const rulesPhases = SUITES.includes('rules') ? MODES.length * RULES_PHASES.length : 0;
+// The dashboard suite's seeding is most of its time: PGlite seeds far slower than PostgreSQL.
+const dashboardSeconds = SUITES.includes('dashboard')
+  ? MODES.reduce(
+      (n, m) =>
+        n + (m === 'embedded' ? 3600 : 1200) + 2 * Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180),
+      0,
+    )
+  : 0;
 const HARD_CAP_S = Number(
   env.BENCH_HARD_CAP_SECONDS ??
     spinePhases * (SECONDS + 45) +
       rulesPhases * (SECONDS + 90 + RULES_DRAIN_S + Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180)) +
+      dashboardSeconds +
       240,
 );
 setTimeout(() => {
@@ -434,6 +456,32 @@ async function rulesMode(mode: Mode): Promise<RulesResult> {
   }
 }
 
+async function dashboardMode(mode: Mode): Promise<DashboardResult> {
+  const broker = mode === 'services' ? await startBenchBroker() : null;
+  try {
+    return await benchDashboard({
+      mode,
+      brokerUrl: broker?.url ?? '',
+      patients: Number(env.BENCH_DASH_PATIENTS ?? 2000),
+      healthCentres: Number(env.BENCH_DASH_CENTRES ?? 8),
+      days: Number(env.BENCH_DASH_DAYS ?? 365),
+      sockets: Number(env.BENCH_DASH_SOCKETS ?? 200),
+      requests: Number(env.BENCH_DASH_REQUESTS ?? 300),
+      warmup: Number(env.BENCH_DASH_WARMUP ?? 30),
+      alerts: Number(env.BENCH_DASH_ALERTS ?? 60),
+      alertIntervalMs: Number(env.BENCH_DASH_INTERVAL_MS ?? 250),
+      chunk: Number(env.BENCH_DASH_CHUNK ?? 100),
+      hubEnv: HUB_ENV,
+      seed: Number(env.BENCH_SEED ?? 1),
+      quietBusyPercent: Number(env.BENCH_QUIET_PERCENT ?? 15),
+      quietWaitSeconds: Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180),
+      log,
+    });
+  } finally {
+    await broker?.stop();
+  }
+}
+
 async function stormMode(mode: Mode): Promise<StormBenchResult> {
   const broker = mode === 'services' ? await startBenchBroker() : null;
   try {
@@ -478,6 +526,7 @@ async function main() {
   const results: ModeResult[] = [];
   const rules: RulesResult[] = [];
   const storms: StormBenchResult[] = [];
+  const dashboard: DashboardResult[] = [];
   for (const mode of MODES) {
     if (mode !== 'embedded' && mode !== 'services') throw new Error(`BENCH_MODES: unknown ${mode}`);
   }
@@ -490,15 +539,20 @@ async function main() {
       rules.push(await rulesMode(mode));
       log(`\n### rules, ${mode}\n\n${rulesTable(rules.slice(-1))}`);
     }
+    if (SUITES.includes('dashboard')) {
+      dashboard.push(await dashboardMode(mode));
+      log(`\n### dashboard, ${mode}\n\n${dashboardTable(dashboard.slice(-1))}`);
+    }
     if (SUITES.includes('storm')) storms.push(await stormMode(mode));
   }
+  if (dashboard.length > 1) log(`\n### dashboard\n\n${dashboardTable(dashboard)}`);
   if (storms.length) log(`\n### reconnect storm\n\n${stormTable(storms)}`);
   if (rules.length > 1) log(`\n### rules\n\n${rulesTable(rules)}`);
   await mkdir('test-results', { recursive: true });
   await writeFile(
     'test-results/bench.json',
     JSON.stringify(
-      { at: new Date().toISOString(), code, suites: SUITES, results, rules, storms },
+      { at: new Date().toISOString(), code, suites: SUITES, results, rules, dashboard, storms },
       null,
       2,
     ),

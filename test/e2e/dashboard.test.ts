@@ -186,6 +186,50 @@ describe('nurse dashboard', () => {
     expect(detail.history.find((h) => h.kind === 'resolved')?.note).toContain('Ringt patienten');
   });
 
+  it('grows the chart with a new reading live, without a reload', async () => {
+    const chart = page.getByTestId('chart-body_weight');
+    const before = Number(await chart.getAttribute('data-points'));
+    await device.publish(weight(80.3));
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 10_000 })
+      .toBe(before + 1);
+  });
+
+  it("lists the patient's devices; adds one from the keyboard (secret shown once) and revokes it", async () => {
+    const devices = page.getByTestId('devices');
+    await devices.locator(`[data-device="${reg.deviceId}"]`).getByText('Aktiv').waitFor();
+    await devices.getByLabel('Benämning (valfri)').focus();
+    await page.keyboard.type('Våg i hallen');
+    await page.keyboard.press('Enter');
+    const secret = page.getByTestId('device-secret');
+    await secret.waitFor();
+    // the focus moved to the secret (typed for Node: no DOM names here)
+    expect(
+      await secret.evaluate(
+        (el) =>
+          el ===
+          (globalThis as unknown as { document: { activeElement: unknown } }).document
+            .activeElement,
+      ),
+    ).toBe(true);
+    expect((await secret.locator('code').textContent())?.length).toBeGreaterThan(20);
+    const added = devices.locator('li', { hasText: 'Våg i hallen' });
+    await added.waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await added.getByRole('button', { name: /Spärra/ }).focus();
+    await page.keyboard.press('Enter');
+    await added.getByText(/Spärrad/).waitFor();
+  });
+
+  it("shows the patient's audit log: who looked, when, what and from where", async () => {
+    const audit = page.getByTestId('audit');
+    const row = audit.locator('tr', { hasText: 'Patientens uppgifter' }).first();
+    await row.waitFor();
+    await row.getByText('Anna Sjöberg').waitFor();
+    await audit.locator('tr', { hasText: 'Lade till utrustning' }).first().waitFor();
+    await page.screenshot({ path: `${SHOTS}/patient-view-devices-audit.png`, fullPage: true });
+  });
+
   it('the triage list is empty again and the language switches to English', async () => {
     await page.getByRole('link', { name: 'Larmlistan' }).click();
     await page.getByText('Inga öppna larm.').waitFor();

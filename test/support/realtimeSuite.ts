@@ -21,6 +21,8 @@ import {
 
 interface AlertPush {
   change: { seq: number; patientId: string; kind: string; alertId: string };
+  /** The alert as the API shows it (server/http/api/alerts.ts alertView). */
+  alert: Record<string, unknown> | null;
 }
 interface ReadingsPush {
   items: { patientId: string; reading: { type: string } }[];
@@ -141,6 +143,21 @@ export function describeRealtime(mode: Mode) {
       dashB.close();
     });
 
+    it('carries the alert as the API shows it, so that no dashboard has to fetch it', async () => {
+      const dash = await openDashboard(env.hub.urls.http, cookieB);
+      // a lower SpO2 updates B's alert opened above: the push shows the updated alert
+      await deviceB.publish(spo2(80));
+      await waitFor(() => dash.alerts.length > 0, 'an alert push');
+      const push = dash.alerts[0]!;
+      const res = await fetch(`${env.hub.urls.http}/api/v1/alerts/${push.change.alertId}`, {
+        headers: { cookie: cookieB },
+      });
+      const { history: _history, ...shown } = (await res.json()) as Record<string, unknown>;
+      expect(push.alert).toEqual(shown);
+      expect(push.alert).toMatchObject({ seq: push.change.seq, snoozedUntil: null });
+      dash.close();
+    });
+
     it('gives a dashboard that reconnects every alert change it missed, in order', async () => {
       const dash = await openDashboard(env.hub.urls.http, cookieA);
       await deviceA.publish(spo2(83));
@@ -148,15 +165,25 @@ export function describeRealtime(mode: Mode) {
       const lastSeen = dash.alerts.at(-1)!.change.seq;
       dash.close();
 
-      // while away: an update and an acknowledgement
+      // while away: an update and an acknowledgement. Another dashboard that stays connected
+      // sees each pushed live: only then has the push gone out (and the rules' update is in
+      // before the acknowledgement), so the dashboard coming back gets them from the resume alone
+      const stayed = await openDashboard(env.hub.urls.http, cookieA);
       await deviceA.publish(spo2(82));
-      await deviceA.waitForReceipts(3);
-      await env.hub.rules.idle();
+      await waitFor(
+        () => stayed.alerts.some((p) => p.change.kind === 'updated' && p.change.seq > lastSeen),
+        'the update pushed live',
+      );
       const { rows } = await env.hub.db.query<{ id: string }>(
         "SELECT id FROM alerts WHERE patient_id = $1 AND rule = 'spo2.very_low'",
         [a.patientId],
       );
       await env.hub.alerts.acknowledge(rows[0]!.id, nurseA, null, new Date());
+      await waitFor(
+        () => stayed.alerts.some((p) => p.change.kind === 'acknowledged'),
+        'the acknowledgement pushed live',
+      );
+      stayed.close();
 
       const back = await openDashboard(env.hub.urls.http, cookieA);
       const resumed = new Promise<{ seq: number }>((r) => back.socket.once('resumed', r));

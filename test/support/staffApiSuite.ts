@@ -116,6 +116,15 @@ async function insertReadings(
         r.type === 'body_weight' ? 'kg' : '/min',
       ],
     );
+    // what the ingest keeps beside each batch it stores (migration 008)
+    await env.hub.db.query(
+      `INSERT INTO latest_readings (patient_id, type, measured_at, value, unit)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (patient_id, type) DO UPDATE SET measured_at = EXCLUDED.measured_at,
+         value = EXCLUDED.value, unit = EXCLUDED.unit
+       WHERE latest_readings.measured_at < EXCLUDED.measured_at`,
+      [patientId, r.type, r.at.toISOString(), r.value, r.type === 'body_weight' ? 'kg' : '/min'],
+    );
   }
 }
 

@@ -27,7 +27,22 @@ describe('configuration from the environment', () => {
     });
   });
 
+  it('believes X-Forwarded-For from no proxy unless TRUST_PROXY names them', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).TRUST_PROXY).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16,::1' }).TRUST_PROXY).toEqual([
+      '10.0.0.5',
+      '192.168.0.0/16',
+      '::1',
+    ]);
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+  });
+
   it.each([
+    [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY: true would believe X-Forwarded-For from anyone/],
+    [{ TRUST_PROXY: 'proxy.example' }, /^TRUST_PROXY: "proxy.example" is not an address/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY: "10.0.0.0\/33" is not an address/],
     [{ MQTT_PORT: '70000' }, /^MQTT_PORT: .*\(got "70000"\)$/],
     [{ HTTP_PORT: 'eighty' }, /^HTTP_PORT: /],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must start with postgres/],

@@ -2,6 +2,13 @@
 // editor's paths, and that every string exists in Swedish and English with the same placeholders.
 import { describe, expect, it } from 'vitest';
 import { en, frailtyLabel, placeholders, sv, translate } from '../../dashboards/src/i18n.js';
+import {
+  addLiveReadings,
+  applyLatest,
+  createReadingsBus,
+  liveReadingsOf,
+  type LiveReading,
+} from '../../dashboards/src/liveReadings.js';
 import { getPath, planFields, proposePlan, setPath } from '../../dashboards/src/plan.js';
 import {
   applyAlertEvent,
@@ -13,7 +20,7 @@ import {
   sortAlerts,
   viewAlerts,
 } from '../../dashboards/src/triage.js';
-import type { Alert, AlertEvent } from '../../dashboards/src/types.js';
+import type { Alert, AlertEvent, ReadingSeries } from '../../dashboards/src/types.js';
 
 const T0 = Date.parse('2026-11-24T08:00:00Z');
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -108,6 +115,15 @@ describe('live changes', () => {
     expect(list).toEqual([]);
   });
 
+  it("keeps the person's own snooze when a push (which knows no one's snooze) updates the alert", () => {
+    const until = iso(30);
+    let list = [alert('a', { seq: 3, snoozedUntil: until })];
+    list = applyAlertEvent(list, event(alert('a', { seq: 4, severity: 'critical' })));
+    expect(list[0]).toMatchObject({ seq: 4, severity: 'critical', snoozedUntil: until });
+    list = applyAlertEvent([], event(alert('b', { seq: 1 })));
+    expect(list[0]!.snoozedUntil).toBeNull();
+  });
+
   it('cues a critical alert that is new or newly critical, not one already seen', () => {
     const crit = alert('a', { severity: 'critical' });
     expect(isNewCritical([], event(crit))).toBe(true);
@@ -169,5 +185,138 @@ describe('plan paths', () => {
     expect(stored.weight.gain3dKg).toBe(1.5);
     expect(setPath({}, 'weight.dryWeightKg', 71.5)).toEqual({ weight: { dryWeightKg: 71.5 } });
     expect(proposePlan({}, { 'weight.gain1dKg': '1,2' })).toEqual({ weight: { gain1dKg: 1.2 } });
+  });
+});
+
+describe('live readings in the patient view', () => {
+  const reading = (
+    minutes: number,
+    value: number,
+    over: Partial<LiveReading['reading']> = {},
+    patientId = 'p1',
+  ): LiveReading => ({
+    patientId,
+    reading: {
+      type: 'body_weight',
+      value,
+      systolic: null,
+      diastolic: null,
+      pulse: null,
+      code: null,
+      unit: 'kg',
+      measuredAt: iso(minutes),
+      ...over,
+    },
+  });
+  const series = (bucket: ReadingSeries['bucket'], points: ReadingSeries['points']) =>
+    ({ type: 'body_weight', bucket, points, reference: null }) satisfies ReadingSeries;
+  const point = (minutes: number, value: number, n = 1) => ({
+    t: iso(minutes),
+    value,
+    systolic: null,
+    diastolic: null,
+    min: null,
+    max: null,
+    n,
+  });
+  const FROM = T0 - 14 * 86_400_000;
+
+  it("adds the patient's new reading of the chart's type to a raw series, in time order", () => {
+    const s = series(null, [point(-60, 80.1)]);
+    const next = addLiveReadings(s, 'p1', [reading(5, 80.4), reading(-30, 80.2)], FROM);
+    expect(next.points.map((p) => [p.t, p.value])).toEqual([
+      [iso(-60), 80.1],
+      [iso(-30), 80.2],
+      [iso(5), 80.4],
+    ]);
+    expect(s.points).toHaveLength(1); // the loaded series is not changed in place
+  });
+
+  it("ignores other patients, other types, repeats and readings before the chart's period", () => {
+    const s = series(null, [point(-60, 80.1)]);
+    const next = addLiveReadings(
+      s,
+      'p1',
+      [
+        reading(1, 70, {}, 'p2'),
+        reading(2, 97, { type: 'spo2', unit: '%' }),
+        reading(-60, 80.1),
+        reading(-20 * 24 * 60, 79),
+      ],
+      FROM,
+    );
+    expect(next).toBe(s);
+  });
+
+  it('updates the hourly bucket a reading falls in, or starts the next one', () => {
+    const s = series('hour', [{ ...point(0, 80, 2), min: 79.8, max: 80.2 }]);
+    let next = addLiveReadings(s, 'p1', [reading(30, 81)], FROM);
+    expect(next.points).toHaveLength(1);
+    expect(next.points[0]).toMatchObject({ n: 3, min: 79.8, max: 81 });
+    expect(next.points[0]!.value).toBeCloseTo((80 * 2 + 81) / 3, 6);
+    next = addLiveReadings(next, 'p1', [reading(75, 82)], FROM);
+    expect(next.points.map((p) => [p.t, p.value, p.n])).toEqual([
+      [iso(0), expect.closeTo(80.333, 2), 3],
+      [iso(60), 82, 1],
+    ]);
+  });
+
+  it("counts daily buckets on from the server's last one (the patient's local midnight)", () => {
+    const midnight = -8 * 60 - 60; // 23:00 UTC the day before: midnight in Stockholm
+    const s = series('day', [point(midnight, 80)]);
+    const next = addLiveReadings(s, 'p1', [reading(midnight + 25 * 60, 81)], FROM);
+    expect(next.points.map((p) => p.t)).toEqual([iso(midnight), iso(midnight + 24 * 60)]);
+  });
+
+  it('draws systolic and diastolic for blood pressure, its bucket range on systolic', () => {
+    const bp = (minutes: number, systolic: number, diastolic: number) =>
+      reading(minutes, 0, { type: 'blood_pressure', value: null, systolic, diastolic, pulse: 70 });
+    const s: ReadingSeries = {
+      type: 'blood_pressure',
+      bucket: 'hour',
+      points: [],
+      reference: null,
+    };
+    const next = addLiveReadings(s, 'p1', [bp(10, 150, 90), bp(20, 130, 80)], FROM);
+    expect(next.points).toEqual([
+      { t: iso(0), value: null, systolic: 140, diastolic: 85, min: 130, max: 150, n: 2 },
+    ]);
+  });
+
+  it('shows a newer reading as the latest value, never an older one that arrives late', () => {
+    const latest = { body_weight: { ...reading(0, 80).reading } };
+    const next = applyLatest(latest, 'p1', [
+      reading(10, 81),
+      reading(-10, 79),
+      reading(20, 1, {}, 'p2'),
+    ]);
+    expect(next.body_weight!.value).toBe(81);
+    expect(applyLatest(latest, 'p1', [reading(-5, 79)])).toBe(latest);
+  });
+
+  it('takes only items of the documented shape from a push', () => {
+    const good = reading(1, 80);
+    expect(
+      liveReadingsOf({
+        items: [
+          good,
+          { patientId: 'p1' },
+          { ...good, reading: { ...good.reading, measuredAt: 'soon' } },
+        ],
+      }),
+    ).toEqual([good]);
+    expect(liveReadingsOf(null)).toEqual([]);
+    expect(liveReadingsOf({ items: 'x' })).toEqual([]);
+  });
+
+  it('hands each batch to every listener until it unsubscribes', () => {
+    const bus = createReadingsBus();
+    const got: number[] = [];
+    const off = bus.subscribe((items) => got.push(items.length));
+    bus.emit([reading(1, 80)]);
+    bus.emit([]);
+    off();
+    bus.emit([reading(2, 81)]);
+    expect(got).toEqual([1]);
   });
 });

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, setUnauthenticatedHandler } from '../api.js';
 import { beep, unlockAudio } from '../cue.js';
 import { useLang } from '../lang.js';
+import { liveReadings } from '../liveReadings.js';
 import { connectFeed, type Feed } from '../realtime.js';
 import { hrefTriage, useRoute } from '../route.js';
 import { applyAlertEvent, isNewCritical } from '../triage.js';
@@ -98,7 +99,8 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
   }, []);
 
   const onAlert = useCallback((event: AlertEvent) => {
-    // an event without the alert: fetch it (404: no longer this person's to see)
+    // the hub sends the alert with its change; an event without one (an older hub): fetch it
+    // (404: no longer this person's to see)
     if (!event.alert) {
       api.alert(event.change.alertId).then(
         (a) => onAlert({ ...event, alert: a }),
@@ -127,7 +129,13 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
 
   useEffect(() => {
     void load();
-    const f = connectFeed({ onAlert, onStatus: setLive, onReload: () => void load() });
+    const f = connectFeed({
+      onAlert,
+      onStatus: setLive,
+      onReload: () => void load(),
+      // the open patient view's charts and latest values listen (liveReadings.ts)
+      onReadings: (items) => liveReadings.emit(items),
+    });
     feed.current = f;
     return () => f.close();
   }, [load, onAlert]);

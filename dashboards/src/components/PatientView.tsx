@@ -1,7 +1,9 @@
 // A patient: frailty (CFS with its name), fixed care contact, latest values, a trend chart per
-// measurement, the alerts (open ones with their actions) with their history, and the plan.
+// measurement, the alerts (open ones with their actions) with their history, the plan, the
+// devices and the audit log.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { applyLatest, liveReadings } from '../liveReadings.js';
 import { frailtyLabel, maybe } from '../i18n.js';
 import { useLang, useNow } from '../lang.js';
 import { hrefTriage } from '../route.js';
@@ -9,6 +11,8 @@ import { sortAlerts } from '../triage.js';
 import type { Alert, LatestReading, PatientDetail } from '../types.js';
 import { AlertCard } from './AlertCard.js';
 import { AlertHistory } from './AlertHistory.js';
+import { AuditTrail } from './AuditTrail.js';
+import { DeviceList } from './DeviceList.js';
 import { Time } from './bits.js';
 import { PlanEditor } from './PlanEditor.js';
 import { TrendChart } from './TrendChart.js';
@@ -42,6 +46,7 @@ export function PatientView(props: {
   const [resolved, setResolved] = useState<Alert[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [days, setDays] = useState(14);
+  const [auditVersion, setAuditVersion] = useState(0);
 
   useEffect(() => {
     api
@@ -56,6 +61,15 @@ export function PatientView(props: {
   useEffect(() => {
     document.getElementById('main')?.focus();
   }, [props.patientId]);
+
+  // the latest values (and a chart for a measurement not seen before) follow live readings
+  useEffect(
+    () =>
+      liveReadings.subscribe((items) =>
+        setPatient((p) => (p ? { ...p, latest: applyLatest(p.latest, p.id, items) } : p)),
+      ),
+    [props.patientId],
+  );
 
   // an alert resolved here moves to the closed ones (the live list lets it go)
   const changed = (a: Alert) => {
@@ -156,6 +170,20 @@ export function PatientView(props: {
       <section aria-labelledby="plan-title">
         <h2 id="plan-title">{t('plan')}</h2>
         <PlanEditor patientId={patient.id} />
+      </section>
+
+      <section aria-labelledby="devices-title">
+        <h2 id="devices-title">{t('devices')}</h2>
+        <DeviceList
+          patientId={patient.id}
+          timeZone={patient.timeZone}
+          onChanged={() => setAuditVersion((v) => v + 1)}
+        />
+      </section>
+
+      <section aria-labelledby="audit-title">
+        <h2 id="audit-title">{t('auditTrail')}</h2>
+        <AuditTrail patientId={patient.id} timeZone={patient.timeZone} version={auditVersion} />
       </section>
     </article>
   );

@@ -1,8 +1,10 @@
 // One measurement's trend (uPlot). Weight draws the personal baseline and the rules' thresholds
-// from the readings endpoint's `reference`; blood pressure draws systolic and diastolic.
+// from the readings endpoint's `reference`; blood pressure draws systolic and diastolic. Live
+// readings are added as they come (the reference lines stay as loaded).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { api } from '../api.js';
+import { addLiveReadings, liveReadings } from '../liveReadings.js';
 import { maybe } from '../i18n.js';
 import { useLang } from '../lang.js';
 import type { Lang, ReadingSeries } from '../types.js';
@@ -84,6 +86,16 @@ export function TrendChart(props: { patientId: string; type: string; days: numbe
       cancelled = true;
     };
   }, [props.patientId, props.type, props.days]);
+
+  // new readings arrive live: the chart grows without a reload
+  useEffect(
+    () =>
+      liveReadings.subscribe((items) => {
+        const from = Date.now() - props.days * DAY;
+        setSeries((s) => (s ? addLiveReadings(s, props.patientId, items, from) : s));
+      }),
+    [props.patientId, props.days],
+  );
 
   useEffect(() => {
     const el = host.current;

@@ -131,10 +131,13 @@ const toAlert = (r: Row): Alert => ({
   snoozedUntil: iso(r.snoozed_until),
 });
 
-/** Alerts as the person sees them; `where` is SQL over `a` with $3 onwards. */
+/**
+ * Alerts as the person sees them (`viewerId`: their own snoozes; null: nobody's); `where` is SQL
+ * over `a` with $3 onwards.
+ */
 async function selectAlerts(
   db: Queryable,
-  viewer: Viewer,
+  viewerId: string | null,
   now: Date,
   where: string,
   params: unknown[],
@@ -155,9 +158,22 @@ async function selectAlerts(
        CASE a.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2
          WHEN 'low' THEN 1 ELSE 0 END DESC,
        a.opened_at, a.id`,
-    [viewer.id, now.toISOString(), ...params],
+    [viewerId, now.toISOString(), ...params],
   );
   return rows.map(toAlert);
+}
+
+/**
+ * The alert as the API shows it, for realtime pushes: one query per change, sent to every
+ * dashboard of the care units following the patient, so that none has to fetch it. A snooze
+ * is one person's, and a push goes to a whole unit's room: `snoozedUntil` is null here and
+ * each dashboard keeps its own. Null when the alert does not exist.
+ */
+export function alertView(db: Queryable, now: () => Date) {
+  return async (alertId: string): Promise<Alert | null> => {
+    const [alert] = await selectAlerts(db, null, now(), 'a.id = $3', [alertId]);
+    return alert ?? null;
+  };
 }
 
 const fail = (err: unknown): never => {
@@ -185,7 +201,7 @@ export function alertsRouter(deps: ApiDeps): Router {
       }
       throw err;
     }
-    const [alert] = await selectAlerts(db, viewer, deps.now(), 'a.id = $3', [alertId]);
+    const [alert] = await selectAlerts(db, viewer.id, deps.now(), 'a.id = $3', [alertId]);
     return alert!;
   }
 
@@ -197,7 +213,7 @@ export function alertsRouter(deps: ApiDeps): Router {
     const list = ids.length
       ? await selectAlerts(
           db,
-          viewer,
+          viewer.id,
           deps.now(),
           'a.patient_id = ANY($3::text[]) AND a.status = ANY($4::text[])',
           [ids, statuses],
