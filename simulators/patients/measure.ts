@@ -16,14 +16,20 @@ export const bloodPressure = (
   diastolic: number,
   pulse: number,
   deviceStatus?: string[],
-): SimMeasurement => ({
-  type: 'blood_pressure',
-  measuredAt: at,
-  systolic: Math.round(clamp(systolic, 60, 260)),
-  diastolic: Math.round(clamp(diastolic, 35, 150)),
-  pulse: Math.round(clamp(pulse, 30, 200)),
-  ...(deviceStatus?.length ? { deviceStatus } : {}),
-});
+): SimMeasurement => {
+  const sys = Math.round(clamp(systolic, 60, 260));
+  return {
+    type: 'blood_pressure',
+    measuredAt: at,
+    systolic: sys,
+    // noise drawn apart for each must not cross them: a cuff reports a pulse pressure of at
+    // least ~15 mmHg (a diastolic above the systolic is a reading the hub refuses)
+    diastolic: Math.round(clamp(Math.min(diastolic, sys - MIN_PULSE_PRESSURE), 35, 150)),
+    pulse: Math.round(clamp(pulse, 30, 200)),
+    ...(deviceStatus?.length ? { deviceStatus } : {}),
+  };
+};
+const MIN_PULSE_PRESSURE = 15;
 
 export const oxygenSaturation = (
   at: Date,

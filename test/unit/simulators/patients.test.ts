@@ -92,6 +92,18 @@ describe('every profile suggests a valid patient plan', () => {
   });
 });
 
+describe('blood pressure from every profile', () => {
+  it('always reports the diastolic well below the systolic, as a cuff does', () => {
+    for (const profile of profileNames) {
+      for (const seed of [1, 2, 3]) {
+        for (const m of ofType(all(patient(profile, seed, 365)), 'blood_pressure')) {
+          expect(m.systolic! - m.diastolic!).toBeGreaterThanOrEqual(15);
+        }
+      }
+    }
+  });
+});
+
 describe('a stable heart-failure patient over a simulated year', () => {
   const seeds = [1, 2, 3, 4, 5];
 
