@@ -66,6 +66,8 @@ export const configSchema = z.object({
   MQTT_RECEIVE_MAXIMUM: z.coerce.number().int().min(1).max(65535).default(2000),
   /** Evaluate rules and raise alerts on ingest; off measures the ingest spine alone. */
   RULES: z.enum(['on', 'off']).default('on'),
+  /** Patients the rules evaluate at once; bounded so they leave the ingest its connections. */
+  RULES_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** A staff session ends after this long without a request (seconds). */
   SESSION_IDLE_TIMEOUT_S: z.coerce

@@ -28,6 +28,7 @@ import { migrate } from './store/migrate.js';
 
 const ESCALATION_CHECK_MS = 30_000;
 const MISSED_CHECK_MS = 5 * 60_000;
+const API_CONNECTIONS = 4;
 
 export interface Hub {
   config: Config;
@@ -60,7 +61,11 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     await assertPortFree(config.HTTP_PORT, config.HTTP_HOST, 'HTTP_PORT');
     if (!config.MQTT_URL) await assertPortFree(config.MQTT_PORT, config.MQTT_HOST, 'MQTT_PORT');
     const db = config.DATABASE_URL
-      ? await openPostgres(config.DATABASE_URL)
+      ? // a connection for each commit lane and each patient the rules evaluate at once, and a
+        // few for the API, realtime and timers, so that none of them waits on another's
+        await openPostgres(config.DATABASE_URL, {
+          max: config.INGEST_CONCURRENCY + config.RULES_CONCURRENCY + API_CONNECTIONS,
+        })
       : await openPglite(config.DATA_DIR);
     cleanup.push(() => db.close());
     const migration = await migrate(db);
@@ -94,6 +99,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       db,
       alerts,
       log,
+      concurrency: config.RULES_CONCURRENCY,
       notify: (deviceId, notice) => broker.notify(deviceId, notice),
     });
     const listeners: ((r: StoredReading[]) => void)[] =

@@ -1,6 +1,7 @@
 // The rules stage's edge: after each commit it evaluates the patients whose readings arrived,
 // in measurement order, against their recent history and plan, and turns findings into alerts.
 // It runs beside ingest, never before an acknowledgement, one patient at a time per patient.
+import pLimit from 'p-limit';
 import type { Alerts } from '../alerts/lifecycle.js';
 import type { StoredReading } from '../ingest/reading.js';
 import type { Logger } from '../ops/log.js';
@@ -25,6 +26,7 @@ const PLAN_TTL_MS = 60_000;
  * have asked); a patient needs minutes to measure again, so seconds are enough. */
 const PENDING_TTL_MS = 5_000;
 const DAY = 86_400_000;
+const HISTORY_SLACK_DAYS = 2;
 
 export interface RuleRunnerOptions {
   db: Queryable;
@@ -35,6 +37,12 @@ export interface RuleRunnerOptions {
   notify?: (deviceId: string, notice: PatientNotice) => void;
   /** Patients whose recent history stays in memory between commits. */
   historyCap?: number;
+  /**
+   * Patients evaluated at once. Bounded so that the rules' queries never take every database
+   * connection from the ingest (its commits then wait, and receipts with them); readings of one
+   * patient are evaluated in order whatever this is.
+   */
+  concurrency?: number;
 }
 
 /**
@@ -50,6 +58,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   const historyCap = o.historyCap ?? DEFAULT_HISTORY_CAP;
   /** Work on a whole commit (the missed-measurement look-up), for `idle()`. */
   const batchWork = new Set<Promise<void>>();
+  const slot = pLimit(o.concurrency ?? 8);
   const plans = new Map<string, { plan: ResolvedPlan; until: number }>();
   const queues = new Map<string, Promise<void>>();
   const requests = createRemeasureStore(o.db);
@@ -102,10 +111,13 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     }
     const { history } = cached;
     history.add(fresh);
-    // every fresh reading is judged on the `lookBack` days before it: keep those of the oldest
-    if (since > cached.from) {
-      history.dropBefore(since);
-      cached.from = since;
+    // every fresh reading is judged on the `lookBack` days before it: keep those of the oldest,
+    // and some days more, so that a reading committed a little out of order (concurrent commit
+    // lanes, a gateway's batches) does not load the whole history again
+    const keepFrom = since - HISTORY_SLACK_DAYS * DAY;
+    if (keepFrom > cached.from) {
+      history.dropBefore(keepFrom);
+      cached.from = keepFrom;
     }
     remember(patientId, cached);
     return history;
@@ -181,7 +193,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
       for (const [patientId, list] of byPatient) {
         const previous = queues.get(patientId) ?? Promise.resolve();
         const next = previous
-          .then(() => evaluate(patientId, list))
+          .then(() => slot(() => evaluate(patientId, list)))
           .catch((err: Error) =>
             log.error({ patientId, err: err.message }, 'rule evaluation failed'),
           )
