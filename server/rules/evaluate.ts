@@ -2,7 +2,8 @@
 // patient's history up to that reading. A reading that arrives late (a gateway offline for
 // days) is judged in its place in the history; if newer readings of the same kind already
 // exist, its findings are about a past that has been superseded: they are marked late and
-// lowered one step, so that they inform without paging anyone.
+// lowered to 'low' (a 'low' one to 'info'), which the care team sees but which never escalates:
+// they inform without paging anyone.
 import { judgeBloodPressure } from './bloodPressure.js';
 import { isQuestionable, localDate } from './localDay.js';
 import { DEFAULT_NEWS2_WINDOW_MS, news2Finding, NEWS2_TYPES } from './news2.js';
@@ -27,9 +28,10 @@ export interface EvaluatedFinding extends Finding {
 
 const NEWS2_SET: ReadonlySet<string> = new Set(NEWS2_TYPES);
 const PERSONAL_TYPES = new Set(['body_weight', 'heart_rate', 'blood_pressure']);
-const lower: Record<Severity, Severity> = {
-  critical: 'high',
-  high: 'medium',
+/** What a finding about a superseded past becomes: seen, never escalated (no limit for 'low'). */
+const late: Record<Severity, Severity> = {
+  critical: 'low',
+  high: 'low',
   medium: 'low',
   low: 'info',
   info: 'info',
@@ -114,7 +116,7 @@ export function evaluatePatient(
     for (const f of evaluateReading(h, r, plan)) {
       const trigger = { deviceId: r.deviceId, messageId: r.messageId };
       out.push(
-        superseded ? { ...f, severity: lower[f.severity], late: true, trigger } : { ...f, trigger },
+        superseded ? { ...f, severity: late[f.severity], late: true, trigger } : { ...f, trigger },
       );
     }
   }
