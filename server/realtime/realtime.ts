@@ -30,9 +30,18 @@ export interface RealtimeDeps {
   adapter?: Parameters<Server['adapter']>[0];
   /** How often open sockets are checked against their session (sign-out, expiry). */
   recheckMs?: number;
+  /** How long committed readings gather before they are pushed, one message per unit. */
+  readingsFlushMs?: number;
 }
 
 const UNITS_TTL_MS = 60_000;
+/**
+ * Readings are pushed a quarter of a second at most after their commit, gathered per unit: with
+ * several hubs every push is a round through PostgreSQL (pg_notify, and over 8 kB a row in the
+ * adapter's table), and one per commit at thousands of readings a second queued up behind the
+ * adapter's connections and held the hub's memory. Alerts are pushed at once.
+ */
+const READINGS_FLUSH_MS = 250;
 const resumeSchema = z.object({ sinceSeq: z.number().int().min(0) });
 
 const room = (unitId: string) => `unit:${unitId}`;
@@ -134,15 +143,19 @@ export function createRealtime(d: RealtimeDeps) {
   }, d.recheckMs ?? 60_000);
   recheck.unref();
 
+  const gathered = new Map<string, unknown[]>();
+  let flushTimer: NodeJS.Timeout | null = null;
+  function flushReadings() {
+    flushTimer = null;
+    for (const [unit, items] of gathered) io.to(room(unit)).emit('readings', { items });
+    gathered.clear();
+  }
+
   return {
     io,
-    /**
-     * Pushes committed readings to the units following each patient: one message per unit and
-     * batch, since with several hubs each message is a round through the adapter.
-     */
+    /** Pushes committed readings to the units following each patient (gathered, see above). */
     onReadings(readings: StoredReading[]) {
       void (async () => {
-        const byUnit = new Map<string, unknown[]>();
         for (const r of readings) {
           const item = {
             patientId: r.patientId,
@@ -158,18 +171,20 @@ export function createRealtime(d: RealtimeDeps) {
             },
           };
           for (const unit of await followersOf(r.patientId)) {
-            const list = byUnit.get(unit);
+            const list = gathered.get(unit);
             if (list) list.push(item);
-            else byUnit.set(unit, [item]);
+            else gathered.set(unit, [item]);
           }
         }
-        for (const [unit, items] of byUnit) io.to(room(unit)).emit('readings', { items });
+        flushTimer ??= setTimeout(flushReadings, d.readingsFlushMs ?? READINGS_FLUSH_MS);
       })().catch((err: Error) => log.warn({ err: err.message }, 'reading push failed'));
     },
     /** A patient's care units changed: forget what was cached. */
     followersChanged: (patientId: string) => followers.delete(patientId),
     async close() {
       clearInterval(recheck);
+      if (flushTimer) clearTimeout(flushTimer);
+      flushReadings();
       d.alerts.events.off('change', onChange);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
