@@ -13,15 +13,11 @@
 //             after its transaction commits: Date.now() in the hub process) to its arrival at
 //             each socket (Date.now() here; one machine, one clock)
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { topics } from '../../devices/contract.js';
-import { configSchema } from '../../server/config.js';
-import { createTestDatabase } from '../support/hub.js';
-import { forgetSession } from './broker.js';
+import { benchHub } from './benchHub.js';
 import type { SeedResult } from './dashboardSeed.js';
 import { HubChild } from './hubChild.js';
 import { waitForQuiet, type RulesPhase } from './rules.js';
@@ -200,25 +196,8 @@ export async function benchDashboard(o: DashboardOptions): Promise<DashboardResu
   o.log(
     `\n## dashboard, ${o.mode}: ${fmt(o.patients)} patients x ${o.days} days, ${o.sockets} dashboards, ${o.requests} requests per kind`,
   );
-  const hubConfig: Record<string, string> = {
-    HTTP_PORT: '0',
-    MQTT_PORT: '0',
-    LOG_LEVEL: 'silent',
-    HUB_ID: `bench-dash-${tag}`,
-    RULES: 'on',
-  };
-  const dataDir = await mkdtemp(join(tmpdir(), 'hub-bench-dash-'));
-  hubConfig.DATA_DIR = dataDir;
-  let dropDb: (() => Promise<void>) | null = null;
-  if (o.mode === 'services') {
-    const db = await createTestDatabase();
-    dropDb = db.drop;
-    hubConfig.DATABASE_URL = db.url;
-    hubConfig.MQTT_URL = o.brokerUrl;
-    hubConfig.MQTT_SHARE_GROUP = `bench-dash-${tag}`;
-  }
-  Object.assign(hubConfig, o.hubEnv);
-  const config = configSchema.parse(hubConfig);
+  const bench = await benchHub({ ...o, name: 'dash' });
+  const hubConfig = bench.settings;
   const loadAverage = { beforeSeed: loadavg()[0]!, beforeHttp: 0, beforeRealtime: 0, after: 0 };
 
   const hub = new HubChild(hubConfig, { devices: 0, patients: 0 });
@@ -481,10 +460,7 @@ export async function benchDashboard(o: DashboardOptions): Promise<DashboardResu
     for (const s of sockets) s.disconnect();
     for (const d of devices) d.end(true);
     await hub.kill(stopped ? 10_000 : 0);
-    if (o.mode === 'services')
-      await forgetSession(o.brokerUrl, `telehealth-${config.HUB_ID}`).catch(() => {});
-    await dropDb?.().catch((err: Error) => console.error(`bench: drop database: ${err.message}`));
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.cleanup();
   }
 }
 

@@ -10,15 +10,10 @@
 // The workload (simulators/load/homeReadings.ts) is one patient per device measuring at home in
 // simulated time (a reading every ~2 h per device), with ~1 % clearly abnormal values; the
 // spine benchmark's flood of one heart rate after another for 10 patients is not what rules see.
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { configSchema } from '../../server/config.js';
+import { loadavg } from 'node:os';
 import { createHomeWorkload, type AbnormalKind } from '../../simulators/load/homeReadings.js';
 import { connectLoad } from '../../simulators/load/publisher.js';
-import { createTestDatabase } from '../support/hub.js';
-import { forgetSession } from './broker.js';
+import { benchHub } from './benchHub.js';
 import { HubChild } from './hubChild.js';
 import type { AlertTimes, DbCalls } from './ipc.js';
 import { busiest, cpuBetween, cpuSnapshot, processTicks } from './procCpu.js';
@@ -172,7 +167,6 @@ export interface RulesResult {
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const rand = () => randomBytes(4).toString('hex');
 
 export async function benchRules(o: RulesOptions): Promise<RulesResult> {
   o.log(
@@ -213,28 +207,11 @@ async function runPhase(o: RulesOptions, name: PhaseName): Promise<RulesPhase> {
   const rules = name === 'max-off' ? 'off' : 'on';
   const steady = name === 'steady-on';
   const window = steady ? o.steadyWindow : o.window;
-  const tag = rand();
   const durationMs = o.seconds * 1000;
   const warmupMs = o.warmupSeconds * 1000;
-  const hubConfig: Record<string, string> = {
-    HTTP_PORT: '0',
-    MQTT_PORT: '0',
-    LOG_LEVEL: 'silent',
-    HUB_ID: `bench-rules-${tag}`,
-    RULES: rules,
-  };
-  const dataDir = await mkdtemp(join(tmpdir(), 'hub-bench-rules-'));
-  hubConfig.DATA_DIR = dataDir;
-  let dropDb: (() => Promise<void>) | null = null;
-  if (o.mode === 'services') {
-    const db = await createTestDatabase();
-    dropDb = db.drop;
-    hubConfig.DATABASE_URL = db.url;
-    hubConfig.MQTT_URL = o.brokerUrl;
-    hubConfig.MQTT_SHARE_GROUP = `bench-rules-${tag}`;
-  }
-  Object.assign(hubConfig, o.hubEnv, { RULES: rules }); // BENCH_HUB_ENV may not turn rules around
-  const config = configSchema.parse(hubConfig);
+  // BENCH_HUB_ENV may not turn rules around
+  const bench = await benchHub({ ...o, name: 'rules', fixed: { RULES: rules } });
+  const hubConfig = bench.settings;
 
   // Simulated time: far enough back that no device reaches the present during the phase.
   const perDevice = ((steady ? o.steadyRate : o.rateBound) * (o.seconds + 5)) / o.devices;
@@ -430,10 +407,7 @@ async function runPhase(o: RulesOptions, name: PhaseName): Promise<RulesPhase> {
   } finally {
     // rules still busy: the hub would wait for them on stop, so it is killed instead
     await hub.kill(stopped ? 10_000 : 0);
-    if (o.mode === 'services')
-      await forgetSession(o.brokerUrl, `telehealth-${config.HUB_ID}`).catch(() => {});
-    await dropDb?.().catch((err: Error) => console.error(`bench: drop database: ${err.message}`));
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.cleanup();
   }
 }
 

@@ -55,6 +55,7 @@ import { connectLoad, type RunResult } from '../../simulators/load/publisher.js'
 import { createTestDatabase } from '../support/hub.js';
 import { forgetSession, startBenchBroker } from './broker.js';
 import { benchStorm, stormTable, type StormBenchResult } from './storm.js';
+import { withBenchBroker } from './benchHub.js';
 import { embeddedCeiling, servicesCeiling, type MeasuredRun } from './ceiling.js';
 import { cpuBetween, cpuSnapshot } from './procCpu.js';
 import { children, HubChild } from './hubChild.js';
@@ -432,12 +433,11 @@ function table(r: ModeResult): string {
   );
 }
 
-async function rulesMode(mode: Mode): Promise<RulesResult> {
-  const broker = mode === 'services' ? await startBenchBroker() : null;
-  try {
-    return await benchRules({
+function rulesMode(mode: Mode): Promise<RulesResult> {
+  return withBenchBroker(mode, (brokerUrl) =>
+    benchRules({
       mode,
-      brokerUrl: broker?.url ?? '',
+      brokerUrl,
       devices: DEVICES,
       seconds: SECONDS,
       warmupSeconds: WARMUP_S,
@@ -455,18 +455,15 @@ async function rulesMode(mode: Mode): Promise<RulesResult> {
       quietBusyPercent: Number(env.BENCH_QUIET_PERCENT ?? 15),
       quietWaitSeconds: Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180),
       log,
-    });
-  } finally {
-    await broker?.stop();
-  }
+    }),
+  );
 }
 
-async function dashboardMode(mode: Mode): Promise<DashboardResult> {
-  const broker = mode === 'services' ? await startBenchBroker() : null;
-  try {
-    return await benchDashboard({
+function dashboardMode(mode: Mode): Promise<DashboardResult> {
+  return withBenchBroker(mode, (brokerUrl) =>
+    benchDashboard({
       mode,
-      brokerUrl: broker?.url ?? '',
+      brokerUrl,
       patients: Number(env.BENCH_DASH_PATIENTS ?? 2000),
       healthCentres: Number(env.BENCH_DASH_CENTRES ?? 8),
       days: Number(env.BENCH_DASH_DAYS ?? 365),
@@ -481,18 +478,15 @@ async function dashboardMode(mode: Mode): Promise<DashboardResult> {
       quietBusyPercent: Number(env.BENCH_QUIET_PERCENT ?? 15),
       quietWaitSeconds: Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180),
       log,
-    });
-  } finally {
-    await broker?.stop();
-  }
+    }),
+  );
 }
 
-async function stormMode(mode: Mode): Promise<StormBenchResult> {
-  const broker = mode === 'services' ? await startBenchBroker() : null;
-  try {
-    return await benchStorm({
+function stormMode(mode: Mode): Promise<StormBenchResult> {
+  return withBenchBroker(mode, (brokerUrl) =>
+    benchStorm({
       mode,
-      brokerUrl: broker?.url ?? '',
+      brokerUrl,
       gateways: STORM_GATEWAYS,
       backlogDays: Number(env.BENCH_STORM_DAYS ?? 3),
       readingsPerDay: Number(env.BENCH_STORM_PER_DAY ?? 5),
@@ -501,10 +495,8 @@ async function stormMode(mode: Mode): Promise<StormBenchResult> {
       hubEnv: HUB_ENV,
       seed: Number(env.BENCH_SEED ?? 1),
       log,
-    });
-  } finally {
-    await broker?.stop();
-  }
+    }),
+  );
 }
 
 /** The code measured: the commit, and files of the hub changed but not committed (others at work). */

@@ -3,14 +3,9 @@
 // absorb it (every reading answered, stored, and judged by the rules), with nothing lost or
 // duplicated. One hub per mode, in a child process on a fresh database (./hubProcess.ts), one
 // patient per gateway, RULES=on as in production.
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connectLoad } from '../../simulators/load/publisher.js';
 import { reconnectStorm } from '../../simulators/load/reconnectStorm.js';
-import { createTestDatabase } from '../support/hub.js';
-import { forgetSession } from './broker.js';
+import { benchHub } from './benchHub.js';
 import { HubChild } from './hubChild.js';
 import { fmt, markdownTable, mb, summarize, type LatencySummary } from './stats.js';
 
@@ -51,25 +46,8 @@ export interface StormBenchResult {
 }
 
 export async function benchStorm(o: StormBenchOptions): Promise<StormBenchResult> {
-  const tag = randomBytes(3).toString('hex');
-  const hubConfig: Record<string, string> = {
-    HTTP_PORT: '0',
-    MQTT_PORT: '0',
-    LOG_LEVEL: 'silent',
-    HUB_ID: `bench-storm-${tag}`,
-    RULES: 'on',
-  };
-  const dataDir = await mkdtemp(join(tmpdir(), 'hub-bench-storm-'));
-  hubConfig.DATA_DIR = dataDir;
-  let dropDb: (() => Promise<void>) | null = null;
-  if (o.mode === 'services') {
-    const db = await createTestDatabase();
-    dropDb = db.drop;
-    hubConfig.DATABASE_URL = db.url;
-    hubConfig.MQTT_URL = o.brokerUrl;
-    hubConfig.MQTT_SHARE_GROUP = `bench-storm-${tag}`;
-  }
-  Object.assign(hubConfig, o.hubEnv);
+  const bench = await benchHub({ ...o, name: 'storm' });
+  const hubConfig = bench.settings;
   o.log(
     `\n## reconnect storm, ${o.mode}: ${fmt(o.gateways)} gateways back after ${o.backlogDays} days offline, ~${o.readingsPerDay} readings a day each; ${fmt(100 * o.resendFraction)} % send a batch twice`,
   );
@@ -164,11 +142,7 @@ export async function benchStorm(o: StormBenchOptions): Promise<StormBenchResult
     return result;
   } finally {
     await hub.kill(stopped ? 10_000 : 0);
-    if (o.mode === 'services') {
-      await forgetSession(o.brokerUrl, `telehealth-${hubConfig.HUB_ID}`).catch(() => {});
-    }
-    await dropDb?.().catch((err: Error) => console.error(`bench: drop database: ${err.message}`));
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.cleanup();
   }
 }
 
