@@ -18,6 +18,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { topics } from '../../devices/contract.js';
 import { benchHub } from './benchHub.js';
+import { mulberry32 } from '../../simulators/patients/random.js';
 import type { SeedResult } from './dashboardSeed.js';
 import { HubChild } from './hubChild.js';
 import { waitForQuiet, type RulesPhase } from './rules.js';
@@ -109,18 +110,6 @@ const DAY = 86_400_000;
 const rand = () => randomBytes(4).toString('hex');
 const PASSWORD = `bench-${rand()}-password`;
 const TREND_TYPES = ['body_weight', 'blood_pressure', 'spo2', 'heart_rate'] as const;
-
-/** mulberry32, so that two runs ask for the same patients and types. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function withP95(values: number[]): LatencySummary & { p95: number } {
   return { ...summarize(values), p95: percentiles(values, [95])[0]! };
@@ -251,7 +240,7 @@ export async function benchDashboard(o: DashboardOptions): Promise<DashboardResu
 
     // 3. HTTP, one nurse, one request at a time
     const cookie = cookies[0]!;
-    const random = prng(o.seed);
+    const random = mulberry32(o.seed); // two runs ask for the same patients and types
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
     const quietHttp = await waitForQuiet(o);
     loadAverage.beforeHttp = loadavg()[0]!;
