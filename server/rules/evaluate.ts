@@ -2,8 +2,7 @@
 // patient's history up to that reading. A reading that arrives late (a gateway offline for
 // days) is judged in its place in the history; if newer readings of the same kind already
 // exist, its findings are about a past that has been superseded: they are marked late and
-// lowered to 'low' (a 'low' one to 'info'), which the care team sees but which never escalates:
-// they inform without paging anyone.
+// lowered to 'low' (a 'low' one to 'info'); the runner raises no alert for them.
 import { judgeBloodPressure } from './bloodPressure.js';
 import { isQuestionable, localDate } from './localDay.js';
 import { DEFAULT_NEWS2_WINDOW_MS, news2Finding, NEWS2_TYPES } from './news2.js';
@@ -28,7 +27,7 @@ export interface EvaluatedFinding extends Finding {
 
 const NEWS2_SET: ReadonlySet<string> = new Set(NEWS2_TYPES);
 const PERSONAL_TYPES = new Set(['body_weight', 'heart_rate', 'blood_pressure']);
-/** What a finding about a superseded past becomes: seen, never escalated (no limit for 'low'). */
+/** A finding about a superseded past, lowered: never more than 'low', which never escalates. */
 const late: Record<Severity, Severity> = {
   critical: 'low',
   high: 'low',

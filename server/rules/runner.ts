@@ -155,7 +155,18 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     const fresh = stored.map(toRuleReading);
     const plan = await planOf(patientId);
     const history = await historyOf(patientId, fresh, lookBackDays(plan));
-    const findings = evaluatePatient(history, fresh, plan).filter((f) => f.severity !== 'info');
+    const all = evaluatePatient(history, fresh, plan);
+    // A finding about a past that newer readings have superseded (a late backlog) is flagged
+    // late by the rules and raises no alert: the readings are in the charts, and what the care
+    // team must act on is the present. It is logged, so that it can be traced.
+    const late = all.filter((f) => f.late);
+    if (late.length) {
+      log.info(
+        { patientId, rules: late.map((f) => f.rule) },
+        'late findings about a superseded past',
+      );
+    }
+    const findings = all.filter((f) => f.severity !== 'info' && !f.late);
     const asksFirst = findings.some((f) => f.remeasure && !f.late);
     if (!asksFirst && !(await mayHavePending(patientId))) {
       for (const f of findings) await o.alerts.raise(patientId, f, now());
