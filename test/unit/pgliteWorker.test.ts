@@ -96,9 +96,12 @@ describe('PGlite in a worker', () => {
   it("does not let other queries run inside someone else's transaction", async () => {
     await worker.exec('CREATE TABLE interleave (id int)');
     let inside = false;
+    let entered!: () => void;
+    const started = new Promise<void>((r) => (entered = r));
     const tx = worker
       .transaction(async (t) => {
         inside = true;
+        entered();
         await t.query('INSERT INTO interleave VALUES (1)');
         await new Promise((r) => setTimeout(r, 50));
         await t.query('INSERT INTO interleave VALUES (2)');
@@ -106,7 +109,7 @@ describe('PGlite in a worker', () => {
         throw new Error('changed my mind');
       })
       .catch(() => 'rolled back');
-    await new Promise((r) => setTimeout(r, 10));
+    await started; // on a busy machine the worker may take longer than any fixed wait
     expect(inside).toBe(true);
     const seen = worker.query<{ n: number }>('SELECT count(*)::int AS n FROM interleave');
     const written = worker.query('INSERT INTO interleave VALUES (3)');
