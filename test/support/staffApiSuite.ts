@@ -619,8 +619,9 @@ export function describeStaffApi(mode: Mode) {
     let password: string;
     beforeAll(async () => {
       env = await startTestHub(mode, {
-        SESSION_IDLE_TIMEOUT_S: '1',
-        SESSION_MAX_AGE_S: '3',
+        // seconds apart, so that a slow request on a busy machine does not look like idleness
+        SESSION_IDLE_TIMEOUT_S: '2',
+        SESSION_MAX_AGE_S: '6',
         LOGIN_MAX_FAILURES: '100',
         LOGIN_MAX_FAILURES_PER_IP: '4',
       });
@@ -648,18 +649,23 @@ export function describeStaffApi(mode: Mode) {
       const c = client(env.hub.urls.http);
       expect((await c.signIn('idle.nurse', password)).status).toBe(200);
       expect((await c.call('GET', '/me')).status).toBe(200);
-      await sleep(1300);
+      await sleep(2300);
       expect((await c.call('GET', '/me')).status).toBe(401);
     });
 
     it('after the maximum age even while in use', async () => {
       const c = client(env.hub.urls.http);
       await c.signIn('idle.nurse', password);
-      for (let i = 0; i < 5; i++) {
+      const signedIn = Date.now(); // the session began before this: it ends by signedIn + 6 s
+      let uses = 0;
+      // in use every half second, well inside the idle timeout, until shortly before the maximum
+      while (Date.now() - signedIn < 4000) {
         await sleep(500);
         expect((await c.call('GET', '/me')).status).toBe(200);
+        uses++;
       }
-      await sleep(700);
+      expect(uses).toBeGreaterThanOrEqual(3);
+      await sleep(Math.max(0, 6300 - (Date.now() - signedIn)));
       expect((await c.call('GET', '/me')).status).toBe(401);
     });
 
