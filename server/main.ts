@@ -1,17 +1,8 @@
 // Starts the hub from the environment: `npm start`. Prints where it listens and how to begin.
-import { ConfigError, loadConfig, type Config } from './config.js';
 import { startHub, type Hub } from './hub.js';
+import { configOrExit } from './ops/configOrExit.js';
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(`configuration error: ${err.message}`);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = configOrExit();
 
 let hub: Hub;
 try {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../server/config.js';
+import { configOrExit } from '../../server/ops/configOrExit.js';
 import { startHub, type Hub } from '../../server/hub.js';
 import { createPatient } from '../patients/index.js';
 import { hubAdmin } from '../scenario/admin.js';
@@ -48,17 +48,8 @@ async function main() {
   buildDashboardIfMissing();
   const scenario = await loadScenario(SCENARIO);
   const data = await dataDir();
-  let config;
-  try {
-    // the hub's log stays quiet so that the demo's lines are readable; LOG_LEVEL overrides
-    config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, DATA_DIR: data.dir });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`configuration error: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  // the hub's log stays quiet so that the demo's lines are readable; LOG_LEVEL overrides
+  const config = configOrExit({ LOG_LEVEL: 'warn', ...process.env, DATA_DIR: data.dir });
 
   let hub: Hub;
   try {
