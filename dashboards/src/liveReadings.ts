@@ -15,6 +15,8 @@ export interface LiveReading {
     unit: string | null;
     measuredAt: string;
   };
+  /** Readings of this patient and type committed since the last push; this is the newest. */
+  count: number;
 }
 
 const num = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
@@ -37,10 +39,19 @@ export function liveReadingsOf(message: unknown): LiveReading[] {
       num(r.diastolic) &&
       num(r.pulse) &&
       str(r.code) &&
-      str(r.unit)
+      str(r.unit) &&
+      Number.isInteger((i as { count?: unknown }).count) &&
+      (i as { count: number }).count >= 1
     );
   });
 }
+
+/**
+ * Whether a push carried fewer of this patient's readings of the type than were committed (it
+ * carries the newest of each): a chart that shows them all must load its series again.
+ */
+export const pushHeldBack = (items: readonly LiveReading[], patientId: string, type: string) =>
+  items.some((i) => i.patientId === patientId && i.reading.type === type && i.count > 1);
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;

@@ -25,7 +25,7 @@ interface AlertPush {
   alert: Record<string, unknown> | null;
 }
 interface ReadingsPush {
-  items: { patientId: string; reading: { type: string } }[];
+  items: { patientId: string; reading: { type: string; measuredAt: string }; count: number }[];
 }
 
 /** A signed-in dashboard: its socket and everything pushed to it. */
@@ -141,6 +141,31 @@ export function describeRealtime(mode: Mode) {
       expect(dashB.readings.every((r) => r.patientId === b.patientId)).toBe(true);
       dashA.close();
       dashB.close();
+    });
+
+    it("sends a patient's newest reading of a type and how many came, not every reading", async () => {
+      const dash = await openDashboard(env.hub.urls.http, cookieA);
+      const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+      // one batch, so one commit and one push: the newest of the three is the one carried
+      await deviceA.publish({
+        readings: [
+          { ...weight(80.1), messageId: `gather-${Date.now()}-1`, measuredAt: at(30) },
+          { ...weight(80.3), messageId: `gather-${Date.now()}-2`, measuredAt: at(10) },
+          { ...weight(80.2), messageId: `gather-${Date.now()}-3`, measuredAt: at(20) },
+        ],
+      });
+      await waitFor(
+        () => dash.readings.some((r) => r.reading.type === 'body_weight'),
+        'the weights pushed',
+      );
+      const weights = dash.readings.filter((r) => r.reading.type === 'body_weight');
+      expect(weights).toHaveLength(1);
+      expect(weights[0]).toMatchObject({
+        patientId: a.patientId,
+        count: 3,
+        reading: { value: 80.3 },
+      });
+      dash.close();
     });
 
     it('carries the alert as the API shows it, so that no dashboard has to fetch it', async () => {

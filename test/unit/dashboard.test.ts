@@ -7,6 +7,7 @@ import {
   applyLatest,
   createReadingsBus,
   liveReadingsOf,
+  pushHeldBack,
   type LiveReading,
 } from '../../dashboards/src/liveReadings.js';
 import { getPath, planFields, proposePlan, setPath } from '../../dashboards/src/plan.js';
@@ -207,6 +208,7 @@ describe('live readings in the patient view', () => {
       measuredAt: iso(minutes),
       ...over,
     },
+    count: 1,
   });
   const series = (bucket: ReadingSeries['bucket'], points: ReadingSeries['points']) =>
     ({ type: 'body_weight', bucket, points, reference: null }) satisfies ReadingSeries;
@@ -302,11 +304,20 @@ describe('live readings in the patient view', () => {
           good,
           { patientId: 'p1' },
           { ...good, reading: { ...good.reading, measuredAt: 'soon' } },
+          { ...good, count: 0 },
         ],
       }),
     ).toEqual([good]);
     expect(liveReadingsOf(null)).toEqual([]);
     expect(liveReadingsOf({ items: 'x' })).toEqual([]);
+  });
+
+  it('reloads a chart whose patient and type had readings held back by a push', () => {
+    const held = { ...reading(1, 80), count: 3 };
+    expect(pushHeldBack([held], 'p1', 'body_weight')).toBe(true);
+    expect(pushHeldBack([held], 'p1', 'spo2')).toBe(false);
+    expect(pushHeldBack([held], 'p2', 'body_weight')).toBe(false);
+    expect(pushHeldBack([reading(1, 80)], 'p1', 'body_weight')).toBe(false);
   });
 
   it('hands each batch to every listener until it unsubscribes', () => {

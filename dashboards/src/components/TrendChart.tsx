@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { api } from '../api.js';
-import { addLiveReadings, liveReadings } from '../liveReadings.js';
+import { addLiveReadings, liveReadings, pushHeldBack } from '../liveReadings.js';
 import { maybe } from '../i18n.js';
 import { useLang } from '../lang.js';
 import type { Lang, ReadingSeries } from '../types.js';
@@ -71,13 +71,15 @@ export function TrendChart(props: { patientId: string; type: string; days: numbe
   const host = useRef<HTMLDivElement>(null);
   const [series, setSeries] = useState<ReadingSeries | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // bumped when a push held readings back (liveReadings.ts): the series is loaded again
+  const [reloads, setReloads] = useState(0);
   const title = maybe(lang, `type_${props.type}`) ?? props.type;
 
   useEffect(() => {
     let cancelled = false;
     const to = new Date();
     const from = new Date(to.getTime() - props.days * DAY);
-    setSeries(null);
+    if (!reloads) setSeries(null); // a reload keeps the chart on screen until the new series
     api.readings(props.patientId, props.type, from, to).then(
       (s) => !cancelled && setSeries(s),
       (e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)),
@@ -85,16 +87,20 @@ export function TrendChart(props: { patientId: string; type: string; days: numbe
     return () => {
       cancelled = true;
     };
-  }, [props.patientId, props.type, props.days]);
+  }, [props.patientId, props.type, props.days, reloads]);
 
-  // new readings arrive live: the chart grows without a reload
+  // new readings arrive live: the chart grows without a reload, unless the push held some back
   useEffect(
     () =>
       liveReadings.subscribe((items) => {
+        if (pushHeldBack(items, props.patientId, props.type)) {
+          setReloads((n) => n + 1);
+          return;
+        }
         const from = Date.now() - props.days * DAY;
         setSeries((s) => (s ? addLiveReadings(s, props.patientId, items, from) : s));
       }),
-    [props.patientId, props.days],
+    [props.patientId, props.type, props.days],
   );
 
   useEffect(() => {
