@@ -15,8 +15,20 @@ import type {
 } from './pgliteWorker.js';
 import pg from 'pg';
 
+export interface QueryOptions {
+  /**
+   * Names the statement so that PostgreSQL parses and plans it once per connection instead of
+   * on every call (the ingest's statement, thousands of times a minute); PGlite ignores it.
+   */
+  prepare?: string;
+}
+
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+    opts?: QueryOptions,
+  ): Promise<{ rows: R[] }>;
 }
 
 export interface Db extends Queryable {
@@ -34,8 +46,10 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   pool.on('error', () => {});
   return {
     kind: 'postgres',
-    query: async <R>(sql: string, params?: unknown[]) => {
-      const r = await pool.query(sql, params);
+    query: async <R>(sql: string, params?: unknown[], opts?: QueryOptions) => {
+      const r = opts?.prepare
+        ? await pool.query({ name: opts.prepare, text: sql, values: params ?? [] })
+        : await pool.query(sql, params);
       return { rows: r.rows as R[] };
     },
     async transaction(fn) {
@@ -43,8 +57,11 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
-          query: async <R>(sql: string, params?: unknown[]) => ({
-            rows: (await client.query(sql, params)).rows as R[],
+          query: async <R>(sql: string, params?: unknown[], opts?: QueryOptions) => ({
+            rows: (opts?.prepare
+              ? await client.query({ name: opts.prepare, text: sql, values: params ?? [] })
+              : await client.query(sql, params)
+            ).rows as R[],
           }),
         };
         const out = await fn(tx);

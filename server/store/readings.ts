@@ -146,6 +146,7 @@ export async function storeBatch(
       DEVICE_REFUSALS.unknown_device,
       DEVICE_REFUSALS.revoked_device,
     ],
+    { prepare: 'store_batch' },
   );
 
   for (const row of rows) {

@@ -22,7 +22,11 @@ export class HubChild {
     const script = fileURLToPath(new URL('./hubProcess.ts', import.meta.url));
     const profDir = join(process.cwd(), 'test-results', 'bench-prof');
     this.child = fork(script, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_HUB_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+      ],
       env: {
         ...process.env,
         ...(process.env.BENCH_CPU_PROF === '1' ? { BENCH_PROF_DIR: profDir } : {}),

@@ -12,7 +12,7 @@ import { startHub, type Hub } from '../../server/hub.js';
 import { runCommand } from '../../server/admin/commands.js';
 import { generateSecret, hashSecret } from '../../server/auth/secrets.js';
 import { newId } from '../../server/store/ids.js';
-import type { Queryable } from '../../server/store/db.js';
+import type { Queryable, QueryOptions } from '../../server/store/db.js';
 import { seedDashboard } from './dashboardSeed.js';
 import type {
   AlertTimes,
@@ -123,11 +123,11 @@ function countDbCalls(hub: Hub) {
   const note = (sql: string) => (byStatement[key(sql)] = (byStatement[key(sql)] ?? 0) + 1);
   const query = db.query.bind(db);
   const transaction = db.transaction.bind(db);
-  db.query = (async (sql: string, params?: unknown[]) => {
+  db.query = (async (sql: string, params?: unknown[], opts?: QueryOptions) => {
     const t = performance.now();
     note(sql);
     try {
-      return await query(sql, params);
+      return await query(sql, params, opts);
     } finally {
       c.queries++;
       c.queryMs += performance.now() - t;
@@ -138,10 +138,10 @@ function countDbCalls(hub: Hub) {
     try {
       return await transaction((tx) =>
         fn({
-          query: ((sql: string, params?: unknown[]) => {
+          query: ((sql: string, params?: unknown[], opts?: QueryOptions) => {
             c.inTx++;
             note(sql);
-            return tx.query(sql, params);
+            return tx.query(sql, params, opts);
           }) as Queryable['query'],
         }),
       );
