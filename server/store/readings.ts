@@ -56,12 +56,13 @@ export async function storeBatch(
   const now = new Date().toISOString();
 
   const { rows } = await db.query<Row>(
+    // the batch travels as one JSON text: serialising thirteen PostgreSQL text arrays in
+    // JavaScript was a tenth of the hub's allocations under load
     `WITH input AS (
-       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-         $6::timestamptz[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::text[],
-         $12::text[], $13::text[])
-       AS t(idx, device_id, message_id, type, measured_at, received_at, value, systolic,
-         diastolic, pulse, code, unit, details)
+       SELECT * FROM json_to_recordset($1::json)
+       AS t(idx int, device_id text, message_id text, type text, measured_at timestamptz,
+         received_at timestamptz, value float8, systolic float8, diastolic float8, pulse float8,
+         code text, unit text, details jsonb)
      ), dev AS (
        SELECT id, patient_id, revoked_at IS NOT NULL AS revoked
        FROM devices WHERE id IN (SELECT device_id FROM input)
@@ -109,32 +110,36 @@ export async function storeBatch(
          errors, payload, payload_size)
        SELECT device_id, message_id, batch_index, received_at, reason, errors::jsonb,
          decode(payload, 'base64'), payload_size
-       FROM unnest($14::text[], $15::text[], $16::int[], $17::timestamptz[], $18::text[],
-         $19::text[], $20::text[], $21::int[])
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::text[],
+         $7::text[], $8::text[], $9::int[])
        AS r(device_id, message_id, batch_index, received_at, reason, errors, payload, payload_size)
        UNION ALL
        SELECT device_id, message_id, NULL, received_at, status,
          jsonb_build_array(jsonb_build_object('path', '(device)', 'message',
-           format(CASE status WHEN 'unknown_device' THEN $22 ELSE $23 END, device_id))),
+           format(CASE status WHEN 'unknown_device' THEN $10 ELSE $11 END, device_id))),
          NULL, 0
        FROM judged WHERE status IN ('unknown_device', 'revoked_device')
        RETURNING 1
      )
      SELECT idx, status, patient_id FROM judged`,
     [
-      col(unique, (u) => u.i),
-      col(unique, (u) => u.r.deviceId),
-      col(unique, (u) => u.r.messageId),
-      col(unique, (u) => u.r.type),
-      col(unique, (u) => u.r.measuredAt.toISOString()),
-      col(unique, (u) => u.r.receivedAt.toISOString()),
-      col(unique, (u) => u.r.value),
-      col(unique, (u) => u.r.systolic),
-      col(unique, (u) => u.r.diastolic),
-      col(unique, (u) => u.r.pulse),
-      col(unique, (u) => u.r.code),
-      col(unique, (u) => u.r.unit),
-      col(unique, (u) => JSON.stringify(u.r.details)),
+      JSON.stringify(
+        unique.map(({ i, r }) => ({
+          idx: i,
+          device_id: r.deviceId,
+          message_id: r.messageId,
+          type: r.type,
+          measured_at: r.measuredAt,
+          received_at: r.receivedAt,
+          value: r.value,
+          systolic: r.systolic,
+          diastolic: r.diastolic,
+          pulse: r.pulse,
+          code: r.code,
+          unit: r.unit,
+          details: r.details,
+        })),
+      ),
       col(rejections, (r) => r.deviceId),
       col(rejections, (r) => r.messageId),
       col(rejections, (r) => r.index ?? null),

@@ -8,6 +8,7 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { configSchema } from '../../server/config.js';
+import { limitHeapGrowth } from '../../server/ops/heap.js';
 import { startHub, type Hub } from '../../server/hub.js';
 import { runCommand } from '../../server/admin/commands.js';
 import { generateSecret, hashSecret } from '../../server/auth/secrets.js';
@@ -259,6 +260,7 @@ function watchAlerts(hub: Hub) {
 async function main() {
   const raw = JSON.parse(process.env.BENCH_HUB_CONFIG ?? '{}') as Record<string, string>;
   const config = configSchema.parse(raw);
+  limitHeapGrowth(config.HEAP_GROWTH_PERCENT); // as server/main.ts does
   const t0 = performance.now();
   const hub = await startHub(config);
   const startMs = performance.now() - t0;
@@ -283,8 +285,18 @@ async function main() {
       enter('load');
       if (profiler) {
         profiler.connect();
-        await profiler.post('Profiler.enable');
-        await profiler.post('Profiler.start');
+        if (process.env.BENCH_HEAP_PROF === '1') {
+          // every allocation sampled, also what the collector has freed since: where the
+          // garbage comes from
+          await profiler.post('HeapProfiler.startSampling', {
+            samplingInterval: 16384,
+            includeObjectsCollectedByMajorGC: true,
+            includeObjectsCollectedByMinorGC: true,
+          } as never);
+        } else {
+          await profiler.post('Profiler.enable');
+          await profiler.post('Profiler.start');
+        }
       }
       loadStarted = { cpu: process.cpuUsage(), wall: performance.now() };
       dbCalls.reset();
@@ -293,9 +305,12 @@ async function main() {
       memory.loadCpuSeconds = (cpu.user + cpu.system) / 1e6;
       memory.loadWallSeconds = (performance.now() - loadStarted.wall) / 1000;
       if (profiler && profileDir) {
-        const { profile } = await profiler.post('Profiler.stop');
+        const heap = process.env.BENCH_HEAP_PROF === '1';
+        const { profile } = heap
+          ? await profiler.post('HeapProfiler.stopSampling')
+          : await profiler.post('Profiler.stop');
         await mkdir(profileDir, { recursive: true });
-        const file = `${profileDir}/hub-${config.HUB_ID}.cpuprofile`;
+        const file = `${profileDir}/hub-${config.HUB_ID}.${heap ? 'heapprofile' : 'cpuprofile'}`;
         await writeFile(file, JSON.stringify(profile));
         profiler.disconnect();
       }
