@@ -89,6 +89,63 @@ const triggerOf = (f: Finding): { trigger?: unknown } =>
 const plusMinutes = (now: Date, minutes: number | null) =>
   minutes === null ? null : new Date(now.getTime() + minutes * 60_000);
 
+/** Severities from the lowest up, for SQL to rank a stored severity as severityRank does. */
+const severityOrder = (Object.keys(severityRank) as Severity[]).sort(
+  (x, y) => severityRank[x] - severityRank[y],
+);
+
+/**
+ * Opens or updates an alert in one statement (one round trip, no explicit transaction): an
+ * upsert on alerts_one_unresolved, with the event and the snooze deletion as CTEs on its result.
+ * $1 a new alert id, $2 patient, $3 rule, $4 severity, $5 now + the severity's escalation limit,
+ * $6 now, $7 finding, $8 the event's trigger ({} or {trigger}), $9 severityOrder.
+ *
+ * The SET sees the old row but RETURNING only the new one, so the old severity (whether this
+ * rises) comes from `cur`, which locks the unresolved alert first; under READ COMMITTED FOR
+ * UPDATE yields the latest version of a row changed concurrently: the row ON CONFLICT updates.
+ * An alert another hub inserted after this statement's snapshot conflicts but is not in `cur`:
+ * the guard then updates nothing, no row comes back, and raise() runs the statement again.
+ */
+const RAISE_SQL = `
+WITH cur AS MATERIALIZED (
+  SELECT id, array_position($9::text[], $4::text) > array_position($9::text[], severity) AS rises
+  FROM alerts WHERE patient_id = $2 AND rule = $3 AND status <> 'resolved'
+  FOR UPDATE
+), up AS (
+  INSERT INTO alerts AS a (id, patient_id, rule, severity, status, escalate_at, opened_at,
+    updated_at, finding, seq, owner_id)
+  VALUES ($1, $2, $3, $4, 'open', $5, $6, $6, $7::jsonb,
+    -- an update takes its number in the SET, after the lock: one alert's events in order
+    CASE WHEN EXISTS (SELECT 1 FROM cur) THEN 0 ELSE nextval('alert_seq') END,
+    -- the patient's fixed care contact owns a new alert until someone says "I am on it"
+    (SELECT fixed_contact_id FROM patients WHERE id = $2))
+  ON CONFLICT (patient_id, rule) WHERE status <> 'resolved' DO UPDATE SET
+    -- severity never falls by itself; a rise brings an open alert's escalation forward when
+    -- the new severity's limit is sooner
+    severity = CASE WHEN (SELECT rises FROM cur) THEN EXCLUDED.severity ELSE a.severity END,
+    escalate_at = CASE
+      WHEN (SELECT rises FROM cur) AND a.status = 'open'
+        AND EXCLUDED.escalate_at < COALESCE(a.escalate_at, 'infinity')
+      THEN EXCLUDED.escalate_at ELSE a.escalate_at END,
+    finding = EXCLUDED.finding,
+    seq = nextval('alert_seq'),
+    updated_at = EXCLUDED.updated_at
+  WHERE a.id = (SELECT id FROM cur)
+  RETURNING a.id, a.patient_id, a.rule, a.severity, a.seq,
+    NOT EXISTS (SELECT 1 FROM cur) AS opened, COALESCE((SELECT rises FROM cur), false) AS rose
+), unsnoozed AS (
+  -- a snooze was given for the severity it had: a worse alert reminds everyone again
+  DELETE FROM alert_snoozes WHERE alert_id IN (SELECT id FROM up WHERE rose)
+), event AS (
+  INSERT INTO alert_events (seq, alert_id, patient_id, kind, at, data)
+  SELECT seq, id, patient_id, CASE WHEN opened THEN 'opened' ELSE 'updated' END, $6,
+    jsonb_build_object('severity', severity, 'rule', rule)
+      || CASE WHEN opened THEN '{}' ELSE jsonb_build_object('rose', rose) END
+      || $8::jsonb
+  FROM up
+)
+SELECT seq, id, severity, opened, rose FROM up`;
+
 interface EventRow {
   seq: string;
   alert_id: string;
@@ -197,71 +254,51 @@ export function createAlerts(
     events,
 
     /** Opens an alert for the finding, or updates the patient's unresolved alert for its rule. */
-    raise(patientId: string, finding: Finding, now: Date): Promise<AlertChange> {
-      return inTransaction(async (tx, changes) => {
-        const { rows } = await tx.query<AlertRow>(
-          `SELECT id, patient_id, severity, status, escalation_level, escalate_at FROM alerts
-           WHERE patient_id = $1 AND rule = $2 AND status <> 'resolved' FOR UPDATE`,
-          [patientId, finding.rule],
-        );
-        const current = rows[0];
-        if (!current) {
-          const id = newId('alert');
-          await tx.query(
-            // the patient's fixed care contact owns it until someone says "I am on it"
-            `INSERT INTO alerts (id, patient_id, rule, severity, status, escalate_at, opened_at,
-               updated_at, finding, seq, owner_id)
-             VALUES ($1, $2, $3, $4, 'open', $5, $6, $6, $7::jsonb, 0,
-               (SELECT fixed_contact_id FROM patients WHERE id = $2))`,
-            [
-              id,
-              patientId,
-              finding.rule,
-              finding.severity,
-              plusMinutes(now, limits[finding.severity])?.toISOString() ?? null,
-              now.toISOString(),
-              JSON.stringify(finding),
-            ],
+    async raise(patientId: string, finding: Finding, now: Date): Promise<AlertChange> {
+      const at = now.toISOString();
+      const params = [
+        newId('alert'),
+        patientId,
+        finding.rule,
+        finding.severity,
+        // a new alert's escalation time, and the one a rise to this severity brings forward
+        plusMinutes(now, limits[finding.severity])?.toISOString() ?? null,
+        at,
+        JSON.stringify(finding),
+        JSON.stringify(triggerOf(finding)),
+        severityOrder,
+      ];
+      // Rarely needs a second try: see the guard in RAISE_SQL.
+      for (let attempt = 1; ; attempt++) {
+        const { rows } = await db.query<{
+          seq: string;
+          id: string;
+          severity: Severity;
+          opened: boolean;
+          rose: boolean;
+        }>(RAISE_SQL, params);
+        const r = rows[0];
+        if (!r) {
+          if (attempt < 3) continue;
+          throw new Error(
+            `raising ${finding.rule} for ${patientId} kept meeting concurrent raises`,
           );
-          const c = await record(tx, { id, patient_id: patientId }, 'opened', now, null, null, {
-            severity: finding.severity,
-            rule: finding.rule,
-            ...triggerOf(finding),
-          });
-          changes.push(c);
-          return c;
         }
-        const rises = severityRank[finding.severity] > severityRank[current.severity];
-        const severity = rises ? finding.severity : current.severity;
-        // a rise brings the escalation forward when the new severity's limit is sooner
-        const sooner = plusMinutes(now, limits[severity]);
-        const escalateAt =
-          current.status === 'open' &&
-          rises &&
-          sooner &&
-          (!current.escalate_at || sooner < current.escalate_at)
-            ? sooner
-            : current.escalate_at;
-        // a snooze was given for the severity it had: a worse alert reminds everyone again
-        if (rises) await tx.query('DELETE FROM alert_snoozes WHERE alert_id = $1', [current.id]);
-        await tx.query(
-          'UPDATE alerts SET severity = $2, finding = $3::jsonb, escalate_at = $4 WHERE id = $1',
-          [
-            current.id,
-            severity,
-            JSON.stringify(finding),
-            escalateAt ? new Date(escalateAt).toISOString() : null,
-          ],
-        );
-        const c = await record(tx, current, 'updated', now, null, null, {
-          severity,
-          rule: finding.rule,
-          rose: rises,
-          ...triggerOf(finding),
-        });
-        changes.push(c);
+        const c: AlertChange = {
+          seq: Number(r.seq),
+          alertId: r.id,
+          patientId,
+          kind: r.opened ? 'opened' : 'updated',
+          actorId: null,
+          note: null,
+          at,
+          data: r.opened
+            ? { severity: r.severity, rule: finding.rule, ...triggerOf(finding) }
+            : { severity: r.severity, rule: finding.rule, rose: r.rose, ...triggerOf(finding) },
+        };
+        events.emit('change', c); // the statement has committed
         return c;
-      });
+      }
     },
 
     /** "I am on it": the person becomes the owner, for everyone to see; escalation stops. */

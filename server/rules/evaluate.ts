@@ -50,6 +50,14 @@ export function lookBackDays(plan: ResolvedPlan): number {
 
 const timeOf = (r: RuleReading) => r.measuredAt.getTime();
 
+/**
+ * Whether a reading is about a superseded past: what the rules hold of its patient when they
+ * judge it (its own commit included) has a newer reading of its type, measured at
+ * `newestOfType` (ms). Its findings are then flagged late, and the runner raises no alert.
+ */
+export const isSuperseded = (r: { measuredAt: Date }, newestOfType: number): boolean =>
+  newestOfType > r.measuredAt.getTime();
+
 /** Findings for one reading, given the patient's history around it. */
 function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan): Finding[] {
   if (isQuestionable(r.deviceStatus)) return [];
@@ -111,7 +119,7 @@ export function evaluatePatient(
   const h = history instanceof PatientHistory ? history : new PatientHistory(history);
   const out: EvaluatedFinding[] = [];
   for (const r of [...fresh].sort((a, b) => timeOf(a) - timeOf(b))) {
-    const superseded = h.newest(r.type) > timeOf(r);
+    const superseded = isSuperseded(r, h.newest(r.type));
     for (const f of evaluateReading(h, r, plan)) {
       const trigger = { deviceId: r.deviceId, messageId: r.messageId };
       out.push(

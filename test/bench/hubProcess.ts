@@ -3,8 +3,9 @@
 // It registers BENCH_DEVICES devices (BENCH_PATIENTS patients, round robin) through the admin
 // commands, tells the parent their credentials over IPC, samples its resident memory every
 // 100 ms, notes when each alert change is emitted (the reading that raised it and Date.now(),
-// for publish-to-alert latency; parent and child share the machine's clock), and answers for
-// counts.
+// for publish-to-alert latency; parent and child share the machine's clock), notes which
+// readings were superseded when committed (BENCH_TRACK_SUPERSEDED=1: the rules raise no alert
+// for them), and answers for counts.
 import { writeFile, mkdir } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { configSchema } from '../../server/config.js';
@@ -15,6 +16,7 @@ import { generateSecret, hashSecret } from '../../server/auth/secrets.js';
 import { newId } from '../../server/store/ids.js';
 import type { Queryable, QueryOptions } from '../../server/store/db.js';
 import { seedDashboard } from './dashboardSeed.js';
+import { createSupersededTracker } from './superseded.js';
 import type {
   AlertTimes,
   ChangeTime,
@@ -265,6 +267,12 @@ async function main() {
   const hub = await startHub(config);
   const startMs = performance.now() - t0;
   const alertTimes = watchAlerts(hub);
+  // BENCH_TRACK_SUPERSEDED=1 (the rules benchmark): after the rules' own listener, each commit
+  // in the order the rules get them; other benchmarks keep the memory
+  const superseded = createSupersededTracker();
+  if (process.env.BENCH_TRACK_SUPERSEDED === '1' && config.RULES === 'on') {
+    hub.onReadings((readings) => superseded.add(readings));
+  }
   const dbCalls = countDbCalls(hub);
   enter('register');
   const t1 = performance.now();
@@ -348,6 +356,11 @@ async function main() {
         type: 'verify',
         checked: m.messageIds.length,
         missing: await missing(hub, m.deviceIds, m.messageIds),
+      });
+    } else if (m.cmd === 'superseded') {
+      await send({
+        type: 'superseded',
+        superseded: m.messageIds.map((id, i) => superseded.has(m.deviceIds[i]!, id)),
       });
     } else if (m.cmd === 'stop') {
       clearInterval(sampler);

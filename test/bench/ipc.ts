@@ -62,6 +62,9 @@ export type ToHub =
   | { cmd: 'alerts' }
   /** Pairs of (deviceId, messageId) the broker acknowledged; answered with how many are not stored. */
   | { cmd: 'verify'; deviceIds: string[]; messageIds: string[] }
+  /** Readings (deviceId, messageId); answered, for each, with whether it was superseded when
+   * committed (./superseded.ts; tracked with RULES=on and BENCH_TRACK_SUPERSEDED=1). */
+  | { cmd: 'superseded'; deviceIds: string[]; messageIds: string[] }
   /** Seeds the dashboard benchmark's world (./dashboardSeed.ts) in the hub's database. */
   | { cmd: 'dashboardSeed'; options: SeedOptions }
   /** Adds a device to each patient through the admin commands (real secrets). */
@@ -85,6 +88,7 @@ export type FromHub =
     }
   | { type: 'stats'; stats: HubStats; memory: MemoryPeaks }
   | { type: 'verify'; checked: number; missing: number }
+  | { type: 'superseded'; superseded: boolean[] }
   | { type: 'rulesIdle'; idle: boolean; ms: number }
   | { type: 'alerts'; alerts: AlertTimes }
   | { type: 'stopped'; memory: MemoryPeaks }

@@ -18,6 +18,7 @@ import { HubChild } from './hubChild.js';
 import type { AlertTimes, DbCalls } from './ipc.js';
 import { busiest, cpuBetween, cpuSnapshot, processTicks } from './procCpu.js';
 import { fmt, markdownTable, mb, summarize, type LatencySummary } from './stats.js';
+import { tallyAbnormal } from './superseded.js';
 
 export type Mode = 'embedded' | 'services';
 export type PhaseName = 'max-off' | 'max-on' | 'steady-on';
@@ -62,6 +63,13 @@ export interface AlertLatency {
   abnormalMeasured: number;
   /** Abnormal readings that raised an alert change (opened/updated naming them). */
   raised: number;
+  /**
+   * Abnormal readings that raised none because a newer reading of their type came in the same
+   * commit or before (./superseded.ts): the rules flag them late and alert no one, by design.
+   */
+  superseded: number;
+  supersededByKind: Partial<Record<AbnormalKind, number>>;
+  /** Abnormal readings that raised no alert change and were not superseded. */
   missing: number;
   /** Of the missing: not stored at all (then the ingest, not the rules, lost them). */
   missingNotStored: number;
@@ -228,7 +236,11 @@ async function runPhase(o: RulesOptions, name: PhaseName): Promise<RulesPhase> {
     `- ${name}: RULES=${rules}, ${steady ? `paced at ${fmt(o.steadyRate)}/s, window ${window}` : `closed loop, window ${window}`}; simulated time from ${spanDays} days ago`,
   );
   const loadBefore = loadavg()[0]!;
-  const hub = new HubChild(hubConfig, { devices: o.devices, patients: o.devices });
+  const hub = new HubChild(hubConfig, {
+    devices: o.devices,
+    patients: o.devices,
+    env: { BENCH_TRACK_SUPERSEDED: '1' },
+  });
   let stopped = false;
   try {
     const ready = await hub.next('ready', 300_000);
@@ -297,34 +309,39 @@ async function runPhase(o: RulesOptions, name: PhaseName): Promise<RulesPhase> {
     let alerts: AlertLatency | null = null;
     if (alertTimes) {
       const raisedAt = new Map(alertTimes.triggers.map(([d, m, at]) => [`${d} ${m}`, at]));
-      const latencies: number[] = [];
-      const missingIds: string[] = [];
-      const missingByKind: Partial<Record<AbnormalKind, number>> = {};
-      let raised = 0;
-      let measured = 0;
-      for (const [messageId, a] of workload.abnormal) {
-        const key = `${deviceIds[a.device]} ${messageId}`;
-        const at = raisedAt.get(key);
-        raisedAt.delete(key);
-        const inWindow = a.publishedAt >= warmEndWall;
-        if (inWindow) measured++;
-        if (at === undefined) {
-          missingIds.push(messageId);
-          missingByKind[a.kind] = (missingByKind[a.kind] ?? 0) + 1;
-          continue;
-        }
-        raised++;
-        if (inWindow) latencies.push(at - a.publishedAt);
-      }
+      const asked = [...workload.abnormal].map(([messageId, a]) => ({
+        deviceId: deviceIds[a.device]!,
+        messageId,
+      }));
+      const { superseded } = await hub.ask(
+        {
+          cmd: 'superseded',
+          deviceIds: asked.map((r) => r.deviceId),
+          messageIds: asked.map((r) => r.messageId),
+        },
+        'superseded',
+      );
+      const supersededKeys = new Set(
+        asked.filter((_, i) => superseded[i]).map((r) => `${r.deviceId} ${r.messageId}`),
+      );
+      const t = tallyAbnormal({
+        abnormal: workload.abnormal,
+        deviceIds,
+        raisedAt,
+        superseded: (deviceId, messageId) => supersededKeys.has(`${deviceId} ${messageId}`),
+        warmEndWall,
+      });
       alerts = {
         abnormalPublished: workload.abnormal.size,
-        abnormalMeasured: measured,
-        raised,
-        missing: missingIds.length,
-        missingNotStored: missingIds.length ? await notStored(missingIds) : 0,
-        missingExamples: missingIds.slice(0, 5),
-        missingByKind,
-        latencyMs: summarize(latencies),
+        abnormalMeasured: t.measured,
+        raised: t.raised,
+        superseded: t.superseded,
+        supersededByKind: t.supersededByKind,
+        missing: t.missingIds.length,
+        missingNotStored: t.missingIds.length ? await notStored(t.missingIds) : 0,
+        missingExamples: t.missingIds.slice(0, 5),
+        missingByKind: t.missingByKind,
+        latencyMs: summarize(t.latencies),
         otherTriggers: raisedAt.size,
         byKind: alertTimes.byKind,
         byRule: alertTimes.byRule,
@@ -450,7 +467,7 @@ function phaseLine(p: RulesPhase): string {
     );
   if (p.alerts)
     parts.push(
-      `alerts for ${fmt(p.alerts.raised)}/${fmt(p.alerts.abnormalPublished)} abnormal, p50/p99 ${fmt(p.alerts.latencyMs.p50)}/${fmt(p.alerts.latencyMs.p99)} ms`,
+      `alerts for ${fmt(p.alerts.raised)}/${fmt(p.alerts.abnormalPublished)} abnormal (${fmt(p.alerts.superseded)} superseded, no alert by design; ${fmt(p.alerts.missing)} missing), p50/p99 ${fmt(p.alerts.latencyMs.p50)}/${fmt(p.alerts.latencyMs.p99)} ms`,
     );
   parts.push(
     `${fmt(p.db.statementsPerReading, 2)} database statements per reading, commits ${fmt(p.commit.meanMs)} ms for ${fmt(p.commit.meanSize)} readings`,
@@ -482,7 +499,7 @@ export function rulesTable(results: RulesResult[]): string {
       : '-';
   const raised = (a: AlertLatency | null) =>
     a
-      ? `${fmt(a.abnormalPublished)} / ${fmt(a.raised)} / ${fmt(a.missing)}${a.missingNotStored ? ` (${fmt(a.missingNotStored)} not stored)` : ''}`
+      ? `${fmt(a.abnormalPublished)} / ${fmt(a.raised)} / ${fmt(a.superseded)} / ${fmt(a.missing)}${a.missingNotStored ? ` (${fmt(a.missingNotStored)} not stored)` : ''}`
       : '-';
   const t = results[0]?.targets ?? { ...RULES_TARGETS };
   const upTo = (p: RulesPhase | undefined) => (p?.rulesIdle && !p.rulesIdle.idle ? '<= ' : '');
@@ -525,7 +542,7 @@ export function rulesTable(results: RulesResult[]): string {
       ...col((r) => `**${lat(alerts(r, 'steady-on'))}** (${mark(r.targets.alertMet)})`),
     ],
     [
-      'steady: abnormal readings published / raised an alert change / missing',
+      'steady: abnormal readings published / raised an alert change / superseded (no alert by design) / missing',
       ...col((r) => raised(alerts(r, 'steady-on'))),
     ],
     [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../server/admin/commands.js';
 import { createAlerts } from '../../server/alerts/lifecycle.js';
+import { severityRank, type Severity } from '../../server/rules/types.js';
 import { openPostgres } from '../../server/store/db.js';
 import { migrate } from '../../server/store/migrate.js';
 import { describeAlertLifecycle } from '../support/alertsSuite.js';
@@ -59,6 +60,76 @@ describe('escalation with two hub processes on one PostgreSQL', () => {
       const ids = [...x, ...y, ...rest.flat()].map((c) => c.alertId);
       expect(ids).toHaveLength(40);
       expect(new Set(ids).size).toBe(40);
+    } finally {
+      await one.close();
+      await two.close();
+      await t.drop();
+    }
+  });
+});
+
+describe('raising with two hub processes on one PostgreSQL', () => {
+  it('gives each patient and rule one alert, with every raise an event in order', async () => {
+    const t = await createTestDatabase();
+    const one = await openPostgres(t.url);
+    const two = await openPostgres(t.url);
+    try {
+      await migrate(one);
+      const org = (await runCommand({ db: one }, 'org add', { name: 'R', kind: 'region' })) as {
+        id: string;
+      };
+      const unit = (await runCommand({ db: one }, 'unit add', { org: org.id, name: 'VC' })) as {
+        id: string;
+      };
+      const hubs = [createAlerts(one), createAlerts(two)];
+      const severities: Severity[] = ['medium', 'high', 'low', 'critical'];
+      const now = new Date(Date.UTC(2026, 10, 23, 8, 0));
+      const patients: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const p = (await runCommand({ db: one }, 'patient add', {
+          unit: unit.id,
+          name: `P${i}`,
+        })) as { id: string };
+        patients.push(p.id);
+      }
+      // every patient's four raises at once, two from each hub
+      await Promise.all(
+        patients.flatMap((p) =>
+          severities.map((severity, i) =>
+            hubs[i % 2]!.raise(
+              p,
+              {
+                rule: 'spo2.low',
+                severity,
+                reason: { sv: '', en: '' },
+                values: {},
+                threshold: { value: 92, source: 'default', reference: '' },
+                readings: [],
+              },
+              now,
+            ),
+          ),
+        ),
+      );
+      for (const p of patients) {
+        const { rows } = await one.query<{ id: string; severity: string; seq: string }>(
+          'SELECT id, severity, seq FROM alerts WHERE patient_id = $1',
+          [p],
+        );
+        expect(rows).toHaveLength(1);
+        expect(rows[0]!.severity).toBe('critical');
+        const history = await hubs[0]!.history(rows[0]!.id);
+        expect(history.map((c) => c.kind)).toEqual(['opened', 'updated', 'updated', 'updated']);
+        expect(Number(rows[0]!.seq)).toBe(history[3]!.seq);
+        // in the order applied: the severity never falls, and `rose` says when it went up
+        let had = history[0]!.data.severity as Severity;
+        for (const c of history.slice(1)) {
+          const severity = c.data.severity as Severity;
+          expect(severityRank[severity]).toBeGreaterThanOrEqual(severityRank[had]);
+          expect(c.data.rose).toBe(severity !== had);
+          had = severity;
+        }
+      }
     } finally {
       await one.close();
       await two.close();

@@ -92,6 +92,79 @@ export function describeAlertLifecycle(
       expect(await ownerOf()).toBe(secondNurseId);
     });
 
+    it('returns and tells the change it stored, and keeps the alert on its latest event', async () => {
+      const trigger = { deviceId: 'dev_1', messageId: 'm-1' };
+      const before = seen.length;
+      const opened = await alerts.raise(
+        patientId,
+        { ...finding('stored.change', 'medium'), trigger } as Finding,
+        at(0),
+      );
+      const worse = { ...finding('stored.change', 'high'), values: { x: 1 }, trigger };
+      const updated = await alerts.raise(patientId, worse as Finding, at(3));
+      expect(opened).toEqual({
+        seq: opened.seq,
+        alertId: opened.alertId,
+        patientId,
+        kind: 'opened',
+        actorId: null,
+        note: null,
+        at: at(0).toISOString(),
+        data: { severity: 'medium', rule: 'stored.change', trigger },
+      });
+      expect(updated).toEqual({
+        ...opened,
+        seq: updated.seq,
+        kind: 'updated',
+        at: at(3).toISOString(),
+        data: { severity: 'high', rule: 'stored.change', rose: true, trigger },
+      });
+      expect(seen.slice(before)).toEqual([opened, updated]);
+      expect(await alerts.history(opened.alertId)).toEqual([opened, updated]);
+      const { rows } = await db.query<{ seq: string; updated_at: Date; finding: unknown }>(
+        'SELECT seq, updated_at, finding FROM alerts WHERE id = $1',
+        [opened.alertId],
+      );
+      expect(Number(rows[0]!.seq)).toBe(updated.seq);
+      expect(new Date(rows[0]!.updated_at).toISOString()).toBe(at(3).toISOString());
+      expect(rows[0]!.finding).toEqual(worse);
+    });
+
+    it("brings an open alert's escalation forward when it rises, never back", async () => {
+      const escalateAt = async (id: string) => {
+        const { rows } = await db.query<{ escalate_at: Date | null }>(
+          'SELECT escalate_at FROM alerts WHERE id = $1',
+          [id],
+        );
+        const e = rows[0]!.escalate_at;
+        return e && new Date(e).toISOString();
+      };
+      const a = await alerts.raise(patientId, finding('escalate.rise', 'low'), at(0));
+      expect(await escalateAt(a.alertId)).toBeNull(); // low: no limit
+      await alerts.raise(patientId, finding('escalate.rise', 'medium'), at(5));
+      expect(await escalateAt(a.alertId)).toBe(at(5 + 240).toISOString());
+      await alerts.raise(patientId, finding('escalate.rise', 'high'), at(10));
+      expect(await escalateAt(a.alertId)).toBe(at(10 + 60).toISOString());
+      // no rise: neither a lower nor the same severity moves it
+      await alerts.raise(patientId, finding('escalate.rise', 'medium'), at(20));
+      await alerts.raise(patientId, finding('escalate.rise', 'high'), at(30));
+      expect(await escalateAt(a.alertId)).toBe(at(10 + 60).toISOString());
+
+      // a rise whose limit would come later than the escalation already due leaves it
+      const b = await alerts.raise(patientId, finding('escalate.later', 'high'), at(0));
+      await alerts.escalateDue(at(60)); // level 1, next step at 120
+      expect(await escalateAt(b.alertId)).toBe(at(120).toISOString());
+      await alerts.raise(patientId, finding('escalate.later', 'critical'), at(110));
+      expect(await escalateAt(b.alertId)).toBe(at(120).toISOString());
+
+      // acknowledged: someone is on it, a rise does not start escalating again
+      const c = await alerts.raise(patientId, finding('escalate.acked', 'medium'), at(0));
+      await alerts.acknowledge(c.alertId, nurseId, null, at(1));
+      const rose = await alerts.raise(patientId, finding('escalate.acked', 'critical'), at(2));
+      expect(rose.data).toMatchObject({ severity: 'critical', rose: true });
+      expect(await escalateAt(c.alertId)).toBeNull();
+    });
+
     it('lets severity rise but not fall by itself', async () => {
       const a = await alerts.raise(patientId, finding('spo2.low', 'high'), at(0));
       await alerts.raise(patientId, finding('spo2.low', 'critical'), at(1));
@@ -269,8 +342,12 @@ export function describeAlertLifecycle(
         await alerts.snooze(a.alertId, nurseId, 24 * 60, 'känt, följs upp i morgon', at(1));
         await alerts.raise(patientId, finding('snooze.rise', 'low'), at(2));
         expect(await alerts.snoozedUntil(a.alertId, nurseId, at(3))).not.toBeNull();
+        const other = await alerts.raise(patientId, finding('snooze.rise.other', 'low'), at(0));
+        await alerts.snooze(other.alertId, nurseId, 60, 'känt', at(1));
         await alerts.raise(patientId, finding('snooze.rise', 'critical'), at(4));
         expect(await alerts.snoozedUntil(a.alertId, nurseId, at(5))).toBeNull();
+        // only the alert that rose
+        expect(await alerts.snoozedUntil(other.alertId, nurseId, at(5))).not.toBeNull();
       });
 
       it('is refused for a resolved alert, and a resolved alert is no longer snoozed', async () => {
@@ -302,6 +379,32 @@ export function describeAlertLifecycle(
       expect((await alerts.escalateDue(at(200))).filter((c) => c.alertId === a.alertId)).toEqual(
         [],
       );
+    });
+
+    it('gives concurrent raises of one patient and rule one alert and an event each', async () => {
+      const rules = Array.from({ length: 8 }, (_, i) => `concurrent.${i}`);
+      const results = await Promise.all(
+        rules.flatMap((rule) => [
+          alerts.raise(patientId, finding(rule, 'medium'), at(0)),
+          alerts.raise(patientId, finding(rule, 'high'), at(0)),
+        ]),
+      );
+      for (const rule of rules) {
+        const { rows } = await db.query<{ id: string; severity: string; seq: string }>(
+          "SELECT id, severity, seq FROM alerts WHERE patient_id = $1 AND rule = $2 AND status <> 'resolved'",
+          [patientId, rule],
+        );
+        expect(rows).toHaveLength(1);
+        expect(rows[0]!.severity).toBe('high');
+        const history = await alerts.history(rows[0]!.id);
+        expect(history.map((c) => c.kind)).toEqual(['opened', 'updated']);
+        expect(Number(rows[0]!.seq)).toBe(history[1]!.seq);
+        // `rose` says whether it rose above what the alert had when this change was applied
+        expect(history[1]!.data.rose).toBe(history[0]!.data.severity === 'medium');
+        expect(
+          results.filter((c) => c.alertId === rows[0]!.id).sort((x, y) => x.seq - y.seq),
+        ).toEqual(history);
+      }
     });
   });
 }
