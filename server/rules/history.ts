@@ -28,20 +28,25 @@ export function toRuleReading(r: Source): RuleReading {
   };
 }
 
-/** The patient's readings measured since `since`, oldest first, optionally of some types only. */
+/**
+ * The patient's readings measured since `since`, oldest first, optionally of some types only,
+ * and optionally only those received by `receivedBy` (what later commits hold is theirs).
+ */
 export async function loadRuleReadings(
   db: Queryable,
   patientId: string,
   since: Date,
   types?: readonly string[],
+  receivedBy?: Date,
 ): Promise<RuleReading[]> {
   const { rows } = await db.query<Source>(
     `SELECT device_id AS "deviceId", message_id AS "messageId", type, measured_at AS "measuredAt",
        received_at AS "receivedAt", value, systolic, diastolic, pulse, code, details
      FROM readings
      WHERE patient_id = $1 AND measured_at >= $2 AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+       AND ($4::timestamptz IS NULL OR received_at <= $4)
      ORDER BY measured_at`,
-    [patientId, since.toISOString(), types ?? null],
+    [patientId, since.toISOString(), types ?? null, receivedBy?.toISOString() ?? null],
   );
   return rows.map(toRuleReading);
 }

@@ -68,6 +68,15 @@ function after(sorted: readonly RuleReading[], t: number): number {
   return lo;
 }
 
+/** Whether the readings measured at `t`, just before index `end`, include this one. */
+function holds(sorted: readonly RuleReading[], end: number, t: number, r: RuleReading): boolean {
+  for (let i = end - 1; i >= 0 && timeOf(sorted[i]!) === t; i--) {
+    const o = sorted[i]!;
+    if (o.deviceId === r.deviceId && o.messageId === r.messageId) return true;
+  }
+  return false;
+}
+
 export class PatientHistory {
   private readonly byType = new Map<string, RuleReading[]>();
   private readonly memos = new Map<string, DayMemo>();
@@ -92,8 +101,12 @@ export class PatientHistory {
       }
       const t = timeOf(r);
       // nearly always the newest: a home measures in order; a late backlog goes in its place
-      if (timeOf(list[list.length - 1]!) <= t) list.push(r);
-      else list.splice(after(list, t), 0, r);
+      if (timeOf(list[list.length - 1]!) < t) list.push(r);
+      else {
+        const at = after(list, t);
+        // a reading loaded with the history may come again in its own commit (commit lanes)
+        if (!holds(list, at, t, r)) list.splice(at, 0, r);
+      }
     }
   }
 

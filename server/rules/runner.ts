@@ -104,8 +104,14 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     histories.delete(patientId); // re-inserted below: Map order is the LRU order
     // a cache that does not reach back far enough (a late backlog) is loaded again
     if (!cached || cached.from > since) {
-      // loaded after the commit, so it already holds the fresh readings
-      const history = new PatientHistory(await loadRuleReadings(o.db, patientId, new Date(since)));
+      // Loaded after the commit, so it holds the fresh readings; not what came after them:
+      // later commits bring those to be judged in their turn, and a newer reading seen now
+      // would make this commit's findings a superseded past (no alert) only because the
+      // patient was not in the cache (the first commit after a start, a patient forgotten).
+      const receivedBy = new Date(Math.max(...fresh.map((r) => r.receivedAt.getTime())));
+      const history = new PatientHistory(
+        await loadRuleReadings(o.db, patientId, new Date(since), undefined, receivedBy),
+      );
       remember(patientId, { from: since, history });
       return history;
     }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDevice, weight, type TestDevice } from './device.js';
 import type { Finding } from '../../server/rules/types.js';
+import { storeBatch } from '../../server/store/readings.js';
 import {
   registerPatientWithDevice,
   startTestHub,
@@ -57,6 +58,38 @@ export function describeRulesOnIngest(mode: Mode) {
         { rule: 'spo2.very_low', severity: 'critical', status: 'open' },
       ]);
       expect(alerts[0]!.finding.reason.en).toBe('SpO2 85 %: very low (under 88 %)');
+    });
+
+    it("judges a patient's first commit on what had come by then, not on a later commit's readings", async () => {
+      // The rules have not met this patient: they load the history from the database, which
+      // by then already holds a later commit (commit lanes; a burst after a start).
+      const other = await registerPatientWithDevice(env.hub);
+      const now = Date.now();
+      const spo2 = (value: number, measuredMinutesAgo: number, receivedMs: number) => ({
+        deviceId: other.deviceId,
+        messageId: `first-commit-${value}-${now}`,
+        type: 'spo2' as const,
+        measuredAt: new Date(now - measuredMinutesAgo * 60_000),
+        receivedAt: new Date(receivedMs),
+        value,
+        systolic: null,
+        diastolic: null,
+        pulse: null,
+        code: null,
+        unit: '%',
+        details: { source: 'json' as const },
+      });
+      const low = spo2(85, 10, now - 2000);
+      const later = spo2(97, 5, now - 1000);
+      await storeBatch(env.hub.db, [low], []);
+      await storeBatch(env.hub.db, [later], []);
+      env.hub.rules.onReadings([{ ...low, patientId: other.patientId }]);
+      await env.hub.rules.idle();
+      const { rows } = await env.hub.db.query<{ rule: string }>(
+        'SELECT rule FROM alerts WHERE patient_id = $1',
+        [other.patientId],
+      );
+      expect(rows).toEqual([{ rule: 'spo2.very_low' }]);
     });
 
     it('alerts on a missed daily weight after its grace time, and resolves it when the weight comes', async () => {

@@ -94,6 +94,16 @@ describe('a patient history kept between commits', () => {
     expect(h.window(['heart_rate', 'blood_pressure'], 0, Infinity)).toEqual([a, b, c]);
   });
 
+  it('holds a reading once when its own commit brings it again after the history was loaded', () => {
+    const [a, b] = [
+      reading('spo2', '2026-10-01T06:00:00Z', { value: 96 }),
+      reading('spo2', '2026-10-01T08:00:00Z', { value: 97 }),
+    ];
+    const h = new PatientHistory([a, b]);
+    h.add([a, b, { ...b }]);
+    expect(h.window(['spo2'], -Infinity, Infinity)).toEqual([a, b]);
+  });
+
   it('forgets what lies before the window and reports its size', () => {
     const stream = homeStream(13);
     const h = new PatientHistory(stream);
