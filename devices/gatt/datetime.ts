@@ -47,8 +47,11 @@ export function assertTimeZone(timeZone: string): void {
   formatter(timeZone);
 }
 
-/** Wall-clock fields of an instant in a zone. */
-export function localFields(instantMs: number, timeZone: string): DateTimeFields {
+const wallAsUtc = (f: DateTimeFields): number =>
+  Date.UTC(f.year, f.month - 1, f.day, f.hours, f.minutes, f.seconds);
+
+/** Wall-clock fields of an instant in a zone, as Intl formats them. */
+function intlFields(instantMs: number, timeZone: string): DateTimeFields {
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(instantMs)) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
@@ -63,8 +66,42 @@ export function localFields(instantMs: number, timeZone: string): DateTimeFields
   };
 }
 
-const wallAsUtc = (f: DateTimeFields): number =>
-  Date.UTC(f.year, f.month - 1, f.day, f.hours, f.minutes, f.seconds);
+const DAY_MS = 86_400_000;
+// Intl formatting costs microseconds a call, and the rules ask for local days thousands of
+// times a second. A zone's offset changes only at its transitions, at most once a day: per zone
+// and UTC day, the offset when the day has one throughout, or null on a transition day (Intl
+// answers then).
+const steadyOffsets = new Map<string, Map<number, number | null>>();
+
+function steadyOffsetMs(utcDay: number, timeZone: string): number | null {
+  let zone = steadyOffsets.get(timeZone);
+  if (!zone) steadyOffsets.set(timeZone, (zone = new Map()));
+  let offset = zone.get(utcDay);
+  if (offset === undefined) {
+    const start = utcDay * DAY_MS;
+    const atStart = wallAsUtc(intlFields(start, timeZone)) - start;
+    const atEnd = wallAsUtc(intlFields(start + DAY_MS, timeZone)) - (start + DAY_MS);
+    offset = atStart === atEnd ? atStart : null;
+    if (zone.size > 100_000) zone.clear();
+    zone.set(utcDay, offset);
+  }
+  return offset;
+}
+
+/** Wall-clock fields of an instant in a zone (whole seconds, as Intl gives them). */
+export function localFields(instantMs: number, timeZone: string): DateTimeFields {
+  const offset = steadyOffsetMs(Math.floor(instantMs / DAY_MS), timeZone);
+  if (offset === null) return intlFields(instantMs, timeZone);
+  const wall = new Date(instantMs + offset);
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hours: wall.getUTCHours(),
+    minutes: wall.getUTCMinutes(),
+    seconds: wall.getUTCSeconds(),
+  };
+}
 
 /** The zone's UTC offset in whole minutes at an instant. */
 export function offsetMinutes(instantMs: number, timeZone: string): number {

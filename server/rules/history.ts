@@ -8,14 +8,18 @@ type Source = Pick<
   'deviceId' | 'messageId' | 'type' | 'value' | 'systolic' | 'diastolic' | 'pulse' | 'code'
 > & { measuredAt: Date | string; receivedAt: Date | string; details: ReadingDetails };
 
+// A committed reading's Date is shared, not copied: thousands a second, and the local-day cache
+// (localDay.ts) is keyed by the Date object.
+const asDate = (d: Date | string) => (d instanceof Date ? d : new Date(d));
+
 /** The rules' view of a reading: canonical values plus the flags rules care about. */
 export function toRuleReading(r: Source): RuleReading {
   return {
     deviceId: r.deviceId,
     messageId: r.messageId,
     type: r.type,
-    measuredAt: new Date(r.measuredAt),
-    receivedAt: new Date(r.receivedAt),
+    measuredAt: asDate(r.measuredAt),
+    receivedAt: asDate(r.receivedAt),
     value: r.value,
     systolic: r.systolic,
     diastolic: r.diastolic,

@@ -3,6 +3,7 @@ import {
   dateTimeToRfc3339,
   decodeDateTime,
   encodeDateTime,
+  localFields,
   type DateTimeFields,
 } from '../../../devices/gatt/datetime.js';
 import { hex, toHex } from './helpers.js';
@@ -132,6 +133,66 @@ describe('Date Time encoding', () => {
         expect(expected, `${new Date(ms).toISOString()} -> ${back}`).toBe(true);
         expect(encodeDateTime(back)).toEqual(bytes);
       }
+    }
+  });
+});
+
+describe('local wall-clock fields', () => {
+  // what Intl says, computed here directly: the hub's answer is cached per zone and day
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  const format = (timeZone: string) => {
+    if (!formats.has(timeZone)) {
+      formats.set(
+        timeZone,
+        new Intl.DateTimeFormat('en-US', {
+          timeZone,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: 'numeric',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: 'numeric',
+          second: 'numeric',
+        }),
+      );
+    }
+    return formats.get(timeZone)!;
+  };
+  const intl = (t: number, timeZone: string): DateTimeFields => {
+    const parts = Object.fromEntries(
+      format(timeZone)
+        .formatToParts(t)
+        .filter((p) => p.type !== 'literal')
+        .map((p) => [p.type, Number(p.value)]),
+    );
+    return {
+      year: parts.year!,
+      month: parts.month!,
+      day: parts.day!,
+      hours: parts.hour!,
+      minutes: parts.minute!,
+      seconds: parts.second!,
+    };
+  };
+
+  it('match Intl every 13 minutes of a year in zones with odd offsets and half-hour changes', () => {
+    const zones = [
+      'Europe/Stockholm',
+      'America/New_York',
+      'Australia/Lord_Howe', // changes by 30 minutes
+      'Asia/Kathmandu', // +05:45
+      'America/St_Johns', // -03:30, with daylight saving
+      'UTC',
+    ];
+    const from = Date.UTC(2026, 0, 1, 0, 0, 17);
+    for (const zone of zones) {
+      const wrong: string[] = [];
+      for (let t = from; t < from + 366 * 86_400_000; t += 13 * 60_000) {
+        const got = localFields(t, zone);
+        const want = intl(t, zone);
+        if (JSON.stringify(got) !== JSON.stringify(want)) wrong.push(new Date(t).toISOString());
+      }
+      expect({ zone, wrong: wrong.slice(0, 3) }).toEqual({ zone, wrong: [] });
     }
   });
 });
