@@ -5,16 +5,8 @@ import type { LatestReading, Point, ReadingSeries } from './types.js';
 
 export interface LiveReading {
   patientId: string;
-  reading: {
-    type: string;
-    value: number | null;
-    systolic: number | null;
-    diastolic: number | null;
-    pulse: number | null;
-    code: string | null;
-    unit: string | null;
-    measuredAt: string;
-  };
+  /** The values as a patient's `latest` shows them, and their type. */
+  reading: LatestReading & { type: string };
   /** Readings of this patient and type committed since the last push; this is the newest. */
   count: number;
 }
@@ -163,18 +155,8 @@ export function applyLatest(
     if (p !== patientId) continue;
     const current = next[r.type];
     if (current && Date.parse(current.measuredAt) >= Date.parse(r.measuredAt)) continue;
-    next = {
-      ...next,
-      [r.type]: {
-        value: r.value,
-        systolic: r.systolic,
-        diastolic: r.diastolic,
-        pulse: r.pulse,
-        code: r.code,
-        unit: r.unit,
-        measuredAt: r.measuredAt,
-      },
-    };
+    const { type, ...values } = r;
+    next = { ...next, [type]: values };
   }
   return next;
 }

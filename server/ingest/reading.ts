@@ -19,6 +19,33 @@ export interface CanonicalReading {
   details: ReadingDetails;
 }
 
+/**
+ * A reading's values as the API and the live pushes show them (docs/api.md: a patient's
+ * `latest`, a `readings` push); the dashboard's LatestReading has this shape.
+ */
+export interface ReadingValues {
+  value: number | null;
+  systolic: number | null;
+  diastolic: number | null;
+  pulse: number | null;
+  code: string | null;
+  unit: string | null;
+  measuredAt: string;
+}
+
+export const readingValues = (
+  r: Pick<CanonicalReading, 'value' | 'systolic' | 'diastolic' | 'pulse' | 'code' | 'unit'>,
+  measuredAt: Date,
+): ReadingValues => ({
+  value: r.value,
+  systolic: r.systolic,
+  diastolic: r.diastolic,
+  pulse: r.pulse,
+  code: r.code,
+  unit: r.unit,
+  measuredAt: measuredAt.toISOString(),
+});
+
 /** A reading as stored: with the patient its device belongs to. */
 export interface StoredReading extends CanonicalReading {
   patientId: string;

@@ -8,7 +8,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import type { AlertChange, Alerts } from '../alerts/lifecycle.js';
-import type { StoredReading } from '../ingest/reading.js';
+import { readingValues, type ReadingValues, type StoredReading } from '../ingest/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
 import type { Viewer } from '../auth/sessions.js';
@@ -204,30 +204,12 @@ export type Realtime = ReturnType<typeof createRealtime>;
  * many of that type were committed since the last push. */
 interface LiveItem {
   patientId: string;
-  reading: {
-    type: string;
-    value: number | null;
-    systolic: number | null;
-    diastolic: number | null;
-    pulse: number | null;
-    code: string | null;
-    unit: string | null;
-    measuredAt: string;
-  };
+  reading: ReadingValues & { type: string };
   count: number;
 }
 
 const liveItem = (r: StoredReading, count: number): LiveItem => ({
   patientId: r.patientId,
-  reading: {
-    type: r.type,
-    value: r.value,
-    systolic: r.systolic,
-    diastolic: r.diastolic,
-    pulse: r.pulse,
-    code: r.code,
-    unit: r.unit,
-    measuredAt: r.measuredAt.toISOString(),
-  },
+  reading: { type: r.type, ...readingValues(r, r.measuredAt) },
   count,
 });

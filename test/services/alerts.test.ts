@@ -21,17 +21,8 @@ describeAlertLifecycle('PostgreSQL', async () => {
 
 describe('escalation with two hub processes on one PostgreSQL', () => {
   it('escalates each alert exactly once', async () => {
-    const t = await createTestDatabase();
-    const one = await openPostgres(t.url);
-    const two = await openPostgres(t.url);
+    const { one, two, unit, close } = await twoHubsOnOneDatabase();
     try {
-      await migrate(one);
-      const org = (await runCommand({ db: one }, 'org add', { name: 'R', kind: 'region' })) as {
-        id: string;
-      };
-      const unit = (await runCommand({ db: one }, 'unit add', { org: org.id, name: 'VC' })) as {
-        id: string;
-      };
       const a = createAlerts(one);
       const b = createAlerts(two);
       const opened = new Date(Date.UTC(2026, 10, 23, 8, 0));
@@ -61,26 +52,15 @@ describe('escalation with two hub processes on one PostgreSQL', () => {
       expect(ids).toHaveLength(40);
       expect(new Set(ids).size).toBe(40);
     } finally {
-      await one.close();
-      await two.close();
-      await t.drop();
+      await close();
     }
   });
 });
 
 describe('raising with two hub processes on one PostgreSQL', () => {
   it('gives each patient and rule one alert, with every raise an event in order', async () => {
-    const t = await createTestDatabase();
-    const one = await openPostgres(t.url);
-    const two = await openPostgres(t.url);
+    const { one, two, unit, close } = await twoHubsOnOneDatabase();
     try {
-      await migrate(one);
-      const org = (await runCommand({ db: one }, 'org add', { name: 'R', kind: 'region' })) as {
-        id: string;
-      };
-      const unit = (await runCommand({ db: one }, 'unit add', { org: org.id, name: 'VC' })) as {
-        id: string;
-      };
       const hubs = [createAlerts(one), createAlerts(two)];
       const severities: Severity[] = ['medium', 'high', 'low', 'critical'];
       const now = new Date(Date.UTC(2026, 10, 23, 8, 0));
@@ -131,12 +111,34 @@ describe('raising with two hub processes on one PostgreSQL', () => {
         }
       }
     } finally {
-      await one.close();
-      await two.close();
-      await t.drop();
+      await close();
     }
   });
 });
+
+/** Two hubs' connection pools on one fresh, migrated database with a care unit. */
+async function twoHubsOnOneDatabase() {
+  const t = await createTestDatabase();
+  const one = await openPostgres(t.url);
+  const two = await openPostgres(t.url);
+  await migrate(one);
+  const org = (await runCommand({ db: one }, 'org add', { name: 'R', kind: 'region' })) as {
+    id: string;
+  };
+  const unit = (await runCommand({ db: one }, 'unit add', { org: org.id, name: 'VC' })) as {
+    id: string;
+  };
+  return {
+    one,
+    two,
+    unit,
+    async close() {
+      await one.close();
+      await two.close();
+      await t.drop();
+    },
+  };
+}
 
 async function drain(alerts: ReturnType<typeof createAlerts>, now: Date) {
   const out = [];

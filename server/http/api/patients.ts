@@ -10,6 +10,7 @@ import { changePlan, planView } from '../../admin/plans.js';
 import { auditEntrySchema, auditOf } from '../../audit/log.js';
 import { lookBackDays } from '../../rules/evaluate.js';
 import { loadRuleReadings } from '../../rules/history.js';
+import { readingValues } from '../../ingest/reading.js';
 import { dailyFirstWeights } from '../../rules/localDay.js';
 import { deviation } from '../../rules/personal.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from '../../rules/plan.js';
@@ -237,18 +238,7 @@ export async function summaries(db: Queryable, ids: string[]): Promise<PatientSu
       status,
     })),
     latest: Object.fromEntries(
-      latestOf(p.id).map((r) => [
-        r.type,
-        {
-          value: r.value,
-          systolic: r.systolic,
-          diastolic: r.diastolic,
-          pulse: r.pulse,
-          code: r.code,
-          unit: r.unit,
-          measuredAt: new Date(r.measured_at_ms).toISOString(),
-        },
-      ]),
+      latestOf(p.id).map((r) => [r.type, readingValues(r, new Date(r.measured_at_ms))]),
     ),
   }));
 }
