@@ -82,7 +82,8 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
     }
     const at = connection;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    const messageId = packet.messageId;
+    // the acknowledgement below waits for the commit: it keeps these two, not the packet
+    const { messageId, qos } = packet;
     deliver(
       {
         deviceId: t.deviceId,
@@ -92,13 +93,13 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
         receivedAt: new Date(),
       },
       () => {
-        if (packet.qos > 0 && messageId !== undefined && at === connection && client.connected) {
+        if (qos > 0 && messageId !== undefined && at === connection && client.connected) {
           sendPuback(client, messageId);
         }
       },
     );
     // Let mqtt.js read the next message now; the PUBACK follows the commit.
-    done(packet.qos > 0 ? DEFERRED : undefined);
+    done(qos > 0 ? DEFERRED : undefined);
   };
 
   /** Receipts and notices, one message each, on the device's receipts topic. */

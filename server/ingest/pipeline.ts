@@ -27,7 +27,9 @@ export interface IngestOptions extends DecodeOptions {
 
 interface Pending {
   queuedAt: number;
-  msg: InboundMessage;
+  /** Of the message, only what is needed after decoding: its payload (and the network chunk
+   * it is a view of) is not held while the batch waits for its commit. */
+  msg: Pick<InboundMessage, 'deviceId' | 'receivedAt'>;
   readings: CanonicalReading[];
   rejections: Rejection[];
   ack: () => void;
@@ -61,7 +63,13 @@ export function createIngest(o: IngestOptions): Ingest {
     o.metrics.received.inc({ kind: msg.kind });
     const { readings, rejections } = decodeMessage(msg, o);
     for (const r of rejections) r.receivedAt ??= msg.receivedAt;
-    const pending = { queuedAt: performance.now(), msg, readings, rejections, ack };
+    const pending: Pending = {
+      queuedAt: performance.now(),
+      msg: { deviceId: msg.deviceId, receivedAt: msg.receivedAt },
+      readings,
+      rejections,
+      ack,
+    };
     queue.push(pending);
     queuedReadings += size(pending);
     o.metrics.pending.set(queuedReadings);

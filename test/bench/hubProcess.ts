@@ -293,13 +293,15 @@ async function main() {
       enter('load');
       if (profiler) {
         profiler.connect();
-        if (process.env.BENCH_HEAP_PROF === '1') {
-          // every allocation sampled, also what the collector has freed since: where the
-          // garbage comes from
+        const heapProf = process.env.BENCH_HEAP_PROF;
+        if (heapProf === '1' || heapProf === 'live') {
+          // '1': every allocation sampled, also what the collector has freed since (where the
+          // garbage comes from); 'live': only what is still held when the load ends
+          const collected = heapProf === '1';
           await profiler.post('HeapProfiler.startSampling', {
             samplingInterval: 16384,
-            includeObjectsCollectedByMajorGC: true,
-            includeObjectsCollectedByMinorGC: true,
+            includeObjectsCollectedByMajorGC: collected,
+            includeObjectsCollectedByMinorGC: collected,
           } as never);
         } else {
           await profiler.post('Profiler.enable');
@@ -313,7 +315,7 @@ async function main() {
       memory.loadCpuSeconds = (cpu.user + cpu.system) / 1e6;
       memory.loadWallSeconds = (performance.now() - loadStarted.wall) / 1000;
       if (profiler && profileDir) {
-        const heap = process.env.BENCH_HEAP_PROF === '1';
+        const heap = ['1', 'live'].includes(process.env.BENCH_HEAP_PROF ?? '');
         const { profile } = heap
           ? await profiler.post('HeapProfiler.stopSampling')
           : await profiler.post('Profiler.stop');
