@@ -100,19 +100,23 @@ export const BP_RANGE = { systolic: [40, 300], diastolic: [20, 200], pulse: [20,
 
 // ---- payload schemas (structure only; units, ranges and time are judged in validate.ts) ----
 
+/** Text the hub stores: PostgreSQL's text and jsonb cannot hold the NUL character. */
+const storable = (s: z.ZodString) =>
+  s.refine((v) => !v.includes('\u0000'), 'must not contain the NUL character (U+0000)');
+
 const context = z
   .object({
     position: z.enum(['sitting', 'standing', 'lying']).optional(),
-    note: z.string().max(500).optional(),
+    note: storable(z.string().max(500)).optional(),
   })
   .optional();
 
 const common = {
-  messageId: z.string().min(1).max(128),
+  messageId: storable(z.string().min(1).max(128)),
   measuredAt: z.iso.datetime({ offset: true }),
   context,
   /** Flags a device sets about its own measurement (loose cuff, low perfusion); an addition to v1. */
-  deviceStatus: z.array(z.string().max(64)).max(32).optional(),
+  deviceStatus: z.array(storable(z.string().max(64))).max(32).optional(),
 };
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 

@@ -35,7 +35,10 @@ const fmt = (v: number) => String(round(v, 3));
 function messageIdOf(raw: unknown): string | null {
   if (raw && typeof raw === 'object' && 'messageId' in raw) {
     const id = (raw as { messageId: unknown }).messageId;
-    if (typeof id === 'string' && id.length > 0 && id.length <= 128) return id;
+    // a NUL cannot be stored (the reading is refused for it): the rejection keeps U+FFFD there
+    if (typeof id === 'string' && id.length > 0 && id.length <= 128) {
+      return id.replaceAll('\u0000', '\uFFFD');
+    }
   }
   return null;
 }

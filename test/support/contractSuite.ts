@@ -186,6 +186,18 @@ export function describeDeviceContract(mode: Mode) {
         'measuredAt',
       ],
       [
+        'a messageId with a NUL character (the database cannot store it)',
+        () => JSON.stringify(weight(80, { messageId: `nul-\u0000-${Date.now()}` })),
+        'invalid_shape',
+        'messageId',
+      ],
+      [
+        'a note with a NUL character',
+        () => JSON.stringify(weight(80, { context: { note: 'before\u0000after' } })),
+        'invalid_shape',
+        'context.note',
+      ],
+      [
         'a batch over 500 readings',
         () => JSON.stringify({ readings: Array.from({ length: 501 }, () => weight()) }),
         'batch_too_large',
