@@ -116,7 +116,10 @@ const common = {
   measuredAt: z.iso.datetime({ offset: true }),
   context,
   /** Flags a device sets about its own measurement (loose cuff, low perfusion); an addition to v1. */
-  deviceStatus: z.array(storable(z.string().max(64))).max(32).optional(),
+  deviceStatus: z
+    .array(storable(z.string().max(64)))
+    .max(32)
+    .optional(),
 };
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
