@@ -192,15 +192,37 @@ export function createIngest(o: IngestOptions): Ingest {
 
   async function isolate(batch: Pending[]) {
     for (const p of batch) {
-      try {
-        await commit([p]);
-      } catch (err) {
-        if (isTransient(err)) {
-          queue.unshift(p);
-          queuedReadings += size(p);
-          continue;
+      if ((await storeAlone(p)) === 'transient') {
+        queue.unshift(p); // the whole message again: what was stored of it comes back a duplicate
+        queuedReadings += size(p);
+      }
+    }
+  }
+
+  /**
+   * Commits one message alone. Refused for its content, each of its readings is tried alone (one
+   * at fault must not take the others with it), and a reading the database refuses is answered
+   * `store_error` and recorded; if even the record is refused, it is answered and logged.
+   */
+  async function storeAlone(p: Pending): Promise<'done' | 'transient'> {
+    try {
+      await commit([p]);
+      return 'done';
+    } catch (err) {
+      if (isTransient(err)) return 'transient';
+      if (p.readings.length > 1) {
+        const quiet = { ...p, ack: () => {} };
+        for (const [i, r] of p.readings.entries()) {
+          const part = { ...quiet, readings: [r], rejections: i === 0 ? p.rejections : [] };
+          if ((await storeAlone(part)) === 'transient') return 'transient';
         }
-        const storeError: Rejection[] = p.readings.map((r) => ({
+        p.ack();
+        return 'done';
+      }
+      log.error({ err: errText(err), deviceId: p.msg.deviceId }, 'message refused by the database');
+      const refused = [
+        ...p.rejections,
+        ...p.readings.map((r): Rejection => ({
           deviceId: r.deviceId,
           messageId: r.messageId,
           reason: 'store_error',
@@ -211,18 +233,30 @@ export function createIngest(o: IngestOptions): Ingest {
             },
           ],
           receivedAt: r.receivedAt,
-        }));
+        })),
+      ];
+      try {
+        await commit([{ ...p, readings: [], rejections: refused }]);
+      } catch (again) {
+        if (isTransient(again)) return 'transient';
+        // Even the record of its refusal is refused: answered and logged, not retried forever
+        // (that held up every message behind it).
         log.error(
-          { err: errText(err), deviceId: p.msg.deviceId },
-          'message refused by the database',
+          {
+            err: errText(again),
+            deviceId: p.msg.deviceId,
+            messageIds: refused.map((r) => r.messageId),
+          },
+          'rejection could not be recorded; answered without a record',
         );
+        for (const r of refused) o.metrics.rejected.inc({ reason: r.reason });
         try {
-          await commit([{ ...p, readings: [], rejections: [...p.rejections, ...storeError] }]);
-        } catch {
-          queue.unshift(p); // try again later rather than lose it
-          queuedReadings += size(p);
+          o.publishReceipts(p.msg.deviceId, refused.map(rejectionReceipt));
+        } finally {
+          p.ack();
         }
       }
+      return 'done';
     }
   }
 

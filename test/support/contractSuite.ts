@@ -229,6 +229,45 @@ export function describeDeviceContract(mode: Mode) {
       },
     );
 
+    it('answers a reading the database will neither store nor record, and stores the others', async () => {
+      // a fault in the database itself (here a trigger), not in the reading: nothing the hub
+      // can do but answer, log it and go on
+      await env.hub.db.exec(`
+        CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.message_id LIKE 'poison-%' THEN RAISE EXCEPTION 'refused by a test trigger'; END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse_poison BEFORE INSERT ON readings
+          FOR EACH ROW EXECUTE FUNCTION refuse_poison();
+        CREATE TRIGGER refuse_poison BEFORE INSERT ON rejected_messages
+          FOR EACH ROW EXECUTE FUNCTION refuse_poison();`);
+      try {
+        fresh();
+        const before = weight(81.3);
+        const poison = weight(81.4, { messageId: `poison-${Date.now()}` });
+        const after = weight(81.5);
+        await device.publish({ readings: [before, poison, after] });
+        const receipts = await device.waitForReceipts(3);
+        expect(receipts.find((r) => r.messageId === poison.messageId)).toMatchObject({
+          status: 'rejected',
+          errors: [{ path: '(reading)' }],
+        });
+        expect(await rowsFor(before.messageId)).toHaveLength(1);
+        expect(await rowsFor(after.messageId)).toHaveLength(1);
+        // the hub goes on: the next message is stored as usual
+        const next = weight(81.6);
+        await device.publish(next);
+        await device.waitForReceipts(4);
+        expect(await rowsFor(next.messageId)).toHaveLength(1);
+      } finally {
+        await env.hub.db.exec(`
+          DROP TRIGGER refuse_poison ON readings;
+          DROP TRIGGER refuse_poison ON rejected_messages;
+          DROP FUNCTION refuse_poison();`);
+      }
+    });
+
     it('refuses readings from a revoked device', async () => {
       const other = await addDevice(env.hub, reg.patientId);
       const d = await connectDevice(env.mqttUrl, other.deviceId, other.secret);
