@@ -2,12 +2,8 @@
 // rejection with the reason a person (or a device log) can act on.
 import type { ReadingType } from '../../devices/contract.js';
 
-export interface CanonicalReading {
-  deviceId: string;
-  messageId: string;
-  type: ReadingType;
-  measuredAt: Date;
-  receivedAt: Date;
+/** What a reading measured, in canonical units. */
+export interface MeasuredValues {
   /** The canonical value; for blood pressure the systolic pressure is in `systolic`. */
   value: number | null;
   systolic: number | null;
@@ -16,6 +12,14 @@ export interface CanonicalReading {
   /** ACVPU letter of a consciousness reading. */
   code: string | null;
   unit: string | null;
+}
+
+export interface CanonicalReading extends MeasuredValues {
+  deviceId: string;
+  messageId: string;
+  type: ReadingType;
+  measuredAt: Date;
+  receivedAt: Date;
   details: ReadingDetails;
 }
 
@@ -23,20 +27,11 @@ export interface CanonicalReading {
  * A reading's values as the API and the live pushes show them (docs/api.md: a patient's
  * `latest`, a `readings` push); the dashboard's LatestReading has this shape.
  */
-export interface ReadingValues {
-  value: number | null;
-  systolic: number | null;
-  diastolic: number | null;
-  pulse: number | null;
-  code: string | null;
-  unit: string | null;
+export interface ReadingValues extends MeasuredValues {
   measuredAt: string;
 }
 
-export const readingValues = (
-  r: Pick<CanonicalReading, 'value' | 'systolic' | 'diastolic' | 'pulse' | 'code' | 'unit'>,
-  measuredAt: Date,
-): ReadingValues => ({
+export const readingValues = (r: MeasuredValues, measuredAt: Date): ReadingValues => ({
   value: r.value,
   systolic: r.systolic,
   diastolic: r.diastolic,

@@ -1,7 +1,7 @@
 // Storing a batch of readings once, and the rejected messages beside them: one SQL statement
 // (data-modifying CTEs), so one round trip and one atomic commit per batch. The same statement
 // keeps each patient's latest reading per type (latest_readings) for the patient list.
-import type { CanonicalReading, Rejection } from '../ingest/reading.js';
+import type { CanonicalReading, ReadingValues, Rejection } from '../ingest/reading.js';
 import type { Queryable } from './db.js';
 
 export type StoreStatus = 'accepted' | 'duplicate';
@@ -173,18 +173,11 @@ export async function storeBatch(
   return { statuses, patientIds };
 }
 
-export interface ReadingRow {
+export interface ReadingRow extends ReadingValues {
   deviceId: string;
   messageId: string;
   type: string;
-  measuredAt: string;
   receivedAt: string;
-  value: number | null;
-  systolic: number | null;
-  diastolic: number | null;
-  pulse: number | null;
-  code: string | null;
-  unit: string | null;
   details: Record<string, unknown>;
 }
 

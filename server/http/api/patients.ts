@@ -10,7 +10,7 @@ import { changePlan, planView } from '../../admin/plans.js';
 import { auditEntrySchema, auditOf } from '../../audit/log.js';
 import { lookBackDays } from '../../rules/evaluate.js';
 import { loadRuleReadings } from '../../rules/history.js';
-import { readingValues } from '../../ingest/reading.js';
+import { readingValues, type MeasuredValues } from '../../ingest/reading.js';
 import { dailyFirstWeights } from '../../rules/localDay.js';
 import { deviation } from '../../rules/personal.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from '../../rules/plan.js';
@@ -140,15 +140,9 @@ export const patientRoutes: RouteDoc[] = [
   },
 ];
 
-interface LatestRow {
+interface LatestRow extends MeasuredValues {
   patient_id: string;
   type: string;
-  value: number | null;
-  systolic: number | null;
-  diastolic: number | null;
-  pulse: number | null;
-  code: string | null;
-  unit: string | null;
   measured_at_ms: number;
 }
 
