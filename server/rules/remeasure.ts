@@ -2,7 +2,8 @@
 // causes about half of the false alerts in home monitoring (clinical references), so a
 // borderline value (a finding marked `remeasure`) first asks the patient to measure again; the
 // care team is alerted only when the repeat confirms it or no repeat comes in time. Severe
-// values, late data and rules that already have an alert open go to the care team at once.
+// values and rules that already have an alert open go to the care team at once. Late findings
+// (a superseded past) never come here: the runner raises nothing for them.
 // Pure: the runner loads the pending requests and carries out what this decides.
 import type { PatientNotice, ReadingType } from '../../devices/contract.js';
 import { measurementNames } from '../../devices/measurementNames.js';
@@ -22,7 +23,7 @@ export interface PendingRemeasure {
 }
 
 export interface RemeasureDecision {
-  /** To the care team now: severe, late, already alerted, or confirmed by a repeat. */
+  /** To the care team now: severe, already alerted, or confirmed by a repeat. */
   raise: EvaluatedFinding[];
   /** Ask the patient to measure again first. */
   ask: EvaluatedFinding[];
@@ -62,7 +63,6 @@ export function decideRemeasure(
       continue;
     }
     const fromRepeat = (f: EvaluatedFinding) =>
-      !f.late &&
       repeats.some((r) => r.messageId === f.trigger.messageId && r.deviceId === f.trigger.deviceId);
     // the same rule, or a worse one on the same measurement (that one alerts by itself)
     const same = findings.filter((f) => fromRepeat(f) && f.rule === request.rule);
@@ -77,7 +77,7 @@ export function decideRemeasure(
   for (const f of findings) {
     if (f.severity === 'info') continue;
     if (confirming.has(f)) raise.push(confirmedFinding(f));
-    else if (!f.remeasure || f.late || alerted.has(f.rule)) raise.push(f);
+    else if (!f.remeasure || alerted.has(f.rule)) raise.push(f);
     else if (waiting.has(f.rule) || asked.has(f.rule))
       continue; // the patient is already asked
     else {

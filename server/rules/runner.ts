@@ -173,7 +173,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
       );
     }
     const findings = all.filter((f) => f.severity !== 'info' && !f.late);
-    const asksFirst = findings.some((f) => f.remeasure && !f.late);
+    const asksFirst = findings.some((f) => f.remeasure);
     if (!asksFirst && !(await mayHavePending(patientId))) {
       for (const f of findings) await o.alerts.raise(patientId, f, now());
       return;

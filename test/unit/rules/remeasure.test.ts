@@ -58,12 +58,6 @@ describe('re-measuring before the care team is alerted', () => {
     });
   });
 
-  it('raises a late borderline finding as it is: there is nothing to measure again', () => {
-    const r = spo2(91, '2026-11-10T08:00:00Z');
-    const f = finding(r, 'spo2.low', { remeasure: true, late: true, severity: 'medium' });
-    expect(decideRemeasure([f], [r], [], new Set()).raise).toEqual([f]);
-  });
-
   it('confirms the request when the repeat is borderline too, and says so in the alert', () => {
     const first = spo2(91, '2026-11-20T08:00:00Z');
     const repeat = spo2(90, '2026-11-20T08:10:00Z');
