@@ -74,24 +74,22 @@ function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan):
     const bp = h.window(['blood_pressure'], t - plan.bloodPressure.averageDays * DAY, t);
     findings.push(...judgeBloodPressure(bp, plan.bloodPressure, plan.overridden));
   }
-  const days =
-    r.type === 'body_weight' || PERSONAL_TYPES.has(r.type)
-      ? localDays(from, t, localDate(r.measuredAt, plan.timeZone), plan.timeZone)
-      : null;
-  const daily = (signal: PersonalSignal) =>
-    h
-      .daily(`personal.${signal}`, personalTypes[signal], days!, personalOfDay[signal])
-      .map((d) => d.value);
-  if (r.type === 'body_weight') {
-    const weights = daily('weight').map((d) => ({
-      day: d.day,
-      kg: d.value,
-      reading: d.readings[0]!,
-    }));
-    findings.push(...judgeWeight(weights, plan.weight, plan.overridden));
-  }
   if (PERSONAL_TYPES.has(r.type)) {
+    // body_weight is one of them: its daily series serves the weight rules too
+    const days = localDays(from, t, localDate(r.measuredAt, plan.timeZone), plan.timeZone);
+    const daily = (signal: PersonalSignal) =>
+      h
+        .daily(`personal.${signal}`, personalTypes[signal], days, personalOfDay[signal])
+        .map((d) => d.value);
     const series = { weight: daily('weight'), pulse: daily('pulse'), systolic: daily('systolic') };
+    if (r.type === 'body_weight') {
+      const weights = series.weight.map((d) => ({
+        day: d.day,
+        kg: d.value,
+        reading: d.readings[0]!,
+      }));
+      findings.push(...judgeWeight(weights, plan.weight, plan.overridden));
+    }
     findings.push(...judgePersonalSeries(series, plan.personal, plan.overridden));
   }
   if (NEWS2_SET.has(r.type)) {
