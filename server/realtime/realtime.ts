@@ -152,12 +152,13 @@ export function createRealtime(d: RealtimeDeps) {
   // readings than were committed reloads its series. A push so stays as small as the unit's
   // patients x types whatever the rate (a gateway's backlog, or the benchmark's 16,000/s that
   // once sent half a megabyte through the adapter's table four times a second).
-  const gathered = new Map<string, Map<string, LiveItem>>();
+  const gathered = new Map<string, Map<string, { newest: StoredReading; count: number }>>();
   let flushTimer: NodeJS.Timeout | null = null;
   function flushReadings() {
     flushTimer = null;
-    for (const [unit, items] of gathered) {
-      io.to(room(unit)).emit('readings', { items: [...items.values()] });
+    for (const [unit, held] of gathered) {
+      const items = [...held.values()].map(({ newest, count }) => liveItem(newest, count));
+      io.to(room(unit)).emit('readings', { items });
     }
     gathered.clear();
   }
@@ -173,13 +174,14 @@ export function createRealtime(d: RealtimeDeps) {
           // thousands a second: only a patient not in the cache waits for a query
           const units = cachedFollowers(r.patientId, now) ?? (await followersOf(r.patientId));
           for (const unit of units) {
-            let items = gathered.get(unit);
-            if (!items) gathered.set(unit, (items = new Map()));
-            const held = items.get(key);
-            if (!held) items.set(key, liveItem(r, 1));
-            else if (Date.parse(held.reading.measuredAt) < r.measuredAt.getTime()) {
-              items.set(key, liveItem(r, held.count + 1));
-            } else held.count++;
+            let held = gathered.get(unit);
+            if (!held) gathered.set(unit, (held = new Map()));
+            const h = held.get(key);
+            if (!h) held.set(key, { newest: r, count: 1 });
+            else {
+              h.count++;
+              if (h.newest.measuredAt < r.measuredAt) h.newest = r;
+            }
           }
         }
         flushTimer ??= setTimeout(flushReadings, d.readingsFlushMs ?? READINGS_FLUSH_MS);
