@@ -157,6 +157,12 @@ export type ReadingPayload = z.infer<typeof readingSchema>;
 
 export const batchSchema = z.object({ readings: z.array(z.unknown()) });
 
+/**
+ * The messageId of a time-stamped GATT value, which carries none of its own: a resend of the
+ * same value (same characteristic and time stamp) is then a duplicate (docs/device-contract.md).
+ */
+export const gattMessageId = (uuid: string, measuredAt: string) => `gatt-${uuid}-${measuredAt}`;
+
 // ---- receipts (hub -> device) ----
 
 export const receiptSchema = z.object({

@@ -1,7 +1,7 @@
 // Turns one MQTT message into readings and rejections. Pure apart from the random suffix of
 // receipt-time GATT ids; never throws on what a device sends.
 import { randomBytes } from 'node:crypto';
-import { MAX_READINGS_PER_MESSAGE } from '../../devices/contract.js';
+import { gattMessageId, MAX_READINGS_PER_MESSAGE } from '../../devices/contract.js';
 import { decodeGatt } from '../../devices/gatt/index.js';
 import type { CanonicalReading, Rejection } from './reading.js';
 import { validateReading } from './validate.js';
@@ -129,7 +129,7 @@ function decodeGattMessage(msg: InboundMessage, opts: DecodeOptions, out: Decode
   // A time-stamped value is identified by characteristic and time stamp, so a resend is a
   // duplicate; one without a time stamp is "measured now" and unique.
   const messageId = measuredAt
-    ? `gatt-${uuid}-${measuredAt}`
+    ? gattMessageId(uuid, measuredAt)
     : `gatt-${uuid}-r${msg.receivedAt.getTime()}-${randomBytes(4).toString('hex')}`;
   const v = validateReading(
     {

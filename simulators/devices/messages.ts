@@ -1,7 +1,7 @@
 // What a virtual device sends for one SimMeasurement: a device-contract JSON reading, or the raw
 // bytes of a Bluetooth GATT characteristic (built with devices/gatt's encoders, so the hub's
 // decoders read them back). Values are rounded to what a real device displays.
-import type { ReadingPayload } from '../../devices/contract.js';
+import { gattMessageId, type ReadingPayload } from '../../devices/contract.js';
 import {
   decodeGatt,
   encodeGatt,
@@ -215,7 +215,7 @@ export function toGattMessage(
   }
   return {
     kind: 'gatt',
-    messageId: `gatt-${uuid}-${back.reading.measuredAt}`,
+    messageId: gattMessageId(uuid, back.reading.measuredAt),
     measuredAt: m.measuredAt,
     type: m.type,
     uuid,
