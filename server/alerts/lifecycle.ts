@@ -143,8 +143,9 @@ WITH cur AS MATERIALIZED (
       || CASE WHEN opened THEN '{}' ELSE jsonb_build_object('rose', rose) END
       || $8::jsonb
   FROM up
+  RETURNING seq, alert_id, patient_id, kind, actor_id, note, at, data
 )
-SELECT seq, id, severity, opened, rose FROM up`;
+SELECT * FROM event`;
 
 interface EventRow {
   seq: string;
@@ -270,32 +271,14 @@ export function createAlerts(
       ];
       // Rarely needs a second try: see the guard in RAISE_SQL.
       for (let attempt = 1; ; attempt++) {
-        const { rows } = await db.query<{
-          seq: string;
-          id: string;
-          severity: Severity;
-          opened: boolean;
-          rose: boolean;
-        }>(RAISE_SQL, params);
-        const r = rows[0];
-        if (!r) {
+        const { rows } = await db.query<EventRow>(RAISE_SQL, params);
+        if (!rows[0]) {
           if (attempt < 3) continue;
           throw new Error(
             `raising ${finding.rule} for ${patientId} kept meeting concurrent raises`,
           );
         }
-        const c: AlertChange = {
-          seq: Number(r.seq),
-          alertId: r.id,
-          patientId,
-          kind: r.opened ? 'opened' : 'updated',
-          actorId: null,
-          note: null,
-          at,
-          data: r.opened
-            ? { severity: r.severity, rule: finding.rule, ...triggerOf(finding) }
-            : { severity: r.severity, rule: finding.rule, rose: r.rose, ...triggerOf(finding) },
-        };
+        const c = toChange(rows[0]); // the event as stored, as history() reads it
         events.emit('change', c); // the statement has committed
         return c;
       }
