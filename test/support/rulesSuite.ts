@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDevice, weight, type TestDevice } from './device.js';
 import type { Finding } from '../../server/rules/types.js';
 import { storeBatch } from '../../server/store/readings.js';
+import type { Queryable, QueryOptions } from '../../server/store/db.js';
+import { createRuleRunner } from '../../server/rules/runner.js';
 import {
   registerPatientWithDevice,
   startTestHub,
@@ -88,6 +90,60 @@ export function describeRulesOnIngest(mode: Mode) {
       const { rows } = await env.hub.db.query<{ rule: string }>(
         'SELECT rule FROM alerts WHERE patient_id = $1',
         [other.patientId],
+      );
+      expect(rows).toEqual([{ rule: 'spo2.very_low' }]);
+    });
+
+    it('judges a patient it had to forget (past its history cap) as one it kept, loading the history again', async () => {
+      const [a, b] = [
+        await registerPatientWithDevice(env.hub),
+        await registerPatientWithDevice(env.hub),
+      ];
+      let loadsOfA = 0;
+      const counting = {
+        query: ((sql: string, params?: unknown[], opts?: QueryOptions) => {
+          if (/FROM readings\s+WHERE patient_id/.test(sql) && params?.[0] === a.patientId) {
+            loadsOfA++;
+          }
+          return env.hub.db.query(sql, params, opts);
+        }) as Queryable['query'],
+      };
+      const runner = createRuleRunner({
+        db: counting,
+        alerts: env.hub.alerts,
+        log: env.hub.log,
+        historyCap: 1,
+      });
+      const now = Date.now();
+      let n = 0;
+      const spo2 = (reg: Registered, value: number, minutesAgo: number) => ({
+        deviceId: reg.deviceId,
+        messageId: `cap-${now}-${n++}`,
+        type: 'spo2' as const,
+        measuredAt: new Date(now - minutesAgo * 60_000),
+        receivedAt: new Date(now - minutesAgo * 60_000),
+        value,
+        systolic: null,
+        diastolic: null,
+        pulse: null,
+        code: null,
+        unit: '%',
+        details: { source: 'json' as const },
+      });
+      for (const [reg, value, minutesAgo] of [
+        [a, 97, 30],
+        [b, 96, 20],
+        [a, 85, 10], // A was forgotten when B came: loaded again, then judged
+      ] as const) {
+        const r = spo2(reg, value, minutesAgo);
+        await storeBatch(env.hub.db, [r], []);
+        runner.onReadings([{ ...r, patientId: reg.patientId }]);
+        await runner.idle();
+      }
+      expect(loadsOfA).toBe(2);
+      const { rows } = await env.hub.db.query<{ rule: string }>(
+        'SELECT rule FROM alerts WHERE patient_id = $1',
+        [a.patientId],
       );
       expect(rows).toEqual([{ rule: 'spo2.very_low' }]);
     });
