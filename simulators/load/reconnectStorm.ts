@@ -6,7 +6,8 @@
 // Values come from the home-monitoring workload (homeReadings.ts), so the rules see plausible
 // patients and their late findings.
 import mqtt, { type MqttClient } from 'mqtt';
-import { MAX_READINGS_PER_MESSAGE, receiptSchema, topics } from '../../devices/contract.js';
+import { MAX_READINGS_PER_MESSAGE, topics } from '../../devices/contract.js';
+import { parseInbound } from '../devices/receipts.js';
 import { createHomeWorkload } from './homeReadings.js';
 import type { LoadDevice } from './publisher.js';
 
@@ -121,9 +122,9 @@ export async function reconnectStorm(o: StormOptions): Promise<StormResult> {
     );
     let firstPublish = 0;
     client.on('message', (_topic, payload) => {
-      const r = receiptSchema.safeParse(JSON.parse(payload.toString()));
-      if (!r.success) return; // a notice to the patient, not a receipt
-      receipts[r.data.status] = (receipts[r.data.status] ?? 0) + 1;
+      const m = parseInbound(payload);
+      if (m.kind !== 'receipt') return; // a notice to the patient, or nothing readable
+      receipts[m.receipt.status] = (receipts[m.receipt.status] ?? 0) + 1;
       lastReceipt = performance.now();
       const left = waiting.get(g.deviceId)! - 1;
       waiting.set(g.deviceId, left);
