@@ -101,24 +101,24 @@ export function validateReading(raw: unknown, input: ValidateInput): Validated {
   if (p.context) details.context = p.context;
   if (p.deviceStatus?.length) details.deviceStatus = p.deviceStatus;
 
-  const base = {
+  const c = canonicalise(p, details);
+  if ('reason' in c) return reject(c.reason, c.errors);
+  // built once: a base spread with the converted values made three objects per reading
+  const reading: CanonicalReading = {
     deviceId: input.deviceId,
     messageId: p.messageId,
     type: p.type,
     measuredAt,
     receivedAt: input.receivedAt,
-    value: null,
-    systolic: null,
-    diastolic: null,
-    pulse: null,
-    code: null,
-    unit: null,
+    value: c.value ?? null,
+    systolic: c.systolic ?? null,
+    diastolic: c.diastolic ?? null,
+    pulse: c.pulse ?? null,
+    code: c.code ?? null,
+    unit: c.unit ?? null,
     details,
-  } satisfies CanonicalReading;
-
-  const converted = canonicalise(p, details);
-  if ('reason' in converted) return reject(converted.reason, converted.errors);
-  return { ok: true, reading: { ...base, ...converted } };
+  };
+  return { ok: true, reading };
 }
 
 type Canonical = Pick<

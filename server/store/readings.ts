@@ -57,11 +57,15 @@ export async function storeBatch(
 
   const { rows } = await db.query<Row>(
     // the batch travels as one JSON text: serialising thirteen PostgreSQL text arrays in
-    // JavaScript was a tenth of the hub's allocations under load
+    // JavaScript was a tenth of the hub's allocations under load. Times go as epoch
+    // milliseconds: a Date's toJSON made JSON.stringify three times slower.
     `WITH input AS (
-       SELECT * FROM json_to_recordset($1::json)
-       AS t(idx int, device_id text, message_id text, type text, measured_at timestamptz,
-         received_at timestamptz, value float8, systolic float8, diastolic float8, pulse float8,
+       SELECT idx, device_id, message_id, type, to_timestamp(measured_ms / 1000) AS measured_at,
+         to_timestamp(received_ms / 1000) AS received_at, value, systolic, diastolic, pulse,
+         code, unit, details
+       FROM json_to_recordset($1::json)
+       AS t(idx int, device_id text, message_id text, type text, measured_ms float8,
+         received_ms float8, value float8, systolic float8, diastolic float8, pulse float8,
          code text, unit text, details jsonb)
      ), dev AS (
        SELECT id, patient_id, revoked_at IS NOT NULL AS revoked
@@ -129,8 +133,8 @@ export async function storeBatch(
           device_id: r.deviceId,
           message_id: r.messageId,
           type: r.type,
-          measured_at: r.measuredAt,
-          received_at: r.receivedAt,
+          measured_ms: r.measuredAt.getTime(),
+          received_ms: r.receivedAt.getTime(),
           value: r.value,
           systolic: r.systolic,
           diastolic: r.diastolic,
