@@ -37,6 +37,11 @@ const late: Record<Severity, Severity> = {
 };
 
 const DAY = 86_400_000;
+const SERIES_KEY: Record<PersonalSignal, string> = {
+  weight: 'personal.weight',
+  pulse: 'personal.pulse',
+  systolic: 'personal.systolic',
+};
 
 /**
  * How far back the rules look from a reading: personal baselines 14 days (+ tested days), MACD
@@ -78,9 +83,7 @@ function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan):
     // body_weight is one of them: its daily series serves the weight rules too
     const days = localDays(from, t, localDate(r.measuredAt, plan.timeZone), plan.timeZone);
     const daily = (signal: PersonalSignal) =>
-      h
-        .daily(`personal.${signal}`, personalTypes[signal], days, personalOfDay[signal])
-        .map((d) => d.value);
+      h.daily(SERIES_KEY[signal], personalTypes[signal], days, personalOfDay[signal]);
     const series = { weight: daily('weight'), pulse: daily('pulse'), systolic: daily('systolic') };
     if (r.type === 'body_weight') {
       const weights = series.weight.map((d) => ({

@@ -130,19 +130,15 @@ export class PatientHistory {
    * `ofDay` and types); the days at either edge hold only part of their readings and are
    * computed each time.
    */
-  daily<T>(
-    key: string,
-    types: readonly string[],
-    days: LocalDays,
-    ofDay: OfDay<T>,
-  ): { day: string; value: T }[] {
-    const memoKey = `${key} ${days.timeZone}`;
-    let memo = this.memos.get(memoKey);
-    if (!memo) {
+  daily<T>(key: string, types: readonly string[], days: LocalDays, ofDay: OfDay<T>): T[] {
+    // keyed by `key` alone (a constant string, its hash kept): a key made per call was hashed
+    // per call; a patient whose time zone changed starts the memo afresh
+    let memo = this.memos.get(key);
+    if (!memo || memo.timeZone !== days.timeZone) {
       memo = { types: new Set(types), timeZone: days.timeZone, days: new Map() };
-      this.memos.set(memoKey, memo);
+      this.memos.set(key, memo);
     }
-    const out: { day: string; value: T }[] = [];
+    const out: T[] = [];
     for (const { day, start, end } of days.spans) {
       const whole = days.from <= start && end <= days.to;
       let value = whole ? (memo.days.get(day) as T | null | undefined) : undefined;
@@ -151,7 +147,7 @@ export class PatientHistory {
         value = own.length ? ofDay(own, day) : null;
         if (whole) memo.days.set(day, value);
       }
-      if (value !== null) out.push({ day, value });
+      if (value !== null) out.push(value);
     }
     return out;
   }

@@ -183,18 +183,26 @@ export function deviation(
   const tested = series.slice(-s.consecutive);
   const end = dayNumber(tested[0]!.day) - s.excludeRecentDays - 1;
   const start = end - s.baselineDays + 1;
-  const baseline = series.filter((v) => {
+  // plain loops: this runs five times for every weight, pulse and pressure reading
+  const baseline: DailyValue[] = [];
+  let sum = 0;
+  for (const v of series) {
     const d = dayNumber(v.day);
-    return d >= start && d <= end;
-  });
+    if (d >= start && d <= end) {
+      baseline.push(v);
+      sum += v.value;
+    }
+  }
   if (baseline.length < s.minBaselineDays || baseline.length < 2) return null;
-  const mean = baseline.reduce((a, v) => a + v.value, 0) / baseline.length;
-  const sd = Math.sqrt(
-    baseline.reduce((a, v) => a + (v.value - mean) ** 2, 0) / (baseline.length - 1),
-  );
+  const mean = sum / baseline.length;
+  let squares = 0;
+  for (const v of baseline) squares += (v.value - mean) ** 2;
+  const sd = Math.sqrt(squares / (baseline.length - 1));
   const sdUsed = Math.max(sd, sdFloor);
   const limit = direction === 'up' ? mean + k * sdUsed : mean - k * sdUsed;
-  const breached = tested.every((v) => (direction === 'up' ? v.value > limit : v.value < limit));
+  let breached = true;
+  for (const v of tested)
+    if (direction === 'up' ? !(v.value > limit) : !(v.value < limit)) breached = false;
   return { tested, baseline, mean, sd, sdUsed, k, limit, breached };
 }
 

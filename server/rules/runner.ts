@@ -121,7 +121,9 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     // and some days more, so that a reading committed a little out of order (concurrent commit
     // lanes, a gateway's batches) does not load the whole history again
     const keepFrom = since - HISTORY_SLACK_DAYS * DAY;
-    if (keepFrom > cached.from) {
+    // pruned a day at a time, not at every commit: the rules read windows by time, so a day
+    // more in memory changes no finding, and pruning was a twentieth of the rules' time
+    if (keepFrom - cached.from >= DAY) {
       history.dropBefore(keepFrom);
       cached.from = keepFrom;
     }

@@ -58,7 +58,7 @@ describe('a patient history kept between commits', () => {
           days,
           personalOfDay[signal],
         );
-        expect(kept.map((d) => d.value)).toEqual(expected[signal]);
+        expect(kept).toEqual(expected[signal]);
       }
     }
   });
