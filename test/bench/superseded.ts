@@ -17,25 +17,29 @@ import { isSuperseded } from '../../server/rules/evaluate.js';
  * Keeps one number per patient and type, and the keys of the superseded readings.
  */
 export function createSupersededTracker() {
-  const newest = new Map<string, number>();
-  const superseded = new Set<string>();
-  const typeKey = (r: StoredReading) => `${r.patientId} ${r.type}`;
+  // per patient, per type: the newest measuredAt (ms). Nested maps, not a key string per
+  // reading: this runs in the hub's process, on its thread, for every reading committed.
+  const newest = new Map<string, Map<string, number>>();
+  const superseded = new Map<string, Set<string>>();
   return {
     add(readings: readonly StoredReading[]) {
       // the rules judge each reading with its whole commit in the history
       for (const r of readings) {
-        const k = typeKey(r);
+        let byType = newest.get(r.patientId);
+        if (!byType) newest.set(r.patientId, (byType = new Map()));
         const t = r.measuredAt.getTime();
-        const n = newest.get(k);
-        if (n === undefined || t > n) newest.set(k, t);
+        const n = byType.get(r.type);
+        if (n === undefined || t > n) byType.set(r.type, t);
       }
       for (const r of readings) {
-        if (isSuperseded(r, newest.get(typeKey(r))!)) {
-          superseded.add(`${r.deviceId} ${r.messageId}`);
-        }
+        if (!isSuperseded(r, newest.get(r.patientId)!.get(r.type)!)) continue;
+        let ids = superseded.get(r.deviceId);
+        if (!ids) superseded.set(r.deviceId, (ids = new Set()));
+        ids.add(r.messageId);
       }
     },
-    has: (deviceId: string, messageId: string) => superseded.has(`${deviceId} ${messageId}`),
+    has: (deviceId: string, messageId: string) =>
+      superseded.get(deviceId)?.has(messageId) ?? false,
   };
 }
 
