@@ -57,6 +57,7 @@ export async function unitsFollowing(
      JOIN care_units cu ON cu.id = cr.care_unit_id
      WHERE cr.patient_id = ANY($1::text[]) ORDER BY cu.name, cu.id`,
     [patientIds],
+    { prepare: 'scope_units_of_patients' },
   );
   const out = new Map<string, { id: string; name: string }[]>();
   for (const r of rows) {

@@ -271,7 +271,7 @@ export function createAlerts(
       ];
       // Rarely needs a second try: see the guard in RAISE_SQL.
       for (let attempt = 1; ; attempt++) {
-        const { rows } = await db.query<EventRow>(RAISE_SQL, params);
+        const { rows } = await db.query<EventRow>(RAISE_SQL, params, { prepare: 'alert_raise' });
         if (!rows[0]) {
           if (attempt < 3) continue;
           throw new Error(

@@ -155,6 +155,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
          ON a.patient_id = f.patient_id AND a.rule = f.rule
        WHERE a.status <> 'resolved'`,
       [patients, rules],
+      { prepare: 'rules_resolve_missing' },
     );
     for (const { id } of rows) await o.alerts.resolve(id, null, 'the measurement has come', now());
   }

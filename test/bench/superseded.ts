@@ -38,8 +38,7 @@ export function createSupersededTracker() {
         ids.add(r.messageId);
       }
     },
-    has: (deviceId: string, messageId: string) =>
-      superseded.get(deviceId)?.has(messageId) ?? false,
+    has: (deviceId: string, messageId: string) => superseded.get(deviceId)?.has(messageId) ?? false,
   };
 }
 

@@ -141,6 +141,8 @@ async function selectAlerts(
   now: Date,
   where: string,
   params: unknown[],
+  /** A name for a `where` that runs often (see QueryOptions.prepare): one name, one `where`. */
+  prepare?: string,
 ): Promise<Alert[]> {
   const { rows } = await db.query<Row>(
     `SELECT a.id, a.patient_id, p.display_name AS patient_name, p.frailty_level, a.rule,
@@ -159,6 +161,7 @@ async function selectAlerts(
          WHEN 'low' THEN 1 ELSE 0 END DESC,
        a.opened_at, a.id`,
     [viewerId, now.toISOString(), ...params],
+    prepare ? { prepare } : undefined,
   );
   return rows.map(toAlert);
 }
@@ -171,7 +174,7 @@ async function selectAlerts(
  */
 export function alertView(db: Queryable, now: () => Date) {
   return async (alertId: string): Promise<Alert | null> => {
-    const [alert] = await selectAlerts(db, null, now(), 'a.id = $3', [alertId]);
+    const [alert] = await selectAlerts(db, null, now(), 'a.id = $3', [alertId], 'alert_view');
     return alert ?? null;
   };
 }
