@@ -165,11 +165,30 @@ export const gattMessageId = (uuid: string, measuredAt: string) => `gatt-${uuid}
 
 // ---- receipts (hub -> device) ----
 
+/** Why a reading was refused: the code a device (or its support) acts on, never the wording. */
+export const rejectionReasons = [
+  'not_json',
+  'invalid_shape',
+  'unknown_type',
+  'bad_unit',
+  'implausible_value',
+  'future_timestamp',
+  'batch_too_large',
+  'payload_too_large',
+  'gatt_invalid',
+  'unknown_device',
+  'revoked_device',
+  'store_error',
+] as const;
+export type RejectionReason = (typeof rejectionReasons)[number];
+
 export const receiptSchema = z.object({
   messageId: z.string().nullable(),
   status: z.enum(['accepted', 'duplicate', 'rejected']),
   /** Position in a `{ readings: [...] }` batch; an addition to v1 so that a reading without a usable messageId can be found. */
   index: z.number().int().optional(),
+  /** A rejected reading's reason code; an addition to v1 (1.3), so that a device need not read the English. */
+  reason: z.enum(rejectionReasons).optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type Receipt = z.infer<typeof receiptSchema>;

@@ -290,6 +290,7 @@ function rejectionReceipt(r: Rejection): Receipt {
     messageId: r.messageId,
     status: 'rejected',
     ...(r.index === undefined ? {} : { index: r.index }),
+    reason: r.reason,
     errors: r.errors,
   };
 }

@@ -1,6 +1,6 @@
 // The shapes that flow through ingest: a reading in canonical units ready to store, and a
 // rejection with the reason a person (or a device log) can act on.
-import type { ReadingType } from '../../devices/contract.js';
+import type { ReadingType, RejectionReason } from '../../devices/contract.js';
 
 /** What a reading measured, in canonical units. */
 export interface MeasuredValues {
@@ -59,22 +59,8 @@ export interface ReadingDetails {
   timeFromReceipt?: true;
 }
 
-export const rejectionReasons = [
-  'not_json',
-  'invalid_shape',
-  'unknown_type',
-  'bad_unit',
-  'implausible_value',
-  'future_timestamp',
-  'batch_too_large',
-  'payload_too_large',
-  'gatt_invalid',
-  'unknown_topic',
-  'unknown_device',
-  'revoked_device',
-  'store_error',
-] as const;
-export type RejectionReason = (typeof rejectionReasons)[number];
+// the reason codes are part of the device contract: receipts carry them
+export { rejectionReasons, type RejectionReason } from '../../devices/contract.js';
 
 export interface FieldError {
   path: string;

@@ -31,9 +31,7 @@ export function parseInbound(payload: Buffer): Inbound {
 }
 
 /** A rejection because the hub no longer accepts this device (services mode answers so). */
-export const isRevokedReceipt = (r: Receipt) =>
-  r.status === 'rejected' && (r.errors ?? []).some((e) => /revoked/i.test(e.message));
+export const isRevokedReceipt = (r: Receipt) => r.reason === 'revoked_device';
 
-/** "Device ... is not registered with this hub": possibly another hub's answer on a shared broker. */
-export const isUnknownDeviceReceipt = (r: Receipt) =>
-  r.status === 'rejected' && (r.errors ?? []).some((e) => /not registered/i.test(e.message));
+/** The device is not registered: possibly another hub's answer on a shared broker. */
+export const isUnknownDeviceReceipt = (r: Receipt) => r.reason === 'unknown_device';

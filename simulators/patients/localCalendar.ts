@@ -1,7 +1,7 @@
 // The patient's days where they live (Europe/Stockholm): day 0 is the local date of the
 // simulation's start, and a measurement "at 07:10" is 07:10 local time on that day, summer or
 // winter. Offsets are looked up once per local date (Intl is the slow part of a simulation).
-import { localFields, offsetMinutes } from '../../devices/gatt/datetime.js';
+import { localFields, offsetMinutes, wallTimeToInstant } from '../../devices/gatt/datetime.js';
 
 export const STOCKHOLM = 'Europe/Stockholm';
 const DAY_MS = 86_400_000;
@@ -29,7 +29,7 @@ export interface LocalCalendar {
   at(index: number, minutes: number): Date;
   /** 0 = Sunday ... 6 = Saturday, of day `index`. */
   weekday(index: number): number;
-  /** Local midnight of day `index`. */
+  /** Local midnight of day `index`, also on a day whose offset changes at 02:00 or 03:00. */
   midnight(index: number): Date;
   /** The day index an instant falls on, approximately (within a day; widen ranges by one). */
   approxIndex(at: Date): number;
@@ -50,7 +50,13 @@ export function localCalendar(start: Date, timeZone = STOCKHOLM): LocalCalendar 
     at,
     // 1970-01-01 was a Thursday
     weekday: (index) => (((firstDayNumber + index + 4) % 7) + 7) % 7,
-    midnight: (index) => at(index, 0),
+    // not at(index, 0): that takes the offset at noon, an hour off at midnight on the days the
+    // clocks change
+    midnight: (index) => {
+      const d = new Date((firstDayNumber + index) * DAY_MS);
+      const wall = { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+      return new Date(wallTimeToInstant({ ...wall, hours: 0, minutes: 0, seconds: 0 }, timeZone));
+    },
     approxIndex: (d) => Math.floor((d.getTime() - firstDayNumber * DAY_MS) / DAY_MS),
   };
 }

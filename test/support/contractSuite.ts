@@ -158,6 +158,7 @@ export function describeDeviceContract(mode: Mode) {
       expect(byId.get(readings[2]!.messageId)).toMatchObject({
         status: 'rejected',
         index: 2,
+        reason: 'implausible_value',
         errors: [{ path: 'value' }],
       });
     });
@@ -221,6 +222,7 @@ export function describeDeviceContract(mode: Mode) {
         await device.publish(after);
         const receipts = await device.waitForReceipts(3);
         const rejected = receipts.find((r) => r.status === 'rejected');
+        expect(rejected?.reason).toBe(reason);
         expect(rejected?.errors?.[0]?.path).toBe(path);
         expect(rejected?.errors?.[0]?.message.length).toBeGreaterThan(10);
         expect(await lastRejection()).toMatchObject({ reason, errors: [{ path }] });
@@ -291,6 +293,7 @@ export function describeDeviceContract(mode: Mode) {
         expect(receipts[1]).toMatchObject({
           messageId: late.messageId,
           status: 'rejected',
+          reason: 'revoked_device',
           errors: [{ path: '(device)' }],
         });
       }
@@ -306,7 +309,11 @@ export function describeDeviceContract(mode: Mode) {
         const stranger = await connectDevice(env.mqttUrl, 'dev_notregistered', 'any');
         await stranger.publish(weight(75));
         const [receipt] = await stranger.waitForReceipts(1);
-        expect(receipt).toMatchObject({ status: 'rejected', errors: [{ path: '(device)' }] });
+        expect(receipt).toMatchObject({
+          status: 'rejected',
+          reason: 'unknown_device',
+          errors: [{ path: '(device)' }],
+        });
         expect(receipt!.errors![0]!.message).toMatch(/not registered/);
         await stranger.close();
       });
