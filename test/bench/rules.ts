@@ -35,6 +35,11 @@ export interface RulesOptions {
   /** The steady phase: readings per second in all, and the per-device cap on messages in flight. */
   steadyRate: number;
   steadyWindow: number;
+  /**
+   * The steady phase's warm-up: a cold hub's first seconds under the paced load drain a backlog
+   * (every patient's first history load, cold code), which the steady state is not about.
+   */
+  steadyWarmupSeconds: number;
   abnormalFraction: number;
   stepHours: number;
   /** Simulated time starts at least this many days ago (further back when the run needs it). */
@@ -216,7 +221,7 @@ async function runPhase(o: RulesOptions, name: PhaseName): Promise<RulesPhase> {
   const steady = name === 'steady-on';
   const window = steady ? o.steadyWindow : o.window;
   const durationMs = o.seconds * 1000;
-  const warmupMs = o.warmupSeconds * 1000;
+  const warmupMs = (steady ? o.steadyWarmupSeconds : o.warmupSeconds) * 1000;
   // BENCH_HUB_ENV may not turn rules around
   const bench = await benchHub({ ...o, name: 'rules', fixed: { RULES: rules } });
   const hubConfig = bench.settings;
