@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../../server/admin/commands.js';
 import { createAlerts } from '../../server/alerts/lifecycle.js';
 import { severityRank, type Severity } from '../../server/rules/types.js';
@@ -110,6 +110,68 @@ describe('raising with two hub processes on one PostgreSQL', () => {
           had = severity;
         }
       }
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('raising while another hub opens the same alert', () => {
+  it('updates the alert the other hub opened, not a second one, when that hub commits mid-statement', async () => {
+    const { one, two, unit, close } = await twoHubsOnOneDatabase();
+    try {
+      const p = (await runCommand({ db: one }, 'patient add', { unit: unit.id, name: 'P' })) as {
+        id: string;
+      };
+      // hub two opens the alert in a transaction it keeps open for now
+      let commitOther!: () => void;
+      const otherMayCommit = new Promise<void>((resolve) => (commitOther = resolve));
+      let opened!: () => void;
+      const otherOpened = new Promise<void>((resolve) => (opened = resolve));
+      const other = two.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO alerts (id, patient_id, rule, severity, status, opened_at, updated_at,
+             finding, seq)
+           VALUES ('alert_of_hub_two', $1, 'spo2.low', 'medium', 'open', now(), now(), '{}',
+             nextval('alert_seq'))`,
+          [p.id],
+        );
+        opened();
+        await otherMayCommit;
+      });
+      await otherOpened;
+      // hub one's statement does not see that alert, and waits on its key
+      const raising = createAlerts(one).raise(
+        p.id,
+        {
+          rule: 'spo2.low',
+          severity: 'high',
+          reason: { sv: '', en: '' },
+          values: {},
+          threshold: { value: 92, source: 'default', reference: '' },
+          readings: [],
+        },
+        new Date(Date.UTC(2026, 10, 23, 8, 0)),
+      );
+      await vi.waitFor(
+        async () => {
+          const { rows } = await two.query(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+          );
+          expect(rows).toHaveLength(1);
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+      commitOther();
+      await other;
+      // its first try updates nothing (the alert was not in its snapshot); the second does
+      const change = await raising;
+      expect(change).toMatchObject({ alertId: 'alert_of_hub_two', kind: 'updated' });
+      expect(change.data).toMatchObject({ severity: 'high', rose: true });
+      const { rows } = await one.query('SELECT id, severity FROM alerts WHERE patient_id = $1', [
+        p.id,
+      ]);
+      expect(rows).toEqual([{ id: 'alert_of_hub_two', severity: 'high' }]);
     } finally {
       await close();
     }
