@@ -7,6 +7,7 @@ import type { ProfileName, VirtualPatient } from '../patients/types.js';
 import type { DeviceUnits } from '../devices/messages.js';
 import type { Transport } from '../devices/kinds.js';
 import type { Admin } from './admin.js';
+import { hashSeed } from '../patients/random.js';
 import { patientKeys, type Scenario } from './schema.js';
 
 export type PatientFactory = (
@@ -49,15 +50,8 @@ export interface RegisteredScenario {
   patients: RegisteredPatient[];
 }
 
-/** 32-bit FNV-1a of the parts: a patient's seed from the scenario's. */
-export function seedFor(...parts: (string | number)[]): number {
-  let h = 0x811c9dc5;
-  for (const ch of parts.join('/')) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+/** A patient's seed from the scenario's (the simulators' one seed hash). */
+export const seedFor = (seed: number, key: string): number => hashSeed(seed, key);
 
 // Pseudonymous names a Swedish ward would see: first name and initial, never a real person.
 const FIRST = [
