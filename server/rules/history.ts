@@ -54,3 +54,38 @@ export async function loadRuleReadings(
   );
   return rows.map(toRuleReading);
 }
+
+/** One patient's window for loadRuleHistories: readings measured since, received by. */
+export interface HistoryWindow {
+  patientId: string;
+  since: Date;
+  receivedBy: Date;
+}
+
+/**
+ * loadRuleReadings for several patients in one query (the patients of a commit the rules have
+ * not met yet: a burst of them after a start was a query each). Oldest first per patient; a
+ * patient with nothing stored gets an empty list.
+ */
+export async function loadRuleHistories(
+  db: Queryable,
+  windows: readonly HistoryWindow[],
+): Promise<Map<string, RuleReading[]>> {
+  const { rows } = await db.query<Source & { patientId: string }>(
+    `SELECT r.patient_id AS "patientId", device_id AS "deviceId", message_id AS "messageId", type,
+       measured_at AS "measuredAt", received_at AS "receivedAt", value, systolic, diastolic,
+       pulse, code, details
+     FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS w(patient_id, since, received_by)
+     JOIN readings r ON r.patient_id = w.patient_id AND r.measured_at >= w.since
+       AND r.received_at <= w.received_by
+     ORDER BY r.patient_id, r.measured_at`,
+    [
+      windows.map((w) => w.patientId),
+      windows.map((w) => w.since.toISOString()),
+      windows.map((w) => w.receivedBy.toISOString()),
+    ],
+  );
+  const out = new Map<string, RuleReading[]>(windows.map((w) => [w.patientId, []]));
+  for (const row of rows) out.get(row.patientId)!.push(toRuleReading(row));
+  return out;
+}

@@ -9,7 +9,7 @@ import type { Queryable } from '../store/db.js';
 import { evaluatePatient, lookBackDays } from './evaluate.js';
 import { checkMissing, missingFinding } from './missing.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from './plan.js';
-import { loadRuleReadings, toRuleReading } from './history.js';
+import { loadRuleHistories, loadRuleReadings, toRuleReading } from './history.js';
 import { PatientHistory } from './patientHistory.js';
 import type { RuleReading } from './types.js';
 import type { PatientNotice } from '../../devices/contract.js';
@@ -88,11 +88,51 @@ export function createRuleRunner(o: RuleRunnerOptions) {
       'SELECT plan FROM patient_plans WHERE patient_id = $1',
       [patientId],
     );
-    const parsed = patientPlanSchema.safeParse(rows[0]?.plan ?? {});
+    return keepPlan(patientId, rows[0]?.plan);
+  }
+
+  function keepPlan(patientId: string, stored: unknown): ResolvedPlan {
+    const parsed = patientPlanSchema.safeParse(stored ?? {});
     if (!parsed.success) log.error({ patientId }, 'stored plan is invalid; using the defaults');
     const plan = resolvePlan(parsed.success ? parsed.data : {});
     plans.set(patientId, { plan, until: Date.now() + PLAN_TTL_MS });
     return plan;
+  }
+
+  /**
+   * The plans and histories of a commit's patients that the rules do not hold, in one query
+   * each: after a start every patient is one, and a query per patient piled up for seconds
+   * before the first alerts (docs/benchmarks.md, the steady phase). The histories are what
+   * historyOf would load: measured since the look-back before the oldest fresh reading,
+   * received by the newest.
+   */
+  async function warm(byPatient: Map<string, StoredReading[]>, cold: string[]) {
+    const now = Date.now();
+    const planless = cold.filter((p) => !((plans.get(p)?.until ?? 0) > now));
+    if (planless.length) {
+      const { rows } = await o.db.query<{ patient_id: string; plan: unknown }>(
+        'SELECT patient_id, plan FROM patient_plans WHERE patient_id = ANY($1::text[])',
+        [planless],
+      );
+      const stored = new Map(rows.map((r) => [r.patient_id, r.plan]));
+      for (const p of planless) keepPlan(p, stored.get(p));
+    }
+    const windows = cold.map((patientId) => {
+      const fresh = byPatient.get(patientId)!;
+      const lookBack = lookBackDays(plans.get(patientId)!.plan);
+      const oldest = Math.min(...fresh.map((r) => r.measuredAt.getTime()));
+      const newest = Math.max(...fresh.map((r) => r.receivedAt.getTime()));
+      return {
+        patientId,
+        since: new Date(oldest - lookBack * DAY),
+        receivedBy: new Date(newest),
+      };
+    });
+    const loaded = await loadRuleHistories(o.db, windows);
+    for (const w of windows) {
+      const history = new PatientHistory(loaded.get(w.patientId)!);
+      remember(w.patientId, { from: w.since.getTime(), history });
+    }
   }
 
   /**
@@ -244,8 +284,20 @@ export function createRuleRunner(o: RuleRunnerOptions) {
         if (list) list.push(r);
         else byPatient.set(r.patientId, [r]);
       }
+      // patients with nothing queued and no history kept: loaded together before they are judged
+      const cold = [...byPatient.keys()].filter((p) => !queues.has(p) && !histories.has(p));
+      const warming =
+        cold.length > 1
+          ? warm(byPatient, cold).catch((err: Error) =>
+              log.warn({ err: err.message }, 'loading new patients together failed; one by one'),
+            )
+          : undefined;
+      const coldSet = new Set(cold);
       for (const [patientId, list] of byPatient) {
-        const previous = queues.get(patientId) ?? Promise.resolve();
+        const previous =
+          queues.get(patientId) ??
+          (coldSet.has(patientId) ? warming : undefined) ??
+          Promise.resolve();
         const next = previous
           .then(() => slot(() => evaluate(patientId, list)))
           .catch((err: Error) =>

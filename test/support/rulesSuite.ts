@@ -148,6 +148,60 @@ export function describeRulesOnIngest(mode: Mode) {
       expect(rows).toEqual([{ rule: 'spo2.very_low' }]);
     });
 
+    it("loads the plans and histories of a commit's new patients in one query each, and judges them as if one by one", async () => {
+      const patients = [
+        await registerPatientWithDevice(env.hub),
+        await registerPatientWithDevice(env.hub),
+        await registerPatientWithDevice(env.hub),
+      ];
+      const statements: string[] = [];
+      const counting = {
+        query: ((sql: string, params?: unknown[], opts?: QueryOptions) => {
+          statements.push(sql);
+          return env.hub.db.query(sql, params, opts);
+        }) as Queryable['query'],
+      };
+      const runner = createRuleRunner({ db: counting, alerts: env.hub.alerts, log: env.hub.log });
+      const now = Date.now();
+      let n = 0;
+      const pulse = (reg: Registered, value: number, minutesAgo: number) => ({
+        deviceId: reg.deviceId,
+        messageId: `warm-${now}-${n++}`,
+        type: 'heart_rate' as const,
+        measuredAt: new Date(now - minutesAgo * 60_000),
+        receivedAt: new Date(now - minutesAgo * 60_000),
+        value,
+        systolic: null,
+        diastolic: null,
+        pulse: null,
+        code: null,
+        unit: '/min',
+        details: { source: 'json' as const },
+      });
+      // an older reading each, stored before this hub's rules met them
+      for (const reg of patients) await storeBatch(env.hub.db, [pulse(reg, 70, 60)], []);
+      const commit = [
+        pulse(patients[0]!, 72, 5),
+        pulse(patients[1]!, 150, 5),
+        pulse(patients[2]!, 30, 5),
+      ];
+      await storeBatch(env.hub.db, commit, []);
+      runner.onReadings(commit.map((r, i) => ({ ...r, patientId: patients[i]!.patientId })));
+      await runner.idle();
+      expect(statements.filter((q) => /FROM patient_plans/.test(q))).toHaveLength(1);
+      expect(statements.filter((q) => /JOIN readings|FROM readings/.test(q))).toHaveLength(1);
+      const rules = async (reg: Registered) =>
+        (
+          await env.hub.db.query<{ rule: string }>(
+            'SELECT rule FROM alerts WHERE patient_id = $1 ORDER BY rule',
+            [reg.patientId],
+          )
+        ).rows.map((r) => r.rule);
+      expect(await rules(patients[0]!)).toEqual([]);
+      expect(await rules(patients[1]!)).toEqual(['pulse.very_high']);
+      expect(await rules(patients[2]!)).toEqual(['pulse.very_low']);
+    });
+
     it('alerts on a missed daily weight after its grace time, and resolves it when the weight comes', async () => {
       await env.hub.db.query(
         `INSERT INTO patient_plans (patient_id, plan) VALUES ($1, $2::jsonb)
