@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../../server/admin/commands.js';
 import { createAlerts } from '../../server/alerts/lifecycle.js';
-import { severityRank, type Severity } from '../../server/rules/types.js';
+import { severityRank, type Finding, type Severity } from '../../server/rules/types.js';
 import { openPostgres } from '../../server/store/db.js';
 import { migrate } from '../../server/store/migrate.js';
 import { describeAlertLifecycle } from '../support/alertsSuite.js';
@@ -31,18 +31,7 @@ describe('escalation with two hub processes on one PostgreSQL', () => {
           unit: unit.id,
           name: `P${i}`,
         })) as { id: string };
-        await a.raise(
-          p.id,
-          {
-            rule: 'spo2.very_low',
-            severity: 'critical',
-            reason: { sv: '', en: '' },
-            values: {},
-            threshold: { value: 88, source: 'default', reference: '' },
-            readings: [],
-          },
-          opened,
-        );
+        await a.raise(p.id, spo2Finding('spo2.very_low', 'critical', 88), opened);
       }
       const due = new Date(opened.getTime() + 16 * 60_000);
       const [x, y] = await Promise.all([a.escalateDue(due, 7), b.escalateDue(due, 7)]);
@@ -76,18 +65,7 @@ describe('raising with two hub processes on one PostgreSQL', () => {
       await Promise.all(
         patients.flatMap((p) =>
           severities.map((severity, i) =>
-            hubs[i % 2]!.raise(
-              p,
-              {
-                rule: 'spo2.low',
-                severity,
-                reason: { sv: '', en: '' },
-                values: {},
-                threshold: { value: 92, source: 'default', reference: '' },
-                readings: [],
-              },
-              now,
-            ),
+            hubs[i % 2]!.raise(p, spo2Finding('spo2.low', severity, 92), now),
           ),
         ),
       );
@@ -143,14 +121,7 @@ describe('raising while another hub opens the same alert', () => {
       // hub one's statement does not see that alert, and waits on its key
       const raising = createAlerts(one).raise(
         p.id,
-        {
-          rule: 'spo2.low',
-          severity: 'high',
-          reason: { sv: '', en: '' },
-          values: {},
-          threshold: { value: 92, source: 'default', reference: '' },
-          readings: [],
-        },
+        spo2Finding('spo2.low', 'high', 92),
         new Date(Date.UTC(2026, 10, 23, 8, 0)),
       );
       await vi.waitFor(
@@ -177,6 +148,18 @@ describe('raising while another hub opens the same alert', () => {
     }
   });
 });
+
+/** A finding of an SpO2 rule, with only what raising it needs. */
+function spo2Finding(rule: string, severity: Severity, threshold: number): Finding {
+  return {
+    rule,
+    severity,
+    reason: { sv: '', en: '' },
+    values: {},
+    threshold: { value: threshold, source: 'default', reference: '' },
+    readings: [],
+  };
+}
 
 /** Two hubs' connection pools on one fresh, migrated database with a care unit. */
 async function twoHubsOnOneDatabase() {

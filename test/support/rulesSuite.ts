@@ -13,6 +13,29 @@ import {
   type TestEnv,
 } from './hub.js';
 
+/**
+ * Stored readings of one type for a registered device, made as a commit hands them to the rules:
+ * `(reg, value, minutesAgo)`, measured and received that long ago, each with a new messageId.
+ */
+function readingsOf(type: 'spo2' | 'heart_rate', unit: string) {
+  const now = Date.now();
+  let n = 0;
+  return (reg: Registered, value: number, minutesAgo: number) => ({
+    deviceId: reg.deviceId,
+    messageId: `${type}-${now}-${n++}`,
+    type,
+    measuredAt: new Date(now - minutesAgo * 60_000),
+    receivedAt: new Date(now - minutesAgo * 60_000),
+    value,
+    systolic: null,
+    diastolic: null,
+    pulse: null,
+    code: null,
+    unit,
+    details: { source: 'json' as const },
+  });
+}
+
 export function describeRulesOnIngest(mode: Mode) {
   describe(`rules on ingest (${mode} mode)`, () => {
     let env: TestEnv;
@@ -114,22 +137,7 @@ export function describeRulesOnIngest(mode: Mode) {
         log: env.hub.log,
         historyCap: 1,
       });
-      const now = Date.now();
-      let n = 0;
-      const spo2 = (reg: Registered, value: number, minutesAgo: number) => ({
-        deviceId: reg.deviceId,
-        messageId: `cap-${now}-${n++}`,
-        type: 'spo2' as const,
-        measuredAt: new Date(now - minutesAgo * 60_000),
-        receivedAt: new Date(now - minutesAgo * 60_000),
-        value,
-        systolic: null,
-        diastolic: null,
-        pulse: null,
-        code: null,
-        unit: '%',
-        details: { source: 'json' as const },
-      });
+      const spo2 = readingsOf('spo2', '%');
       for (const [reg, value, minutesAgo] of [
         [a, 97, 30],
         [b, 96, 20],
@@ -162,22 +170,7 @@ export function describeRulesOnIngest(mode: Mode) {
         }) as Queryable['query'],
       };
       const runner = createRuleRunner({ db: counting, alerts: env.hub.alerts, log: env.hub.log });
-      const now = Date.now();
-      let n = 0;
-      const pulse = (reg: Registered, value: number, minutesAgo: number) => ({
-        deviceId: reg.deviceId,
-        messageId: `warm-${now}-${n++}`,
-        type: 'heart_rate' as const,
-        measuredAt: new Date(now - minutesAgo * 60_000),
-        receivedAt: new Date(now - minutesAgo * 60_000),
-        value,
-        systolic: null,
-        diastolic: null,
-        pulse: null,
-        code: null,
-        unit: '/min',
-        details: { source: 'json' as const },
-      });
+      const pulse = readingsOf('heart_rate', '/min');
       // an older reading each, stored before this hub's rules met them
       for (const reg of patients) await storeBatch(env.hub.db, [pulse(reg, 70, 60)], []);
       const commit = [
