@@ -32,6 +32,11 @@ export function toRuleReading(r: Source): RuleReading {
   };
 }
 
+/** A stored reading's columns as toRuleReading reads them. */
+const RULE_COLUMNS = `device_id AS "deviceId", message_id AS "messageId", type,
+  measured_at AS "measuredAt", received_at AS "receivedAt", value, systolic, diastolic, pulse,
+  code, details`;
+
 /**
  * The patient's readings measured since `since`, oldest first, optionally of some types only,
  * and optionally only those received by `receivedBy` (what later commits hold is theirs).
@@ -44,8 +49,7 @@ export async function loadRuleReadings(
   receivedBy?: Date,
 ): Promise<RuleReading[]> {
   const { rows } = await db.query<Source>(
-    `SELECT device_id AS "deviceId", message_id AS "messageId", type, measured_at AS "measuredAt",
-       received_at AS "receivedAt", value, systolic, diastolic, pulse, code, details
+    `SELECT ${RULE_COLUMNS}
      FROM readings
      WHERE patient_id = $1 AND measured_at >= $2 AND ($3::text[] IS NULL OR type = ANY($3::text[]))
        AND ($4::timestamptz IS NULL OR received_at <= $4)
@@ -72,9 +76,7 @@ export async function loadRuleHistories(
   windows: readonly HistoryWindow[],
 ): Promise<Map<string, RuleReading[]>> {
   const { rows } = await db.query<Source & { patientId: string }>(
-    `SELECT r.patient_id AS "patientId", device_id AS "deviceId", message_id AS "messageId", type,
-       measured_at AS "measuredAt", received_at AS "receivedAt", value, systolic, diastolic,
-       pulse, code, details
+    `SELECT r.patient_id AS "patientId", ${RULE_COLUMNS}
      FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS w(patient_id, since, received_by)
      JOIN readings r ON r.patient_id = w.patient_id AND r.measured_at >= w.since
        AND r.received_at <= w.received_by

@@ -9,7 +9,12 @@ import type { Queryable } from '../store/db.js';
 import { evaluatePatient, lookBackDays } from './evaluate.js';
 import { checkMissing, missingFinding } from './missing.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from './plan.js';
-import { loadRuleHistories, loadRuleReadings, toRuleReading } from './history.js';
+import {
+  loadRuleHistories,
+  loadRuleReadings,
+  toRuleReading,
+  type HistoryWindow,
+} from './history.js';
 import { PatientHistory } from './patientHistory.js';
 import type { RuleReading } from './types.js';
 import type { PatientNotice } from '../../devices/contract.js';
@@ -57,6 +62,23 @@ export interface RuleRunnerOptions {
  */
 export const DEFAULT_HISTORY_CAP = 5_000;
 
+/**
+ * What the rules load of a patient they do not hold: measured since `lookBack` days before the
+ * oldest fresh reading, and received by the newest. Loaded after the commit, it holds the fresh
+ * readings, but not what later commits hold: those are judged in their turn, and a newer
+ * reading seen now would make this commit's findings a superseded past (no alert) only because
+ * the patient was not held (the first commit after a start, a patient forgotten).
+ */
+function windowOf(
+  patientId: string,
+  fresh: readonly { measuredAt: Date; receivedAt: Date }[],
+  lookBack: number,
+): HistoryWindow {
+  const oldest = Math.min(...fresh.map((r) => r.measuredAt.getTime()));
+  const newest = Math.max(...fresh.map((r) => r.receivedAt.getTime()));
+  return { patientId, since: new Date(oldest - lookBack * DAY), receivedBy: new Date(newest) };
+}
+
 export function createRuleRunner(o: RuleRunnerOptions) {
   const now = o.now ?? (() => new Date());
   const log = o.log.child({ stage: 'rules' });
@@ -102,9 +124,8 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   /**
    * The plans and histories of a commit's patients that the rules do not hold, in one query
    * each: after a start every patient is one, and a query per patient piled up for seconds
-   * before the first alerts (docs/benchmarks.md, the steady phase). The histories are what
-   * historyOf would load: measured since the look-back before the oldest fresh reading,
-   * received by the newest.
+   * before the first alerts (docs/benchmarks.md, the steady phase). Each history is the
+   * windowOf that historyOf would load.
    */
   async function warm(byPatient: Map<string, StoredReading[]>, cold: string[]) {
     const now = Date.now();
@@ -117,17 +138,9 @@ export function createRuleRunner(o: RuleRunnerOptions) {
       const stored = new Map(rows.map((r) => [r.patient_id, r.plan]));
       for (const p of planless) keepPlan(p, stored.get(p));
     }
-    const windows = cold.map((patientId) => {
-      const fresh = byPatient.get(patientId)!;
-      const lookBack = lookBackDays(plans.get(patientId)!.plan);
-      const oldest = Math.min(...fresh.map((r) => r.measuredAt.getTime()));
-      const newest = Math.max(...fresh.map((r) => r.receivedAt.getTime()));
-      return {
-        patientId,
-        since: new Date(oldest - lookBack * DAY),
-        receivedBy: new Date(newest),
-      };
-    });
+    const windows = cold.map((patientId) =>
+      windowOf(patientId, byPatient.get(patientId)!, lookBackDays(plans.get(patientId)!.plan)),
+    );
     const loaded = await loadRuleHistories(o.db, windows);
     for (const w of windows) {
       const history = new PatientHistory(loaded.get(w.patientId)!);
@@ -144,19 +157,14 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     fresh: RuleReading[],
     lookBack: number,
   ): Promise<PatientHistory> {
-    const oldest = Math.min(...fresh.map((r) => r.measuredAt.getTime()));
-    const since = oldest - lookBack * DAY;
+    const window = windowOf(patientId, fresh, lookBack);
+    const since = window.since.getTime();
     const cached = histories.get(patientId);
     histories.delete(patientId); // re-inserted below: Map order is the LRU order
     // a cache that does not reach back far enough (a late backlog) is loaded again
     if (!cached || cached.from > since) {
-      // Loaded after the commit, so it holds the fresh readings; not what came after them:
-      // later commits bring those to be judged in their turn, and a newer reading seen now
-      // would make this commit's findings a superseded past (no alert) only because the
-      // patient was not in the cache (the first commit after a start, a patient forgotten).
-      const receivedBy = new Date(Math.max(...fresh.map((r) => r.receivedAt.getTime())));
       const history = new PatientHistory(
-        await loadRuleReadings(o.db, patientId, new Date(since), undefined, receivedBy),
+        await loadRuleReadings(o.db, patientId, window.since, undefined, window.receivedBy),
       );
       remember(patientId, { from: since, history });
       return history;

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../../server/admin/commands.js';
 import { createAlerts } from '../../server/alerts/lifecycle.js';
 import { severityRank, type Finding, type Severity } from '../../server/rules/types.js';
-import { openPostgres } from '../../server/store/db.js';
+import { openPostgres, type Db } from '../../server/store/db.js';
 import { migrate } from '../../server/store/migrate.js';
 import { describeAlertLifecycle } from '../support/alertsSuite.js';
 import { createTestDatabase } from '../support/hub.js';
@@ -27,11 +27,8 @@ describe('escalation with two hub processes on one PostgreSQL', () => {
       const b = createAlerts(two);
       const opened = new Date(Date.UTC(2026, 10, 23, 8, 0));
       for (let i = 0; i < 40; i++) {
-        const p = (await runCommand({ db: one }, 'patient add', {
-          unit: unit.id,
-          name: `P${i}`,
-        })) as { id: string };
-        await a.raise(p.id, spo2Finding('spo2.very_low', 'critical', 88), opened);
+        const p = await addPatient(one, unit.id, `P${i}`);
+        await a.raise(p, spo2Finding('spo2.very_low', 'critical', 88), opened);
       }
       const due = new Date(opened.getTime() + 16 * 60_000);
       const [x, y] = await Promise.all([a.escalateDue(due, 7), b.escalateDue(due, 7)]);
@@ -55,11 +52,7 @@ describe('raising with two hub processes on one PostgreSQL', () => {
       const now = new Date(Date.UTC(2026, 10, 23, 8, 0));
       const patients: string[] = [];
       for (let i = 0; i < 20; i++) {
-        const p = (await runCommand({ db: one }, 'patient add', {
-          unit: unit.id,
-          name: `P${i}`,
-        })) as { id: string };
-        patients.push(p.id);
+        patients.push(await addPatient(one, unit.id, `P${i}`));
       }
       // every patient's four raises at once, two from each hub
       await Promise.all(
@@ -98,9 +91,7 @@ describe('raising while another hub opens the same alert', () => {
   it('updates the alert the other hub opened, not a second one, when that hub commits mid-statement', async () => {
     const { one, two, unit, close } = await twoHubsOnOneDatabase();
     try {
-      const p = (await runCommand({ db: one }, 'patient add', { unit: unit.id, name: 'P' })) as {
-        id: string;
-      };
+      const patientId = await addPatient(one, unit.id, 'P');
       // hub two opens the alert in a transaction it keeps open for now
       let commitOther!: () => void;
       const otherMayCommit = new Promise<void>((resolve) => (commitOther = resolve));
@@ -112,7 +103,7 @@ describe('raising while another hub opens the same alert', () => {
              finding, seq)
            VALUES ('alert_of_hub_two', $1, 'spo2.low', 'medium', 'open', now(), now(), '{}',
              nextval('alert_seq'))`,
-          [p.id],
+          [patientId],
         );
         opened();
         await otherMayCommit;
@@ -120,7 +111,7 @@ describe('raising while another hub opens the same alert', () => {
       await otherOpened;
       // hub one's statement does not see that alert, and waits on its key
       const raising = createAlerts(one).raise(
-        p.id,
+        patientId,
         spo2Finding('spo2.low', 'high', 92),
         new Date(Date.UTC(2026, 10, 23, 8, 0)),
       );
@@ -140,7 +131,7 @@ describe('raising while another hub opens the same alert', () => {
       expect(change).toMatchObject({ alertId: 'alert_of_hub_two', kind: 'updated' });
       expect(change.data).toMatchObject({ severity: 'high', rose: true });
       const { rows } = await one.query('SELECT id, severity FROM alerts WHERE patient_id = $1', [
-        p.id,
+        patientId,
       ]);
       expect(rows).toEqual([{ id: 'alert_of_hub_two', severity: 'high' }]);
     } finally {
@@ -148,6 +139,11 @@ describe('raising while another hub opens the same alert', () => {
     }
   });
 });
+
+/** A patient in `unitId`, through the admin CLI's command; its id. */
+async function addPatient(db: Db, unitId: string, name: string): Promise<string> {
+  return ((await runCommand({ db }, 'patient add', { unit: unitId, name })) as { id: string }).id;
+}
 
 /** A finding of an SpO2 rule, with only what raising it needs. */
 function spo2Finding(rule: string, severity: Severity, threshold: number): Finding {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  WALL_CLOCK_FORMAT,
   dateTimeToRfc3339,
   decodeDateTime,
   encodeDateTime,
@@ -142,19 +143,7 @@ describe('local wall-clock fields', () => {
   const formats = new Map<string, Intl.DateTimeFormat>();
   const format = (timeZone: string) => {
     if (!formats.has(timeZone)) {
-      formats.set(
-        timeZone,
-        new Intl.DateTimeFormat('en-US', {
-          timeZone,
-          hourCycle: 'h23',
-          year: 'numeric',
-          month: 'numeric',
-          day: 'numeric',
-          hour: 'numeric',
-          minute: 'numeric',
-          second: 'numeric',
-        }),
-      );
+      formats.set(timeZone, new Intl.DateTimeFormat('en-US', { ...WALL_CLOCK_FORMAT, timeZone }));
     }
     return formats.get(timeZone)!;
   };
