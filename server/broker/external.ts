@@ -7,6 +7,7 @@
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { parseTopic, topics, type PatientNotice, type Receipt } from '../../devices/contract.js';
 import type { Logger } from '../ops/log.js';
+import { coalesceWrites } from './coalesce.js';
 import type { BrokerLink, Deliver } from './link.js';
 
 export interface ExternalOptions {
@@ -61,6 +62,7 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
 
   client.on('connect', (connack) => {
     connection++;
+    coalesceWrites(client.stream);
     log.info(
       { url: redactUrl(o.url), sessionPresent: connack.sessionPresent },
       'connected to broker',
@@ -131,14 +133,8 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
     publishReceipts: (deviceId: string, receipts: Receipt[]) => publishTo(deviceId, receipts),
     notify: (deviceId: string, notice: PatientNotice) => publishTo(deviceId, [notice]),
     together(fn) {
-      // A batch's PUBACKs and receipts leave in one writev instead of one write each.
-      const stream = client.stream;
-      stream.cork();
-      try {
-        fn();
-      } finally {
-        process.nextTick(() => stream.uncork());
-      }
+      // what fn writes is gathered into one write by coalesceWrites
+      fn();
     },
     ready: () => client.connected,
     async stopIntake() {
