@@ -52,6 +52,12 @@ interface DayMemo {
   types: ReadonlySet<string>;
   timeZone: string;
   days: Map<string, unknown>;
+  /**
+   * The whole days of the last window asked for, assembled: the next reading of the same day
+   * asks for the same days (only the two partial edge days differ), and reading 35 days from
+   * the memo for each was most of the rules' time. Dropped when a reading lands on one of them.
+   */
+  middle: { spans: LocalDays['spans']; i0: number; i1: number; values: unknown[] } | null;
 }
 
 const timeOf = (r: RuleReading) => r.measuredAt.getTime();
@@ -92,7 +98,13 @@ export class PatientHistory {
   add(readings: Iterable<RuleReading>): void {
     for (const r of readings) {
       for (const m of this.memos.values()) {
-        if (m.types.has(r.type)) m.days.delete(localDate(r.measuredAt, m.timeZone));
+        if (!m.types.has(r.type)) continue;
+        const day = localDate(r.measuredAt, m.timeZone);
+        m.days.delete(day);
+        const mid = m.middle;
+        if (mid && mid.i1 > mid.i0 && day >= mid.spans[mid.i0]!.day) {
+          if (day <= mid.spans[mid.i1 - 1]!.day) m.middle = null;
+        }
       }
       const list = this.byType.get(r.type);
       if (!list) {
@@ -117,6 +129,8 @@ export class PatientHistory {
       if (keep > 0) list.splice(0, keep);
     }
     for (const m of this.memos.values()) {
+      // the windows asked for lie after `t`: a middle reaching before it is not asked again
+      if (m.middle && m.middle.spans[m.middle.i0]!.start < t) m.middle = null;
       // now and then, not per reading: finding the local day of `t` costs a time-zone look-up
       if (m.days.size < 2 * MEMO_DAYS) continue;
       const first = localDate(new Date(t), m.timeZone);
@@ -135,11 +149,39 @@ export class PatientHistory {
     // per call; a patient whose time zone changed starts the memo afresh
     let memo = this.memos.get(key);
     if (!memo || memo.timeZone !== days.timeZone) {
-      memo = { types: new Set(types), timeZone: days.timeZone, days: new Map() };
+      memo = { types: new Set(types), timeZone: days.timeZone, days: new Map(), middle: null };
       this.memos.set(key, memo);
     }
+    const { spans } = days;
+    const n = spans.length;
+    // the days between the first and the last lie wholly inside (from, to]; either edge day
+    // may too
+    const i0 = n && days.from <= spans[0]!.start ? 0 : 1;
+    const i1 = n && spans[n - 1]!.end <= days.to ? n : n - 1;
+    if (i1 <= i0) return this.days(memo, types, days, 0, n, ofDay);
+    let mid = memo.middle;
+    if (!mid || mid.spans !== spans || mid.i0 !== i0 || mid.i1 !== i1) {
+      mid = { spans, i0, i1, values: this.days(memo, types, days, i0, i1, ofDay) };
+      memo.middle = mid;
+    }
+    const out = i0 > 0 ? this.days(memo, types, days, 0, 1, ofDay) : [];
+    for (const v of mid.values) out.push(v as T);
+    if (i1 < n) for (const v of this.days(memo, types, days, i1, n, ofDay)) out.push(v);
+    return out;
+  }
+
+  /** `ofDay` of the days spans[i0..i1) that have a value; whole days from and into the memo. */
+  private days<T>(
+    memo: DayMemo,
+    types: readonly string[],
+    days: LocalDays,
+    i0: number,
+    i1: number,
+    ofDay: OfDay<T>,
+  ): T[] {
     const out: T[] = [];
-    for (const { day, start, end } of days.spans) {
+    for (let i = i0; i < i1; i++) {
+      const { day, start, end } = days.spans[i]!;
       const whole = days.from <= start && end <= days.to;
       let value = whole ? (memo.days.get(day) as T | null | undefined) : undefined;
       if (value === undefined) {

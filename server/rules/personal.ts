@@ -165,6 +165,69 @@ export interface Deviation {
   breached: boolean;
 }
 
+type BaselineSettings = Pick<
+  PersonalSettings,
+  'baselineDays' | 'excludeRecentDays' | 'consecutive' | 'minBaselineDays'
+>;
+
+/** The tested values of a series and the baseline they are judged on, for both directions. */
+interface Baseline {
+  tested: DailyValue[];
+  baseline: DailyValue[];
+  mean: number;
+  sd: number;
+}
+
+/**
+ * The last `s.consecutive` values of `series` and their baseline's mean and sample SD; null
+ * when there is not enough history (fewer than `s.minBaselineDays` baseline values).
+ */
+function baselineOf(series: DailyValue[], s: BaselineSettings): Baseline | null {
+  const n = series.length;
+  if (n < s.consecutive + 1) return null;
+  const first = n - s.consecutive;
+  const end = dayNumber(series[first]!.day) - s.excludeRecentDays - 1;
+  const start = end - s.baselineDays + 1;
+  // the series is in day order and the baseline lies before the tested days: read backwards
+  // from them and stop at the baseline's first day (this runs for every weight, pulse and
+  // pressure reading)
+  let from = first;
+  let to = first;
+  for (let i = first - 1; i >= 0; i--) {
+    const d = dayNumber(series[i]!.day);
+    if (d < start) break;
+    if (d > end) to = i;
+    else from = i;
+  }
+  const baseline = series.slice(from, to);
+  if (baseline.length < s.minBaselineDays || baseline.length < 2) return null;
+  let sum = 0;
+  for (const v of baseline) sum += v.value;
+  const mean = sum / baseline.length;
+  let squares = 0;
+  for (const v of baseline) squares += (v.value - mean) ** 2;
+  const sd = Math.sqrt(squares / (baseline.length - 1));
+  return { tested: series.slice(first), baseline, mean, sd };
+}
+
+function judged(b: Baseline, direction: 'up' | 'down', k: number, sdFloor: number): Deviation {
+  const sdUsed = Math.max(b.sd, sdFloor);
+  const limit = direction === 'up' ? b.mean + k * sdUsed : b.mean - k * sdUsed;
+  let breached = true;
+  for (const v of b.tested)
+    if (direction === 'up' ? !(v.value > limit) : !(v.value < limit)) breached = false;
+  return {
+    tested: b.tested,
+    baseline: b.baseline,
+    mean: b.mean,
+    sd: b.sd,
+    sdUsed,
+    k,
+    limit,
+    breached,
+  };
+}
+
 /**
  * Judges the last `s.consecutive` values of `series` against its baseline; null when there is
  * not enough history (fewer than `s.minBaselineDays` baseline values).
@@ -174,36 +237,10 @@ export function deviation(
   direction: 'up' | 'down',
   k: number,
   sdFloor: number,
-  s: Pick<
-    PersonalSettings,
-    'baselineDays' | 'excludeRecentDays' | 'consecutive' | 'minBaselineDays'
-  >,
+  s: BaselineSettings,
 ): Deviation | null {
-  if (series.length < s.consecutive + 1) return null;
-  const tested = series.slice(-s.consecutive);
-  const end = dayNumber(tested[0]!.day) - s.excludeRecentDays - 1;
-  const start = end - s.baselineDays + 1;
-  // plain loops: this runs five times for every weight, pulse and pressure reading
-  const baseline: DailyValue[] = [];
-  let sum = 0;
-  for (const v of series) {
-    const d = dayNumber(v.day);
-    if (d >= start && d <= end) {
-      baseline.push(v);
-      sum += v.value;
-    }
-  }
-  if (baseline.length < s.minBaselineDays || baseline.length < 2) return null;
-  const mean = sum / baseline.length;
-  let squares = 0;
-  for (const v of baseline) squares += (v.value - mean) ** 2;
-  const sd = Math.sqrt(squares / (baseline.length - 1));
-  const sdUsed = Math.max(sd, sdFloor);
-  const limit = direction === 'up' ? mean + k * sdUsed : mean - k * sdUsed;
-  let breached = true;
-  for (const v of tested)
-    if (direction === 'up' ? !(v.value > limit) : !(v.value < limit)) breached = false;
-  return { tested, baseline, mean, sd, sdUsed, k, limit, breached };
+  const b = baselineOf(series, s);
+  return b && judged(b, direction, k, sdFloor);
 }
 
 type Lang = 'sv' | 'en';
@@ -399,9 +436,14 @@ export function judgePersonalSeries(
     },
   ];
   const hits: Hit[] = [];
+  // one baseline per signal, judged in each direction
+  const baselines = new Map<PersonalSignal, Baseline | null>();
   for (const c of checks) {
-    const dev = deviation(series[c.signal], c.direction, c.k, s[c.signal].sdFloor, s);
-    if (!dev?.breached) continue;
+    let b = baselines.get(c.signal);
+    if (b === undefined) baselines.set(c.signal, (b = baselineOf(series[c.signal], s)));
+    if (!b) continue;
+    const dev = judged(b, c.direction, c.k, s[c.signal].sdFloor);
+    if (!dev.breached) continue;
     const own =
       shared ||
       personal.has(`personal.${c.signal}.${c.kKey}`) ||

@@ -63,6 +63,36 @@ describe('a patient history kept between commits', () => {
     }
   });
 
+  it('changes a daily series when a late reading lands on a day the series was already read for', () => {
+    const stream = homeStream(21);
+    const tz = 'Europe/Stockholm';
+    const lookBack = lookBackDays(plan) * DAY;
+    // every tenth reading held back, then delivered after the whole stream (a gateway's backlog)
+    const late = stream.filter((_, i) => i % 10 === 5);
+    const onTime = stream.filter((_, i) => i % 10 !== 5);
+    const h = new PatientHistory();
+    const last = onTime.at(-1)!;
+    const t = last.measuredAt.getTime();
+    const days = localDays(t - lookBack, t, localDate(last.measuredAt, tz), tz);
+    const series = (signal: PersonalSignal) =>
+      h.daily(`personal.${signal}`, personalTypes[signal], days, personalOfDay[signal]);
+    const expected = () =>
+      personalSeries(
+        h.window(['body_weight', 'heart_rate', 'blood_pressure'], t - lookBack, t),
+        tz,
+      );
+    h.add(onTime);
+    for (const signal of ['weight', 'pulse', 'systolic'] as PersonalSignal[]) {
+      expect(series(signal)).toEqual(expected()[signal]);
+    }
+    for (const r of late.filter((r) => r.measuredAt.getTime() <= t)) {
+      h.add([r]);
+      for (const signal of ['weight', 'pulse', 'systolic'] as PersonalSignal[]) {
+        expect(series(signal)).toEqual(expected()[signal]);
+      }
+    }
+  });
+
   it('places a late backlog in measurement order and judges it as late', () => {
     const stream = homeStream(12);
     const [recent, backlog] = [stream.slice(-20), stream.slice(-40, -20)];
