@@ -8,9 +8,11 @@ import { isQuestionable, localDate } from './localDay.js';
 import { DEFAULT_NEWS2_WINDOW_MS, news2Finding, NEWS2_TYPES } from './news2.js';
 import { localDays, PatientHistory } from './patientHistory.js';
 import {
-  judgePersonalSeries,
+  judgePersonalSignals,
   personalOfDay,
   personalTypes,
+  signalsOf,
+  type DailyValue,
   type PersonalSignal,
 } from './personal.js';
 import type { ResolvedPlan } from './plan.js';
@@ -82,18 +84,27 @@ function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan):
   if (PERSONAL_TYPES.has(r.type)) {
     // body_weight is one of them: its daily series serves the weight rules too
     const days = localDays(from, t, localDate(r.measuredAt, plan.timeZone), plan.timeZone);
-    const daily = (signal: PersonalSignal) =>
-      h.daily(SERIES_KEY[signal], personalTypes[signal], days, personalOfDay[signal]);
-    const series = { weight: daily('weight'), pulse: daily('pulse'), systolic: daily('systolic') };
+    // made when a rule asks: a reading judges only the series it feeds (personal.ts signalsOf)
+    const made = new Map<PersonalSignal, DailyValue[]>();
+    const seriesOf = (signal: PersonalSignal) => {
+      let series = made.get(signal);
+      if (!series) {
+        series = h.daily(SERIES_KEY[signal], personalTypes[signal], days, personalOfDay[signal]);
+        made.set(signal, series);
+      }
+      return series;
+    };
     if (r.type === 'body_weight') {
-      const weights = series.weight.map((d) => ({
+      const weights = seriesOf('weight').map((d) => ({
         day: d.day,
         kg: d.value,
         reading: d.readings[0]!,
       }));
       findings.push(...judgeWeight(weights, plan.weight, plan.overridden));
     }
-    findings.push(...judgePersonalSeries(series, plan.personal, plan.overridden));
+    findings.push(
+      ...judgePersonalSignals(seriesOf, signalsOf[r.type]!, plan.personal, plan.overridden),
+    );
   }
   if (NEWS2_SET.has(r.type)) {
     // only a set that includes this reading (so within the hour up to it): an older set was

@@ -401,63 +401,99 @@ export function judgePersonalSeries(
   s: PersonalSettings,
   personal: ReadonlySet<string> = new Set(),
 ): Finding[] {
+  return judgePersonalSignals((signal) => series[signal], ALL_SIGNALS, s, personal);
+}
+
+const ALL_SIGNALS: readonly PersonalSignal[] = ['weight', 'pulse', 'systolic'];
+
+/**
+ * The signals a new reading of each type feeds. A reading is judged on these alone: a heart
+ * rate does not judge the weight again (nor update a weight alert as if it had caused it), and
+ * its patient's other series are made only when one of its own is off (personal.combined).
+ */
+export const signalsOf: Partial<Record<ReadingType, readonly PersonalSignal[]>> = {
+  body_weight: ['weight'],
+  heart_rate: ['pulse'],
+  blood_pressure: ['pulse', 'systolic'],
+};
+
+interface Check {
+  rule: string;
+  signal: PersonalSignal;
+  direction: 'up' | 'down';
+  kKey: 'kUp' | 'kDown';
+}
+
+const CHECKS: readonly Check[] = [
+  { rule: 'personal.weight_up', signal: 'weight', direction: 'up', kKey: 'kUp' },
+  { rule: 'personal.weight_down', signal: 'weight', direction: 'down', kKey: 'kDown' },
+  { rule: 'personal.pulse_up', signal: 'pulse', direction: 'up', kKey: 'kUp' },
+  { rule: 'personal.systolic_down', signal: 'systolic', direction: 'down', kKey: 'kDown' },
+  { rule: 'personal.systolic_up', signal: 'systolic', direction: 'up', kKey: 'kUp' },
+];
+
+/** What personal.combined counts: signals that worsen in heart failure. */
+const WORSENING = new Set(['personal.weight_up', 'personal.pulse_up', 'personal.systolic_down']);
+
+/**
+ * judgePersonal for the `signals` a new reading feeds, their series made on demand by
+ * `seriesOf`: their single findings, and personal.combined when one of them worsens together
+ * with enough others (whose series are then made too). With every signal, this is judgePersonal.
+ */
+export function judgePersonalSignals(
+  seriesOf: (signal: PersonalSignal) => DailyValue[],
+  signals: readonly PersonalSignal[],
+  s: PersonalSettings,
+  personal: ReadonlySet<string> = new Set(),
+): Finding[] {
   const shared = ['baselineDays', 'excludeRecentDays', 'consecutive'].some((key) =>
     personal.has(`personal.${key}`),
   );
-  const checks: Array<{
-    rule: string;
-    signal: PersonalSignal;
-    direction: 'up' | 'down';
-    k: number;
-    kKey: string;
-  }> = [
-    { rule: 'personal.weight_up', signal: 'weight', direction: 'up', k: s.weight.kUp, kKey: 'kUp' },
-    {
-      rule: 'personal.weight_down',
-      signal: 'weight',
-      direction: 'down',
-      k: s.weight.kDown,
-      kKey: 'kDown',
-    },
-    { rule: 'personal.pulse_up', signal: 'pulse', direction: 'up', k: s.pulse.kUp, kKey: 'kUp' },
-    {
-      rule: 'personal.systolic_down',
-      signal: 'systolic',
-      direction: 'down',
-      k: s.systolic.kDown,
-      kKey: 'kDown',
-    },
-    {
-      rule: 'personal.systolic_up',
-      signal: 'systolic',
-      direction: 'up',
-      k: s.systolic.kUp,
-      kKey: 'kUp',
-    },
-  ];
-  const hits: Hit[] = [];
   // one baseline per signal, judged in each direction
   const baselines = new Map<PersonalSignal, Baseline | null>();
-  for (const c of checks) {
+  const judge = (c: Check): Hit | null => {
     let b = baselines.get(c.signal);
-    if (b === undefined) baselines.set(c.signal, (b = baselineOf(series[c.signal], s)));
-    if (!b) continue;
-    const dev = judged(b, c.direction, c.k, s[c.signal].sdFloor);
-    if (!dev.breached) continue;
+    if (b === undefined) baselines.set(c.signal, (b = baselineOf(seriesOf(c.signal), s)));
+    if (!b) return null;
+    const settings = s[c.signal] as { kUp: number; kDown?: number; sdFloor: number };
+    const dev = judged(b, c.direction, settings[c.kKey]!, settings.sdFloor);
+    if (!dev.breached) return null;
     const own =
       shared ||
       personal.has(`personal.${c.signal}.${c.kKey}`) ||
       personal.has(`personal.${c.signal}.sdFloor`);
-    hits.push({ ...c, dev, source: own ? 'personal' : 'default' });
+    return {
+      rule: c.rule,
+      signal: c.signal,
+      direction: c.direction,
+      dev,
+      source: own ? 'personal' : 'default',
+    };
+  };
+  const hits: Hit[] = [];
+  for (const c of CHECKS) {
+    if (!signals.includes(c.signal)) continue;
+    const hit = judge(c);
+    if (hit) hits.push(hit);
   }
   const out = hits.map(single);
 
-  const worsening = hits.filter((h) =>
-    ['personal.weight_up', 'personal.pulse_up', 'personal.systolic_down'].includes(h.rule),
-  );
+  if (!hits.some((h) => WORSENING.has(h.rule))) return out;
+  const worsening = hits.filter((h) => WORSENING.has(h.rule));
+  for (const c of CHECKS) {
+    if (!WORSENING.has(c.rule) || signals.includes(c.signal)) continue;
+    const hit = judge(c);
+    if (hit) worsening.push(hit);
+  }
   const lastDay = (h: Hit) => dayNumber(h.dev.tested.at(-1)!.day);
   const newest = Math.max(...worsening.map(lastDay));
-  const together = worsening.filter((h) => lastDay(h) >= newest - s.combinedWithinDays);
+  const together = worsening
+    .filter((h) => lastDay(h) >= newest - s.combinedWithinDays)
+    // in the order judgePersonal lists the signals, whichever reading came
+    .sort(
+      (a, b) =>
+        CHECKS.findIndex((c) => c.rule === a.rule) - CHECKS.findIndex((c) => c.rule === b.rule),
+    );
   if (together.length >= s.combinedMin) out.push(combined(together));
   return out;
 }

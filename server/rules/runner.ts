@@ -49,9 +49,10 @@ export interface RuleRunnerOptions {
   /** Patients whose recent history stays in memory between commits. */
   historyCap?: number;
   /**
-   * Patients evaluated at once. Bounded so that the rules' queries never take every database
-   * connection from the ingest (its commits then wait, and receipts with them); readings of one
-   * patient are evaluated in order whatever this is.
+   * The rules' database statements at once. Bounded so that they never take every database
+   * connection from the ingest (its commits then wait, and receipts with them). Evaluation
+   * itself holds no connection: a patient whose alert is being raised does not hold up the
+   * others (it did, and at thousands of readings a second the rules fell seconds behind).
    */
   concurrency?: number;
 }
@@ -87,9 +88,17 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   /** Work on a whole commit (the missed-measurement look-up), for `idle()`. */
   const batchWork = new Set<Promise<void>>();
   const slot = pLimit(o.concurrency ?? 8);
+  /** The database, at most `concurrency` statements at once. */
+  const db: Queryable = {
+    query: (sql, params, opts) => slot(() => o.db.query(sql, params, opts)),
+  };
+  const alerts = {
+    raise: (...args: Parameters<Alerts['raise']>) => slot(() => o.alerts.raise(...args)),
+    resolve: (...args: Parameters<Alerts['resolve']>) => slot(() => o.alerts.resolve(...args)),
+  };
   const plans = new Map<string, { plan: ResolvedPlan; until: number }>();
   const queues = new Map<string, Promise<void>>();
-  const requests = createRemeasureStore(o.db);
+  const requests = createRemeasureStore(db);
   const notify = o.notify ?? (() => {});
   let pendingPatients: { ids: Set<string>; until: number } | null = null;
 
@@ -106,7 +115,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   async function planOf(patientId: string): Promise<ResolvedPlan> {
     const cached = plans.get(patientId);
     if (cached && cached.until > Date.now()) return cached.plan;
-    const { rows } = await o.db.query<{ plan: unknown }>(
+    const { rows } = await db.query<{ plan: unknown }>(
       'SELECT plan FROM patient_plans WHERE patient_id = $1',
       [patientId],
     );
@@ -131,7 +140,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     const now = Date.now();
     const planless = cold.filter((p) => !((plans.get(p)?.until ?? 0) > now));
     if (planless.length) {
-      const { rows } = await o.db.query<{ patient_id: string; plan: unknown }>(
+      const { rows } = await db.query<{ patient_id: string; plan: unknown }>(
         'SELECT patient_id, plan FROM patient_plans WHERE patient_id = ANY($1::text[])',
         [planless],
       );
@@ -141,7 +150,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     const windows = cold.map((patientId) =>
       windowOf(patientId, byPatient.get(patientId)!, lookBackDays(plans.get(patientId)!.plan)),
     );
-    const loaded = await loadRuleHistories(o.db, windows);
+    const loaded = await loadRuleHistories(db, windows);
     for (const w of windows) {
       const history = new PatientHistory(loaded.get(w.patientId)!);
       remember(w.patientId, { from: w.since.getTime(), history });
@@ -164,7 +173,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     // a cache that does not reach back far enough (a late backlog) is loaded again
     if (!cached || cached.from > since) {
       const history = new PatientHistory(
-        await loadRuleReadings(o.db, patientId, window.since, undefined, window.receivedBy),
+        await loadRuleReadings(db, patientId, window.since, undefined, window.receivedBy),
       );
       remember(patientId, { from: since, history });
       return history;
@@ -231,7 +240,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
         rules.push(`missing.${type}`);
       }
     }
-    const { rows } = await o.db.query<{ id: string }>(
+    const { rows } = await db.query<{ id: string }>(
       `SELECT a.id FROM alerts a
        JOIN unnest($1::text[], $2::text[]) AS f(patient_id, rule)
          ON a.patient_id = f.patient_id AND a.rule = f.rule
@@ -239,7 +248,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
       [patients, rules],
       { prepare: 'rules_resolve_missing' },
     );
-    for (const { id } of rows) await o.alerts.resolve(id, null, 'the measurement has come', now());
+    for (const { id } of rows) await alerts.resolve(id, null, 'the measurement has come', now());
   }
 
   async function evaluate(patientId: string, stored: StoredReading[]) {
@@ -260,7 +269,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     const findings = all.filter((f) => f.severity !== 'info' && !f.late);
     const asksFirst = findings.some((f) => f.remeasure);
     if (!asksFirst && !(await mayHavePending(patientId))) {
-      for (const f of findings) await o.alerts.raise(patientId, f, now());
+      for (const f of findings) await alerts.raise(patientId, f, now());
       return;
     }
     const { pending, alerted } = await requests.stateOf(patientId);
@@ -269,7 +278,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     for (const { request, outcome } of decision.settled) {
       await requests.settle(request.id, outcome, at);
     }
-    for (const f of decision.raise) await o.alerts.raise(patientId, f, at);
+    for (const f of decision.raise) await alerts.raise(patientId, f, at);
     for (const f of decision.ask) {
       const r = fresh.find(
         (x) => x.messageId === f.trigger.messageId && x.deviceId === f.trigger.deviceId,
@@ -307,7 +316,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
           (coldSet.has(patientId) ? warming : undefined) ??
           Promise.resolve();
         const next = previous
-          .then(() => slot(() => evaluate(patientId, list)))
+          .then(() => evaluate(patientId, list))
           .catch((err: Error) =>
             log.error({ patientId, err: err.message }, 'rule evaluation failed'),
           )
@@ -330,7 +339,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
      * grace opens a missed-measurement alert that names the likely cause. Run on a timer.
      */
     async checkMissed(at: Date = now()) {
-      const { rows } = await o.db.query<{
+      const { rows } = await db.query<{
         patient_id: string;
         plan: unknown;
         since: Date;
@@ -346,7 +355,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
         if (!parsed.success) continue;
         const plan = resolvePlan(parsed.data);
         const readings = await loadRuleReadings(
-          o.db,
+          db,
           row.patient_id,
           new Date(at.getTime() - lookBackDays(plan) * DAY),
         );
@@ -369,12 +378,12 @@ export function createRuleRunner(o: RuleRunnerOptions) {
             }
             continue;
           }
-          const { rows: open } = await o.db.query(
+          const { rows: open } = await db.query(
             "SELECT 1 FROM alerts WHERE patient_id = $1 AND rule = $2 AND status <> 'resolved'",
             [row.patient_id, `missing.${item.type}`],
           );
           if (!open.length)
-            await o.alerts.raise(row.patient_id, missingFinding(missed, plan.timeZone), at);
+            await alerts.raise(row.patient_id, missingFinding(missed, plan.timeZone), at);
         }
       }
     },
@@ -384,7 +393,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
      */
     async expireRemeasures(at: Date = now()) {
       for (const e of await requests.claimExpired(at)) {
-        await o.alerts.raise(e.patientId, unconfirmedFinding(e.finding, e.minutes), at);
+        await alerts.raise(e.patientId, unconfirmedFinding(e.finding, e.minutes), at);
         await requests.settle(e.id, 'expired', at);
       }
     },
