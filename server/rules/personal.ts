@@ -12,6 +12,10 @@
 // blood-pressure readings. Questionable readings are skipped (`isQuestionable`), as are
 // monitor pulses clamped out of range.
 //
+// A new reading is judged on the series it feeds (`signalsOf`): a weighing on weight, a heart
+// rate on pulse, a blood pressure on pulse and systolic pressure; the other series only count
+// towards personal.combined when one of its own is off.
+//
 // For each series: the tested values are its last `consecutive` daily values (days with a value;
 // gaps are skipped). The baseline is the values in the `baselineDays` calendar days before the
 // first tested day, leaving out the `excludeRecentDays` days just before it. With at least

@@ -153,3 +153,35 @@ describe('the history a reading is judged against', () => {
     expect(lookBackDays(wide)).toBeGreaterThanOrEqual(60 + 2);
   });
 });
+
+describe("the patient's own baseline in evaluation", () => {
+  // two weeks of steady weight and pulse, then the weight climbs for two days
+  const at = (day: number, hour: number) => new Date(Date.UTC(2026, 9, 1 + day, hour, 0));
+  const weighing = (day: number, kg: number) => reading('body_weight', at(day, 6), { value: kg });
+  const pulse = (day: number, bpm: number) => reading('heart_rate', at(day, 8), { value: bpm });
+  const rand = noise(3);
+  const steady = Array.from({ length: 14 }, (_, d) => [
+    weighing(d, 80 + rand() * 0.4),
+    pulse(d, 70 + rand() * 4),
+  ]).flat();
+  const rising = [weighing(14, 82), pulse(14, 71), weighing(15, 82.4), pulse(15, 70)];
+
+  it('judges a weight on weighings: the pulse measured after it does not raise the weight again', () => {
+    const findings = live([...steady, ...rising]).filter((f) => f.rule.startsWith('personal.'));
+    const weightUp = findings.filter((f) => f.rule === 'personal.weight_up');
+    expect(weightUp.map((f) => f.trigger.messageId)).toEqual([rising[2]!.messageId]);
+  });
+
+  it('raises personal.combined on the pulse that goes off on top of a weight already off', () => {
+    const racing = [weighing(14, 82), pulse(14, 85), weighing(15, 82.4), pulse(15, 86)];
+    const findings = live([...steady, ...racing]);
+    const combined = findings.filter((f) => f.rule === 'personal.combined');
+    expect(combined.map((f) => f.trigger.messageId)).toEqual([racing[3]!.messageId]);
+    expect(Object.keys(combined[0]!.values)).toEqual([
+      'weight',
+      'weightLimit',
+      'pulse',
+      'pulseLimit',
+    ]);
+  });
+});
