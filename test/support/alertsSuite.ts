@@ -381,6 +381,50 @@ export function describeAlertLifecycle(
       );
     });
 
+    it('raises the findings of several patients together as raising them one by one would', async () => {
+      const unit = (
+        await db.query<{ care_unit_id: string }>(
+          'SELECT care_unit_id FROM care_relationships WHERE patient_id = $1',
+          [patientId],
+        )
+      ).rows[0]!.care_unit_id;
+      const other = (
+        (await runCommand({ db }, 'patient add', { unit, name: 'R' })) as { id: string }
+      ).id;
+      const before = await alerts.raise(patientId, finding('together.pulse', 'medium'), at(0));
+      const trigger = { deviceId: 'dev-1', messageId: 'm-1' };
+      const changes = await alerts.raiseAll(
+        [
+          { patientId, finding: finding('together.pulse', 'high') }, // rises: updated
+          {
+            patientId: other,
+            finding: { ...finding('together.pulse', 'low'), trigger } as Finding,
+          },
+          { patientId: other, finding: finding('together.pulse', 'critical') }, // same alert again
+          { patientId, finding: finding('together.spo2', 'medium') },
+        ],
+        at(1),
+      );
+      expect(changes.map((c) => [c.patientId, c.kind, c.data.severity, c.data.rose])).toEqual([
+        [patientId, 'updated', 'high', true],
+        [other, 'opened', 'low', undefined],
+        [other, 'updated', 'critical', true],
+        [patientId, 'opened', 'medium', undefined],
+      ]);
+      expect(changes[0]!.alertId).toBe(before.alertId);
+      expect(changes[2]!.alertId).toBe(changes[1]!.alertId);
+      expect(changes[1]!.data.trigger).toEqual(trigger);
+      // every change in the one sequence, told to listeners, and kept as the alert's history
+      expect(new Set(changes.map((c) => c.seq)).size).toBe(4);
+      for (const c of changes) expect(seen).toContainEqual(c);
+      expect(await alerts.history(changes[1]!.alertId)).toEqual([changes[1], changes[2]]);
+      const { rows } = await db.query<{ severity: string; owner_id: string | null }>(
+        "SELECT severity, owner_id FROM alerts WHERE patient_id = $1 AND rule = 'together.pulse'",
+        [other],
+      );
+      expect(rows).toEqual([{ severity: 'critical', owner_id: null }]);
+    });
+
     it('gives concurrent raises of one patient and rule one alert and an event each', async () => {
       const rules = Array.from({ length: 8 }, (_, i) => `concurrent.${i}`);
       const results = await Promise.all(
@@ -403,6 +447,37 @@ export function describeAlertLifecycle(
         expect(history[1]!.data.rose).toBe(history[0]!.data.severity === 'medium');
         expect(
           results.filter((c) => c.alertId === rows[0]!.id).sort((x, y) => x.seq - y.seq),
+        ).toEqual(history);
+      }
+    });
+
+    it('gives concurrent raises together of one patient and rule one alert and an event each', async () => {
+      const rules = Array.from({ length: 8 }, (_, i) => `concurrent.together.${i}`);
+      const batches = await Promise.all([
+        alerts.raiseAll(
+          rules.map((rule) => ({ patientId, finding: finding(rule, 'medium') })),
+          at(0),
+        ),
+        alerts.raiseAll(
+          rules.map((rule) => ({ patientId, finding: finding(rule, 'high') })),
+          at(0),
+        ),
+        ...rules.map((rule) => alerts.raise(patientId, finding(rule, 'low'), at(0))),
+      ]);
+      for (const rule of rules) {
+        const { rows } = await db.query<{ id: string; severity: string }>(
+          "SELECT id, severity FROM alerts WHERE patient_id = $1 AND rule = $2 AND status <> 'resolved'",
+          [patientId, rule],
+        );
+        expect(rows).toHaveLength(1);
+        expect(rows[0]!.severity).toBe('high');
+        const history = await alerts.history(rows[0]!.id);
+        expect(history.map((c) => c.kind)).toEqual(['opened', 'updated', 'updated']);
+        expect(
+          batches
+            .flat()
+            .filter((c) => c.alertId === rows[0]!.id)
+            .sort((x, y) => x.seq - y.seq),
         ).toEqual(history);
       }
     });
