@@ -16,7 +16,7 @@ import {
   type HistoryWindow,
 } from './history.js';
 import { PatientHistory } from './patientHistory.js';
-import type { RuleReading } from './types.js';
+import type { Finding, RuleReading } from './types.js';
 import type { PatientNotice } from '../../devices/contract.js';
 import {
   decideRemeasure,
@@ -96,6 +96,32 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     raise: (...args: Parameters<Alerts['raise']>) => slot(() => o.alerts.raise(...args)),
     resolve: (...args: Parameters<Alerts['resolve']>) => slot(() => o.alerts.resolve(...args)),
   };
+
+  /**
+   * What the patients evaluated in one turn of the event loop found, raised together in one
+   * statement (alerts.raiseAll): under load a commit's patients find tens of alerts at once,
+   * and a round trip each held their evaluations back. A patient's next readings wait for its
+   * own raise, so its alerts change in the order of its readings.
+   */
+  let raising: { patientId: string; findings: Finding[]; done(err?: Error): void }[] = [];
+  function raiseSoon(patientId: string, findings: Finding[]): Promise<void> {
+    if (!findings.length) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      if (!raising.length) setImmediate(raiseGathered);
+      raising.push({ patientId, findings, done: (err) => (err ? reject(err) : resolve()) });
+    });
+  }
+  function raiseGathered() {
+    const waiting = raising;
+    raising = [];
+    const items = waiting.flatMap((w) =>
+      w.findings.map((finding) => ({ patientId: w.patientId, finding })),
+    );
+    slot(() => o.alerts.raiseAll(items, now())).then(
+      () => waiting.forEach((w) => w.done()),
+      (err: Error) => waiting.forEach((w) => w.done(err)),
+    );
+  }
   const plans = new Map<string, { plan: ResolvedPlan; until: number }>();
   const queues = new Map<string, Promise<void>>();
   const requests = createRemeasureStore(db);
@@ -269,7 +295,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     const findings = all.filter((f) => f.severity !== 'info' && !f.late);
     const asksFirst = findings.some((f) => f.remeasure);
     if (!asksFirst && !(await mayHavePending(patientId))) {
-      for (const f of findings) await alerts.raise(patientId, f, now());
+      await raiseSoon(patientId, findings);
       return;
     }
     const { pending, alerted } = await requests.stateOf(patientId);
@@ -278,7 +304,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     for (const { request, outcome } of decision.settled) {
       await requests.settle(request.id, outcome, at);
     }
-    for (const f of decision.raise) await alerts.raise(patientId, f, at);
+    await raiseSoon(patientId, decision.raise);
     for (const f of decision.ask) {
       const r = fresh.find(
         (x) => x.messageId === f.trigger.messageId && x.deviceId === f.trigger.deviceId,
