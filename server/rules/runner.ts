@@ -1,6 +1,7 @@
 // The rules stage's edge: after each commit it evaluates the patients whose readings arrived,
 // in measurement order, against their recent history and plan, and turns findings into alerts.
 // It runs beside ingest, never before an acknowledgement, one patient at a time per patient.
+import DataLoader from 'dataloader';
 import pLimit from 'p-limit';
 import type { Alerts } from '../alerts/lifecycle.js';
 import type { StoredReading } from '../ingest/reading.js';
@@ -103,25 +104,19 @@ export function createRuleRunner(o: RuleRunnerOptions) {
    * and a round trip each held their evaluations back. A patient's next readings wait for its
    * own raise, so its alerts change in the order of its readings.
    */
-  let raising: { patientId: string; findings: Finding[]; done(err?: Error): void }[] = [];
-  function raiseSoon(patientId: string, findings: Finding[]): Promise<void> {
-    if (!findings.length) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      if (!raising.length) setImmediate(raiseGathered);
-      raising.push({ patientId, findings, done: (err) => (err ? reject(err) : resolve()) });
-    });
-  }
-  function raiseGathered() {
-    const waiting = raising;
-    raising = [];
-    const items = waiting.flatMap((w) =>
-      w.findings.map((finding) => ({ patientId: w.patientId, finding })),
-    );
-    slot(() => o.alerts.raiseAll(items, now())).then(
-      () => waiting.forEach((w) => w.done()),
-      (err: Error) => waiting.forEach((w) => w.done(err)),
-    );
-  }
+  const raising = new DataLoader<{ patientId: string; findings: Finding[] }, void>(
+    async (batch) => {
+      const items = batch.flatMap(({ patientId, findings }) =>
+        findings.map((finding) => ({ patientId, finding })),
+      );
+      await slot(() => o.alerts.raiseAll(items, now()));
+      return batch.map(() => undefined);
+    },
+    { cache: false, batchScheduleFn: (raise) => setImmediate(raise) },
+  );
+  const raiseSoon = (patientId: string, findings: Finding[]) =>
+    findings.length ? raising.load({ patientId, findings }) : Promise.resolve();
+
   const plans = new Map<string, { plan: ResolvedPlan; until: number }>();
   const queues = new Map<string, Promise<void>>();
   const requests = createRemeasureStore(db);

@@ -1,5 +1,6 @@
 // Alerts of the person's patients: the list a nurse works from, one alert with its history, and
 // acknowledge / snooze / resolve by the signed-in person. Every read or change is audited.
+import DataLoader from 'dataloader';
 import { Router } from 'express';
 import { z } from 'zod';
 import { visiblePatientIds } from '../../access/scope.js';
@@ -167,16 +168,29 @@ async function selectAlerts(
 }
 
 /**
- * The alert as the API shows it, for realtime pushes: one query per change, sent to every
- * dashboard of the care units following the patient, so that none has to fetch it. A snooze
- * is one person's, and a push goes to a whole unit's room: `snoozedUntil` is null here and
- * each dashboard keeps its own. Null when the alert does not exist.
+ * The alert as the API shows it, for realtime pushes, sent to every dashboard of the care units
+ * following the patient, so that none has to fetch it. The alerts changed in one turn of the
+ * event loop are read in one query (the rules raise a commit's alerts together). A snooze is
+ * one person's, and a push goes to a whole unit's room: `snoozedUntil` is null here and each
+ * dashboard keeps its own. Null when the alert does not exist.
  */
 export function alertView(db: Queryable, now: () => Date) {
-  return async (alertId: string): Promise<Alert | null> => {
-    const [alert] = await selectAlerts(db, null, now(), 'a.id = $3', [alertId], 'alert_view');
-    return alert ?? null;
-  };
+  const views = new DataLoader<string, Alert | null>(
+    async (ids) => {
+      const found = await selectAlerts(
+        db,
+        null,
+        now(),
+        'a.id = ANY($3::text[])',
+        [ids],
+        'alert_views',
+      );
+      const byId = new Map(found.map((a) => [a.id, a]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    { cache: false, batchScheduleFn: (load) => setImmediate(load) },
+  );
+  return (alertId: string): Promise<Alert | null> => views.load(alertId);
 }
 
 const fail = (err: unknown): never => {
