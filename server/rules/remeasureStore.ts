@@ -1,5 +1,6 @@
 // The database edge of re-measuring and reminders: pending requests to measure again, claimed
 // so that several hubs settle or expire each once, and reminders sent once per due time.
+import DataLoader from 'dataloader';
 import type { ReadingType } from '../../devices/contract.js';
 import type { Queryable } from '../store/db.js';
 import { newId } from '../store/ids.js';
@@ -37,27 +38,40 @@ export interface ExpiredRemeasure {
 const LEASE_MS = 5 * 60_000;
 
 export function createRemeasureStore(db: Queryable) {
-  return {
-    /** The patient's waiting requests and the rules that have an unresolved alert. */
-    async stateOf(
-      patientId: string,
-    ): Promise<{ pending: PendingRemeasure[]; alerted: Set<string> }> {
+  // the patients evaluated in one turn of the event loop are looked up together: under load a
+  // commit's patients with borderline values asked two queries each
+  const states = new DataLoader<string, { pending: PendingRemeasure[]; alerted: Set<string> }>(
+    async (patientIds) => {
       const [pending, alerted] = await Promise.all([
-        db.query<RequestRow>(
-          `SELECT id, rule, reading_type, device_id, message_id, measured_at
-           FROM remeasure_requests WHERE patient_id = $1 AND status = 'pending'`,
-          [patientId],
+        db.query<RequestRow & { patient_id: string }>(
+          `SELECT patient_id, id, rule, reading_type, device_id, message_id, measured_at
+           FROM remeasure_requests WHERE patient_id = ANY($1::text[]) AND status = 'pending'`,
+          [patientIds],
+          { prepare: 'remeasure_pending' },
         ),
-        db.query<{ rule: string }>(
-          "SELECT rule FROM alerts WHERE patient_id = $1 AND status <> 'resolved'",
-          [patientId],
+        db.query<{ patient_id: string; rule: string }>(
+          `SELECT patient_id, rule FROM alerts
+           WHERE patient_id = ANY($1::text[]) AND status <> 'resolved'`,
+          [patientIds],
+          { prepare: 'remeasure_alerted' },
         ),
       ]);
-      return {
-        pending: pending.rows.map(toPending),
-        alerted: new Set(alerted.rows.map((r) => r.rule)),
-      };
+      const of = new Map(
+        patientIds.map((id) => [
+          id,
+          { pending: [] as PendingRemeasure[], alerted: new Set<string>() },
+        ]),
+      );
+      for (const r of pending.rows) of.get(r.patient_id)!.pending.push(toPending(r));
+      for (const r of alerted.rows) of.get(r.patient_id)!.alerted.add(r.rule);
+      return patientIds.map((id) => of.get(id)!);
     },
+    { cache: false, batchScheduleFn: (load) => setImmediate(load) },
+  );
+
+  return {
+    /** The patient's waiting requests and the rules that have an unresolved alert. */
+    stateOf: (patientId: string) => states.load(patientId),
 
     /** Opens a request; false when one for the rule already waits (another hub asked). */
     async ask(
