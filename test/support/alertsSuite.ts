@@ -54,6 +54,16 @@ export function describeAlertLifecycle(
     });
     afterAll(() => close?.());
 
+    /** A second patient of the first one's care unit. */
+    async function anotherPatient(name: string): Promise<string> {
+      const { rows } = await db.query<{ care_unit_id: string }>(
+        'SELECT care_unit_id FROM care_relationships WHERE patient_id = $1',
+        [patientId],
+      );
+      const unit = rows[0]!.care_unit_id;
+      return ((await runCommand({ db }, 'patient add', { unit, name })) as { id: string }).id;
+    }
+
     it('opens one alert per patient and rule, and a new finding updates it', async () => {
       const opened = await alerts.raise(patientId, finding('pulse.high', 'medium'), at(0));
       const updated = await alerts.raise(patientId, finding('pulse.high', 'medium'), at(1));
@@ -70,15 +80,7 @@ export function describeAlertLifecycle(
     });
 
     it("gives a new alert to the patient's fixed care contact until someone takes it", async () => {
-      const unit = (
-        await db.query<{ care_unit_id: string }>(
-          'SELECT care_unit_id FROM care_relationships WHERE patient_id = $1',
-          [patientId],
-        )
-      ).rows[0]!.care_unit_id;
-      const other = (
-        (await runCommand({ db }, 'patient add', { unit, name: 'Q' })) as { id: string }
-      ).id;
+      const other = await anotherPatient('Q');
       await db.query('UPDATE patients SET fixed_contact_id = $2 WHERE id = $1', [other, nurseId]);
       const a = await alerts.raise(other, finding('pulse.high', 'medium'), at(0));
       const ownerOf = async () =>
@@ -382,15 +384,7 @@ export function describeAlertLifecycle(
     });
 
     it('raises the findings of several patients together as raising them one by one would', async () => {
-      const unit = (
-        await db.query<{ care_unit_id: string }>(
-          'SELECT care_unit_id FROM care_relationships WHERE patient_id = $1',
-          [patientId],
-        )
-      ).rows[0]!.care_unit_id;
-      const other = (
-        (await runCommand({ db }, 'patient add', { unit, name: 'R' })) as { id: string }
-      ).id;
+      const other = await anotherPatient('R');
       const before = await alerts.raise(patientId, finding('together.pulse', 'medium'), at(0));
       const trigger = { deviceId: 'dev-1', messageId: 'm-1' };
       const changes = await alerts.raiseAll(
