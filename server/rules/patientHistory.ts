@@ -55,7 +55,8 @@ interface DayMemo {
   /**
    * The whole days of the last window asked for, assembled: the next reading of the same day
    * asks for the same days (only the two partial edge days differ), and reading 35 days from
-   * the memo for each was most of the rules' time. Dropped when a reading lands on one of them.
+   * the memo for each was a fifth of the evaluation's time. Dropped when a reading lands on one
+   * of them.
    */
   middle: { spans: LocalDays['spans']; i0: number; i1: number; values: unknown[] } | null;
 }

@@ -482,8 +482,8 @@ export function judgePersonalSignals(
   }
   const out = hits.map(single);
 
-  if (!hits.some((h) => WORSENING.has(h.rule))) return out;
   const worsening = hits.filter((h) => WORSENING.has(h.rule));
+  if (!worsening.length) return out;
   for (const c of CHECKS) {
     if (!WORSENING.has(c.rule) || signals.includes(c.signal)) continue;
     const hit = judge(c);
