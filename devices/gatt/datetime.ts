@@ -105,6 +105,17 @@ export function localFields(instantMs: number, timeZone: string): DateTimeFields
   };
 }
 
+/**
+ * The calendar day of an instant in a zone, as days since 1970-01-01: from the zone's steady
+ * offset of that UTC day, without building the wall-clock fields (Intl on a transition day).
+ */
+export function localDayNumber(instantMs: number, timeZone: string): number {
+  const offset = steadyOffsetMs(Math.floor(instantMs / DAY_MS), timeZone);
+  if (offset !== null) return Math.floor((instantMs + offset) / DAY_MS);
+  const f = intlFields(instantMs, timeZone);
+  return Date.UTC(f.year, f.month - 1, f.day) / DAY_MS;
+}
+
 /** The zone's UTC offset in whole minutes at an instant. */
 export function offsetMinutes(instantMs: number, timeZone: string): number {
   const whole = Math.floor(instantMs / 1000) * 1000;

@@ -8,8 +8,8 @@ type Source = Pick<
   'deviceId' | 'messageId' | 'type' | 'value' | 'systolic' | 'diastolic' | 'pulse' | 'code'
 > & { measuredAt: Date | string; receivedAt: Date | string; details: ReadingDetails };
 
-// A committed reading's Date is shared, not copied: thousands a second, and the local-day cache
-// (localDay.ts) is keyed by the Date object.
+// A committed reading's Date is shared, not copied: thousands a second, each kept as long as the
+// patient's history holds the reading.
 const asDate = (d: Date | string) => (d instanceof Date ? d : new Date(d));
 
 /** The rules' view of a reading: canonical values plus the flags rules care about. */

@@ -6,7 +6,7 @@
 // morning weight of each local day; ignore a second weighing of the same day for trends, but
 // store it"). Readings the device itself flags as questionable are skipped before choosing the
 // first, so a flagged first weighing lets the next valid one of that day stand in.
-import { localFields, wallTimeToInstant } from '../../devices/gatt/datetime.js';
+import { localDayNumber, wallTimeToInstant } from '../../devices/gatt/datetime.js';
 import { isQuestionable as questionableFlags } from '../../devices/gatt/index.js';
 import type { RuleReading } from './types.js';
 
@@ -19,19 +19,13 @@ export function isQuestionable(deviceStatus?: readonly string[]): boolean {
   return deviceStatus ? questionableFlags(deviceStatus) : false;
 }
 
-// Rules ask for the same readings' days on every evaluation; Intl formatting is the cost.
-// Keyed by the Date object, so the cache lives exactly as long as the reading does.
-const dayCache = new WeakMap<Date, { timeZone: string; day: string }>();
-
-/** The calendar day of `d` in `timeZone`, as 'YYYY-MM-DD' (throws on an unknown zone). */
+/**
+ * The calendar day of `d` in `timeZone`, as 'YYYY-MM-DD' (throws on an unknown zone). From the
+ * zone's offset of that UTC day and a string kept per day, so it needs no cache per reading
+ * (it had one: a WeakMap entry for every reading the rules held, for the collector to trace).
+ */
 export function localDate(d: Date, timeZone: string): string {
-  const hit = dayCache.get(d);
-  if (hit?.timeZone === timeZone) return hit.day;
-  const f = localFields(d.getTime(), timeZone);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  const day = `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}`;
-  dayCache.set(d, { timeZone, day });
-  return day;
+  return dayOfNumber(localDayNumber(d.getTime(), timeZone));
 }
 
 const DAY_MS = 86_400_000;
@@ -67,16 +61,21 @@ export function dayStart(day: string, timeZone: string): number {
 
 /** The 'YYYY-MM-DD' day `n` calendar days after `day` (before, for negative `n`). */
 export function addDays(day: string, n: number): string {
-  const target = dayNumber(day) + n;
-  let out = daysByNumber.get(target);
+  return dayOfNumber(dayNumber(day) + n);
+}
+
+const daysByNumber = new Map<number, string>(); // a few thousand distinct days at most
+
+/** The 'YYYY-MM-DD' of a day number (days since 1970-01-01). */
+function dayOfNumber(n: number): string {
+  let out = daysByNumber.get(n);
   if (out === undefined) {
-    out = new Date(target * DAY_MS).toISOString().slice(0, 10);
+    out = new Date(n * DAY_MS).toISOString().slice(0, 10);
     if (daysByNumber.size > 100_000) daysByNumber.clear();
-    daysByNumber.set(target, out);
+    daysByNumber.set(n, out);
   }
   return out;
 }
-const daysByNumber = new Map<number, string>();
 
 /** One local day's first valid weighing. */
 export interface DailyWeight {

@@ -51,6 +51,25 @@ describe('local days', () => {
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
   });
 
+  it('agrees with the calendar every 20 minutes over a year, clock changes included, in zones east and west', () => {
+    for (const zone of [TZ, 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata']) {
+      const calendar = new Intl.DateTimeFormat('en-CA', {
+        timeZone: zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
+      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 20 * 60_000) {
+        const expected = calendar.format(t);
+        if (localDate(new Date(t), zone) !== expected) {
+          expect(`${zone} ${new Date(t).toISOString()}: ${localDate(new Date(t), zone)}`).toBe(
+            `${zone} ${new Date(t).toISOString()}: ${expected}`,
+          );
+        }
+      }
+    }
+  });
+
   it('rejects an unknown time zone instead of falling back to UTC', () => {
     expect(() => localDate(new Date(), 'Europe/Atlantis')).toThrow(RangeError);
   });
