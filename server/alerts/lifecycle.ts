@@ -95,67 +95,21 @@ const severityOrder = (Object.keys(severityRank) as Severity[]).sort(
 );
 
 /**
- * Opens or updates an alert in one statement (one round trip, no explicit transaction): an
- * upsert on alerts_one_unresolved, with the event and the snooze deletion as CTEs on its result.
- * $1 a new alert id, $2 patient, $3 rule, $4 severity, $5 now + the severity's escalation limit,
- * $6 now, $7 finding, $8 the event's trigger ({} or {trigger}), $9 severityOrder.
+ * Opens or updates the alerts of several findings of distinct (patient, rule) in one statement
+ * (one round trip, no explicit transaction; the rules raise what a commit of many patients
+ * found together): an upsert on alerts_one_unresolved, with the events and the snooze deletions
+ * as CTEs on its result. $1 a JSON array of { ord, id (a new alert's), patient_id, rule,
+ * severity, escalate_at (now + the severity's escalation limit), finding, trig (the event's
+ * trigger: {} or {trigger}) }, $2 now, $3 severityOrder. Each event comes back with its `ord`.
  *
  * The SET sees the old row but RETURNING only the new one, so the old severity (whether this
- * rises) comes from `cur`, which locks the unresolved alert first; under READ COMMITTED FOR
+ * rises) comes from `cur`, which locks the unresolved alerts first; under READ COMMITTED FOR
  * UPDATE yields the latest version of a row changed concurrently: the row ON CONFLICT updates.
  * An alert another hub inserted after this statement's snapshot conflicts but is not in `cur`:
- * the guard then updates nothing, no row comes back, and raise() runs the statement again.
+ * the guard then updates nothing, no row comes back for that finding, and raiseAll() runs it
+ * again.
  */
 const RAISE_SQL = `
-WITH cur AS MATERIALIZED (
-  SELECT id, array_position($9::text[], $4::text) > array_position($9::text[], severity) AS rises
-  FROM alerts WHERE patient_id = $2 AND rule = $3 AND status <> 'resolved'
-  FOR UPDATE
-), up AS (
-  INSERT INTO alerts AS a (id, patient_id, rule, severity, status, escalate_at, opened_at,
-    updated_at, finding, seq, owner_id)
-  VALUES ($1, $2, $3, $4, 'open', $5, $6, $6, $7::jsonb,
-    -- an update takes its number in the SET, after the lock: one alert's events in order
-    CASE WHEN EXISTS (SELECT 1 FROM cur) THEN 0 ELSE nextval('alert_seq') END,
-    -- the patient's fixed care contact owns a new alert until someone says "I am on it"
-    (SELECT fixed_contact_id FROM patients WHERE id = $2))
-  ON CONFLICT (patient_id, rule) WHERE status <> 'resolved' DO UPDATE SET
-    -- severity never falls by itself; a rise brings an open alert's escalation forward when
-    -- the new severity's limit is sooner
-    severity = CASE WHEN (SELECT rises FROM cur) THEN EXCLUDED.severity ELSE a.severity END,
-    escalate_at = CASE
-      WHEN (SELECT rises FROM cur) AND a.status = 'open'
-        AND EXCLUDED.escalate_at < COALESCE(a.escalate_at, 'infinity')
-      THEN EXCLUDED.escalate_at ELSE a.escalate_at END,
-    finding = EXCLUDED.finding,
-    seq = nextval('alert_seq'),
-    updated_at = EXCLUDED.updated_at
-  WHERE a.id = (SELECT id FROM cur)
-  RETURNING a.id, a.patient_id, a.rule, a.severity, a.seq,
-    NOT EXISTS (SELECT 1 FROM cur) AS opened, COALESCE((SELECT rises FROM cur), false) AS rose
-), unsnoozed AS (
-  -- a snooze was given for the severity it had: a worse alert reminds everyone again
-  DELETE FROM alert_snoozes WHERE alert_id IN (SELECT id FROM up WHERE rose)
-), event AS (
-  INSERT INTO alert_events (seq, alert_id, patient_id, kind, at, data)
-  SELECT seq, id, patient_id, CASE WHEN opened THEN 'opened' ELSE 'updated' END, $6,
-    jsonb_build_object('severity', severity, 'rule', rule)
-      || CASE WHEN opened THEN '{}' ELSE jsonb_build_object('rose', rose) END
-      || $8::jsonb
-  FROM up
-  RETURNING seq, alert_id, patient_id, kind, actor_id, note, at, data
-)
-SELECT * FROM event`;
-
-/**
- * RAISE_SQL for several findings of distinct (patient, rule) at once, in one statement: the
- * rules raise what one commit of many patients found together, instead of a round trip each
- * (at thousands of readings a second the round trips, not the work, held the rules back).
- * $1 JSON array of { ord, id, patient_id, rule, severity, escalate_at, finding, trig }, $2
- * now, $3 severityOrder. Each row comes back with its `ord` (its index in $1); a finding
- * whose alert another hub inserted meanwhile comes back without a row, as with RAISE_SQL.
- */
-const RAISE_MANY_SQL = `
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json)
     AS i(ord int, id text, patient_id text, rule text, severity text, escalate_at timestamptz,
@@ -307,32 +261,70 @@ export function createAlerts(
     });
   }
 
-  /** Opens an alert for the finding, or updates the patient's unresolved alert for its rule. */
-  async function raise(patientId: string, finding: Finding, now: Date): Promise<AlertChange> {
-    const at = now.toISOString();
-    const params = [
-      newId('alert'),
-      patientId,
-      finding.rule,
-      finding.severity,
-      // a new alert's escalation time, and the one a rise to this severity brings forward
-      plusMinutes(now, limits[finding.severity])?.toISOString() ?? null,
-      at,
-      JSON.stringify(finding),
-      JSON.stringify(triggerOf(finding)),
-      severityOrder,
-    ];
-    // Rarely needs a second try: see the guard in RAISE_SQL.
-    for (let attempt = 1; ; attempt++) {
-      const { rows } = await db.query<EventRow>(RAISE_SQL, params, { prepare: 'alert_raise' });
-      if (!rows[0]) {
-        if (attempt < 3) continue;
-        throw new Error(`raising ${finding.rule} for ${patientId} kept meeting concurrent raises`);
+  /**
+   * Opens an alert for each finding, or updates the patient's unresolved alert for its rule: one
+   * statement per round, a round holding one finding per patient and rule (a second one of the
+   * same goes in the next). Changes in the findings' order.
+   */
+  async function raiseAll(
+    items: readonly { patientId: string; finding: Finding }[],
+    now: Date,
+  ): Promise<AlertChange[]> {
+    const out: AlertChange[] = new Array(items.length);
+    let rest = items.map((item, index) => ({ ...item, index, tries: 0 }));
+    while (rest.length) {
+      const keys = new Set<string>();
+      const round: typeof rest = [];
+      const later: typeof rest = [];
+      for (const item of rest) {
+        const key = `${item.patientId}\u0000${item.finding.rule}`;
+        if (keys.has(key)) later.push(item);
+        else {
+          keys.add(key);
+          round.push(item);
+        }
       }
-      const c = toChange(rows[0]); // the event as stored, as history() reads it
-      events.emit('change', c); // the statement has committed
-      return c;
+      const input = round.map(({ patientId, finding }, ord) => ({
+        ord,
+        id: newId('alert'),
+        patient_id: patientId,
+        rule: finding.rule,
+        severity: finding.severity,
+        escalate_at: plusMinutes(now, limits[finding.severity])?.toISOString() ?? null,
+        finding,
+        trig: triggerOf(finding),
+      }));
+      const { rows } = await db.query<EventRow & { ord: number }>(
+        RAISE_SQL,
+        [JSON.stringify(input), now.toISOString(), severityOrder],
+        { prepare: 'alert_raise' },
+      );
+      const raised = new Set<number>();
+      for (const row of rows) {
+        const c = toChange(row); // the event as stored, as history() reads it
+        out[round[row.ord]!.index] = c;
+        raised.add(row.ord);
+        events.emit('change', c); // the statement has committed; in seq order
+      }
+      // rarely: an alert another hub inserted meanwhile (the guard in RAISE_SQL); tried again
+      // before any later finding of the same alert
+      const again = round.filter((item, ord) => !raised.has(ord));
+      for (const item of again) {
+        if (++item.tries >= 3) {
+          throw new Error(
+            `raising ${item.finding.rule} for ${item.patientId} kept meeting concurrent raises`,
+          );
+        }
+      }
+      rest = [...again, ...later];
     }
+    return out;
+  }
+
+  /** raiseAll for one finding. */
+  async function raise(patientId: string, finding: Finding, now: Date): Promise<AlertChange> {
+    const [change] = await raiseAll([{ patientId, finding }], now);
+    return change!;
   }
 
   return {
@@ -341,61 +333,8 @@ export function createAlerts(
     /** Opens an alert for the finding, or updates the patient's unresolved alert for its rule. */
     raise,
 
-    /**
-     * raise() for several findings at once: the same alerts and events as raising them one
-     * after another, in one statement per round (a round holds one finding per patient and
-     * rule; a second one of the same goes in the next round). Changes in the findings' order.
-     */
-    async raiseAll(
-      items: readonly { patientId: string; finding: Finding }[],
-      now: Date,
-    ): Promise<AlertChange[]> {
-      const out: AlertChange[] = new Array(items.length);
-      let rest = items.map((item, index) => ({ ...item, index }));
-      while (rest.length) {
-        const keys = new Set<string>();
-        const round: typeof rest = [];
-        const later: typeof rest = [];
-        for (const item of rest) {
-          const key = `${item.patientId}\u0000${item.finding.rule}`;
-          if (keys.has(key)) later.push(item);
-          else {
-            keys.add(key);
-            round.push(item);
-          }
-        }
-        const input = round.map(({ patientId, finding }, ord) => ({
-          ord,
-          id: newId('alert'),
-          patient_id: patientId,
-          rule: finding.rule,
-          severity: finding.severity,
-          escalate_at: plusMinutes(now, limits[finding.severity])?.toISOString() ?? null,
-          finding,
-          trig: triggerOf(finding),
-        }));
-        const { rows } = await db.query<EventRow & { ord: number }>(
-          RAISE_MANY_SQL,
-          [JSON.stringify(input), now.toISOString(), severityOrder],
-          { prepare: 'alert_raise_many' },
-        );
-        const done = new Set<number>();
-        for (const row of rows) {
-          const item = round[row.ord]!;
-          const c = toChange(row);
-          out[item.index] = c;
-          done.add(item.index);
-          events.emit('change', c); // the statement has committed; in seq order
-        }
-        // an alert another hub inserted meanwhile: raised alone, as raise() retries
-        for (const item of round) {
-          if (!done.has(item.index))
-            out[item.index] = await raise(item.patientId, item.finding, now);
-        }
-        rest = later;
-      }
-      return out;
-    },
+    /** Several findings at once, in as few statements as their alerts allow. */
+    raiseAll,
 
     /** "I am on it": the person becomes the owner, for everyone to see; escalation stops. */
     acknowledge(alertId: string, staffId: string, note: string | null, now: Date) {
