@@ -1,8 +1,8 @@
 // The database edge of re-measuring and reminders: pending requests to measure again, claimed
 // so that several hubs settle or expire each once, and reminders sent once per due time.
-import DataLoader from 'dataloader';
 import type { ReadingType } from '../../devices/contract.js';
 import type { Queryable } from '../store/db.js';
+import { perTurn } from '../store/perTurn.js';
 import { newId } from '../store/ids.js';
 import type { EvaluatedFinding } from './evaluate.js';
 import type { PendingRemeasure } from './remeasure.js';
@@ -40,7 +40,7 @@ const LEASE_MS = 5 * 60_000;
 export function createRemeasureStore(db: Queryable) {
   // the patients evaluated in one turn of the event loop are looked up together: under load a
   // commit's patients with borderline values asked two queries each
-  const states = new DataLoader<string, { pending: PendingRemeasure[]; alerted: Set<string> }>(
+  const states = perTurn<string, { pending: PendingRemeasure[]; alerted: Set<string> }>(
     async (patientIds) => {
       const [pending, alerted] = await Promise.all([
         db.query<RequestRow & { patient_id: string }>(
@@ -66,7 +66,6 @@ export function createRemeasureStore(db: Queryable) {
       for (const r of alerted.rows) of.get(r.patient_id)!.alerted.add(r.rule);
       return patientIds.map((id) => of.get(id)!);
     },
-    { cache: false, batchScheduleFn: (load) => setImmediate(load) },
   );
 
   return {

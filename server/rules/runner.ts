@@ -1,12 +1,12 @@
 // The rules stage's edge: after each commit it evaluates the patients whose readings arrived,
 // in measurement order, against their recent history and plan, and turns findings into alerts.
 // It runs beside ingest, never before an acknowledgement, one patient at a time per patient.
-import DataLoader from 'dataloader';
 import pLimit from 'p-limit';
 import type { Alerts } from '../alerts/lifecycle.js';
 import type { StoredReading } from '../ingest/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
+import { perTurn } from '../store/perTurn.js';
 import { evaluatePatient, lookBackDays } from './evaluate.js';
 import { checkMissing, missingFinding } from './missing.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from './plan.js';
@@ -104,16 +104,13 @@ export function createRuleRunner(o: RuleRunnerOptions) {
    * and a round trip each held their evaluations back. A patient's next readings wait for its
    * own raise, so its alerts change in the order of its readings.
    */
-  const raising = new DataLoader<{ patientId: string; findings: Finding[] }, void>(
-    async (batch) => {
-      const items = batch.flatMap(({ patientId, findings }) =>
-        findings.map((finding) => ({ patientId, finding })),
-      );
-      await slot(() => o.alerts.raiseAll(items, now()));
-      return batch.map(() => undefined);
-    },
-    { cache: false, batchScheduleFn: (raise) => setImmediate(raise) },
-  );
+  const raising = perTurn<{ patientId: string; findings: Finding[] }, void>(async (batch) => {
+    const items = batch.flatMap(({ patientId, findings }) =>
+      findings.map((finding) => ({ patientId, finding })),
+    );
+    await slot(() => o.alerts.raiseAll(items, now()));
+    return batch.map(() => undefined);
+  });
   const raiseSoon = (patientId: string, findings: Finding[]) =>
     findings.length ? raising.load({ patientId, findings }) : Promise.resolve();
 
@@ -136,11 +133,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   async function planOf(patientId: string): Promise<ResolvedPlan> {
     const cached = plans.get(patientId);
     if (cached && cached.until > Date.now()) return cached.plan;
-    const { rows } = await db.query<{ plan: unknown }>(
-      'SELECT plan FROM patient_plans WHERE patient_id = $1',
-      [patientId],
-    );
-    return keepPlan(patientId, rows[0]?.plan);
+    return keepPlan(patientId, await storedPlans.load(patientId));
   }
 
   function keepPlan(patientId: string, stored: unknown): ResolvedPlan {
@@ -151,32 +144,21 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     return plan;
   }
 
-  /**
-   * The plans and histories of a commit's patients that the rules do not hold, in one query
-   * each: after a start every patient is one, and a query per patient piled up for seconds
-   * before the first alerts (docs/benchmarks.md, the steady phase). Each history is the
-   * windowOf that historyOf would load.
-   */
-  async function warm(byPatient: Map<string, StoredReading[]>, cold: string[]) {
-    const now = Date.now();
-    const planless = cold.filter((p) => !((plans.get(p)?.until ?? 0) > now));
-    if (planless.length) {
-      const { rows } = await db.query<{ patient_id: string; plan: unknown }>(
-        'SELECT patient_id, plan FROM patient_plans WHERE patient_id = ANY($1::text[])',
-        [planless],
-      );
-      const stored = new Map(rows.map((r) => [r.patient_id, r.plan]));
-      for (const p of planless) keepPlan(p, stored.get(p));
-    }
-    const windows = cold.map((patientId) =>
-      windowOf(patientId, byPatient.get(patientId)!, lookBackDays(plans.get(patientId)!.plan)),
+  // The plans and histories of the patients the rules meet in one turn, in one query each:
+  // after a start every patient is new, and a query each piled up for seconds before the first
+  // alerts (docs/benchmarks.md, the steady phase).
+  const storedPlans = perTurn<string, unknown>(async (patientIds) => {
+    const { rows } = await db.query<{ patient_id: string; plan: unknown }>(
+      'SELECT patient_id, plan FROM patient_plans WHERE patient_id = ANY($1::text[])',
+      [patientIds],
     );
+    const stored = new Map(rows.map((r) => [r.patient_id, r.plan]));
+    return patientIds.map((p) => stored.get(p));
+  });
+  const storedHistories = perTurn<HistoryWindow, RuleReading[]>(async (windows) => {
     const loaded = await loadRuleHistories(db, windows);
-    for (const w of windows) {
-      const history = new PatientHistory(loaded.get(w.patientId)!);
-      remember(w.patientId, { from: w.since.getTime(), history });
-    }
-  }
+    return windows.map((w) => loaded.get(w.patientId)!);
+  });
 
   /**
    * The patient's readings from `lookBack` days before the oldest fresh one, kept between
@@ -193,9 +175,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     histories.delete(patientId); // re-inserted below: Map order is the LRU order
     // a cache that does not reach back far enough (a late backlog) is loaded again
     if (!cached || cached.from > since) {
-      const history = new PatientHistory(
-        await loadRuleReadings(db, patientId, window.since, undefined, window.receivedBy),
-      );
+      const history = new PatientHistory(await storedHistories.load(window));
       remember(patientId, { from: since, history });
       return history;
     }
@@ -322,21 +302,8 @@ export function createRuleRunner(o: RuleRunnerOptions) {
         if (list) list.push(r);
         else byPatient.set(r.patientId, [r]);
       }
-      // patients with nothing queued and no history kept: loaded together before they are judged
-      const cold = [...byPatient.keys()].filter((p) => !queues.has(p) && !histories.has(p));
-      const warming =
-        cold.length > 1
-          ? warm(byPatient, cold).catch((err: Error) =>
-              log.warn({ err: err.message }, 'loading new patients together failed; one by one'),
-            )
-          : undefined;
-      const coldSet = new Set(cold);
       for (const [patientId, list] of byPatient) {
-        const previous =
-          queues.get(patientId) ??
-          (coldSet.has(patientId) ? warming : undefined) ??
-          Promise.resolve();
-        const next = previous
+        const next = (queues.get(patientId) ?? Promise.resolve())
           .then(() => evaluate(patientId, list))
           .catch((err: Error) =>
             log.error({ patientId, err: err.message }, 'rule evaluation failed'),

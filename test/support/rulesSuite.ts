@@ -125,9 +125,9 @@ export function describeRulesOnIngest(mode: Mode) {
       let loadsOfA = 0;
       const counting = {
         query: ((sql: string, params?: unknown[], opts?: QueryOptions) => {
-          if (/FROM readings\s+WHERE patient_id/.test(sql) && params?.[0] === a.patientId) {
-            loadsOfA++;
-          }
+          // a history load names its patients in its first parameter
+          const patients = [params?.[0]].flat();
+          if (/JOIN readings r/.test(sql) && patients.includes(a.patientId)) loadsOfA++;
           return env.hub.db.query(sql, params, opts);
         }) as Queryable['query'],
       };

@@ -1,12 +1,12 @@
 // Alerts of the person's patients: the list a nurse works from, one alert with its history, and
 // acknowledge / snooze / resolve by the signed-in person. Every read or change is audited.
-import DataLoader from 'dataloader';
 import { Router } from 'express';
 import { z } from 'zod';
 import { visiblePatientIds } from '../../access/scope.js';
 import { AlertError } from '../../alerts/lifecycle.js';
 import type { Viewer } from '../../auth/sessions.js';
 import type { Queryable } from '../../store/db.js';
+import { perTurn } from '../../store/perTurn.js';
 import { audit, requirePatient, viewerOf, type ApiDeps } from './context.js';
 import { ApiError, parseInput } from './errors.js';
 import type { RouteDoc } from './openapiTypes.js';
@@ -175,21 +175,18 @@ async function selectAlerts(
  * dashboard keeps its own. Null when the alert does not exist.
  */
 export function alertView(db: Queryable, now: () => Date) {
-  const views = new DataLoader<string, Alert | null>(
-    async (ids) => {
-      const found = await selectAlerts(
-        db,
-        null,
-        now(),
-        'a.id = ANY($3::text[])',
-        [ids],
-        'alert_views',
-      );
-      const byId = new Map(found.map((a) => [a.id, a]));
-      return ids.map((id) => byId.get(id) ?? null);
-    },
-    { cache: false, batchScheduleFn: (load) => setImmediate(load) },
-  );
+  const views = perTurn<string, Alert | null>(async (ids) => {
+    const found = await selectAlerts(
+      db,
+      null,
+      now(),
+      'a.id = ANY($3::text[])',
+      [ids],
+      'alert_views',
+    );
+    const byId = new Map(found.map((a) => [a.id, a]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
   return (alertId: string): Promise<Alert | null> => views.load(alertId);
 }
 
