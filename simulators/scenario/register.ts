@@ -50,9 +50,6 @@ export interface RegisteredScenario {
   patients: RegisteredPatient[];
 }
 
-/** A patient's seed from the scenario's (the simulators' one seed hash). */
-export const seedFor = (seed: number, key: string): number => hashSeed(seed, key);
-
 // Pseudonymous names a Swedish ward would see: first name and initial, never a real person.
 const FIRST = [
   'Astrid',
@@ -170,7 +167,7 @@ export async function registerPatients(
     const contact = logins.find((l) => l.unitKey === group.unit);
     for (const [i, key] of patientKeys(group).entries()) {
       jobs.push(async () => {
-        const seed = seedFor(s.seed, key);
+        const seed = hashSeed(s.seed, key); // a patient's seed from the scenario's
         const patient = o.createPatient(group.profile, {
           seed,
           start: o.start,

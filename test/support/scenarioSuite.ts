@@ -9,7 +9,8 @@ import { patientPlanSchema, resolvePlan } from '../../server/rules/plan.js';
 import { createPatient } from '../../simulators/patients/index.js';
 import type { Episode } from '../../simulators/patients/types.js';
 import { hubAdmin } from '../../simulators/scenario/admin.js';
-import { registerScenario, seedFor } from '../../simulators/scenario/register.js';
+import { hashSeed } from '../../simulators/patients/random.js';
+import { registerScenario } from '../../simulators/scenario/register.js';
 import { runScenario, type ScenarioRun } from '../../simulators/scenario/runner.js';
 import { parseScenario, type ScenarioInput } from '../../simulators/scenario/schema.js';
 import { startTestHub, type Mode, type TestEnv } from './hub.js';
@@ -33,7 +34,7 @@ interface Picked {
 function pickSeed(start: Date, o: { minGainKg: number; maxBuildUpDays: number; endBy: number }) {
   for (let seed = 1; seed < 2000; seed++) {
     const patient = createPatient('hf-decompensating', {
-      seed: seedFor(seed, 'hf-decompensating-1'),
+      seed: hashSeed(seed, 'hf-decompensating-1'),
       start,
       days: DAYS,
     });
