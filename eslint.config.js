@@ -5,6 +5,7 @@ export default tseslint.config(
   {
     ignores: [
       'scratch/',
+      'dist/',
       'node_modules/',
       'data/',
       'test-results/',

@@ -1,10 +1,10 @@
 // The dashboard's built files (dashboards/dist, `npm run build:dashboard`), served by the hub
 // itself so that the API, the socket and the page share one origin and one session cookie.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { fromRoot } from '../ops/packageRoot.js';
 
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboards/dist/', import.meta.url));
+export const DASHBOARD_DIR = fromRoot('dashboards', 'dist');
 
 // The page talks only to its own origin (API and socket.io); nothing else may load or frame it.
 const SECURITY_HEADERS: Record<string, string> = {

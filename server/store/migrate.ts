@@ -1,9 +1,11 @@
 // Versioned SQL migrations, applied in order at start. A file `NNN_name.sql` runs everywhere;
 // a pair `NNN_name.timescale.sql` / `NNN_name.plain.sql` picks one by whether TimescaleDB exists.
 import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fromRoot } from '../ops/packageRoot.js';
 import type { Db } from './db.js';
 
-const dir = new URL('./migrations/', import.meta.url);
+const dir = fromRoot('server', 'store', 'migrations');
 // Any constant: serialises migrations when several hubs start against one database.
 const LOCK_KEY = 7_246_001;
 
@@ -33,7 +35,7 @@ export async function migrate(db: Db): Promise<MigrationResult> {
     for (const file of wanted) {
       const version = file.split('_')[0]!;
       if (done.has(version)) continue;
-      const sql = await readFile(new URL(file, dir), 'utf8');
+      const sql = await readFile(join(dir, file), 'utf8');
       // Statement by statement: PGlite's extended protocol takes one statement per query.
       for (const statement of splitStatements(sql)) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (version, file) VALUES ($1, $2)', [

@@ -2,7 +2,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../../server/ops/packageRoot.js';
 import type { FromHub, ToHub } from './ipc.js';
+
+/**
+ * The hub runs as a deployment runs it: compiled (`npm run build`, which ./run.ts does first),
+ * with `npm run start:built`'s flags. BENCH_HUB_FROM=source runs the TypeScript through tsx
+ * instead (its closures each cost a `__name` call: the rules' evaluation is ~20 % slower).
+ */
+export const hubFromSource = process.env.BENCH_HUB_FROM === 'source';
 
 /** Every hub process still running, for the benchmark's hard cap to kill. */
 export const children = new Set<ChildProcess>();
@@ -19,12 +27,13 @@ export class HubChild {
     config: Record<string, string>,
     o: { devices: number; patients: number; env?: Record<string, string> },
   ) {
-    const script = fileURLToPath(new URL('./hubProcess.ts', import.meta.url));
+    const script = hubFromSource
+      ? fileURLToPath(new URL('./hubProcess.ts', import.meta.url))
+      : fromRoot('dist', 'test', 'bench', 'hubProcess.js');
     const profDir = join(process.cwd(), 'test-results', 'bench-prof');
     this.child = fork(script, [], {
       execArgv: [
-        '--import',
-        'tsx',
+        ...(hubFromSource ? ['--import', 'tsx'] : ['--enable-source-maps']),
         ...(process.env.BENCH_HUB_NODE_FLAGS ?? '').split(' ').filter(Boolean),
       ],
       env: {

@@ -1,5 +1,5 @@
 // The hub under test, alone in its own process so that its memory is its own: started by
-// run.ts with `node --import tsx`, configured by BENCH_HUB_CONFIG (JSON for configSchema).
+// run.ts (compiled, or through tsx: ./hubChild.ts), configured by BENCH_HUB_CONFIG (JSON for configSchema).
 // It registers BENCH_DEVICES devices (BENCH_PATIENTS patients, round robin) through the admin
 // commands, tells the parent their credentials over IPC, samples its resident memory every
 // 100 ms, notes when each alert change is emitted (the reading that raised it and Date.now(),

@@ -13,7 +13,9 @@
 // (200), BENCH_WINDOW (in-flight messages per device, default 4 embedded / 2 services; a comma
 // list runs each and reports the best), BENCH_WARMUP_SECONDS, BENCH_CEILING=0 (skip the
 // ceiling), BENCH_HUB_ENV (JSON of extra hub settings, e.g. {"INGEST_BATCH_SIZE":"1000"}),
-// BENCH_CPU_PROF=1 (a CPU profile of the hub during the load, in test-results/bench-prof).
+// BENCH_CPU_PROF=1 (a CPU profile of the hub during the load, in test-results/bench-prof),
+// BENCH_HUB_FROM=source (the hub's TypeScript through tsx; by default it is built first and
+// runs compiled, as a deployment runs it: `npm run build`, `npm run start:built`).
 //
 // rules (./rules.ts): readings/s at the highest rate with RULES=off and RULES=on (rules cost =
 // 1 - on/off), and publish-to-alert latency at a steady 2,000 readings/s with RULES=on, on a
@@ -59,7 +61,7 @@ import { benchStorm, stormTable, type StormBenchResult } from './storm.js';
 import { withBenchBroker } from './benchHub.js';
 import { embeddedCeiling, servicesCeiling, type MeasuredRun } from './ceiling.js';
 import { cpuBetween, cpuSnapshot } from './procCpu.js';
-import { children, HubChild } from './hubChild.js';
+import { children, HubChild, hubFromSource } from './hubChild.js';
 import type { HubStats, MemoryPeaks } from './ipc.js';
 import { benchRules, rulesTable, type PhaseName, type RulesResult } from './rules.js';
 import { benchDashboard, dashboardTable, type DashboardResult } from './dashboard.js';
@@ -522,8 +524,9 @@ function codeUnderTest() {
 async function main() {
   const code = codeUnderTest();
   log(
-    `code under test: ${code.commit ?? 'unknown commit'}${code.uncommitted.length ? `, with uncommitted changes in ${code.uncommitted.join(', ')}` : ''}`,
+    `code under test: ${code.commit ?? 'unknown commit'}${code.uncommitted.length ? `, with uncommitted changes in ${code.uncommitted.join(', ')}` : ''}; the hub ${hubFromSource ? 'from source (tsx)' : 'compiled (npm run build)'}`,
   );
+  if (!hubFromSource) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const results: ModeResult[] = [];
   const rules: RulesResult[] = [];
   const storms: StormBenchResult[] = [];

@@ -1,8 +1,10 @@
 // The hub as a process: how it starts, what it says, and how it stops.
+import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../server/admin/cli.js';
 import { openPglite } from '../../server/store/db.js';
@@ -58,6 +60,49 @@ describe('the hub process', () => {
     ).rejects.toThrow(new RegExp(`MQTT_PORT: port ${port} on 127.0.0.1 is already in use`));
     blocker.close();
   });
+
+  it('runs compiled, as a deployment runs it (npm run build, npm run start:built)', async () => {
+    // built beside the sources, into a folder of its own: the build finds its migrations and
+    // dashboard through the package root, wherever its output lies
+    const out = join('test-results', 'build-check');
+    await promisify(execFile)(
+      process.execPath,
+      [
+        'node_modules/typescript/bin/tsc',
+        '-p',
+        'tsconfig.build.json',
+        '--outDir',
+        out,
+        '--tsBuildInfoFile',
+        join(out, '.tsbuildinfo'),
+      ],
+      { timeout: 120_000 },
+    );
+    const dataDir = await mkdtemp(join(tmpdir(), 'hub-'));
+    const env = { DATA_DIR: dataDir, HTTP_PORT: '0', MQTT_PORT: '0' };
+    const hub = await spawnHub(env, ['--enable-source-maps', join(out, 'server', 'main.js')]);
+    try {
+      expect((await fetch(`${hub.httpUrl}/readyz`)).status).toBe(200);
+      const org = await cli(env, 'org', 'add', '--name', 'Region', '--kind', 'region');
+      const unit = await cli(env, 'unit', 'add', '--org', org.id!, '--name', 'VC');
+      const patient = await cli(env, 'patient', 'add', '--unit', unit.id!, '--name', 'P');
+      const device = await cli(env, 'device', 'add', '--patient', patient.id!);
+      const publisher = await startPublisher(hub.mqttUrl, device.deviceId!, device.secret!);
+      await publisher.run(20, 4);
+      await publisher.close();
+      expect(publisher.acked.size).toBe(20);
+      const readings = (await cli(
+        env,
+        'readings',
+        '--patient',
+        patient.id!,
+      )) as unknown as unknown[];
+      expect(readings).toHaveLength(20);
+    } finally {
+      hub.child.kill('SIGTERM');
+      expect(await hub.exited).toBe(0);
+    }
+  }, 180_000);
 
   it('stops on a bad setting with one line naming the variable', async () => {
     await expect(spawnHub({ HTTP_PORT: 'eighty' })).rejects.toThrow(

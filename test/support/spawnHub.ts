@@ -1,5 +1,5 @@
-// Runs the hub as people do, `tsx server/main.ts`, in a child process, and reads where it
-// listens from its start-up lines.
+// Runs the hub as people do, `tsx server/main.ts` (or a compiled entry, as a deployment runs
+// it), in a child process, and reads where it listens from its start-up lines.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface HubProcess {
@@ -10,8 +10,12 @@ export interface HubProcess {
   exited: Promise<number | null>;
 }
 
-export async function spawnHub(env: Record<string, string>): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+/** `entry`: node's arguments; by default the TypeScript sources through tsx. */
+export async function spawnHub(
+  env: Record<string, string>,
+  entry: string[] = ['--import', 'tsx', 'server/main.ts'],
+): Promise<HubProcess> {
+  const child = spawn(process.execPath, entry, {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
