@@ -44,17 +44,19 @@ export function dayNumber(day: string): number {
   return n;
 }
 
-const dayStarts = new Map<string, number>(); // per zone and day; bounded like dayNumbers
+/** Per zone, per day number: no key string made per look-up. Bounded like dayNumbers. */
+const dayStarts = new Map<string, Map<number, number>>();
 
-/** The first instant (ms) of local day `day` ('YYYY-MM-DD') in `timeZone`. */
-export function dayStart(day: string, timeZone: string): number {
-  const key = `${timeZone} ${day}`;
-  let t = dayStarts.get(key);
+/** The first instant (ms) of local day number `n` (days since 1970-01-01) in `timeZone`. */
+export function dayStartOf(n: number, timeZone: string): number {
+  let zone = dayStarts.get(timeZone);
+  if (!zone) dayStarts.set(timeZone, (zone = new Map()));
+  let t = zone.get(n);
   if (t === undefined) {
-    const [year, month, d] = day.split('-').map(Number) as [number, number, number];
+    const [year, month, d] = dayOfNumber(n).split('-').map(Number) as [number, number, number];
     t = wallTimeToInstant({ year, month, day: d, hours: 0, minutes: 0, seconds: 0 }, timeZone);
-    if (dayStarts.size > 100_000) dayStarts.clear();
-    dayStarts.set(key, t);
+    if (zone.size > 100_000) zone.clear();
+    zone.set(n, t);
   }
   return t;
 }
@@ -67,7 +69,7 @@ export function addDays(day: string, n: number): string {
 const daysByNumber = new Map<number, string>(); // a few thousand distinct days at most
 
 /** The 'YYYY-MM-DD' of a day number (days since 1970-01-01). */
-function dayOfNumber(n: number): string {
+export function dayOfNumber(n: number): string {
   let out = daysByNumber.get(n);
   if (out === undefined) {
     out = new Date(n * DAY_MS).toISOString().slice(0, 10);

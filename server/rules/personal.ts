@@ -27,7 +27,14 @@
 // with `personal.` (e.g. `personal.pulse.kUp`, `personal.baselineDays`); a finding's threshold
 // source is 'personal' when one of the settings it used is among them.
 import { z } from 'zod';
-import { dayNumber, firstWeightOfDay, inTimeOrder, isQuestionable, localDate } from './localDay.js';
+import {
+  dayNumber,
+  dayOfNumber,
+  firstWeightOfDay,
+  inTimeOrder,
+  isQuestionable,
+  localDate,
+} from './localDay.js';
 import type { ReadingType } from '../../devices/contract.js';
 import { fmtKg } from './weight.js';
 import { refOf, type Finding, type RuleReading } from './types.js';
@@ -190,15 +197,17 @@ function baselineOf(series: DailyValue[], s: BaselineSettings): Baseline | null 
   const n = series.length;
   if (n < s.consecutive + 1) return null;
   const first = n - s.consecutive;
-  const end = dayNumber(series[first]!.day) - s.excludeRecentDays - 1;
-  const start = end - s.baselineDays + 1;
+  const endNumber = dayNumber(series[first]!.day) - s.excludeRecentDays - 1;
+  // 'YYYY-MM-DD' days compare as strings in day order: no look-up per value
+  const end = dayOfNumber(endNumber);
+  const start = dayOfNumber(endNumber - s.baselineDays + 1);
   // the series is in day order and the baseline lies before the tested days: read backwards
   // from them and stop at the baseline's first day (this runs for every weight, pulse and
   // pressure reading)
   let from = first;
   let to = first;
   for (let i = first - 1; i >= 0; i--) {
-    const d = dayNumber(series[i]!.day);
+    const d = series[i]!.day;
     if (d < start) break;
     if (d > end) to = i;
     else from = i;
@@ -436,6 +445,13 @@ const CHECKS: readonly Check[] = [
   { rule: 'personal.systolic_up', signal: 'systolic', direction: 'up', kKey: 'kUp' },
 ];
 
+/** Settings every signal's baseline uses: a finding's source is personal when one is set. */
+const SHARED_SETTINGS = [
+  'personal.baselineDays',
+  'personal.excludeRecentDays',
+  'personal.consecutive',
+];
+
 /** What personal.combined counts: signals that worsen in heart failure. */
 const WORSENING = new Set(['personal.weight_up', 'personal.pulse_up', 'personal.systolic_down']);
 
@@ -450,9 +466,7 @@ export function judgePersonalSignals(
   s: PersonalSettings,
   personal: ReadonlySet<string> = new Set(),
 ): Finding[] {
-  const shared = ['baselineDays', 'excludeRecentDays', 'consecutive'].some((key) =>
-    personal.has(`personal.${key}`),
-  );
+  const shared = SHARED_SETTINGS.some((key) => personal.has(key));
   // one baseline per signal, judged in each direction
   const baselines = new Map<PersonalSignal, Baseline | null>();
   const judge = (c: Check): Hit | null => {
