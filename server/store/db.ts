@@ -308,12 +308,30 @@ async function openPgliteWorker(
       release();
     }
   };
+  /**
+   * A statement outside a transaction is posted as soon as the connection is not held by one,
+   * without waiting for the statements before it to be answered: the worker runs them in the
+   * order posted. Waiting for each answer left the database idle while this thread was busy
+   * (with the rules on, a third of the time; docs/benchmarks.md).
+   */
+  const pipelined = async (op: WorkerOp, sql: string, params?: unknown[]): Promise<unknown[]> => {
+    if (closing) throw dead ?? new Error('PGlite is closed');
+    const release = await mutex.acquire();
+    let answer: Promise<unknown[]>;
+    try {
+      answer = send(op, sql, params);
+    } finally {
+      release();
+    }
+    return answer;
+  };
 
   let closed: Promise<void> | undefined;
   const db: Db = {
     kind: 'pglite',
-    query: <R>(sql: string, params?: unknown[]) =>
-      exclusive(async () => ({ rows: (await send('query', sql, params)) as R[] })),
+    query: async <R>(sql: string, params?: unknown[]) => ({
+      rows: (await pipelined('query', sql, params)) as R[],
+    }),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
       exclusive(async () => {
         await send('exec', 'BEGIN');
@@ -337,7 +355,7 @@ async function openPgliteWorker(
           throw err;
         }
       }),
-    exec: (sql) => exclusive(async () => void (await send('exec', sql))),
+    exec: async (sql) => void (await pipelined('exec', sql)),
     close() {
       closed ??= (async () => {
         closing = true; // nothing new is let in; what already waits for the connection runs

@@ -96,18 +96,23 @@ async function main(port: NonNullable<typeof parentPort>, init: WorkerInit) {
     }
   }
 
+  // strictly one after another, in the order sent: the main side posts plain statements without
+  // waiting for the ones before them to be answered (db.ts), so order is this side's to keep
+  let previous: Promise<unknown> = Promise.resolve();
   port.on('message', (req: WorkerRequest) => {
-    run(req).then(
-      (rows) => port.postMessage({ id: req.id, rows } satisfies WorkerReply),
-      (err: unknown) => {
-        const error = serializeError(err);
-        try {
-          port.postMessage({ id: req.id, error } satisfies WorkerReply);
-        } catch {
-          port.postMessage({ id: req.id, error: plainFields(error) } satisfies WorkerReply);
-        }
-      },
-    );
+    previous = previous
+      .then(() => run(req))
+      .then(
+        (rows) => port.postMessage({ id: req.id, rows } satisfies WorkerReply),
+        (err: unknown) => {
+          const error = serializeError(err);
+          try {
+            port.postMessage({ id: req.id, error } satisfies WorkerReply);
+          } catch {
+            port.postMessage({ id: req.id, error: plainFields(error) } satisfies WorkerReply);
+          }
+        },
+      );
   });
   port.postMessage({ ready: true } satisfies WorkerReady);
 }

@@ -118,6 +118,26 @@ describe('PGlite in a worker', () => {
     expect((await seen).rows).toEqual([{ n: 0 }]);
     expect((await worker.query('SELECT id FROM interleave')).rows).toEqual([{ id: 3 }]);
   });
+
+  it('runs statements sent without waiting for each other in the order they were called', async () => {
+    await worker.exec('CREATE TABLE arrival (n int, seen int)');
+    // each insert records how many rows were there before it: in call order, 0, 1, 2, ...
+    const insert = (n: number) =>
+      worker.query('INSERT INTO arrival SELECT $1, count(*) FROM arrival', [n]);
+    const calls: Promise<unknown>[] = [];
+    for (let n = 0; n < 40; n++) calls.push(insert(n));
+    // a transaction called in the middle sees the 40 before it and none after
+    const tx = worker.transaction(
+      async (t) => (await t.query<{ c: number }>('SELECT count(*)::int AS c FROM arrival')).rows[0],
+    );
+    for (let n = 40; n < 60; n++) calls.push(insert(n));
+    await Promise.all(calls);
+    expect(await tx).toEqual({ c: 40 });
+    const { rows } = await worker.query<{ n: number; seen: number }>(
+      'SELECT n, seen::int FROM arrival ORDER BY n',
+    );
+    expect(rows).toEqual(Array.from({ length: 60 }, (_, n) => ({ n, seen: n })));
+  });
 });
 
 // A folder-backed database runs initdb on first open: seconds, not milliseconds.
