@@ -42,32 +42,33 @@ export function createRemeasureStore(db: Queryable) {
   // commit's patients with borderline values asked two queries each
   const states = perTurn<string, { pending: PendingRemeasure[]; alerted: Set<string> }>(
     async (patientIds) => {
-      const [pending, alerted] = await Promise.all([
-        db.query<RequestRow & { patient_id: string }>(
-          `SELECT patient_id, id, rule, reading_type, device_id, message_id, measured_at
-           FROM remeasure_requests WHERE patient_id = ANY($1::text[]) AND status = 'pending'`,
-          [patientIds],
-          { prepare: 'remeasure_pending' },
-        ),
-        db.query<{ patient_id: string; rule: string }>(
-          `SELECT patient_id, rule FROM alerts
-           WHERE patient_id = ANY($1::text[]) AND status <> 'resolved'`,
-          [patientIds],
-          { prepare: 'remeasure_alerted' },
-        ),
-      ]);
+      // one statement for both (a row per waiting request, and one per unresolved alert's
+      // rule): with PGlite's one connection these look-ups were half the rules' statements
+      const { rows } = await db.query<
+        Omit<RequestRow, 'id'> & { patient_id: string; id: string | null }
+      >(
+        `SELECT patient_id, id, rule, reading_type, device_id, message_id, measured_at
+         FROM remeasure_requests WHERE patient_id = ANY($1::text[]) AND status = 'pending'
+         UNION ALL
+         SELECT patient_id, NULL, rule, NULL, NULL, NULL, NULL
+         FROM alerts WHERE patient_id = ANY($1::text[]) AND status <> 'resolved'`,
+        [patientIds],
+        { prepare: 'remeasure_state' },
+      );
       const of = new Map(
         patientIds.map((id) => [
           id,
           { pending: [] as PendingRemeasure[], alerted: new Set<string>() },
         ]),
       );
-      for (const r of pending.rows) of.get(r.patient_id)!.pending.push(toPending(r));
-      for (const r of alerted.rows) of.get(r.patient_id)!.alerted.add(r.rule);
+      for (const r of rows) {
+        const state = of.get(r.patient_id)!;
+        if (r.id === null) state.alerted.add(r.rule);
+        else state.pending.push(toPending({ ...r, id: r.id }));
+      }
       return patientIds.map((id) => of.get(id)!);
     },
   );
-
   return {
     /** The patient's waiting requests and the rules that have an unresolved alert. */
     stateOf: (patientId: string) => states.load(patientId),
