@@ -22,8 +22,8 @@ export interface LocalDays {
 /** Whole days a series memo holds before old ones are pruned: a look-back and some. */
 const MEMO_DAYS = 64;
 
-/** Per zone, per first and last day number: no key string made per look-up. */
-const spansCache = new Map<string, Map<number, LocalDays['spans']>>();
+/** Per zone, first day number and last: no key string made per look-up. */
+const spansCache = new Map<string, Map<number, Map<number, LocalDays['spans']>>>();
 
 /** The local days of (from, to]; `lastDay` is the local day of `to`, which the caller knows. */
 export function localDays(from: number, to: number, lastDay: string, timeZone: string): LocalDays {
@@ -34,8 +34,12 @@ export function localDays(from: number, to: number, lastDay: string, timeZone: s
   while (dayStartOf(first + 1, timeZone) <= from + 1) first++;
   let zone = spansCache.get(timeZone);
   if (!zone) spansCache.set(timeZone, (zone = new Map()));
-  const key = first * 4096 + (last - first); // windows are days to weeks, never 4,096 days
-  let spans = zone.get(key);
+  let byLast = zone.get(first);
+  if (!byLast) {
+    if (zone.size > 10_000) zone.clear();
+    zone.set(first, (byLast = new Map()));
+  }
+  let spans = byLast.get(last);
   if (!spans) {
     const list: { day: string; start: number; end: number }[] = [];
     for (let n = first; n <= last; n++) {
@@ -45,8 +49,7 @@ export function localDays(from: number, to: number, lastDay: string, timeZone: s
         end: dayStartOf(n + 1, timeZone) - 1,
       });
     }
-    if (zone.size > 10_000) zone.clear();
-    zone.set(key, (spans = list));
+    byLast.set(last, (spans = list));
   }
   return { timeZone, from, to, spans };
 }

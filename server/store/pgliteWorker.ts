@@ -100,7 +100,7 @@ async function main(port: NonNullable<typeof parentPort>, init: WorkerInit) {
   // waiting for the ones before them to be answered (db.ts), so order is this side's to keep
   let previous: Promise<unknown> = Promise.resolve();
   port.on('message', (req: WorkerRequest) => {
-    previous = previous
+    const answered = previous
       .then(() => run(req))
       .then(
         (rows) => port.postMessage({ id: req.id, rows } satisfies WorkerReply),
@@ -113,6 +113,8 @@ async function main(port: NonNullable<typeof parentPort>, init: WorkerInit) {
           }
         },
       );
+    // an answer that could not be sent must not stop the statements after it
+    previous = answered.catch(() => {});
   });
   port.postMessage({ ready: true } satisfies WorkerReady);
 }
