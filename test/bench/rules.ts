@@ -15,7 +15,7 @@ import { createHomeWorkload, type AbnormalKind } from '../../simulators/load/hom
 import { connectLoad } from '../../simulators/load/publisher.js';
 import { benchHub } from './benchHub.js';
 import { HubChild } from './hubChild.js';
-import type { AlertTimes, DbCalls } from './ipc.js';
+import { VERIFY_CHUNK, type AlertTimes, type DbCalls } from './ipc.js';
 import { busiest, cpuBetween, cpuSnapshot, processTicks } from './procCpu.js';
 import { fmt, markdownTable, mb, summarize, type LatencySummary } from './stats.js';
 import { tallyAbnormal } from './superseded.js';
@@ -298,8 +298,8 @@ async function runPhase(o: RulesOptions, name: PhaseName): Promise<RulesPhase> {
     const deviceOf = (messageId: string) => deviceIds[Number(messageId.split('-')[1])]!;
     const notStored = async (ids: string[]) => {
       let n = 0;
-      for (let i = 0; i < ids.length; i += 100_000) {
-        const part = ids.slice(i, i + 100_000);
+      for (let i = 0; i < ids.length; i += VERIFY_CHUNK) {
+        const part = ids.slice(i, i + VERIFY_CHUNK);
         const v = await hub.ask(
           { cmd: 'verify', deviceIds: part.map(deviceOf), messageIds: part },
           'verify',

@@ -62,7 +62,7 @@ import { withBenchBroker } from './benchHub.js';
 import { embeddedCeiling, servicesCeiling, type MeasuredRun } from './ceiling.js';
 import { cpuBetween, cpuSnapshot } from './procCpu.js';
 import { children, HubChild, hubFromSource } from './hubChild.js';
-import type { HubStats, MemoryPeaks } from './ipc.js';
+import { VERIFY_CHUNK, type HubStats, type MemoryPeaks } from './ipc.js';
 import { benchRules, rulesTable, type PhaseName, type RulesResult } from './rules.js';
 import { benchDashboard, dashboardTable, type DashboardResult } from './dashboard.js';
 import { fmt, markdownTable, mb, ratio, summarize, type LatencySummary } from './stats.js';
@@ -289,8 +289,8 @@ async function benchMode(mode: Mode): Promise<ModeResult> {
       const deviceIds = ready.devices.map((d) => d.deviceId);
       let ackedNotStored = 0;
       const acked = hubRuns.flatMap((r) => r.ackedIds);
-      for (let i = 0; i < acked.length; i += 100_000) {
-        const ids = acked.slice(i, i + 100_000);
+      for (let i = 0; i < acked.length; i += VERIFY_CHUNK) {
+        const ids = acked.slice(i, i + VERIFY_CHUNK);
         const devs = ids.map((id) => deviceIds[Number(id.split('-')[1])]!);
         const v = await hub.ask({ cmd: 'verify', deviceIds: devs, messageIds: ids }, 'verify');
         ackedNotStored += v.missing;

@@ -8,6 +8,7 @@ import { reconnectStorm } from '../../simulators/load/reconnectStorm.js';
 import { benchHub } from './benchHub.js';
 import { HubChild } from './hubChild.js';
 import { fmt, markdownTable, mb, summarize, type LatencySummary } from './stats.js';
+import { VERIFY_CHUNK } from './ipc.js';
 
 export type Mode = 'embedded' | 'services';
 
@@ -94,8 +95,8 @@ export async function benchStorm(o: StormBenchOptions): Promise<StormBenchResult
     const judgedMs = idle.idle ? Date.now() - t0 : null;
     const { stats, memory } = await hub.ask({ cmd: 'stats' }, 'stats', 300_000);
     let notStored = 0;
-    for (let i = 0; i < storm.sent.length; i += 100_000) {
-      const part = storm.sent.slice(i, i + 100_000);
+    for (let i = 0; i < storm.sent.length; i += VERIFY_CHUNK) {
+      const part = storm.sent.slice(i, i + VERIFY_CHUNK);
       const v = await hub.ask(
         {
           cmd: 'verify',
