@@ -68,8 +68,11 @@ export const configSchema = z.object({
   RULES: z.enum(['on', 'off']).default('on'),
   /** Patients the rules evaluate at once; bounded so they leave the ingest its connections. */
   RULES_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
-  /** How far the heap may grow past the live set, in percent (server/ops/heap.ts); 0: V8's choice. */
-  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(50),
+  /**
+   * How far the heap may grow past the live set, in percent (server/ops/heap.ts); 0: V8's
+   * choice. Unset: 50 in services mode, V8's choice in embedded mode (heapGrowthPercent).
+   */
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** A staff session ends after this long without a request (seconds). */
   SESSION_IDLE_TIMEOUT_S: z.coerce

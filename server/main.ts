@@ -1,10 +1,10 @@
 // Starts the hub from the environment: `npm start`. Prints where it listens and how to begin.
 import { startHub, type Hub } from './hub.js';
 import { configOrExit } from './ops/configOrExit.js';
-import { limitHeapGrowth } from './ops/heap.js';
+import { heapGrowthPercent, limitHeapGrowth } from './ops/heap.js';
 
 const config = configOrExit();
-limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
+limitHeapGrowth(heapGrowthPercent(config));
 
 let hub: Hub;
 try {

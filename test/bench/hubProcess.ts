@@ -9,7 +9,7 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { configSchema } from '../../server/config.js';
-import { limitHeapGrowth } from '../../server/ops/heap.js';
+import { heapGrowthPercent, limitHeapGrowth } from '../../server/ops/heap.js';
 import { startHub, type Hub } from '../../server/hub.js';
 import { runCommand } from '../../server/admin/commands.js';
 import { generateSecret, hashSecret } from '../../server/auth/secrets.js';
@@ -262,7 +262,7 @@ function watchAlerts(hub: Hub) {
 async function main() {
   const raw = JSON.parse(process.env.BENCH_HUB_CONFIG ?? '{}') as Record<string, string>;
   const config = configSchema.parse(raw);
-  limitHeapGrowth(config.HEAP_GROWTH_PERCENT); // as server/main.ts does
+  limitHeapGrowth(heapGrowthPercent(config)); // as server/main.ts does
   const t0 = performance.now();
   const hub = await startHub(config);
   const startMs = performance.now() - t0;

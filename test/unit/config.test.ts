@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.js';
+import { heapGrowthPercent } from '../../server/ops/heap.js';
 
 describe('configuration from the environment', () => {
   it('runs embedded with no variables at all', () => {
@@ -25,6 +26,14 @@ describe('configuration from the environment', () => {
       MQTT_URL: 'mqtt://broker:1883',
       HTTP_PORT: 9000,
     });
+  });
+
+  it('bounds the heap of a services hub, and lets an embedded one grow as V8 chooses', () => {
+    const services = { DATABASE_URL: 'postgres://u@db:5432/hub' };
+    expect(heapGrowthPercent(loadConfig(services))).toBe(50);
+    expect(heapGrowthPercent(loadConfig({}))).toBe(0);
+    expect(heapGrowthPercent(loadConfig({ ...services, HEAP_GROWTH_PERCENT: '0' }))).toBe(0);
+    expect(heapGrowthPercent(loadConfig({ HEAP_GROWTH_PERCENT: '80' }))).toBe(80);
   });
 
   it('believes X-Forwarded-For from no proxy unless TRUST_PROXY names them', () => {
