@@ -5,7 +5,7 @@
 // half of a services hub's memory; docs/benchmarks.md). A bound keeps the heap near the live
 // set for the price of more frequent full collections (5-10 ms each at this size). Measured
 // both ways on the compiled hub (docs/benchmarks.md, 2026-11-30 morning): in services mode the
-// 50 % bound kept the ingest ~11 % faster and ~90 MiB smaller, and made the rules at full speed
+// 50 % bound kept the ingest ~8 % faster and ~90 MiB smaller, and made the rules at full speed
 // cost ~7-10 points more, since there each collection also marks the patients' histories. In
 // embedded mode the process holds the database too (its budget is 1 GiB, not 300 MiB), and the
 // bound cost the ingest ~10 %: there V8 grows the heap as it chooses.
