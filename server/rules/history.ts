@@ -38,24 +38,19 @@ const RULE_COLUMNS = `device_id AS "deviceId", message_id AS "messageId", type,
   measured_at AS "measuredAt", received_at AS "receivedAt", value, systolic, diastolic, pulse,
   code, details`;
 
-/**
- * The patient's readings measured since `since`, oldest first, optionally of some types only,
- * and optionally only those received by `receivedBy` (what later commits hold is theirs).
- */
+/** The patient's readings measured since `since`, oldest first, optionally of some types only. */
 export async function loadRuleReadings(
   db: Queryable,
   patientId: string,
   since: Date,
   types?: readonly string[],
-  receivedBy?: Date,
 ): Promise<RuleReading[]> {
   const { rows } = await db.query<Source>(
     `SELECT ${RULE_COLUMNS}
      FROM readings
      WHERE patient_id = $1 AND measured_at >= $2 AND ($3::text[] IS NULL OR type = ANY($3::text[]))
-       AND ($4::timestamptz IS NULL OR received_at <= $4)
      ORDER BY measured_at`,
-    [patientId, since.toISOString(), types ?? null, receivedBy?.toISOString() ?? null],
+    [patientId, since.toISOString(), types ?? null],
   );
   return rows.map(toRuleReading);
 }

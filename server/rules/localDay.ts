@@ -61,11 +61,6 @@ export function dayStartOf(n: number, timeZone: string): number {
   return t;
 }
 
-/** The 'YYYY-MM-DD' day `n` calendar days after `day` (before, for negative `n`). */
-export function addDays(day: string, n: number): string {
-  return dayOfNumber(dayNumber(day) + n);
-}
-
 const daysByNumber = new Map<number, string>(); // a few thousand distinct days at most
 
 /** The 'YYYY-MM-DD' of a day number (days since 1970-01-01). */
