@@ -6,7 +6,7 @@
 // Snoozing is per person ("do not remind me until ..., because ..."): it is an event everyone
 // sees, but it changes neither status, owner nor escalation, so it never hides an alert from all.
 import { EventEmitter } from 'node:events';
-import type { Db, Queryable } from '../store/db.js';
+import { isConflictRollback, type Db, type Queryable } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { severityRank, type Finding, type Severity } from '../rules/types.js';
 
@@ -294,11 +294,7 @@ export function createAlerts(
         finding,
         trig: triggerOf(finding),
       }));
-      const { rows } = await db.query<EventRow & { ord: number }>(
-        RAISE_SQL,
-        [JSON.stringify(input), now.toISOString(), severityOrder],
-        { prepare: 'alert_raise' },
-      );
+      const rows = await raiseRound(input, now);
       const raised = new Set<number>();
       for (const row of rows) {
         const c = toChange(row); // the event as stored, as history() reads it
@@ -319,6 +315,26 @@ export function createAlerts(
       rest = [...again, ...later];
     }
     return out;
+  }
+
+  /**
+   * One round's statement. Its row locks are taken in two steps (the alerts it saw, then the
+   * keys it inserts), so another hub raising the same alerts can deadlock with it; PostgreSQL
+   * then rolls one statement back whole, and that one is run again.
+   */
+  async function raiseRound(input: readonly object[], now: Date) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await db.query<EventRow & { ord: number }>(
+          RAISE_SQL,
+          [JSON.stringify(input), now.toISOString(), severityOrder],
+          { prepare: 'alert_raise' },
+        );
+        return rows;
+      } catch (err) {
+        if (!isConflictRollback(err) || attempt >= 5) throw err;
+      }
+    }
   }
 
   /** raiseAll for one finding. */

@@ -41,6 +41,15 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * PostgreSQL rolled the statement or transaction back whole to end a deadlock or a serialization
+ * conflict with another session: running it again is safe and will most likely succeed.
+ */
+export function isConflictRollback(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 8 });
   // An idle client that loses its server must not crash the process: the next query reconnects.

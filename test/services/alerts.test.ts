@@ -140,6 +140,76 @@ describe('raising while another hub opens the same alert', () => {
   });
 });
 
+describe('raising while another hub takes the same alerts in the other order', () => {
+  it('runs its statement again when PostgreSQL ends the deadlock by rolling it back', async () => {
+    const { one, two, unit, close } = await twoHubsOnOneDatabase();
+    try {
+      const patientId = await addPatient(one, unit.id, 'P');
+      const now = new Date(Date.UTC(2026, 10, 23, 8, 0));
+      const low = await createAlerts(one).raise(
+        patientId,
+        spo2Finding('spo2.low', 'medium', 92),
+        now,
+      );
+      // hub two opens the second alert and, before it commits, wants the first one too
+      let raiseWaits!: () => void;
+      const raiseWaiting = new Promise<void>((resolve) => (raiseWaits = resolve));
+      let opened!: () => void;
+      const otherOpened = new Promise<void>((resolve) => (opened = resolve));
+      const other = two.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO alerts (id, patient_id, rule, severity, status, opened_at, updated_at,
+             finding, seq)
+           VALUES ('alert_of_hub_two', $1, 'spo2.very_low', 'medium', 'open', now(), now(), '{}',
+             nextval('alert_seq'))`,
+          [patientId],
+        );
+        opened();
+        await raiseWaiting;
+        await tx.query('SELECT 1 FROM alerts WHERE id = $1 FOR UPDATE', [low.alertId]);
+      });
+      await otherOpened;
+      // hub one locks the first alert, then waits on the second one's key; it waits first, so
+      // PostgreSQL's deadlock check finds the cycle in its statement and rolls that back
+      const raising = createAlerts(one).raiseAll(
+        [
+          { patientId, finding: spo2Finding('spo2.low', 'high', 92) },
+          { patientId, finding: spo2Finding('spo2.very_low', 'critical', 88) },
+        ],
+        now,
+      );
+      await vi.waitFor(
+        async () => {
+          const { rows } = await one.query(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+          );
+          expect(rows).toHaveLength(1);
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+      raiseWaits();
+      await other;
+      const changes = await raising;
+      expect(changes.map((c) => [c.alertId, c.kind, c.data.severity, c.data.rose])).toEqual([
+        [low.alertId, 'updated', 'high', true],
+        ['alert_of_hub_two', 'updated', 'critical', true],
+      ]);
+      const { rows } = await one.query(
+        'SELECT id, severity FROM alerts WHERE patient_id = $1 ORDER BY id',
+        [patientId],
+      );
+      expect(rows).toEqual(
+        [
+          { id: low.alertId, severity: 'high' },
+          { id: 'alert_of_hub_two', severity: 'critical' },
+        ].sort((x, y) => (x.id < y.id ? -1 : 1)),
+      );
+    } finally {
+      await close();
+    }
+  });
+});
+
 /** A patient in `unitId`, through the admin CLI's command; its id. */
 async function addPatient(db: Db, unitId: string, name: string): Promise<string> {
   return ((await runCommand({ db }, 'patient add', { unit: unitId, name })) as { id: string }).id;
