@@ -119,15 +119,23 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   const requests = createRemeasureStore(db);
   const notify = o.notify ?? (() => {});
   let pendingPatients: { ids: Set<string>; until: number } | null = null;
+  /**
+   * The look-up in flight: every patient evaluated meanwhile waits for it instead of asking
+   * again (a commit's hundred patients each asked when the view had expired).
+   */
+  let pendingLookUp: Promise<void> | null = null;
 
   async function mayHavePending(patientId: string): Promise<boolean> {
     if (!pendingPatients || pendingPatients.until <= Date.now()) {
-      pendingPatients = {
-        ids: await requests.patientsWithPending(),
-        until: Date.now() + PENDING_TTL_MS,
-      };
+      pendingLookUp ??= requests
+        .patientsWithPending()
+        .then((ids) => {
+          pendingPatients = { ids, until: Date.now() + PENDING_TTL_MS };
+        })
+        .finally(() => (pendingLookUp = null));
+      await pendingLookUp;
     }
-    return pendingPatients.ids.has(patientId);
+    return pendingPatients!.ids.has(patientId);
   }
 
   async function planOf(patientId: string): Promise<ResolvedPlan> {

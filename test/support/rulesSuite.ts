@@ -156,7 +156,7 @@ export function describeRulesOnIngest(mode: Mode) {
       expect(rows).toEqual([{ rule: 'spo2.very_low' }]);
     });
 
-    it("loads the plans and histories of a commit's new patients in one query each, and judges them as if one by one", async () => {
+    it("loads the plans, histories and waiting repeats of a commit's new patients in one query each, and judges them as if one by one", async () => {
       const patients = [
         await registerPatientWithDevice(env.hub),
         await registerPatientWithDevice(env.hub),
@@ -183,6 +183,10 @@ export function describeRulesOnIngest(mode: Mode) {
       await runner.idle();
       expect(statements.filter((q) => /FROM patient_plans/.test(q))).toHaveLength(1);
       expect(statements.filter((q) => /JOIN readings|FROM readings/.test(q))).toHaveLength(1);
+      // which patients wait for a repeat: asked once for all three, not once each
+      expect(
+        statements.filter((q) => /DISTINCT patient_id FROM remeasure_requests/.test(q)),
+      ).toHaveLength(1);
       const rules = async (reg: Registered) =>
         (
           await env.hub.db.query<{ rule: string }>(
