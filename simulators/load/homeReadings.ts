@@ -72,6 +72,37 @@ interface Patient {
   temperature: number;
 }
 
+/**
+ * The abnormal values' ranges, each past a severe threshold (server/rules/vitals.ts,
+ * bloodPressure.ts) and far from any normal value the workload sends.
+ */
+const ABNORMAL = {
+  systolic: [182, 196], // >= 180: bp.very_high
+  heart_rate: [136, 150], // > 130/min: pulse.very_high
+  body_temperature_tenths: [393, 398], // >= 39.1 Cel: temperature.high_fever
+  spo2: [84, 87], // under 88 %: spo2.very_low
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** Whether a stored reading (canonical units) holds one of the workload's abnormal values. */
+export function isAbnormalValue(r: {
+  type: string;
+  value: number | null;
+  systolic: number | null;
+}): boolean {
+  switch (r.type) {
+    case 'blood_pressure':
+      return (r.systolic ?? 0) >= ABNORMAL.systolic[0];
+    case 'heart_rate':
+      return (r.value ?? 0) >= ABNORMAL.heart_rate[0];
+    case 'body_temperature':
+      return (r.value ?? 0) * 10 >= ABNORMAL.body_temperature_tenths[0] - 0.5;
+    case 'spo2':
+      return (r.value ?? 100) <= ABNORMAL.spo2[1];
+    default:
+      return false;
+  }
+}
+
 const round = (v: number, decimals: number) => Number(v.toFixed(decimals));
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -131,25 +162,28 @@ export function createHomeWorkload(o: HomeWorkloadOptions): HomeWorkload {
 
   /** Clearly abnormal: each alerts on the reading alone (see server/rules/vitals.ts, bloodPressure.ts). */
   function abnormalOf(p: Patient, slot: ReadingType): [AbnormalKind, Record<string, unknown>] {
-    const between = (lo: number, hi: number) => Math.round(lo + (hi - lo) * p.rand());
+    const between = ([lo, hi]: readonly [number, number]) => Math.round(lo + (hi - lo) * p.rand());
     switch (slot) {
-      case 'blood_pressure': // >= 180 systolic: bp.very_high
+      case 'blood_pressure':
         return [
           'blood_pressure',
           {
             type: slot,
-            systolic: between(182, 196),
-            diastolic: between(98, 108),
-            pulse: between(70, 95),
+            systolic: between(ABNORMAL.systolic),
+            diastolic: between([98, 108]),
+            pulse: between([70, 95]),
             unit: 'mm[Hg]',
           },
         ];
-      case 'heart_rate': // > 130/min: pulse.very_high
-        return ['heart_rate', { type: slot, value: between(136, 150), unit: '/min' }];
-      case 'body_temperature': // >= 39.1 Cel: temperature.high_fever
-        return ['body_temperature', { type: slot, value: between(393, 398) / 10, unit: 'Cel' }];
-      default: // SpO2 under 88 %: spo2.very_low (also in place of a weight, which has no such rule)
-        return ['spo2', { type: 'spo2', value: between(84, 87), unit: '%' }];
+      case 'heart_rate':
+        return ['heart_rate', { type: slot, value: between(ABNORMAL.heart_rate), unit: '/min' }];
+      case 'body_temperature':
+        return [
+          'body_temperature',
+          { type: slot, value: between(ABNORMAL.body_temperature_tenths) / 10, unit: 'Cel' },
+        ];
+      default: // also in place of a weight, which has no such rule
+        return ['spo2', { type: 'spo2', value: between(ABNORMAL.spo2), unit: '%' }];
     }
   }
 

@@ -5,7 +5,11 @@ import { evaluatePatient } from '../../../server/rules/evaluate.js';
 import { toRuleReading } from '../../../server/rules/history.js';
 import { PatientHistory } from '../../../server/rules/patientHistory.js';
 import { resolvePlan } from '../../../server/rules/plan.js';
-import type { AbnormalReading } from '../../../simulators/load/homeReadings.js';
+import {
+  createHomeWorkload,
+  isAbnormalValue,
+  type AbnormalReading,
+} from '../../../simulators/load/homeReadings.js';
 import { createSupersededTracker, tallyAbnormal } from '../../bench/superseded.js';
 
 let n = 0;
@@ -52,6 +56,36 @@ describe('the rules benchmark: abnormal readings superseded when committed', () 
     expect(has(otherType)).toBe(false);
     expect(has(otherPatient)).toBe(false);
     expect(has(beforeItsSuccessor)).toBe(false);
+  });
+
+  it('keeps only abnormal readings: a superseded normal one is never asked about', () => {
+    const tracker = createSupersededTracker();
+    const normal = stored('p1', 'spo2', 8, 97);
+    tracker.add([normal, stored('p1', 'spo2', 10, 96)]);
+    expect(tracker.has(normal.deviceId, normal.messageId)).toBe(false);
+  });
+
+  it("tells the workload's abnormal readings from every normal one by their values", () => {
+    const w = createHomeWorkload({
+      devices: 50,
+      startMs: Date.UTC(2026, 0, 1),
+      stepMs: 2 * 3_600_000,
+      abnormalFraction: 0.05,
+      now: () => Date.UTC(2027, 0, 1),
+    });
+    const seen = { abnormal: 0, normal: 0 };
+    for (let i = 0; i < 20_000; i++) {
+      const p = JSON.parse(w.payload(`m-${i}`, i % 50)) as Record<string, unknown>;
+      const reading = {
+        type: p.type as string,
+        value: (p.value as number | undefined) ?? null,
+        systolic: (p.systolic as number | undefined) ?? null,
+      };
+      const abnormal = w.abnormal.has(`m-${i}`);
+      expect([i, isAbnormalValue(reading)]).toEqual([i, abnormal]);
+      seen[abnormal ? 'abnormal' : 'normal']++;
+    }
+    expect(seen.abnormal).toBeGreaterThan(500);
   });
 
   it('agrees with the rules: exactly those abnormal readings give late findings, the others alert', () => {
