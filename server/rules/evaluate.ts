@@ -4,9 +4,9 @@
 // exist, its findings are about a past that has been superseded: they are marked late and
 // lowered to 'low' (a 'low' one to 'info'); the runner raises no alert for them.
 import { judgeBloodPressure } from './bloodPressure.js';
-import { isQuestionable, localDate } from './localDay.js';
+import { dayNumber, dayStartOf, isQuestionable, localDate } from './localDay.js';
 import { DEFAULT_NEWS2_WINDOW_MS, news2Finding, NEWS2_TYPES } from './news2.js';
-import { localDays, PatientHistory } from './patientHistory.js';
+import { localDays, PatientHistory, type LocalDays } from './patientHistory.js';
 import {
   judgePersonalSignals,
   personalOfDay,
@@ -55,6 +55,13 @@ export function lookBackDays(plan: ResolvedPlan): number {
   return Math.max(35, p.baselineDays + p.excludeRecentDays + p.consecutive + 7);
 }
 
+/**
+ * How far before a reading its rules may read (ms), for whoever loads or keeps its history: the
+ * daily series span whole local days (below), the first begun up to a day and an hour (a
+ * daylight-saving change) before `lookBackDays`.
+ */
+export const lookBackMs = (plan: ResolvedPlan): number => (lookBackDays(plan) + 2) * DAY;
+
 const timeOf = (r: RuleReading) => r.measuredAt.getTime();
 
 /**
@@ -65,11 +72,20 @@ const timeOf = (r: RuleReading) => r.measuredAt.getTime();
 export const isSuperseded = (r: { measuredAt: Date }, newestOfType: number): boolean =>
   newestOfType > r.measuredAt.getTime();
 
+/**
+ * The whole local days a reading's daily series cover: from the start of the day `lookBackDays`
+ * before the reading's own, up to the reading.
+ */
+export function seriesWindow(r: RuleReading, plan: ResolvedPlan): LocalDays {
+  const today = localDate(r.measuredAt, plan.timeZone);
+  const from = dayStartOf(dayNumber(today) - lookBackDays(plan), plan.timeZone) - 1;
+  return localDays(from, timeOf(r), today, plan.timeZone);
+}
+
 /** Findings for one reading, given the patient's history around it. */
 function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan): Finding[] {
   if (isQuestionable(r.deviceStatus)) return [];
   const t = timeOf(r);
-  const from = t - lookBackDays(plan) * DAY;
   const findings: Finding[] = [
     ...judgeVitalSign(r, {
       vitals: plan.vitals,
@@ -82,8 +98,11 @@ function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan):
     findings.push(...judgeBloodPressure(bp, plan.bloodPressure, plan.overridden));
   }
   if (PERSONAL_TYPES.has(r.type)) {
-    // body_weight is one of them: its daily series serves the weight rules too
-    const days = localDays(from, t, localDate(r.measuredAt, plan.timeZone), plan.timeZone);
+    // body_weight is one of them: its daily series serves the weight rules too. The series
+    // start at the beginning of a local day: a day's value (its first weight, its mean pulse)
+    // is never made of the part of it that lies in the window, and that first day is then
+    // kept in the history's memo like the others instead of being made again for each reading
+    const days = seriesWindow(r, plan);
     // made when a rule asks: a reading judges only the series it feeds (personal.ts signalsOf)
     const made = new Map<PersonalSignal, DailyValue[]>();
     const seriesOf = (signal: PersonalSignal) => {
@@ -120,7 +139,7 @@ function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan):
 
 /**
  * Findings for the newly stored `fresh` readings of one patient, `history` being what is stored
- * for them (it includes `fresh`) back to at least `lookBackDays` before the oldest fresh one: a
+ * for them (it includes `fresh`) back to at least `lookBackMs` before the oldest fresh one: a
  * PatientHistory the caller keeps, or readings in any order.
  */
 export function evaluatePatient(

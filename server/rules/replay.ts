@@ -2,7 +2,7 @@
 // by reading in measurement order as the runner sees them arrive, to count the alerts a plan
 // would have raised. An alert is one per rule per episode: findings of one rule on consecutive
 // local days are one alert; a day without that finding ends the episode. Pure: the caller loads.
-import { evaluatePatient, lookBackDays, type EvaluatedFinding } from './evaluate.js';
+import { evaluatePatient, lookBackMs, type EvaluatedFinding } from './evaluate.js';
 import { dayNumber, localDate } from './localDay.js';
 import { PatientHistory } from './patientHistory.js';
 import type { ResolvedPlan } from './plan.js';
@@ -13,14 +13,13 @@ export interface ReplayCount {
   byRule: Record<string, number>;
 }
 
-const DAY = 86_400_000;
 const timeOf = (r: RuleReading) => r.measuredAt.getTime();
 
 /**
  * Each reading measured at or after `from`, in measurement order, with what the rules find when
  * it arrives: judged on what was stored before it (nothing measured after it yet), as the
  * runner sees readings come. 'info' findings page nobody and are left out. `readings` should
- * reach `lookBackDays(plan)` further back so the first days are judged with history.
+ * reach `lookBackMs(plan)` further back so the first days are judged with history.
  */
 export function* replayFindings(
   readings: readonly RuleReading[],
@@ -28,7 +27,7 @@ export function* replayFindings(
   from: Date,
 ): Generator<{ reading: RuleReading; findings: EvaluatedFinding[] }> {
   const sorted = [...readings].sort((a, b) => timeOf(a) - timeOf(b));
-  const lookBack = lookBackDays(plan) * DAY;
+  const lookBack = lookBackMs(plan);
   const history = new PatientHistory(); // kept as it grows
   for (const r of sorted) {
     const t = timeOf(r);

@@ -7,7 +7,7 @@ import type { StoredReading } from '../ingest/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
 import { perTurn } from '../store/perTurn.js';
-import { evaluatePatient, lookBackDays } from './evaluate.js';
+import { evaluatePatient, lookBackDays, lookBackMs } from './evaluate.js';
 import { checkMissing, missingFinding } from './missing.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from './plan.js';
 import {
@@ -65,7 +65,7 @@ export interface RuleRunnerOptions {
 export const DEFAULT_HISTORY_CAP = 5_000;
 
 /**
- * What the rules load of a patient they do not hold: measured since `lookBack` days before the
+ * What the rules load of a patient they do not hold: measured since `lookBack` ms before the
  * oldest fresh reading, and received by the newest. Loaded after the commit, it holds the fresh
  * readings, but not what later commits hold: those are judged in their turn, and a newer
  * reading seen now would make this commit's findings a superseded past (no alert) only because
@@ -78,7 +78,7 @@ function windowOf(
 ): HistoryWindow {
   const oldest = Math.min(...fresh.map((r) => r.measuredAt.getTime()));
   const newest = Math.max(...fresh.map((r) => r.receivedAt.getTime()));
-  return { patientId, since: new Date(oldest - lookBack * DAY), receivedBy: new Date(newest) };
+  return { patientId, since: new Date(oldest - lookBack), receivedBy: new Date(newest) };
 }
 
 export function createRuleRunner(o: RuleRunnerOptions) {
@@ -169,7 +169,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   });
 
   /**
-   * The patient's readings from `lookBack` days before the oldest fresh one, kept between
+   * The patient's readings from `lookBack` ms before the oldest fresh one, kept between
    * commits (the fresh ones added), least recently evaluated patients forgotten past the cap.
    */
   async function historyOf(
@@ -189,7 +189,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     }
     const { history } = cached;
     history.add(fresh);
-    // every fresh reading is judged on the `lookBack` days before it: keep those of the oldest,
+    // every fresh reading is judged on the `lookBack` before it: keep those of the oldest,
     // and some days more, so that a reading committed a little out of order (concurrent commit
     // lanes, a gateway's batches) does not load the whole history again
     const keepFrom = since - HISTORY_SLACK_DAYS * DAY;
@@ -263,7 +263,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   async function evaluate(patientId: string, stored: StoredReading[]) {
     const fresh = stored.map(toRuleReading);
     const plan = await planOf(patientId);
-    const history = await historyOf(patientId, fresh, lookBackDays(plan));
+    const history = await historyOf(patientId, fresh, lookBackMs(plan));
     const all = evaluatePatient(history, fresh, plan);
     // A finding about a past that newer readings have superseded (a late backlog) is flagged
     // late by the rules and raises no alert: the readings are in the charts, and what the care

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePatient, lookBackDays } from '../../../server/rules/evaluate.js';
+import {
+  evaluatePatient,
+  lookBackDays,
+  lookBackMs,
+  seriesWindow,
+} from '../../../server/rules/evaluate.js';
 import { patientPlanSchema, resolvePlan } from '../../../server/rules/plan.js';
 import type { RuleReading } from '../../../server/rules/types.js';
 import { mulberry32, reading } from './support.js';
@@ -146,6 +151,29 @@ describe('the history a reading is judged against', () => {
     expect(alone.length).toBeGreaterThan(0);
     expect(evaluatePatient([...ancient, ...recent], [last], plan)).toEqual(alone);
     expect(lookBackDays(plan)).toBeGreaterThanOrEqual(35);
+  });
+
+  it('starts its daily series at the local midnight of its first day, so a day is never judged on part of it', () => {
+    expect(lookBackDays(plan)).toBe(35);
+    // noon in Stockholm (CET); 35 days before is 6 October, in summer time (UTC+2)
+    const r = reading('body_weight', new Date(Date.UTC(2026, 10, 10, 11)), { value: 82 });
+    const w = seriesWindow(r, plan);
+    expect(w.spans[0]!.day).toBe('2026-10-06');
+    expect(w.from + 1).toBe(Date.UTC(2026, 9, 5, 22)); // the day whole, its 07:00 weight too
+    expect(w.spans[0]!.start).toBe(w.from);
+    expect(w.spans.at(-1)!.day).toBe('2026-11-10');
+    expect(w.to).toBe(r.measuredAt.getTime());
+  });
+
+  it('reaches back no further than what the runner loads and keeps, in any zone and season', () => {
+    const start = Date.UTC(2026, 0, 1);
+    for (const timeZone of ['Europe/Stockholm', 'America/New_York', 'Australia/Lord_Howe']) {
+      const p = resolvePlan(patientPlanSchema.parse({ timeZone }));
+      for (let t = start; t < start + 366 * 86_400_000; t += 3 * 3_600_000 + 17 * 60_000) {
+        const r = reading('heart_rate', new Date(t), { value: 70 });
+        expect(t - lookBackMs(p)).toBeLessThanOrEqual(seriesWindow(r, p).from);
+      }
+    }
   });
 
   it('widens with a personal baseline the care team made longer', () => {
