@@ -5,7 +5,12 @@
 // lowered to 'low' (a 'low' one to 'info'); the runner raises no alert for them.
 import { judgeBloodPressure } from './bloodPressure.js';
 import { dayNumber, dayStartOf, isQuestionable, localDate } from './localDay.js';
-import { DEFAULT_NEWS2_WINDOW_MS, news2Finding, NEWS2_TYPES } from './news2.js';
+import {
+  DEFAULT_NEWS2_WINDOW_MS,
+  news2Finding,
+  NEWS2_REQUIRED_TYPES,
+  NEWS2_TYPES,
+} from './news2.js';
 import { localDays, PatientHistory, type LocalDays } from './patientHistory.js';
 import {
   judgePersonalSignals,
@@ -128,10 +133,13 @@ function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan):
   if (NEWS2_SET.has(r.type)) {
     // only a set that includes this reading (so within the hour up to it): an older set was
     // judged when it was complete
-    const set = h.window(NEWS2_SET, t - DEFAULT_NEWS2_WINDOW_MS - 1, t); // the hour, inclusive
-    const f = news2Finding(set, { spo2Scale: plan.spo2Scale });
-    if (f?.readings.some((ref) => ref.messageId === r.messageId && ref.deviceId === r.deviceId)) {
-      findings.push(f);
+    const from = t - DEFAULT_NEWS2_WINDOW_MS - 1; // the hour, inclusive
+    // most home patients never measure a respiratory rate: no set, and nothing to gather
+    if (NEWS2_REQUIRED_TYPES.every((type) => h.hasIn(type, from, t))) {
+      const f = news2Finding(h.window(NEWS2_SET, from, t), { spo2Scale: plan.spo2Scale });
+      if (f?.readings.some((ref) => ref.messageId === r.messageId && ref.deviceId === r.deviceId)) {
+        findings.push(f);
+      }
     }
   }
   return findings;

@@ -59,6 +59,15 @@ export const NEWS2_TYPES: readonly ReadingType[] = [
   'body_temperature',
 ];
 
+/** The types a full set holds one of each of at least (the pulse may come with the pressure). */
+export const NEWS2_REQUIRED_TYPES: readonly ReadingType[] = [
+  'respiratory_rate',
+  'spo2',
+  'blood_pressure',
+  'consciousness',
+  'body_temperature',
+];
+
 export const NEWS2_BAND_EDGES = { lowFrom: 1, mediumFrom: 5, highFrom: 7, singleParameter: 3 };
 export const DEFAULT_NEWS2_WINDOW_MS = 60 * 60_000;
 

@@ -66,6 +66,11 @@ interface DayMemo {
    * of them.
    */
   middle: { spans: LocalDays['spans']; i0: number; i1: number; values: unknown[] } | null;
+  /**
+   * The end of the latest whole day kept (ms): a reading after it, as nearly every reading is,
+   * changes none of them, and its local day need not be found.
+   */
+  wholeUntil: number;
 }
 
 const timeOf = (r: RuleReading) => r.measuredAt.getTime();
@@ -114,11 +119,12 @@ export class PatientHistory {
    */
   add(readings: Iterable<RuleReading>): void {
     for (const r of readings) {
+      const t = timeOf(r);
       // the reading's local day, found once for the memos of its zone (usually all of them)
       let zone = '';
       let day = '';
       for (const m of this.memos.values()) {
-        if (!m.types.has(r.type)) continue;
+        if (t > m.wholeUntil || !m.types.has(r.type)) continue;
         if (m.timeZone !== zone) {
           zone = m.timeZone;
           day = localDate(r.measuredAt, zone);
@@ -129,7 +135,6 @@ export class PatientHistory {
           if (day <= mid.spans[mid.i1 - 1]!.day) m.middle = null;
         }
       }
-      const t = timeOf(r);
       const list = this.byType.get(r.type);
       if (!list) {
         this.byType.set(r.type, { readings: [r], times: [t] });
@@ -181,7 +186,13 @@ export class PatientHistory {
     // per call; a patient whose time zone changed starts the memo afresh
     let memo = this.memos.get(key);
     if (!memo || memo.timeZone !== days.timeZone) {
-      memo = { types: new Set(types), timeZone: days.timeZone, days: new Map(), middle: null };
+      memo = {
+        types: new Set(types),
+        timeZone: days.timeZone,
+        days: new Map(),
+        middle: null,
+        wholeUntil: -Infinity,
+      };
       this.memos.set(key, memo);
     }
     const { spans } = days;
@@ -219,7 +230,10 @@ export class PatientHistory {
       if (value === undefined) {
         const own = this.window(types, Math.max(days.from, start), Math.min(days.to, end));
         value = own.length ? ofDay(own, day) : null;
-        if (whole) memo.days.set(day, value);
+        if (whole) {
+          memo.days.set(day, value);
+          if (end > memo.wholeUntil) memo.wholeUntil = end;
+        }
       }
       if (value !== null) out.push(value);
     }
@@ -238,6 +252,12 @@ export class PatientHistory {
     }
     if (parts.length <= 1) return parts[0] ?? [];
     return mergeByTime(parts);
+  }
+
+  /** Whether a reading of `type` was measured in (from, to]. */
+  hasIn(type: string, from: number, to: number): boolean {
+    const list = this.byType.get(type);
+    return !!list && after(list.times, from) < after(list.times, to);
   }
 
   /** When the newest reading of `type` was measured (-Infinity: none). */

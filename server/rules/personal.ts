@@ -189,6 +189,17 @@ interface Baseline {
   sd: number;
 }
 
+/** The first index below `hi` whose day is `day` or later (`hi` when none). */
+function firstDayFrom(series: readonly DailyValue[], hi: number, day: string): number {
+  let lo = 0;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (series[mid]!.day < day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * The last `s.consecutive` values of `series` and their baseline's mean and sample SD; null
  * when there is not enough history (fewer than `s.minBaselineDays` baseline values).
@@ -198,20 +209,11 @@ function baselineOf(series: DailyValue[], s: BaselineSettings): Baseline | null 
   if (n < s.consecutive + 1) return null;
   const first = n - s.consecutive;
   const endNumber = dayNumber(series[first]!.day) - s.excludeRecentDays - 1;
-  // 'YYYY-MM-DD' days compare as strings in day order: no look-up per value
-  const end = dayOfNumber(endNumber);
-  const start = dayOfNumber(endNumber - s.baselineDays + 1);
-  // the series is in day order and the baseline lies before the tested days: read backwards
-  // from them and stop at the baseline's first day (this runs for every weight, pulse and
-  // pressure reading)
-  let from = first;
-  let to = first;
-  for (let i = first - 1; i >= 0; i--) {
-    const d = series[i]!.day;
-    if (d < start) break;
-    if (d > end) to = i;
-    else from = i;
-  }
+  // the series is in day order and the baseline lies before the tested days: its ends found
+  // by binary search ('YYYY-MM-DD' days compare as strings in day order; this runs for every
+  // weight, pulse and pressure reading)
+  const from = firstDayFrom(series, first, dayOfNumber(endNumber - s.baselineDays + 1));
+  const to = firstDayFrom(series, first, dayOfNumber(endNumber + 1));
   const baseline = series.slice(from, to);
   if (baseline.length < s.minBaselineDays || baseline.length < 2) return null;
   let sum = 0;

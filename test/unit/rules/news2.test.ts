@@ -2,6 +2,7 @@ import { QUESTIONABLE_FLAGS } from '../../../devices/gatt/index.js';
 import { describe, it, expect } from 'vitest';
 import {
   latestFullSet,
+  NEWS2_REQUIRED_TYPES,
   news2Finding,
   roundNews2Inputs,
   scoreNews2,
@@ -708,6 +709,25 @@ describe('latestFullSet: choosing a complete set of the seven parameters', () =>
     expect(set!.measuredAt).toEqual(at('08:25'));
     expect(set!.readings).toEqual(rs);
     expect(set!.pulseSource).toBe('heart_rate');
+  });
+
+  it('needs a reading of each required type (the rules ask for those before gathering a set)', () => {
+    for (const type of NEWS2_REQUIRED_TYPES) {
+      expect([
+        type,
+        latestFullSet(
+          morning().filter((r) => r.type !== type),
+          {},
+        ),
+      ]).toEqual([type, null]);
+    }
+    // the pulse alone is not required: the pressure's pulse takes its place
+    expect(
+      latestFullSet(
+        morning().filter((r) => r.type !== 'heart_rate'),
+        {},
+      ),
+    ).not.toBeNull();
   });
 
   it('reads supplementalOxygen from the SpO2 reading, absent meaning air', () => {
