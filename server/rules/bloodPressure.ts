@@ -50,8 +50,11 @@ export function judgeBloodPressure(
   s: BloodPressureSettings,
   personal: ReadonlySet<string>,
 ): Finding[] {
-  const bp = history.filter((r) => r.type === 'blood_pressure' && !isQuestionable(r.deviceStatus));
-  const last = bp.at(-1);
+  // read in place, newest first, without copies: this runs for every blood pressure
+  const usable = (r: RuleReading) => r.type === 'blood_pressure' && !isQuestionable(r.deviceStatus);
+  let end = history.length - 1;
+  while (end >= 0 && !usable(history[end]!)) end--;
+  const last = history[end];
   if (!last || last.systolic === null || last.diastolic === null) return [];
   const src = (key: string) =>
     (personal.has(`bloodPressure.${key}`) ? 'personal' : 'default') as 'personal' | 'default';
@@ -97,13 +100,29 @@ export function judgeBloodPressure(
   }
 
   const from = last.measuredAt.getTime() - s.averageDays * DAY;
-  const recent = bp.filter((r) => r.measuredAt.getTime() > from);
-  if (recent.length < s.minReadings) return [];
-  const mean = (f: (r: RuleReading) => number) =>
-    recent.reduce((n, r) => n + f(r), 0) / recent.length;
-  const mSys = mean((r) => r.systolic ?? 0);
-  const mDia = mean((r) => r.diastolic ?? 0);
+  let first = end; // the oldest usable reading in the window
+  for (let i = end - 1; i >= 0; i--) {
+    const r = history[i]!;
+    if (!usable(r)) continue;
+    if (r.measuredAt.getTime() <= from) break; // in measurement order: all older from here
+    first = i;
+  }
+  // summed oldest first, as the average was always summed
+  let n = 0;
+  let sumSys = 0;
+  let sumDia = 0;
+  for (let i = first; i <= end; i++) {
+    const r = history[i]!;
+    if (!usable(r)) continue;
+    n++;
+    sumSys += r.systolic ?? 0;
+    sumDia += r.diastolic ?? 0;
+  }
+  if (n < s.minReadings) return [];
+  const mSys = sumSys / n;
+  const mDia = sumDia / n;
   if (mSys < s.averageSystolic && mDia < s.averageDiastolic) return [];
+  const recent = history.slice(first, end + 1).filter(usable);
   return [
     {
       rule: 'bp.high_average',

@@ -17,6 +17,7 @@ import {
   personalOfDay,
   personalTypes,
   signalsOf,
+  weightOfDay,
   type DailyValue,
   type PersonalSignal,
 } from './personal.js';
@@ -119,11 +120,9 @@ function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan):
       return series;
     };
     if (r.type === 'body_weight') {
-      const weights = seriesOf('weight').map((d) => ({
-        day: d.day,
-        kg: d.value,
-        reading: d.readings[0]!,
-      }));
+      // the personal detector's weight series (the same memo): each day is a DailyWeight too
+      const weights = h.daily(SERIES_KEY.weight, personalTypes.weight, days, weightOfDay);
+      made.set('weight', weights);
       findings.push(...judgeWeight(weights, plan.weight, plan.overridden));
     }
     findings.push(

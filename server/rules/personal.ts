@@ -34,6 +34,7 @@ import {
   inTimeOrder,
   isQuestionable,
   localDate,
+  type DailyWeight,
 } from './localDay.js';
 import type { ReadingType } from '../../devices/contract.js';
 import { fmtKg } from './weight.js';
@@ -114,15 +115,24 @@ const meanOfDay =
     return used.length ? { day, value: sum / used.length, readings: used } : null;
   };
 
+/**
+ * A day's first valid weighing, both as the personal detector and as the weight rules read a
+ * day (DailyWeight): one series serves both, without a copy per reading.
+ */
+export function weightOfDay(
+  readings: RuleReading[],
+  day: string,
+): (DailyValue & DailyWeight) | null {
+  const w = firstWeightOfDay(readings);
+  return w ? { day, value: w.value!, readings: [w], kg: w.value!, reading: w } : null;
+}
+
 /** What each signal makes of one local day's readings (in measurement order). */
 export const personalOfDay: Record<
   PersonalSignal,
   (rs: RuleReading[], day: string) => DailyValue | null
 > = {
-  weight: (readings, day) => {
-    const w = firstWeightOfDay(readings);
-    return w ? { day, value: w.value!, readings: [w] } : null;
-  },
+  weight: weightOfDay,
   pulse: meanOfDay((r) => {
     if (r.type === 'heart_rate') return r.value;
     if (r.type !== 'blood_pressure') return null;
