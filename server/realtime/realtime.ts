@@ -56,6 +56,14 @@ export function createRealtime(d: RealtimeDeps) {
   });
   if (d.adapter) io.adapter(d.adapter);
 
+  /**
+   * Whether a push could reach anyone: across several hubs (the adapter) a dashboard of another
+   * hub may follow the patient; a hub alone knows its sockets, and with none open it prepares
+   * nothing (the alert's view is a query, and a hub without dashboards open would make one for
+   * every alert change). A dashboard that opens later loads what it shows and then resumes.
+   */
+  const anyoneListening = () => !!d.adapter || io.of('/').sockets.size > 0;
+
   const followers = new Map<string, { units: string[]; until: number }>();
   /** The care units following a patient (cached briefly: pushes happen per reading). */
   const cachedFollowers = (patientId: string, now = Date.now()) => {
@@ -124,6 +132,7 @@ export function createRealtime(d: RealtimeDeps) {
   // one, and a dashboard resumes from the highest seq it saw.
   let sent: Promise<void> = Promise.resolve();
   const onChange = (change: AlertChange) => {
+    if (!anyoneListening()) return;
     const ready = Promise.all([followersOf(change.patientId), payload(change)]);
     sent = sent
       .then(() => ready)
@@ -186,6 +195,7 @@ export function createRealtime(d: RealtimeDeps) {
     io,
     /** Pushes committed readings to the units following each patient (gathered, see above). */
     onReadings(readings: StoredReading[]) {
+      if (!anyoneListening()) return;
       for (const r of readings) {
         let types = gathered.get(r.patientId);
         if (!types) gathered.set(r.patientId, (types = new Map()));

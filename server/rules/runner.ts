@@ -133,8 +133,8 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   let pendingLookUp: Promise<void> | null = null;
 
   // These three answer at once from what the runner holds, and return a promise only when they
-  // must ask the database: nearly every evaluation finds all it needs held, and an await each
-  // was a fifth of the runner's own time.
+  // must ask the database: nearly every evaluation finds all it needs held, and need not wait
+  // a turn of the microtask queue for each.
 
   function mayHavePending(patientId: string): boolean | Promise<boolean> {
     if (pendingPatients && pendingPatients.until > Date.now()) {

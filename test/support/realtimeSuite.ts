@@ -125,6 +125,51 @@ export function describeRealtime(mode: Mode) {
       );
     });
 
+    it(
+      mode === 'embedded'
+        ? 'prepares no alert push while no dashboard is open, and pushes once one is'
+        : 'prepares every alert push, for the dashboards of other hubs too',
+      async () => {
+        // the alert's view, read for each push (server/http/api/alerts.ts alertView)
+        const views: string[] = [];
+        const query = env.hub.db.query.bind(env.hub.db);
+        env.hub.db.query = ((sql: string, ...rest: unknown[]) => {
+          if (/JOIN patients p ON p\.id = a\.patient_id/.test(sql)) views.push(sql);
+          return (query as (...args: unknown[]) => unknown)(sql, ...rest);
+        }) as typeof env.hub.db.query;
+        try {
+          const finding = (severity: Finding['severity']): Finding => ({
+            rule: 'test.listening',
+            severity,
+            reason: { sv: 'test', en: 'test' },
+            values: {},
+            threshold: { value: 1, source: 'default', reference: 'test' },
+            readings: [],
+          });
+          await env.hub.alerts.raise(a.patientId, finding('low'), new Date());
+          await new Promise((r) => setTimeout(r, 100));
+          // alone, no socket is open yet (the sockets above were refused); with the adapter a
+          // dashboard of another hub may follow the patient
+          expect(views.length > 0).toBe(mode === 'services');
+
+          const dash = await openDashboard(env.hub.urls.http, cookieA);
+          const raised = await env.hub.alerts.raise(a.patientId, finding('medium'), new Date());
+          await waitFor(
+            () => dash.alerts.some((p) => p.change.seq === raised.seq),
+            'the push of the update',
+          );
+          expect(views.length).toBeGreaterThan(0);
+          expect(dash.alerts.find((p) => p.change.seq === raised.seq)!.alert).toMatchObject({
+            rule: 'test.listening',
+            severity: 'medium',
+          });
+          dash.close();
+        } finally {
+          env.hub.db.query = query;
+        }
+      },
+    );
+
     it("pushes a unit's new alert and readings to that unit's dashboard, never to another unit's", async () => {
       const dashA = await openDashboard(env.hub.urls.http, cookieA);
       const dashB = await openDashboard(env.hub.urls.http, cookieB);
