@@ -12,6 +12,7 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
 import { createHttpApp } from './http/app.js';
 import { createRealtime } from './realtime/realtime.js';
+import { mainThreadEvaluator, threadEvaluator } from './rules/evaluator.js';
 import { alertView } from './http/api/alerts.js';
 import { dashboardRouter } from './http/dashboard.js';
 import { createSessions } from './auth/sessions.js';
@@ -95,13 +96,20 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     cleanup.push(() => broker.close());
 
     const alerts = createAlerts(db);
+    // In embedded mode the hub's thread carries the broker, the ingest and the database's
+    // messages, and the rules' evaluation on it cost the ingest 18-30 % of its highest rate;
+    // on a thread of their own they use a core the hub otherwise leaves partly idle. A services
+    // hub's thread has the broker and the database in other processes (docs/benchmarks.md).
+    const rulesThread = config.RULES_THREAD ?? (config.DATABASE_URL ? 'main' : 'worker');
     const rules = createRuleRunner({
       db,
       alerts,
       log,
       concurrency: config.RULES_CONCURRENCY,
       notify: (deviceId, notice) => broker.notify(deviceId, notice),
+      evaluator: rulesThread === 'worker' ? threadEvaluator() : mainThreadEvaluator(),
     });
+    cleanup.push(() => rules.close());
     const listeners: ((r: StoredReading[]) => void)[] =
       config.RULES === 'on' ? [(r) => rules.onReadings(r)] : [];
     // Escalation and re-measure expiry are claimed in the database, so every hub may run this
@@ -249,6 +257,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
         await broker.stopIntake();
         await ingest.close();
         await rules.idle();
+        await rules.close();
         await closeServer(admin);
         // socket.io closes the HTTP server too; closeServer also drops idle keep-alive sockets
         await Promise.all([realtime.close(), closeServer(http)]);

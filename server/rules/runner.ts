@@ -7,7 +7,9 @@ import type { StoredReading } from '../ingest/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
 import { perTurn } from '../store/perTurn.js';
-import { evaluatePatient, lookBackDays, lookBackMs } from './evaluate.js';
+import { lookBackDays, lookBackMs } from './evaluate.js';
+import { mainThreadEvaluator, type Evaluator } from './evaluator.js';
+import type { EvaluationJob } from './judge.js';
 import { checkMissing, missingFinding } from './missing.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from './plan.js';
 import {
@@ -16,7 +18,6 @@ import {
   toRuleReading,
   type HistoryWindow,
 } from './history.js';
-import { PatientHistory } from './patientHistory.js';
 import type { Finding, RuleReading } from './types.js';
 import type { PatientNotice } from '../../devices/contract.js';
 import {
@@ -49,6 +50,8 @@ export interface RuleRunnerOptions {
   notify?: (deviceId: string, notice: PatientNotice) => void;
   /** Patients whose recent history stays in memory between commits. */
   historyCap?: number;
+  /** Where the rules judge (evaluator.ts): by default on this thread. */
+  evaluator?: Evaluator;
   /**
    * The rules' database statements at once. Bounded so that they never take every database
    * connection from the ingest (its commits then wait, and receipts with them). Evaluation
@@ -91,7 +94,12 @@ function oldestOf(readings: readonly { measuredAt: Date }[]): number {
 export function createRuleRunner(o: RuleRunnerOptions) {
   const now = o.now ?? (() => new Date());
   const log = o.log.child({ stage: 'rules' });
-  const histories = new Map<string, { from: number; history: PatientHistory }>();
+  const evaluator = o.evaluator ?? mainThreadEvaluator();
+  /**
+   * The patients whose history the evaluator holds (measured since `from`), in least recently
+   * evaluated order, and the plan last sent for each.
+   */
+  const held = new Map<string, { from: number; generation: number; plan: ResolvedPlan | null }>();
   const historyCap = o.historyCap ?? DEFAULT_HISTORY_CAP;
   /** Work on a whole commit (the missed-measurement look-up), for `idle()`. */
   const batchWork = new Set<Promise<void>>();
@@ -180,44 +188,54 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   });
 
   /**
-   * The patient's readings from `lookBack` ms before the oldest fresh one, kept between
-   * commits (the fresh ones added), least recently evaluated patients forgotten past the cap.
+   * The job that judges `fresh` on the patient's readings from `lookBack` ms before the oldest
+   * of them: the evaluator keeps each patient's history between commits (the fresh ones added),
+   * least recently evaluated patients forgotten past the cap; a patient it does not hold, or
+   * not far enough back, is loaded from the database (a promise, then).
    */
-  function historyOf(
+  function jobOf(
     patientId: string,
     fresh: RuleReading[],
+    plan: ResolvedPlan,
     lookBack: number,
-  ): PatientHistory | Promise<PatientHistory> {
+  ): EvaluationJob | Promise<EvaluationJob> {
     const since = oldestOf(fresh) - lookBack;
-    const cached = histories.get(patientId);
-    histories.delete(patientId); // re-inserted below: Map order is the LRU order
-    // a cache that does not reach back far enough (a late backlog) is loaded again
-    if (!cached || cached.from > since) {
-      return storedHistories.load(windowOf(patientId, fresh, since)).then((readings) => {
-        const history = new PatientHistory(readings);
-        remember(patientId, { from: since, history });
-        return history;
+    const entry = held.get(patientId);
+    held.delete(patientId); // re-inserted below: Map order is the LRU order
+    // not held (or lost with the evaluator's thread), or not reaching back far enough (a late
+    // backlog): loaded again
+    if (!entry || entry.generation !== evaluator.generation || entry.from > since) {
+      return storedHistories.load(windowOf(patientId, fresh, since)).then((load) => {
+        remember(patientId, { from: since, generation: evaluator.generation, plan });
+        return { patientId, plan, load, fresh };
       });
     }
-    const { history } = cached;
-    history.add(fresh);
+    const job: EvaluationJob = { patientId, fresh };
+    if (entry.plan !== plan) job.plan = entry.plan = plan;
     // every fresh reading is judged on the `lookBack` before it: keep those of the oldest,
     // and some days more, so that a reading committed a little out of order (concurrent commit
     // lanes, a gateway's batches) does not load the whole history again
     const keepFrom = since - HISTORY_SLACK_DAYS * DAY;
     // pruned a day at a time, not at every commit: the rules read windows by time, so a day
     // more in memory changes no finding, and pruning was a twentieth of the rules' time
-    if (keepFrom - cached.from >= DAY) {
-      history.dropBefore(keepFrom);
-      cached.from = keepFrom;
+    if (keepFrom - entry.from >= DAY) {
+      job.dropBefore = keepFrom;
+      entry.from = keepFrom;
     }
-    remember(patientId, cached);
-    return history;
+    remember(patientId, entry);
+    return job;
   }
 
-  function remember(patientId: string, entry: { from: number; history: PatientHistory }) {
-    histories.set(patientId, entry);
-    if (histories.size > historyCap) histories.delete(histories.keys().next().value!);
+  function remember(
+    patientId: string,
+    entry: { from: number; generation: number; plan: ResolvedPlan | null },
+  ) {
+    held.set(patientId, entry);
+    if (held.size > historyCap) {
+      const oldest = held.keys().next().value!;
+      held.delete(oldest);
+      evaluator.forget(oldest);
+    }
   }
 
   /** Patients and the types of their readings committed since the last look-up below. */
@@ -276,9 +294,9 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     const fresh = stored.map(toRuleReading);
     const planned = planOf(patientId);
     const plan = planned instanceof Promise ? await planned : planned;
-    const held = historyOf(patientId, fresh, lookBackMs(plan));
-    const history = held instanceof Promise ? await held : held;
-    const all = evaluatePatient(history, fresh, plan);
+    const made = jobOf(patientId, fresh, plan, lookBackMs(plan));
+    const judged = evaluator.judge(made instanceof Promise ? await made : made);
+    const all = judged instanceof Promise ? await judged : judged;
     // A finding about a past that newer readings have superseded (a late backlog) is flagged
     // late by the rules and raises no alert: the readings are in the charts, and what the care
     // team must act on is the present. It is logged, so that it can be traced.
@@ -416,6 +434,8 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     },
     /** Forget a patient's cached plan (after the care team changed it). */
     planChanged: (patientId: string) => plans.delete(patientId),
+    /** Ends the evaluator's thread, if it has one; after idle(). */
+    close: () => evaluator.close(),
   };
 }
 export type RuleRunner = ReturnType<typeof createRuleRunner>;

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../ops/thread.js';
 import { lockDataDir } from './dataDirLock.js';
 import type {
   SerializedError,
@@ -184,19 +185,9 @@ const workers = new WeakMap<Db, Worker>();
 /** The thread behind a worker-backed PGlite `Db` (tests use it to play a crash). */
 export const pgliteWorkerOf = (db: Db): Worker | undefined => workers.get(db);
 
-/** Runs pgliteWorker in a thread: the TypeScript beside this file when run from source. */
-function startWorker(init: WorkerInit): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./pgliteWorker.js', import.meta.url), { workerData: init });
-  }
-  // Node 20 does not apply `--import tsx` (inherited or given) to a worker's entry module, and
-  // vitest's transform does not reach workers at all; tsx's API registered inside the worker
-  // does, so a two-line bootstrap registers it and then imports the TypeScript.
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./pgliteWorker.ts', import.meta.url).href);
-  const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: init });
-}
+/** Runs pgliteWorker in a thread. */
+const startWorker = (init: WorkerInit): Worker =>
+  startModuleWorker(import.meta.url, 'pgliteWorker', init);
 
 /** An error from the worker as PGlite would have thrown it here: same class, same fields. */
 function reviveError(
