@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../../server/admin/commands.js';
 import { createAlerts } from '../../server/alerts/lifecycle.js';
 import { severityRank, type Finding, type Severity } from '../../server/rules/types.js';
-import { openPostgres, type Db } from '../../server/store/db.js';
+import { openPostgres, type Db, type Queryable } from '../../server/store/db.js';
 import { migrate } from '../../server/store/migrate.js';
 import { describeAlertLifecycle } from '../support/alertsSuite.js';
 import { createTestDatabase } from '../support/hub.js';
@@ -95,37 +95,17 @@ describe('raising while another hub opens the same alert', () => {
       // hub two opens the alert in a transaction it keeps open for now
       let commitOther!: () => void;
       const otherMayCommit = new Promise<void>((resolve) => (commitOther = resolve));
-      let opened!: () => void;
-      const otherOpened = new Promise<void>((resolve) => (opened = resolve));
-      const other = two.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO alerts (id, patient_id, rule, severity, status, opened_at, updated_at,
-             finding, seq)
-           VALUES ('alert_of_hub_two', $1, 'spo2.low', 'medium', 'open', now(), now(), '{}',
-             nextval('alert_seq'))`,
-          [patientId],
-        );
-        opened();
-        await otherMayCommit;
-      });
-      await otherOpened;
+      const other = openAlertInTransaction(two, patientId, 'spo2.low', () => otherMayCommit);
+      await other.isOpen;
       // hub one's statement does not see that alert, and waits on its key
       const raising = createAlerts(one).raise(
         patientId,
         spo2Finding('spo2.low', 'high', 92),
         new Date(Date.UTC(2026, 10, 23, 8, 0)),
       );
-      await vi.waitFor(
-        async () => {
-          const { rows } = await two.query(
-            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-          );
-          expect(rows).toHaveLength(1);
-        },
-        { timeout: 10_000, interval: 20 },
-      );
+      await untilOneWaitsOnALock(two);
       commitOther();
-      await other;
+      await other.done;
       // its first try updates nothing (the alert was not in its snapshot); the second does
       const change = await raising;
       expect(change).toMatchObject({ alertId: 'alert_of_hub_two', kind: 'updated' });
@@ -154,21 +134,11 @@ describe('raising while another hub takes the same alerts in the other order', (
       // hub two opens the second alert and, before it commits, wants the first one too
       let raiseWaits!: () => void;
       const raiseWaiting = new Promise<void>((resolve) => (raiseWaits = resolve));
-      let opened!: () => void;
-      const otherOpened = new Promise<void>((resolve) => (opened = resolve));
-      const other = two.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO alerts (id, patient_id, rule, severity, status, opened_at, updated_at,
-             finding, seq)
-           VALUES ('alert_of_hub_two', $1, 'spo2.very_low', 'medium', 'open', now(), now(), '{}',
-             nextval('alert_seq'))`,
-          [patientId],
-        );
-        opened();
+      const other = openAlertInTransaction(two, patientId, 'spo2.very_low', async (tx) => {
         await raiseWaiting;
         await tx.query('SELECT 1 FROM alerts WHERE id = $1 FOR UPDATE', [low.alertId]);
       });
-      await otherOpened;
+      await other.isOpen;
       // hub one locks the first alert, then waits on the second one's key; it waits first, so
       // PostgreSQL's deadlock check finds the cycle in its statement and rolls that back
       const raising = createAlerts(one).raiseAll(
@@ -178,17 +148,9 @@ describe('raising while another hub takes the same alerts in the other order', (
         ],
         now,
       );
-      await vi.waitFor(
-        async () => {
-          const { rows } = await one.query(
-            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-          );
-          expect(rows).toHaveLength(1);
-        },
-        { timeout: 10_000, interval: 20 },
-      );
+      await untilOneWaitsOnALock(one);
       raiseWaits();
-      await other;
+      await other.done;
       const changes = await raising;
       expect(changes.map((c) => [c.alertId, c.kind, c.data.severity, c.data.rose])).toEqual([
         [low.alertId, 'updated', 'high', true],
@@ -209,6 +171,45 @@ describe('raising while another hub takes the same alerts in the other order', (
     }
   });
 });
+
+/**
+ * Hub two opens `rule`'s alert (id 'alert_of_hub_two') in a transaction, and before it commits
+ * runs `before` (waits, takes more locks). `isOpen`: the row is in; `done`: committed.
+ */
+function openAlertInTransaction(
+  two: Db,
+  patientId: string,
+  rule: string,
+  before: (tx: Queryable) => Promise<void>,
+) {
+  let opened!: () => void;
+  const isOpen = new Promise<void>((resolve) => (opened = resolve));
+  const done = two.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO alerts (id, patient_id, rule, severity, status, opened_at, updated_at,
+         finding, seq)
+       VALUES ('alert_of_hub_two', $1, $2, 'medium', 'open', now(), now(), '{}',
+         nextval('alert_seq'))`,
+      [patientId, rule],
+    );
+    opened();
+    await before(tx);
+  });
+  return { isOpen, done };
+}
+
+/** Until one statement on the test database waits for a row or key another session holds. */
+async function untilOneWaitsOnALock(db: Db) {
+  await vi.waitFor(
+    async () => {
+      const { rows } = await db.query(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      );
+      expect(rows).toHaveLength(1);
+    },
+    { timeout: 10_000, interval: 20 },
+  );
+}
 
 /** A patient in `unitId`, through the admin CLI's command; its id. */
 async function addPatient(db: Db, unitId: string, name: string): Promise<string> {
