@@ -5,7 +5,7 @@
 import type { Receipt } from '../../devices/contract.js';
 import type { Logger } from '../ops/log.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { Db } from '../store/db.js';
+import { isConflictRollback, type Db } from '../store/db.js';
 import { storeBatch, type BatchOutcome, type StoreStatus } from '../store/readings.js';
 import { decodeMessage, type DecodeOptions, type InboundMessage } from './decode.js';
 import type { CanonicalReading, Rejection, StoredReading } from './reading.js';
@@ -300,8 +300,9 @@ function rejectionReceipt(r: Rejection): Receipt {
 function isTransient(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   if (!e || typeof e !== 'object') return false;
+  if (isConflictRollback(err)) return true;
   const code = e.code ?? '';
-  if (/^(08|53|57P|40001|40P01)/.test(code)) return true;
+  if (/^(08|53|57P)/.test(code)) return true;
   if (/^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND)$/.test(code)) return true;
   return /Connection terminated|connection|timeout|not queryable|closed/i.test(e.message ?? '');
 }
