@@ -12,7 +12,7 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
 import { createHttpApp } from './http/app.js';
 import { createRealtime } from './realtime/realtime.js';
-import { mainThreadEvaluator, threadEvaluator } from './rules/evaluator.js';
+import { mainThreadEvaluator, rulesThread, threadEvaluator } from './rules/evaluator.js';
 import { alertView } from './http/api/alerts.js';
 import { dashboardRouter } from './http/dashboard.js';
 import { createSessions } from './auth/sessions.js';
@@ -96,18 +96,13 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     cleanup.push(() => broker.close());
 
     const alerts = createAlerts(db);
-    // In embedded mode the hub's thread carries the broker, the ingest and the database's
-    // messages, and the rules' evaluation on it cost the ingest 18-30 % of its highest rate;
-    // on a thread of their own they use a core the hub otherwise leaves partly idle. A services
-    // hub's thread has the broker and the database in other processes (docs/benchmarks.md).
-    const rulesThread = config.RULES_THREAD ?? (config.DATABASE_URL ? 'main' : 'worker');
     const rules = createRuleRunner({
       db,
       alerts,
       log,
       concurrency: config.RULES_CONCURRENCY,
       notify: (deviceId, notice) => broker.notify(deviceId, notice),
-      evaluator: rulesThread === 'worker' ? threadEvaluator() : mainThreadEvaluator(),
+      evaluator: rulesThread(config) === 'worker' ? threadEvaluator() : mainThreadEvaluator(),
     });
     cleanup.push(() => rules.close());
     const listeners: ((r: StoredReading[]) => void)[] =

@@ -4,6 +4,7 @@
 // rest. The runner decides what the judge loads and forgets, so both hold the same and find the
 // same.
 import type { Worker } from 'node:worker_threads';
+import type { Config } from '../config.js';
 import { startModuleWorker } from '../ops/thread.js';
 import type { EvaluatedFinding } from './evaluate.js';
 import type { EvaluationBatch, EvaluationReply } from './evaluatorWorker.js';
@@ -21,6 +22,15 @@ export interface Evaluator {
   readonly generation: number;
   close(): Promise<void>;
 }
+
+/**
+ * Where the rules judge: as configured, else on a thread of their own in embedded mode (the
+ * hub's thread there also runs the broker, the ingest and the database's messages, and the
+ * rules on it cost the ingest 18-30 % of its highest rate) and on the hub's thread in services
+ * mode (the broker and the database run in other processes; docs/benchmarks.md).
+ */
+export const rulesThread = (c: Pick<Config, 'RULES_THREAD' | 'DATABASE_URL'>) =>
+  c.RULES_THREAD ?? (c.DATABASE_URL ? 'main' : 'worker');
 
 export function mainThreadEvaluator(): Evaluator {
   const j = createJudge();
