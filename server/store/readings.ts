@@ -29,6 +29,25 @@ type Row = {
 
 const col = <T, V>(items: T[], f: (t: T) => V) => items.map(f);
 
+/** A reading as a row of the batch's JSON text (the keys of the statement's `input`). */
+function batchRow(i: number, r: CanonicalReading) {
+  return {
+    i,
+    d: r.deviceId,
+    m: r.messageId,
+    t: r.type,
+    a: r.measuredAt.getTime(),
+    r: r.receivedAt.getTime(),
+    v: r.value ?? undefined,
+    s: r.systolic ?? undefined,
+    di: r.diastolic ?? undefined,
+    p: r.pulse ?? undefined,
+    c: r.code ?? undefined,
+    u: r.unit ?? undefined,
+    x: r.details,
+  };
+}
+
 /**
  * Stores the readings whose device is registered and active, once per (device, messageId);
  * records the rejections, and those of unknown or revoked devices, in rejected_messages.
@@ -58,15 +77,16 @@ export async function storeBatch(
   const { rows } = await db.query<Row>(
     // the batch travels as one JSON text: serialising thirteen PostgreSQL text arrays in
     // JavaScript was a tenth of the hub's allocations under load. Times go as epoch
-    // milliseconds: a Date's toJSON made JSON.stringify three times slower.
+    // milliseconds: a Date's toJSON made JSON.stringify three times slower. Keys are one or two
+    // letters and nulls are left out: parsing the text is a sixth of PostgreSQL's work here.
     `WITH input AS (
-       SELECT idx, device_id, message_id, type, to_timestamp(measured_ms / 1000) AS measured_at,
-         to_timestamp(received_ms / 1000) AS received_at, value, systolic, diastolic, pulse,
-         code, unit, details
+       SELECT i AS idx, d AS device_id, m AS message_id, t AS type,
+         to_timestamp(a / 1000) AS measured_at, to_timestamp(r / 1000) AS received_at,
+         v AS value, s AS systolic, di AS diastolic, p AS pulse, c AS code, u AS unit,
+         x AS details
        FROM json_to_recordset($1::json)
-       AS t(idx int, device_id text, message_id text, type text, measured_ms float8,
-         received_ms float8, value float8, systolic float8, diastolic float8, pulse float8,
-         code text, unit text, details jsonb)
+       AS t(i int, d text, m text, t text, a float8, r float8, v float8, s float8, di float8,
+         p float8, c text, u text, x jsonb)
      ), dev AS (
        SELECT id, patient_id, revoked_at IS NOT NULL AS revoked
        FROM devices WHERE id IN (SELECT device_id FROM input)
@@ -127,23 +147,7 @@ export async function storeBatch(
      )
      SELECT idx, status, patient_id FROM judged`,
     [
-      JSON.stringify(
-        unique.map(({ i, r }) => ({
-          idx: i,
-          device_id: r.deviceId,
-          message_id: r.messageId,
-          type: r.type,
-          measured_ms: r.measuredAt.getTime(),
-          received_ms: r.receivedAt.getTime(),
-          value: r.value,
-          systolic: r.systolic,
-          diastolic: r.diastolic,
-          pulse: r.pulse,
-          code: r.code,
-          unit: r.unit,
-          details: r.details,
-        })),
-      ),
+      JSON.stringify(unique.map(({ i, r }) => batchRow(i, r))),
       col(rejections, (r) => r.deviceId),
       col(rejections, (r) => r.messageId),
       col(rejections, (r) => r.index ?? null),
