@@ -163,6 +163,8 @@ export function createIngest(o: IngestOptions): Ingest {
   function settle(batch: Pending[], { statuses, patientIds }: BatchOutcome) {
     const now = Date.now();
     const stored: StoredReading[] = [];
+    let accepted = 0;
+    let duplicate = 0;
     let i = 0;
     for (const p of batch) {
       const receipts: Receipt[] = [];
@@ -170,8 +172,11 @@ export function createIngest(o: IngestOptions): Ingest {
         const status = statuses[i]!;
         const patientId = patientIds[i++];
         receipts.push(receiptFor(r, status));
-        if (status === 'accepted' && patientId) stored.push({ ...r, patientId });
-        count(status);
+        if (status === 'accepted') {
+          accepted++;
+          if (patientId) stored.push({ ...r, patientId });
+        } else if (status === 'duplicate') duplicate++;
+        else o.metrics.rejected.inc({ reason: status.reason });
       }
       for (const rej of p.rejections) {
         receipts.push(rejectionReceipt(rej));
@@ -181,13 +186,10 @@ export function createIngest(o: IngestOptions): Ingest {
       if (receipts.length) o.publishReceipts(p.msg.deviceId, receipts);
       p.ack();
     }
+    // counted once a batch: a counter's inc was a call per reading
+    if (accepted) o.metrics.accepted.inc(accepted);
+    if (duplicate) o.metrics.duplicate.inc(duplicate);
     if (stored.length) o.onCommitted?.(stored);
-  }
-
-  function count(status: StoreStatus | Rejection) {
-    if (status === 'accepted') o.metrics.accepted.inc();
-    else if (status === 'duplicate') o.metrics.duplicate.inc();
-    else o.metrics.rejected.inc({ reason: status.reason });
   }
 
   async function isolate(batch: Pending[]) {
