@@ -365,6 +365,14 @@ class ActiveRun {
   }
 
   onReceipt(payload: Buffer) {
+    const accepted = acceptedMessageId(payload);
+    if (accepted !== null) {
+      this.receiptsByStatus.accepted = (this.receiptsByStatus.accepted ?? 0) + 1;
+      if (this.o.completion !== 'receipt') return;
+      if (!this.pending.has(accepted)) this.strayReceipts++;
+      else this.complete(accepted);
+      return;
+    }
     let receipt: Receipt | { notice: string };
     try {
       receipt = JSON.parse(payload.toString()) as Receipt | { notice: string };
@@ -415,6 +423,22 @@ class ActiveRun {
     if (this.publishing) this.pump(p.device);
     else if (!this.pending.size) this.drained?.();
   }
+}
+
+const ACCEPTED_HEAD = '{"messageId":"';
+const ACCEPTED_TAIL = '","status":"accepted"}';
+
+/**
+ * The messageId of an "accepted" receipt in the hub's exact serialisation, without parsing the
+ * JSON (as the ceiling's subscriber reads its messages, so that the generator costs the same in
+ * both phases); null for anything else (parsed in full).
+ */
+export function acceptedMessageId(payload: Buffer): string | null {
+  const text = payload.toString('latin1');
+  if (!text.startsWith(ACCEPTED_HEAD) || !text.endsWith(ACCEPTED_TAIL)) return null;
+  const id = text.slice(ACCEPTED_HEAD.length, text.length - ACCEPTED_TAIL.length);
+  // an escape, a quote or a non-ASCII byte: JSON.parse decides what the id is
+  return /^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/.test(id) ? id : null;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
