@@ -11,7 +11,7 @@ import type { BrokerLink } from './broker/link.js';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
 import { createHttpApp } from './http/app.js';
-import { createRealtime } from './realtime/realtime.js';
+import { createRealtime, type Realtime } from './realtime/realtime.js';
 import { mainThreadEvaluator, rulesThread, threadEvaluator } from './rules/evaluator.js';
 import { alertView } from './http/api/alerts.js';
 import { dashboardRouter } from './http/dashboard.js';
@@ -43,6 +43,8 @@ export interface Hub {
   mode: { database: 'postgres' | 'timescaledb' | 'pglite'; broker: 'embedded' | 'external' };
   alerts: Alerts;
   rules: RuleRunner;
+  /** Live pushes to dashboards (its socket.io server knows the other hubs through the adapter). */
+  realtime: Realtime;
   /** Subscribe to committed readings (rules, realtime). */
   onReadings(fn: (readings: StoredReading[]) => void): void;
   /** Stops intake, commits and acknowledges what is held, closes everything. */
@@ -245,6 +247,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       },
       alerts,
       rules,
+      realtime,
       onReadings: (fn) => listeners.push(fn),
       async stop() {
         clearInterval(escalation);

@@ -57,12 +57,18 @@ export function createRealtime(d: RealtimeDeps) {
   if (d.adapter) io.adapter(d.adapter);
 
   /**
-   * Whether a push could reach anyone: across several hubs (the adapter) a dashboard of another
-   * hub may follow the patient; a hub alone knows its sockets, and with none open it prepares
-   * nothing (the alert's view is a query, and a hub without dashboards open would make one for
-   * every alert change). A dashboard that opens later loads what it shows and then resumes.
+   * Whether a push could reach anyone: a dashboard open on this hub, or another hub (the adapter
+   * knows the others from their heartbeats, sent as they start and every few seconds) whose
+   * dashboards may follow the patient. With nobody there a hub prepares nothing: the alert's
+   * view is a query, and a readings push through the adapter a round through PostgreSQL, for
+   * every change and every quarter second. A dashboard that opens later loads what it shows
+   * and then resumes.
    */
-  const anyoneListening = () => !!d.adapter || io.of('/').sockets.size > 0;
+  const anyoneHere = () => io.of('/').sockets.size > 0;
+  /** Without asking the adapter: false when surely nobody is listening. */
+  const mayBeListening = () => !!d.adapter || anyoneHere();
+  const anyoneListening = async () =>
+    anyoneHere() || (!!d.adapter && (await io.of('/').adapter.serverCount()) > 1);
 
   const followers = new Map<string, { units: string[]; until: number }>();
   /** The care units following a patient (cached briefly: pushes happen per reading). */
@@ -132,12 +138,14 @@ export function createRealtime(d: RealtimeDeps) {
   // one, and a dashboard resumes from the highest seq it saw.
   let sent: Promise<void> = Promise.resolve();
   const onChange = (change: AlertChange) => {
-    if (!anyoneListening()) return;
-    const ready = Promise.all([followersOf(change.patientId), payload(change)]);
+    if (!mayBeListening()) return;
+    const ready = anyoneListening().then((yes) =>
+      yes ? Promise.all([followersOf(change.patientId), payload(change)]) : null,
+    );
     sent = sent
       .then(() => ready)
-      .then(([units, message]) => {
-        if (units.length) io.to(units.map(room)).emit('alert', message);
+      .then((prepared) => {
+        if (prepared?.[0].length) io.to(prepared[0].map(room)).emit('alert', prepared[1]);
       })
       .catch((err: Error) => log.warn({ err: err.message }, 'alert push failed'));
   };
@@ -170,6 +178,7 @@ export function createRealtime(d: RealtimeDeps) {
     flushTimer = null;
     const held = gathered;
     gathered = new Map();
+    if (!held.size || !(await anyoneListening())) return;
     const byUnit = new Map<string, LiveItem[]>();
     const now = Date.now();
     for (const [patientId, types] of held) {
@@ -195,7 +204,8 @@ export function createRealtime(d: RealtimeDeps) {
     io,
     /** Pushes committed readings to the units following each patient (gathered, see above). */
     onReadings(readings: StoredReading[]) {
-      if (!anyoneListening()) return;
+      // gathered while another hub might be listening; whether one is, is asked at the push
+      if (!mayBeListening()) return;
       for (const r of readings) {
         let types = gathered.get(r.patientId);
         if (!types) gathered.set(r.patientId, (types = new Map()));

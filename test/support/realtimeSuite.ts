@@ -125,50 +125,34 @@ export function describeRealtime(mode: Mode) {
       );
     });
 
-    it(
-      mode === 'embedded'
-        ? 'prepares no alert push while no dashboard is open, and pushes once one is'
-        : 'prepares every alert push, for the dashboards of other hubs too',
-      async () => {
-        // the alert's view, read for each push (server/http/api/alerts.ts alertView)
-        const views: string[] = [];
-        const query = env.hub.db.query.bind(env.hub.db);
-        env.hub.db.query = ((sql: string, ...rest: unknown[]) => {
-          if (/JOIN patients p ON p\.id = a\.patient_id/.test(sql)) views.push(sql);
-          return (query as (...args: unknown[]) => unknown)(sql, ...rest);
-        }) as typeof env.hub.db.query;
-        try {
-          const finding = (severity: Finding['severity']): Finding => ({
-            rule: 'test.listening',
-            severity,
-            reason: { sv: 'test', en: 'test' },
-            values: {},
-            threshold: { value: 1, source: 'default', reference: 'test' },
-            readings: [],
-          });
-          await env.hub.alerts.raise(a.patientId, finding('low'), new Date());
-          await new Promise((r) => setTimeout(r, 100));
-          // alone, no socket is open yet (the sockets above were refused); with the adapter a
-          // dashboard of another hub may follow the patient
-          expect(views.length > 0).toBe(mode === 'services');
+    it('prepares no alert push while no dashboard is open on any hub, and pushes once one is', async () => {
+      const views = countAlertViews(env.hub);
+      try {
+        await env.hub.alerts.raise(a.patientId, finding('test.listening', 'low'), new Date());
+        await new Promise((r) => setTimeout(r, 100));
+        // no socket is open yet (the sockets above were refused), and no other hub runs
+        expect(views.count).toBe(0);
 
-          const dash = await openDashboard(env.hub.urls.http, cookieA);
-          const raised = await env.hub.alerts.raise(a.patientId, finding('medium'), new Date());
-          await waitFor(
-            () => dash.alerts.some((p) => p.change.seq === raised.seq),
-            'the push of the update',
-          );
-          expect(views.length).toBeGreaterThan(0);
-          expect(dash.alerts.find((p) => p.change.seq === raised.seq)!.alert).toMatchObject({
-            rule: 'test.listening',
-            severity: 'medium',
-          });
-          dash.close();
-        } finally {
-          env.hub.db.query = query;
-        }
-      },
-    );
+        const dash = await openDashboard(env.hub.urls.http, cookieA);
+        const raised = await env.hub.alerts.raise(
+          a.patientId,
+          finding('test.listening', 'medium'),
+          new Date(),
+        );
+        await waitFor(
+          () => dash.alerts.some((p) => p.change.seq === raised.seq),
+          'the push of the update',
+        );
+        expect(views.count).toBeGreaterThan(0);
+        expect(dash.alerts.find((p) => p.change.seq === raised.seq)!.alert).toMatchObject({
+          rule: 'test.listening',
+          severity: 'medium',
+        });
+        dash.close();
+      } finally {
+        views.stop();
+      }
+    });
 
     it("pushes a unit's new alert and readings to that unit's dashboard, never to another unit's", async () => {
       const dashA = await openDashboard(env.hub.urls.http, cookieA);
@@ -279,28 +263,68 @@ export function describeRealtime(mode: Mode) {
           }),
           { log: createLogger('silent') },
         );
+        const views = countAlertViews(env.hub);
         try {
+          // each hub knows the other from its heartbeat once it listens for the other's pushes
+          await waitUntil(async () => (await hubsKnownTo(env.hub)) === 2, 'the first hub seen');
+          await waitUntil(async () => (await hubsKnownTo(second)) === 2, 'the second hub seen');
+
+          // with no dashboard open here, a change is still prepared: the other hub's may follow
+          await env.hub.alerts.raise(a.patientId, finding('test.cross_hub', 'low'), new Date());
+          await waitFor(() => views.count > 0, 'the push prepared for the other hub');
+
           const dash = await openDashboard(second.urls.http, cookieA);
-          const finding: Finding = {
-            rule: 'test.cross_hub',
-            severity: 'high',
-            reason: { sv: 'test', en: 'test' },
-            values: {},
-            threshold: { value: 1, source: 'default', reference: 'test' },
-            readings: [],
-          };
-          const change = await env.hub.alerts.raise(a.patientId, finding, new Date());
+          const change = await env.hub.alerts.raise(
+            a.patientId,
+            finding('test.cross_hub', 'high'),
+            new Date(),
+          );
           await waitFor(
             () => dash.alerts.some((p) => p.change.seq === change.seq),
             'the change from the other hub',
           );
           dash.close();
         } finally {
+          views.stop();
           await second.stop();
         }
       });
     }
   });
+}
+
+const finding = (rule: string, severity: Finding['severity']): Finding => ({
+  rule,
+  severity,
+  reason: { sv: 'test', en: 'test' },
+  values: {},
+  threshold: { value: 1, source: 'default', reference: 'test' },
+  readings: [],
+});
+
+/** Counts the alert views a hub reads for its pushes (server/http/api/alerts.ts alertView). */
+function countAlertViews(hub: Hub) {
+  const counter = { count: 0, stop: () => {} };
+  const query = hub.db.query.bind(hub.db);
+  hub.db.query = ((sql: string, ...rest: unknown[]) => {
+    if (/JOIN patients p ON p\.id = a\.patient_id/.test(sql)) counter.count++;
+    return (query as (...args: unknown[]) => unknown)(sql, ...rest);
+  }) as typeof hub.db.query;
+  counter.stop = () => {
+    hub.db.query = query;
+  };
+  return counter;
+}
+
+/** The hubs this one knows of (itself included), as its socket.io adapter has heard them. */
+const hubsKnownTo = (hub: Hub) => hub.realtime.io.of('/').adapter.serverCount();
+
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** The test hub's settings as environment strings, to start a second hub beside it. */
