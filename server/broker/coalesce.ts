@@ -12,7 +12,7 @@ const coalesced = new WeakSet<Duplex>();
 /**
  * Replaces `stream.write` so that chunks written in one tick go to the stream as one buffer, in
  * order, at the next tick (and before `end`). The return value is the stream's own
- * back-pressure signal, as a write would give it.
+ * back-pressure signal, as a write would give it. The stream can no longer be corked.
  */
 export function coalesceWrites(stream: Duplex): void {
   if (coalesced.has(stream)) return;
@@ -62,6 +62,11 @@ export function coalesceWrites(stream: Duplex): void {
     }
     return !stream.writableNeedDrain;
   }) as Duplex['write'];
+
+  // mqtt-packet corks the stream for each packet it writes and uncorks it on the next tick (a
+  // nextTick per packet, two per reading): with the writes gathered here that buys nothing.
+  // Without `cork` it writes straight through.
+  (stream as { cork?: unknown }).cork = undefined;
 
   stream.end = ((...args: unknown[]) => {
     if (typeof args[0] === 'string' || Buffer.isBuffer(args[0])) {

@@ -86,4 +86,19 @@ describe('writes to the broker, gathered per tick', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toMatch(/closed/);
   });
+
+  it('offers no cork, so that mqtt-packet does not cork the socket for a tick per packet', async () => {
+    const pair = await socketPair();
+    close = pair.close;
+    coalesceWrites(pair.client);
+    // mqtt-packet's writeToStream: `if (stream.cork) { stream.cork(); nextTick(uncork) }`
+    expect((pair.client as { cork?: unknown }).cork).toBeUndefined();
+    const received: Buffer[] = [];
+    pair.server.on('data', (d: Buffer) => received.push(d));
+    pair.client.write(Buffer.from([0x40, 0x02, 0x00, 0x07]));
+    expect(pair.client.writableCorked).toBe(0);
+    await tick();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(Buffer.concat(received).toString('hex')).toBe('40020007');
+  });
 });
