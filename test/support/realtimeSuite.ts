@@ -253,7 +253,7 @@ export function describeRealtime(mode: Mode) {
     });
 
     if (mode === 'services') {
-      it('reaches a dashboard connected to another hub process', async () => {
+      it('reaches a dashboard connected to another hub process, alerts and readings', async () => {
         const second: Hub = await startHub(
           configSchema.parse({
             ...rawConfig(env),
@@ -282,6 +282,12 @@ export function describeRealtime(mode: Mode) {
           await waitFor(
             () => dash.alerts.some((p) => p.change.seq === change.seq),
             'the change from the other hub',
+          );
+          // and a reading, whichever hub the shared subscription gives it to
+          await deviceA.publish(spo2(97));
+          await waitFor(
+            () => dash.readings.some((r) => r.patientId === a.patientId),
+            'the reading on the other hub',
           );
           dash.close();
         } finally {
