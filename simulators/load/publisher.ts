@@ -365,20 +365,16 @@ class ActiveRun {
   }
 
   onReceipt(payload: Buffer) {
-    const accepted = acceptedMessageId(payload);
-    if (accepted !== null) {
-      this.receiptsByStatus.accepted = (this.receiptsByStatus.accepted ?? 0) + 1;
-      if (this.o.completion !== 'receipt') return;
-      if (!this.pending.has(accepted)) this.strayReceipts++;
-      else this.complete(accepted);
-      return;
-    }
     let receipt: Receipt | { notice: string };
-    try {
-      receipt = JSON.parse(payload.toString()) as Receipt | { notice: string };
-    } catch {
-      this.strayReceipts++;
-      return;
+    const accepted = acceptedMessageId(payload);
+    if (accepted !== null) receipt = { messageId: accepted, status: 'accepted' };
+    else {
+      try {
+        receipt = JSON.parse(payload.toString()) as Receipt | { notice: string };
+      } catch {
+        this.strayReceipts++;
+        return;
+      }
     }
     // the receipts topic also carries notices to the patient (contract v1.2): not a receipt
     if ('notice' in receipt) {
