@@ -69,10 +69,10 @@ export const configSchema = z.object({
   /** Patients the rules evaluate at once; bounded so they leave the ingest its connections. */
   RULES_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /**
-   * Where the rules judge: `worker`, a thread of their own, or `main`, the hub's thread. Unset:
-   * a thread of their own in embedded mode, where the hub's thread also runs the broker.
+   * Where the rules judge: `worker`, a thread of their own, or `main`, the hub's thread (which
+   * runs the ingest, and in embedded mode the broker too; docs/benchmarks.md).
    */
-  RULES_THREAD: z.enum(['main', 'worker']).optional(),
+  RULES_THREAD: z.enum(['main', 'worker']).default('worker'),
   /**
    * How far the heap may grow past the live set, in percent (server/ops/heap.ts); 0: V8's
    * choice. Unset: 50 in services mode, V8's choice in embedded mode (heapGrowthPercent).

@@ -12,7 +12,7 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
 import { createHttpApp } from './http/app.js';
 import { createRealtime, type Realtime } from './realtime/realtime.js';
-import { mainThreadEvaluator, rulesThread, threadEvaluator } from './rules/evaluator.js';
+import { mainThreadEvaluator, threadEvaluator } from './rules/evaluator.js';
 import { alertView } from './http/api/alerts.js';
 import { dashboardRouter } from './http/dashboard.js';
 import { createSessions } from './auth/sessions.js';
@@ -104,7 +104,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       log,
       concurrency: config.RULES_CONCURRENCY,
       notify: (deviceId, notice) => broker.notify(deviceId, notice),
-      evaluator: rulesThread(config) === 'worker' ? threadEvaluator() : mainThreadEvaluator(),
+      evaluator: config.RULES_THREAD === 'worker' ? threadEvaluator() : mainThreadEvaluator(),
     });
     cleanup.push(() => rules.close());
     const listeners: ((r: StoredReading[]) => void)[] =

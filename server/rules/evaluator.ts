@@ -1,10 +1,9 @@
 // Where the rules judge. On the hub's main thread a judge answers at once; on a thread of its
-// own it gets one turn's jobs together, in one message each way, and leaves the main thread
-// (which in embedded mode also runs the broker, the ingest and the database's messages) the
-// rest. The runner decides what the judge loads and forgets, so both hold the same and find the
-// same.
+// own (the default, RULES_THREAD) it gets one turn's jobs together, in one message each way, and
+// leaves the main thread (the ingest, and in embedded mode the broker and the database's
+// messages) the rest. The runner decides what the judge loads and forgets, so both hold the
+// same and find the same.
 import type { Worker } from 'node:worker_threads';
-import type { Config } from '../config.js';
 import { startModuleWorker } from '../ops/thread.js';
 import type { EvaluatedFinding } from './evaluate.js';
 import type { EvaluationBatch, EvaluationReply } from './evaluatorWorker.js';
@@ -22,15 +21,6 @@ export interface Evaluator {
   readonly generation: number;
   close(): Promise<void>;
 }
-
-/**
- * Where the rules judge: as configured, else on a thread of their own in embedded mode (the
- * hub's thread there also runs the broker, the ingest and the database's messages, and the
- * rules on it cost the ingest 18-30 % of its highest rate) and on the hub's thread in services
- * mode (the broker and the database run in other processes; docs/benchmarks.md).
- */
-export const rulesThread = (c: Pick<Config, 'RULES_THREAD' | 'DATABASE_URL'>) =>
-  c.RULES_THREAD ?? (c.DATABASE_URL ? 'main' : 'worker');
 
 export function mainThreadEvaluator(): Evaluator {
   const j = createJudge();

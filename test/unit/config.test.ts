@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { heapGrowthPercent } from '../../server/ops/heap.js';
-import { rulesThread } from '../../server/rules/evaluator.js';
 
 describe('configuration from the environment', () => {
   it('runs embedded with no variables at all', () => {
@@ -37,12 +36,11 @@ describe('configuration from the environment', () => {
     expect(heapGrowthPercent(loadConfig({ HEAP_GROWTH_PERCENT: '80' }))).toBe(80);
   });
 
-  it('runs the rules on a thread of their own in embedded mode, on the hub thread in services', () => {
+  it('runs the rules on a thread of their own in both modes unless told to use the hub thread', () => {
     const services = { DATABASE_URL: 'postgres://u@db:5432/hub' };
-    expect(rulesThread(loadConfig({}))).toBe('worker');
-    expect(rulesThread(loadConfig(services))).toBe('main');
-    expect(rulesThread(loadConfig({ ...services, RULES_THREAD: 'worker' }))).toBe('worker');
-    expect(rulesThread(loadConfig({ RULES_THREAD: 'main' }))).toBe('main');
+    expect(loadConfig({}).RULES_THREAD).toBe('worker');
+    expect(loadConfig(services).RULES_THREAD).toBe('worker');
+    expect(loadConfig({ ...services, RULES_THREAD: 'main' }).RULES_THREAD).toBe('main');
     expect(() => loadConfig({ RULES_THREAD: 'gpu' })).toThrow('RULES_THREAD');
   });
 
