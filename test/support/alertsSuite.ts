@@ -3,17 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../server/admin/commands.js';
 import { createAlerts, type AlertChange, type Alerts } from '../../server/alerts/lifecycle.js';
 import type { Finding } from '../../server/rules/types.js';
+import { finding } from './finding.js';
 import type { Db } from '../../server/store/db.js';
 import { migrate } from '../../server/store/migrate.js';
 
-const finding = (rule: string, severity: Finding['severity']): Finding => ({
-  rule,
-  severity,
-  reason: { sv: 'test', en: 'test' },
-  values: {},
-  threshold: { value: 1, source: 'default', reference: 'test' },
-  readings: [],
-});
 const at = (minutes: number) => new Date(Date.UTC(2026, 10, 23, 8, minutes));
 
 export function describeAlertLifecycle(

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../server/admin/commands.js';
 import type { AlertChange } from '../../server/alerts/lifecycle.js';
 import type { Finding } from '../../server/rules/types.js';
+import { finding } from './finding.js';
 import { hubCli, hubJson } from './cli.js';
 import { connectDevice, weight, type TestDevice } from './device.js';
 import {
@@ -13,15 +14,6 @@ import {
   type Registered,
   type TestEnv,
 } from './hub.js';
-
-const finding = (rule: string, severity: Finding['severity']): Finding => ({
-  rule,
-  severity,
-  reason: { sv: 'test', en: 'test' },
-  values: {},
-  threshold: { value: 1, source: 'default', reference: 'test' },
-  readings: [],
-});
 
 interface PlanView {
   plan: Record<string, unknown>;

@@ -9,7 +9,7 @@ import { runCommand } from '../../server/admin/commands.js';
 import { configSchema } from '../../server/config.js';
 import { startHub, type Hub } from '../../server/hub.js';
 import { createLogger } from '../../server/ops/log.js';
-import type { Finding } from '../../server/rules/types.js';
+import { finding } from './finding.js';
 import { connectDevice, weight, type TestDevice } from './device.js';
 import {
   registerPatientWithDevice,
@@ -298,15 +298,6 @@ export function describeRealtime(mode: Mode) {
     }
   });
 }
-
-const finding = (rule: string, severity: Finding['severity']): Finding => ({
-  rule,
-  severity,
-  reason: { sv: 'test', en: 'test' },
-  values: {},
-  threshold: { value: 1, source: 'default', reference: 'test' },
-  readings: [],
-});
 
 /** Counts the alert views a hub reads for its pushes (server/http/api/alerts.ts alertView). */
 function countAlertViews(hub: Hub) {
