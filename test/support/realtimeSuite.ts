@@ -25,7 +25,11 @@ interface AlertPush {
   alert: Record<string, unknown> | null;
 }
 interface ReadingsPush {
-  items: { patientId: string; reading: { type: string; measuredAt: string }; count: number }[];
+  items: {
+    patientId: string;
+    reading: { type: string; measuredAt: string; value: number | null };
+    count: number;
+  }[];
 }
 
 /** A signed-in dashboard: its socket and everything pushed to it. */
@@ -286,7 +290,13 @@ export function describeRealtime(mode: Mode) {
           // and a reading, whichever hub the shared subscription gives it to
           await deviceA.publish(spo2(97));
           await waitFor(
-            () => dash.readings.some((r) => r.patientId === a.patientId),
+            () =>
+              dash.readings.some(
+                (r) =>
+                  r.patientId === a.patientId &&
+                  r.reading.type === 'spo2' &&
+                  r.reading.value === 97,
+              ),
             'the reading on the other hub',
           );
           dash.close();
