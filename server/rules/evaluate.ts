@@ -17,9 +17,9 @@ import {
   personalOfDay,
   personalTypes,
   signalsOf,
-  weightOfDay,
   type DailyValue,
   type PersonalSignal,
+  type SignalDay,
 } from './personal.js';
 import type { ResolvedPlan } from './plan.js';
 import type { Finding, RuleReading, Severity } from './types.js';
@@ -109,21 +109,19 @@ function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan):
     // is never made of the part of it that lies in the window, and that first day is then
     // kept in the history's memo like the others instead of being made again for each reading
     const days = seriesWindow(r, plan);
-    // made when a rule asks: a reading judges only the series it feeds (personal.ts signalsOf)
-    const made = new Map<PersonalSignal, DailyValue[]>();
-    const seriesOf = (signal: PersonalSignal) => {
-      let series = made.get(signal);
-      if (!series) {
-        series = h.daily(SERIES_KEY[signal], personalTypes[signal], days, personalOfDay[signal]);
-        made.set(signal, series);
-      }
-      return series;
-    };
+    // made when a rule asks: a reading judges only the series it feeds (personal.ts signalsOf);
+    // the weight rules read the personal detector's weight series itself (a SignalDay each)
+    // (each made by its signal's personalOfDay, so of that signal's SignalDay)
+    const made: Partial<Record<PersonalSignal, DailyValue[]>> = {};
+    const seriesOf = <S extends PersonalSignal>(signal: S) =>
+      (made[signal] ??= h.daily(
+        SERIES_KEY[signal],
+        personalTypes[signal],
+        days,
+        personalOfDay[signal],
+      )) as SignalDay[S][];
     if (r.type === 'body_weight') {
-      // the personal detector's weight series (the same memo): each day is a DailyWeight too
-      const weights = h.daily(SERIES_KEY.weight, personalTypes.weight, days, weightOfDay);
-      made.set('weight', weights);
-      findings.push(...judgeWeight(weights, plan.weight, plan.overridden));
+      findings.push(...judgeWeight(seriesOf('weight'), plan.weight, plan.overridden));
     }
     findings.push(
       ...judgePersonalSignals(seriesOf, signalsOf[r.type]!, plan.personal, plan.overridden),

@@ -119,19 +119,22 @@ const meanOfDay =
  * A day's first valid weighing, both as the personal detector and as the weight rules read a
  * day (DailyWeight): one series serves both, without a copy per reading.
  */
-export function weightOfDay(
-  readings: RuleReading[],
-  day: string,
-): (DailyValue & DailyWeight) | null {
+function weightOfDay(readings: RuleReading[], day: string): (DailyValue & DailyWeight) | null {
   const w = firstWeightOfDay(readings);
   return w ? { day, value: w.value!, readings: [w], kg: w.value!, reading: w } : null;
 }
 
+/** A day's value of each signal: a weight day is also a day as the weight rules read it. */
+export interface SignalDay {
+  weight: DailyValue & DailyWeight;
+  pulse: DailyValue;
+  systolic: DailyValue;
+}
+
 /** What each signal makes of one local day's readings (in measurement order). */
-export const personalOfDay: Record<
-  PersonalSignal,
-  (rs: RuleReading[], day: string) => DailyValue | null
-> = {
+export const personalOfDay: {
+  [S in PersonalSignal]: (rs: RuleReading[], day: string) => SignalDay[S] | null;
+} = {
   weight: weightOfDay,
   pulse: meanOfDay((r) => {
     if (r.type === 'heart_rate') return r.value;
