@@ -91,6 +91,16 @@ function oldestOf(readings: readonly { measuredAt: Date }[]): number {
   return oldest;
 }
 
+/** What the runner knows of a patient's history held by the evaluator. */
+interface Held {
+  /** Readings measured since this (ms) are held. */
+  from: number;
+  /** The evaluator's generation it was loaded under (a lost thread loses it). */
+  generation: number;
+  /** The plan last sent with it. */
+  plan: ResolvedPlan;
+}
+
 export function createRuleRunner(o: RuleRunnerOptions) {
   const now = o.now ?? (() => new Date());
   const log = o.log.child({ stage: 'rules' });
@@ -99,7 +109,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
    * The patients whose history the evaluator holds (measured since `from`), in least recently
    * evaluated order, and the plan last sent for each.
    */
-  const held = new Map<string, { from: number; generation: number; plan: ResolvedPlan | null }>();
+  const held = new Map<string, Held>();
   const historyCap = o.historyCap ?? DEFAULT_HISTORY_CAP;
   /** Work on a whole commit (the missed-measurement look-up), for `idle()`. */
   const batchWork = new Set<Promise<void>>();
@@ -226,10 +236,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     return job;
   }
 
-  function remember(
-    patientId: string,
-    entry: { from: number; generation: number; plan: ResolvedPlan | null },
-  ) {
+  function remember(patientId: string, entry: Held) {
     held.set(patientId, entry);
     if (held.size > historyCap) {
       const oldest = held.keys().next().value!;
