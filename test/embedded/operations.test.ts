@@ -36,7 +36,9 @@ describe('operations endpoints and logs', () => {
     await d.publish(r);
     await d.publish(r);
     await d.publish(weight(900));
-    await d.waitForReceipts(3);
+    // one message, so one commit: two new readings and a repeat, counted together
+    await d.publish({ readings: [weight(82), weight(83), r] });
+    await d.waitForReceipts(6);
     await d.close();
     await connectDevice(hub.urls.mqtt, reg.deviceId, 'wrong-secret').catch(() => {});
   });
@@ -56,15 +58,15 @@ describe('operations endpoints and logs', () => {
 
   it('exposes ingest metrics for Prometheus', async () => {
     const text = await (await fetch(`${hub.urls.http}/metrics`)).text();
-    expect(text).toMatch(/^telehealth_ingest_messages_received_total\{kind="readings"\} 3$/m);
-    expect(text).toMatch(/^telehealth_ingest_readings_accepted_total 1$/m);
-    expect(text).toMatch(/^telehealth_ingest_readings_duplicate_total 1$/m);
+    expect(text).toMatch(/^telehealth_ingest_messages_received_total\{kind="readings"\} 4$/m);
+    expect(text).toMatch(/^telehealth_ingest_readings_accepted_total 3$/m);
+    expect(text).toMatch(/^telehealth_ingest_readings_duplicate_total 2$/m);
     expect(text).toMatch(
       /^telehealth_ingest_readings_rejected_total\{reason="implausible_value"\} 1$/m,
     );
     expect(text).toMatch(/^telehealth_ingest_batch_size_count \d+$/m);
     expect(text).toMatch(/^telehealth_ingest_commit_seconds_bucket\{le="0.1"\} \d+$/m);
-    expect(text).toMatch(/^telehealth_ingest_lag_seconds_count 3$/m);
+    expect(text).toMatch(/^telehealth_ingest_lag_seconds_count 4$/m);
     expect(text).toMatch(/^telehealth_broker_auth_failures_total\{reason="bad_credentials"\} 1$/m);
   });
 
