@@ -77,6 +77,37 @@ export function describeDeviceContract(mode: Mode) {
       expect(row!.details).toMatchObject({ sourceUnit: '[lb_av]', sourceValues: { value: 180 } });
     });
 
+    it('stores a JSON blood pressure with its pulse, and a consciousness level, as sent', async () => {
+      fresh();
+      const bp = weight(0, {
+        type: 'blood_pressure',
+        value: undefined,
+        systolic: 142,
+        diastolic: 88,
+        pulse: 71,
+        unit: 'mm[Hg]',
+        context: { position: 'sitting', note: 'after a walk' },
+      });
+      const acvpu = weight(0, { type: 'consciousness', value: 'V', unit: undefined });
+      await device.publish({ readings: [bp, acvpu] });
+      const receipts = await device.waitForReceipts(2);
+      expect(receipts.map((x) => x.status)).toEqual(['accepted', 'accepted']);
+      const [bpRow] = await rowsFor(bp.messageId);
+      expect(bpRow).toMatchObject({
+        systolic: 142,
+        diastolic: 88,
+        pulse: 71,
+        value: null,
+        code: null,
+        unit: 'mm[Hg]',
+      });
+      expect(bpRow!.details).toMatchObject({
+        context: { position: 'sitting', note: 'after a walk' },
+      });
+      const [acvpuRow] = await rowsFor(acvpu.messageId);
+      expect(acvpuRow).toMatchObject({ type: 'consciousness', code: 'V', value: null });
+    });
+
     it('decodes and stores a raw GATT blood-pressure measurement', async () => {
       fresh();
       // 120/80 mmHg, mean 93, no time stamp (the example of the Blood Pressure Service)
