@@ -2,6 +2,8 @@
 // device contract's access rules here: who may connect, publish and subscribe. A device's QoS 1
 // message is acknowledged (PUBACK) only when ingest says its readings are committed, and aedes
 // reads no more from that connection meanwhile, which is the back-pressure.
+// first: mqtt-packet must find the quiet debug logger when it loads
+import '../ops/quietDebug.js';
 import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';

@@ -4,6 +4,8 @@
 // messages wait for a hub that restarts. A message is acknowledged to the broker only after
 // its readings are committed; the broker's in-flight window (our Receive Maximum) is the
 // back-pressure.
+// first: mqtt-packet must find the quiet debug logger when it loads
+import '../ops/quietDebug.js';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { parseTopic, topics, type PatientNotice, type Receipt } from '../../devices/contract.js';
 import type { Logger } from '../ops/log.js';
