@@ -7,6 +7,7 @@
 // first: mqtt-packet must find the quiet debug logger when it loads
 import '../ops/quietDebug.js';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import { writeToStream, type Packet } from 'mqtt-packet';
 import { parseTopic, topics, type PatientNotice, type Receipt } from '../../devices/contract.js';
 import type { Logger } from '../ops/log.js';
 import { coalesceWrites } from './coalesce.js';
@@ -27,11 +28,19 @@ export interface ExternalOptions {
 /** Mutes mqtt.js's automatic PUBACK for a message; we send it ourselves after the commit. */
 const DEFERRED = Object.assign(new Error('acknowledged after commit'), { deferred: true });
 
-/** mqtt.js keeps packet writing private; this is the one place we reach in. */
-function sendPuback(client: MqttClient, messageId: number) {
-  (client as unknown as { _sendPacket(p: { cmd: 'puback'; messageId: number }): void })._sendPacket(
-    { cmd: 'puback', messageId },
-  );
+const V5 = { protocolVersion: 5 };
+
+/**
+ * Writes a packet on the client's connection, behind mqtt.js's back: our PUBACKs (mqtt.js sends
+ * its own at once, not after a commit) and the receipts. Through `publish` each receipt was also
+ * deep-copied into mqtt.js's store of unacknowledged messages, to be sent again after a
+ * reconnect, and its PUBACK looked up there: a fifth of the hub's work for a receipt. A receipt
+ * needs none of it: it leaves before its reading's PUBACK on the same connection, so a broker
+ * that lost it has not got the PUBACK either and delivers the reading again, which the hub answers
+ * again (`duplicate`). mqtt.js ignores the broker's PUBACKs for these packets.
+ */
+function send(client: MqttClient, packet: Packet) {
+  if (client.connected) writeToStream(packet, client.stream, V5);
 }
 
 export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerLink> {
@@ -98,7 +107,7 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
       },
       () => {
         if (qos > 0 && messageId !== undefined && at === connection && client.connected) {
-          sendPuback(client, messageId);
+          send(client, { cmd: 'puback', messageId });
         }
       },
     );
@@ -109,7 +118,19 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
   /** Receipts and notices, one message each, on the device's receipts topic. */
   function publishTo(deviceId: string, messages: (Receipt | PatientNotice)[]) {
     const topic = topics.receipts(deviceId);
-    for (const m of messages) client.publish(topic, JSON.stringify(m), { qos: 1 });
+    for (const m of messages) {
+      send(client, {
+        cmd: 'publish',
+        topic,
+        payload: JSON.stringify(m),
+        qos: 1,
+        // mqtt.js's own numbering, so that its few packets (the subscription) never share one;
+        // its default provider counts round 1..65535 and never runs out
+        messageId: client.messageIdProvider.allocate()!,
+        retain: false,
+        dup: false,
+      });
+    }
   }
 
   return {
