@@ -55,8 +55,8 @@ export const configSchema = z.object({
   /**
    * How long a partial batch waits for company. At thousands of readings a second a commit then
    * holds a few hundred, over which PostgreSQL's work for the statement and its commit is spread:
-   * 20 ms against 5 cut the database's CPU a reading by 10-25 % (docs/benchmarks.md). Quietly, a
-   * reading waits up to 20 ms for them when it is quiet.
+   * 20 ms against 5 cut the database's CPU a reading by 10-25 % (docs/benchmarks.md). When it is
+   * quiet, a reading waits up to 20 ms.
    */
   INGEST_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(20),
   /** Batches committing at once on PostgreSQL (PGlite has one connection, so one there). */
