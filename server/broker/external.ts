@@ -34,10 +34,11 @@ const V5 = { protocolVersion: 5 };
  * Writes a packet on the client's connection, behind mqtt.js's back: our PUBACKs (mqtt.js sends
  * its own at once, not after a commit) and the receipts. Through `publish` each receipt was also
  * deep-copied into mqtt.js's store of unacknowledged messages, to be sent again after a
- * reconnect, and its PUBACK looked up there: a fifth of the hub's work for a receipt. A receipt
- * needs none of it: it leaves before its reading's PUBACK on the same connection, so a broker
- * that lost it has not got the PUBACK either and delivers the reading again, which the hub answers
- * again (`duplicate`). mqtt.js ignores the broker's PUBACKs for these packets.
+ * reconnect, and its PUBACK looked up there (a tenth of the hub's CPU under load, see
+ * docs/benchmarks.md). A receipt needs none of it: it leaves before its reading's PUBACK on the
+ * same connection, so a broker that lost it has not got the PUBACK either and delivers the
+ * reading again, which the hub answers again (`duplicate`). mqtt.js ignores the broker's PUBACKs
+ * for these packets.
  */
 function send(client: MqttClient, packet: Packet) {
   if (client.connected) writeToStream(packet, client.stream, V5);
@@ -115,17 +116,17 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
     done(qos > 0 ? DEFERRED : undefined);
   };
 
-  /** Receipts and notices, one message each, on the device's receipts topic. */
-  function publishTo(deviceId: string, messages: (Receipt | PatientNotice)[]) {
+  /** Receipts, one message each, on the device's receipts topic (see `send`). */
+  function publishReceipts(deviceId: string, receipts: Receipt[]) {
     const topic = topics.receipts(deviceId);
-    for (const m of messages) {
+    for (const r of receipts) {
       send(client, {
         cmd: 'publish',
         topic,
-        payload: JSON.stringify(m),
+        payload: JSON.stringify(r),
         qos: 1,
-        // mqtt.js's own numbering, so that its few packets (the subscription) never share one;
-        // its default provider counts round 1..65535 and never runs out
+        // mqtt.js's own numbering, so that its packets never share one; its default provider
+        // counts round 1..65535 and never runs out
         messageId: client.messageIdProvider.allocate()!,
         retain: false,
         dup: false,
@@ -153,8 +154,12 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
         client.connect();
       });
     },
-    publishReceipts: (deviceId: string, receipts: Receipt[]) => publishTo(deviceId, receipts),
-    notify: (deviceId: string, notice: PatientNotice) => publishTo(deviceId, [notice]),
+    publishReceipts,
+    // A notice answers no reading that the broker would deliver again: mqtt.js keeps it until
+    // the broker has it, across a reconnect.
+    notify(deviceId: string, notice: PatientNotice) {
+      client.publish(topics.receipts(deviceId), JSON.stringify(notice), { qos: 1 });
+    },
     together(fn) {
       // what fn writes is gathered into one write by coalesceWrites
       fn();

@@ -17,6 +17,8 @@ type Debugger = ((...args: unknown[]) => void) & {
 type CreateDebug = ((namespace: string) => Debugger) & { enabled(namespace: string): boolean };
 
 const require = createRequire(import.meta.url);
+/** What this module installed, so that it is installed once. */
+const quieted = new WeakSet<object>();
 
 /** The copy of `debug` that mqtt-packet loads (npm may keep several). */
 function debugPath(): string | null {
@@ -50,7 +52,5 @@ export function quietDisabledDebug(): void {
   quieted.add(quiet);
   entry.exports = quiet;
 }
-
-const quieted = new WeakSet<object>();
 
 quietDisabledDebug();

@@ -1,0 +1,94 @@
+// The hub's connection to an external broker breaking while it holds readings or has a message
+// for a patient: nothing a device is owed is lost with it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDevice, weight, type TestDevice } from '../support/device.js';
+import {
+  createTestDatabase,
+  registerPatientWithDevice,
+  SERVICES,
+  startTestHub,
+  type TestEnv,
+} from '../support/hub.js';
+import { startProxy, type Proxy } from '../support/proxy.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, ok: () => boolean, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+describe("the hub's broker connection breaking (services mode)", () => {
+  let database: Proxy;
+  let broker: Proxy;
+  let env: TestEnv;
+  let device: TestDevice;
+  let deviceId: string;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const db = await createTestDatabase();
+    drop = db.drop;
+    const dbUrl = new URL(db.url);
+    database = await startProxy(dbUrl.hostname, Number(dbUrl.port || 5432));
+    dbUrl.port = String(database.port);
+    const mqttUrl = new URL(SERVICES.mqtt);
+    broker = await startProxy(mqttUrl.hostname, Number(mqttUrl.port || 1883));
+    mqttUrl.port = String(broker.port);
+    env = await startTestHub('services', {
+      DATABASE_URL: dbUrl.toString(),
+      MQTT_URL: mqttUrl.toString(),
+    });
+    const reg = await registerPatientWithDevice(env.hub);
+    deviceId = reg.deviceId;
+    // the device reaches the broker directly: only the hub's connection breaks
+    device = await connectDevice(SERVICES.mqtt, reg.deviceId, reg.secret);
+  });
+  afterAll(async () => {
+    await device?.close();
+    await env?.close();
+    await broker?.close();
+    await database?.close();
+    await drop?.();
+  });
+
+  it('answers a reading whose receipt could not be sent once the broker delivers it again', async () => {
+    database.cut(); // the hub takes the reading and cannot commit it yet
+    const reading = weight(81.2);
+    await device.publish(reading);
+    await until('the hub to hold the reading', () => env.hub.ingest.pending() === 1);
+
+    broker.cut(); // the commit's receipt and PUBACK then have no connection to go out on
+    database.restore();
+    await until('the commit', () => env.hub.ingest.pending() === 0);
+    await sleep(300);
+    expect(device.receipts).toHaveLength(0);
+
+    // the broker never had the PUBACK: it delivers the reading again, and the hub answers it
+    broker.restore();
+    const [receipt] = await device.waitForReceipts(1, 30_000);
+    expect(receipt).toEqual({ messageId: reading.messageId, status: 'duplicate' });
+    const { rows } = await env.hub.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM readings WHERE device_id = $1',
+      [deviceId],
+    );
+    expect(rows[0]!.n).toBe(1);
+  });
+
+  it('delivers a message for the patient that was sent while the connection was down', async () => {
+    broker.cut();
+    await until('the hub to notice', () => !env.hub.broker.ready());
+    env.hub.broker.notify(deviceId, {
+      notice: 'remeasure',
+      type: 'blood_pressure',
+      text: { sv: 'Mät igen', en: 'Measure again' },
+      by: new Date(Date.now() + 900_000).toISOString(),
+    });
+    broker.restore();
+    await until('the notice', () => device.notices.length === 1, 30_000);
+    expect(device.notices[0]).toMatchObject({ notice: 'remeasure', type: 'blood_pressure' });
+  });
+});
