@@ -1,6 +1,6 @@
 // The hub's connection to an external broker breaking while it holds readings or has a message
 // for a patient: nothing a device is owed is lost with it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectDevice, weight, type TestDevice } from '../support/device.js';
 import {
   createTestDatabase,
@@ -9,21 +9,15 @@ import {
   startTestHub,
   type TestEnv,
 } from '../support/hub.js';
-import { startProxy, type Proxy } from '../support/proxy.js';
+import { proxyFor, type UrlProxy } from '../support/proxy.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, ok: () => boolean, ms = 15_000) {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
+const soon = { timeout: 30_000, interval: 25 };
 
 describe("the hub's broker connection breaking (services mode)", () => {
-  let database: Proxy;
-  let broker: Proxy;
+  let database: UrlProxy;
+  let broker: UrlProxy;
   let env: TestEnv;
   let device: TestDevice;
   let deviceId: string;
@@ -32,16 +26,9 @@ describe("the hub's broker connection breaking (services mode)", () => {
   beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
-    const dbUrl = new URL(db.url);
-    database = await startProxy(dbUrl.hostname, Number(dbUrl.port || 5432));
-    dbUrl.port = String(database.port);
-    const mqttUrl = new URL(SERVICES.mqtt);
-    broker = await startProxy(mqttUrl.hostname, Number(mqttUrl.port || 1883));
-    mqttUrl.port = String(broker.port);
-    env = await startTestHub('services', {
-      DATABASE_URL: dbUrl.toString(),
-      MQTT_URL: mqttUrl.toString(),
-    });
+    database = await proxyFor(db.url, 5432);
+    broker = await proxyFor(SERVICES.mqtt, 1883);
+    env = await startTestHub('services', { DATABASE_URL: database.url, MQTT_URL: broker.url });
     const reg = await registerPatientWithDevice(env.hub);
     deviceId = reg.deviceId;
     // the device reaches the broker directly: only the hub's connection breaks
@@ -59,11 +46,11 @@ describe("the hub's broker connection breaking (services mode)", () => {
     database.cut(); // the hub takes the reading and cannot commit it yet
     const reading = weight(81.2);
     await device.publish(reading);
-    await until('the hub to hold the reading', () => env.hub.ingest.pending() === 1);
+    await vi.waitFor(() => expect(env.hub.ingest.pending()).toBe(1), soon);
 
     broker.cut(); // the commit's receipt and PUBACK then have no connection to go out on
     database.restore();
-    await until('the commit', () => env.hub.ingest.pending() === 0);
+    await vi.waitFor(() => expect(env.hub.ingest.pending()).toBe(0), soon);
     await sleep(300);
     expect(device.receipts).toHaveLength(0);
 
@@ -80,7 +67,7 @@ describe("the hub's broker connection breaking (services mode)", () => {
 
   it('delivers a message for the patient that was sent while the connection was down', async () => {
     broker.cut();
-    await until('the hub to notice', () => !env.hub.broker.ready());
+    await vi.waitFor(() => expect(env.hub.broker.ready()).toBe(false), soon);
     env.hub.broker.notify(deviceId, {
       notice: 'remeasure',
       type: 'blood_pressure',
@@ -88,7 +75,7 @@ describe("the hub's broker connection breaking (services mode)", () => {
       by: new Date(Date.now() + 900_000).toISOString(),
     });
     broker.restore();
-    await until('the notice', () => device.notices.length === 1, 30_000);
+    await vi.waitFor(() => expect(device.notices).toHaveLength(1), soon);
     expect(device.notices[0]).toMatchObject({ notice: 'remeasure', type: 'blood_pressure' });
   });
 });

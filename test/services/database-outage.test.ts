@@ -9,10 +9,10 @@ import {
   startTestHub,
   type TestEnv,
 } from '../support/hub.js';
-import { startProxy, type Proxy } from '../support/proxy.js';
+import { proxyFor, type UrlProxy } from '../support/proxy.js';
 
 describe('a database outage (services mode)', () => {
-  let proxy: Proxy;
+  let proxy: UrlProxy;
   let env: TestEnv;
   let device: TestDevice;
   let deviceId: string;
@@ -21,12 +21,9 @@ describe('a database outage (services mode)', () => {
   beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
-    const target = new URL(db.url);
-    proxy = await startProxy(target.hostname, Number(target.port || 5432));
-    const viaProxy = new URL(db.url);
-    viaProxy.port = String(proxy.port);
+    proxy = await proxyFor(db.url, 5432);
     env = await startTestHub('services', {
-      DATABASE_URL: viaProxy.toString(),
+      DATABASE_URL: proxy.url,
       MQTT_RECEIVE_MAXIMUM: '50',
     });
     const reg = await registerPatientWithDevice(env.hub);

@@ -44,3 +44,14 @@ export async function startProxy(targetHost: string, targetPort: number): Promis
       }),
   };
 }
+
+/** A proxy, and the URL of the server behind it rewritten to go through it. */
+export type UrlProxy = Proxy & { url: string };
+
+/** A proxy in front of the server a URL names. */
+export async function proxyFor(url: string, defaultPort: number): Promise<UrlProxy> {
+  const target = new URL(url);
+  const proxy = await startProxy(target.hostname, Number(target.port || defaultPort));
+  target.port = String(proxy.port);
+  return { ...proxy, url: target.toString() };
+}
