@@ -1,48 +1,25 @@
 // The hub's connection to an external broker breaking while it holds readings or has a message
 // for a patient: nothing a device is owed is lost with it.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectDevice, weight, type TestDevice } from '../support/device.js';
-import {
-  createTestDatabase,
-  registerPatientWithDevice,
-  SERVICES,
-  startTestHub,
-  type TestEnv,
-} from '../support/hub.js';
-import { proxyFor, type UrlProxy } from '../support/proxy.js';
+import { weight } from '../support/device.js';
+import { startProxiedHub, type ProxiedHub } from '../support/proxiedHub.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const soon = { timeout: 30_000, interval: 25 };
 
 describe("the hub's broker connection breaking (services mode)", () => {
-  let database: UrlProxy;
-  let broker: UrlProxy;
-  let env: TestEnv;
-  let device: TestDevice;
-  let deviceId: string;
-  let drop: () => Promise<void>;
+  let hub: ProxiedHub;
 
+  // the device reaches the broker directly: only the hub's connections break
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    database = await proxyFor(db.url, 5432);
-    broker = await proxyFor(SERVICES.mqtt, 1883);
-    env = await startTestHub('services', { DATABASE_URL: database.url, MQTT_URL: broker.url });
-    const reg = await registerPatientWithDevice(env.hub);
-    deviceId = reg.deviceId;
-    // the device reaches the broker directly: only the hub's connection breaks
-    device = await connectDevice(SERVICES.mqtt, reg.deviceId, reg.secret);
+    hub = await startProxiedHub({ broker: true });
   });
-  afterAll(async () => {
-    await device?.close();
-    await env?.close();
-    await broker?.close();
-    await database?.close();
-    await drop?.();
-  });
+  afterAll(() => hub?.close());
 
   it('answers a reading whose receipt could not be sent once the broker delivers it again', async () => {
+    const { env, device, deviceId, database } = hub;
+    const broker = hub.broker!;
     const stored = async () => {
       const { rows } = await env.hub.db.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM readings WHERE device_id = $1',
@@ -69,6 +46,8 @@ describe("the hub's broker connection breaking (services mode)", () => {
   });
 
   it('delivers a message for the patient that was sent while the connection was down', async () => {
+    const { env, device, deviceId } = hub;
+    const broker = hub.broker!;
     broker.cut();
     await vi.waitFor(() => expect(env.hub.broker.ready()).toBe(false), soon);
     env.hub.broker.notify(deviceId, {

@@ -1,48 +1,24 @@
 // When the database goes away, the hub holds what it has, acknowledges nothing, keeps its
 // memory bounded by the broker's in-flight window, and catches up on its own when it is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDevice, weight, type TestDevice } from '../support/device.js';
-import {
-  createTestDatabase,
-  registerPatientWithDevice,
-  SERVICES,
-  startTestHub,
-  type TestEnv,
-} from '../support/hub.js';
-import { proxyFor, type UrlProxy } from '../support/proxy.js';
+import { weight } from '../support/device.js';
+import { startProxiedHub, type ProxiedHub } from '../support/proxiedHub.js';
 
 describe('a database outage (services mode)', () => {
-  let proxy: UrlProxy;
-  let env: TestEnv;
-  let device: TestDevice;
-  let deviceId: string;
-  let drop: () => Promise<void>;
+  let hub: ProxiedHub;
 
   beforeAll(async () => {
-    const db = await createTestDatabase();
-    drop = db.drop;
-    proxy = await proxyFor(db.url, 5432);
-    env = await startTestHub('services', {
-      DATABASE_URL: proxy.url,
-      MQTT_RECEIVE_MAXIMUM: '50',
-    });
-    const reg = await registerPatientWithDevice(env.hub);
-    deviceId = reg.deviceId;
-    device = await connectDevice(SERVICES.mqtt, reg.deviceId, reg.secret);
+    hub = await startProxiedHub({ env: { MQTT_RECEIVE_MAXIMUM: '50' } });
   });
-  afterAll(async () => {
-    await device?.close();
-    await env?.close();
-    await proxy?.close();
-    await drop?.();
-  });
+  afterAll(() => hub?.close());
 
   it('holds readings while the database is down and stores every one once it is back', async () => {
+    const { env, device, deviceId, database } = hub;
     const before = weight(80);
     await device.publish(before);
     await device.waitForReceipts(1);
 
-    proxy.cut();
+    database.cut();
     const during = Array.from({ length: 300 }, (_, i) => weight(80 + i / 100));
     for (const r of during) await device.publish(r); // the broker takes them; the hub cannot store them
     await new Promise((r) => setTimeout(r, 1500));
@@ -56,7 +32,7 @@ describe('a database outage (services mode)', () => {
       'ok',
     );
 
-    proxy.restore();
+    database.restore();
     await device.waitForReceipts(1 + during.length, 30_000);
     expect(device.receipts.filter((r) => r.status === 'accepted')).toHaveLength(1 + during.length);
     const { rows } = await env.hub.db.query<{ n: number }>(
