@@ -8,6 +8,18 @@ export const DEVICE_ID = /^[A-Za-z0-9_-]{4,64}$/;
 export const MAX_READINGS_PER_MESSAGE = 500;
 /** A reading may be stamped at most this far in the future (device clocks drift). */
 export const MAX_FUTURE_MS = 5 * 60_000;
+/**
+ * No reading is measured before this: a device clock that never got the time (1970, 2000 on
+ * some GATT devices' reset) or a corrupt field (year 0001) is a clock error, not history.
+ */
+export const EARLIEST_MEASURED_AT = Date.UTC(2000, 0, 1);
+/** How old a reading may be when it arrives unless the hub is told otherwise (five years). */
+export const DEFAULT_MAX_AGE_DAYS = 1826;
+/**
+ * How deep a message's JSON may nest: a batch of readings with a context is four levels, and
+ * walking a deeper value (in a message, or to echo it in a receipt) is refused before it starts.
+ */
+export const MAX_JSON_DEPTH = 16;
 
 export const readingTypes = [
   'body_weight',
@@ -100,9 +112,14 @@ export const BP_RANGE = { systolic: [40, 300], diastolic: [20, 200], pulse: [20,
 
 // ---- payload schemas (structure only; units, ranges and time are judged in validate.ts) ----
 
-/** Text the hub stores: PostgreSQL's text and jsonb cannot hold the NUL character. */
+/**
+ * Text the hub stores: PostgreSQL's text and jsonb cannot hold the NUL character, nor half of a
+ * UTF-16 surrogate pair (which has no UTF-8 form).
+ */
 const storable = (s: z.ZodString) =>
-  s.refine((v) => !v.includes('\u0000'), 'must not contain the NUL character (U+0000)');
+  s
+    .refine((v) => !v.includes('\u0000'), 'must not contain the NUL character (U+0000)')
+    .refine((v) => v.isWellFormed(), 'must be well-formed Unicode (no lone surrogate)');
 
 const context = z
   .object({
@@ -173,12 +190,16 @@ export const rejectionReasons = [
   'bad_unit',
   'implausible_value',
   'future_timestamp',
+  /** Measured before 2000 or longer ago than the hub accepts (added in v1.4). */
+  'old_timestamp',
   'batch_too_large',
   'payload_too_large',
   'gatt_invalid',
   'unknown_device',
   'revoked_device',
   'store_error',
+  /** The hub failed on this message; it is logged for support (added in v1.4). */
+  'hub_error',
 ] as const;
 export type RejectionReason = (typeof rejectionReasons)[number];
 

@@ -2,6 +2,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_AGE_DAYS } from '../devices/contract.js';
 import { timeZoneSchema } from '../devices/timeZone.js';
 import { trustProxySchema } from './http/trustProxy.js';
 
@@ -59,6 +60,16 @@ export const configSchema = z.object({
    * quiet, a reading waits up to 20 ms.
    */
   INGEST_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(20),
+  /**
+   * How old a reading may be when it arrives, in days; older ones (and any measured before
+   * 2000) are refused with `old_timestamp`. Five years: a gateway's backlog is days, and a
+   * device whose clock reads 1970 or year 0001 must not write into the patient's record.
+   */
+  INGEST_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(DEFAULT_MAX_AGE_DAYS),
+  /** Rejected messages are kept this many days for support to read, then deleted. */
+  REJECTED_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  /** ... and at most this many a device, its newest (a device sending garbage fills nothing). */
+  REJECTED_MAX_PER_DEVICE: z.coerce.number().int().min(1).default(1000),
   /** Batches committing at once on PostgreSQL (PGlite has one connection, so one there). */
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** Hubs in one shared-subscription group split the device traffic between them. */

@@ -26,10 +26,13 @@ import { createLogger, type Logger } from './ops/log.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { openPglite, openPostgres, type Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
+import { pruneRejected } from './store/readings.js';
 
 const ESCALATION_CHECK_MS = 30_000;
 const MISSED_CHECK_MS = 5 * 60_000;
 const API_CONNECTIONS = 4;
+const PRUNE_REJECTED_MS = 60 * 60_000;
+const DAY_MS = 86_400_000;
 
 export interface Hub {
   config: Config;
@@ -129,9 +132,19 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
         .catch((err: Error) => log.warn({ err: err.message }, 'missed-measurement check failed'));
     }, MISSED_CHECK_MS);
     missed.unref();
+    // Rejected messages are pruned by age and per device (every hub may: deleting twice is harmless).
+    const pruneRejectedNow = () =>
+      pruneRejected(db, {
+        before: new Date(Date.now() - config.REJECTED_RETENTION_DAYS * DAY_MS),
+        perDevice: config.REJECTED_MAX_PER_DEVICE,
+      }).catch((err: Error) => log.warn({ err }, 'pruning rejected messages failed'));
+    const prune = setInterval(pruneRejectedNow, PRUNE_REJECTED_MS);
+    prune.unref();
+    void pruneRejectedNow();
     cleanup.push(async () => {
       clearInterval(escalation);
       clearInterval(missed);
+      clearInterval(prune);
     });
     const ingest = createIngest({
       db,
@@ -139,6 +152,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       metrics,
       maxPayloadBytes: config.INGEST_MAX_PAYLOAD_BYTES,
       timeZone: config.TIME_ZONE,
+      maxAgeDays: config.INGEST_MAX_AGE_DAYS,
       batchSize: config.INGEST_BATCH_SIZE,
       batchDelayMs: config.INGEST_BATCH_DELAY_MS,
       concurrency: db.kind === 'postgres' ? config.INGEST_CONCURRENCY : 1,
@@ -252,6 +266,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       async stop() {
         clearInterval(escalation);
         clearInterval(missed);
+        clearInterval(prune);
         await broker.stopIntake();
         await ingest.close();
         await rules.idle();

@@ -1,9 +1,9 @@
 // Turns one MQTT message into readings and rejections. Pure apart from the random suffix of
 // receipt-time GATT ids; never throws on what a device sends.
 import { randomBytes } from 'node:crypto';
-import { gattMessageId, MAX_READINGS_PER_MESSAGE } from '../../devices/contract.js';
+import { gattMessageId, MAX_JSON_DEPTH, MAX_READINGS_PER_MESSAGE } from '../../devices/contract.js';
 import { decodeGatt } from '../../devices/gatt/index.js';
-import type { CanonicalReading, Rejection } from './reading.js';
+import { storableText, type CanonicalReading, type Rejection } from './reading.js';
 import { validateReading } from './validate.js';
 
 export interface InboundMessage {
@@ -18,6 +18,8 @@ export interface DecodeOptions {
   maxPayloadBytes: number;
   /** Device clocks in GATT time stamps carry no zone: they are the patient's local time. */
   timeZone: string;
+  /** How many days old a reading may be when it arrives (INGEST_MAX_AGE_DAYS). */
+  maxAgeDays?: number;
 }
 
 export interface Decoded {
@@ -43,10 +45,48 @@ export function decodeMessage(msg: InboundMessage, opts: DecodeOptions): Decoded
     });
     return out;
   }
-  return msg.kind === 'gatt' ? decodeGattMessage(msg, opts, out) : decodeJson(msg, out);
+  return msg.kind === 'gatt' ? decodeGattMessage(msg, opts, out) : decodeJson(msg, opts, out);
 }
 
-function decodeJson(msg: InboundMessage, out: Decoded): Decoded {
+/**
+ * Whether JSON text nests arrays and objects deeper than `max`, read from the bytes before any
+ * parsing: a value nested thousands deep is cheap to send and overflows the stack of whatever
+ * walks it recursively (JSON.stringify quoting it in a receipt did). One pass over the bytes,
+ * brackets inside strings skipped; UTF-8 continuation bytes are never ASCII, so bytes will do.
+ */
+export function nestsDeeper(bytes: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (inString) {
+      if (b === 0x5c)
+        i++; // backslash: the next byte is escaped
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x5b || b === 0x7b) {
+      if (++depth > max) return true;
+    } else if (b === 0x5d || b === 0x7d) depth--;
+  }
+  return false;
+}
+
+function decodeJson(msg: InboundMessage, opts: DecodeOptions, out: Decoded): Decoded {
+  if (nestsDeeper(msg.payload, MAX_JSON_DEPTH)) {
+    out.rejections.push({
+      deviceId: msg.deviceId,
+      raw: msg.payload,
+      messageId: null,
+      reason: 'invalid_shape',
+      errors: [
+        {
+          path: '(payload)',
+          message: `JSON nested more than ${MAX_JSON_DEPTH} levels deep; a batch of readings needs 4`,
+        },
+      ],
+    });
+    return out;
+  }
   let body: unknown;
   try {
     body = JSON.parse(msg.payload.toString('utf8'));
@@ -56,13 +96,22 @@ function decodeJson(msg: InboundMessage, out: Decoded): Decoded {
       raw: msg.payload,
       messageId: null,
       reason: 'not_json',
-      errors: [{ path: '(payload)', message: `not valid JSON: ${(err as Error).message}` }],
+      // V8's message quotes the start of the payload: a NUL there, or half an emoji, is cleaned
+      errors: [
+        {
+          path: '(payload)',
+          message: `not valid JSON: ${storableText((err as Error).message, 200)}`,
+        },
+      ],
     });
     return out;
   }
 
   const isBatch =
-    body !== null && typeof body === 'object' && !Array.isArray(body) && 'readings' in body;
+    body !== null &&
+    typeof body === 'object' &&
+    !Array.isArray(body) &&
+    Object.hasOwn(body, 'readings');
   if (!isBatch) {
     judge(body, undefined);
     return out;
@@ -97,7 +146,11 @@ function decodeJson(msg: InboundMessage, out: Decoded): Decoded {
   return out;
 
   function judge(raw: unknown, index: number | undefined) {
-    const v = validateReading(raw, { deviceId: msg.deviceId, receivedAt: msg.receivedAt });
+    const v = validateReading(raw, {
+      deviceId: msg.deviceId,
+      receivedAt: msg.receivedAt,
+      maxAgeDays: opts.maxAgeDays,
+    });
     if (v.ok) out.readings.push(v.reading);
     else {
       out.rejections.push({
@@ -121,7 +174,8 @@ function decodeGattMessage(msg: InboundMessage, opts: DecodeOptions, out: Decode
       messageId: null,
       raw: msg.payload,
       reason: 'gatt_invalid',
-      errors: result.errors,
+      // an unsupported characteristic is named as the topic had it (aedes lets a NUL through)
+      errors: result.errors.map((e) => ({ path: e.path, message: storableText(e.message, 300) })),
     });
     return out;
   }
@@ -144,6 +198,7 @@ function decodeGattMessage(msg: InboundMessage, opts: DecodeOptions, out: Decode
       source: 'gatt',
       gattUuid: uuid,
       timeFromReceipt: !measuredAt,
+      maxAgeDays: opts.maxAgeDays,
     },
   );
   if (v.ok) out.readings.push(v.reading);

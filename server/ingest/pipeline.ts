@@ -7,7 +7,7 @@ import type { Logger } from '../ops/log.js';
 import type { Metrics } from '../ops/metrics.js';
 import { isConflictRollback, type Db } from '../store/db.js';
 import { storeBatch, type BatchOutcome, type StoreStatus } from '../store/readings.js';
-import { decodeMessage, type DecodeOptions, type InboundMessage } from './decode.js';
+import { decodeMessage, type DecodeOptions, type Decoded, type InboundMessage } from './decode.js';
 import type { CanonicalReading, Rejection, StoredReading } from './reading.js';
 
 export interface IngestOptions extends DecodeOptions {
@@ -61,7 +61,7 @@ export function createIngest(o: IngestOptions): Ingest {
   function submit(msg: InboundMessage, ack: () => void) {
     if (closing) return; // unacknowledged: the broker redelivers it to the next hub
     o.metrics.received.inc({ kind: msg.kind });
-    const { readings, rejections } = decodeMessage(msg, o);
+    const { readings, rejections } = decodeSafely(msg);
     for (const r of rejections) r.receivedAt ??= msg.receivedAt;
     const pending: Pending = {
       queuedAt: performance.now(),
@@ -74,6 +74,37 @@ export function createIngest(o: IngestOptions): Ingest {
     queuedReadings += size(pending);
     o.metrics.pending.set(queuedReadings);
     schedule();
+  }
+
+  /**
+   * Decodes one message; whatever fails while doing so stays with that message. It is refused
+   * (`hub_error`), recorded and acknowledged like any refusal, so that the broker does not
+   * deliver it again: an exception let out here ended the process, and the broker's redelivery
+   * of the same message ended the next one.
+   */
+  function decodeSafely(msg: InboundMessage): Decoded {
+    try {
+      return decodeMessage(msg, o);
+    } catch (err) {
+      log.error({ err, deviceId: msg.deviceId, bytes: msg.payload.length }, 'message not decoded');
+      return {
+        readings: [],
+        rejections: [
+          {
+            deviceId: msg.deviceId,
+            messageId: null,
+            raw: msg.payload,
+            reason: 'hub_error',
+            errors: [
+              {
+                path: '(payload)',
+                message: 'the hub could not process this message; it has been logged for support',
+              },
+            ],
+          },
+        ],
+      };
+    }
   }
 
   function schedule() {

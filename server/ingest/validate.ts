@@ -2,6 +2,8 @@
 // Pure: the clock comes in as an argument.
 import {
   BP_RANGE,
+  DEFAULT_MAX_AGE_DAYS,
+  EARLIEST_MEASURED_AT,
   MAX_FUTURE_MS,
   bloodPressureUnits,
   readingSchema,
@@ -9,7 +11,13 @@ import {
   units,
   type ReadingPayload,
 } from '../../devices/contract.js';
-import type { CanonicalReading, FieldError, ReadingDetails, RejectionReason } from './reading.js';
+import {
+  storableText,
+  type CanonicalReading,
+  type FieldError,
+  type ReadingDetails,
+  type RejectionReason,
+} from './reading.js';
 import type { z } from 'zod';
 
 export type Validated =
@@ -23,7 +31,11 @@ export interface ValidateInput {
   gattUuid?: string;
   /** The reading had no device time stamp; measuredAt was set to the time of receipt. */
   timeFromReceipt?: boolean;
+  /** How many days old a reading may be when it arrives (INGEST_MAX_AGE_DAYS). */
+  maxAgeDays?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 const round = (v: number, decimals: number) => {
   const f = 10 ** decimals;
@@ -32,15 +44,41 @@ const round = (v: number, decimals: number) => {
 
 const fmt = (v: number) => String(round(v, 3));
 
+/** What a device sent, quoted in an error message: at most `max` characters of it. */
+export function quoted(v: unknown, max = 64): string {
+  if (typeof v !== 'string') return describeValue(v);
+  return JSON.stringify(storableText(v, max + 1));
+}
+
+/** The kind of a value, never its contents: it may be nested thousands deep or megabytes long. */
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return typeof v;
+}
+
+/** A property of a device's JSON object, read only if the object has it itself. */
+function own(raw: unknown, key: string): unknown {
+  return raw !== null && typeof raw === 'object' && Object.hasOwn(raw, key)
+    ? (raw as Record<string, unknown>)[key]
+    : undefined;
+}
+
+/**
+ * A unit's conversion by the unit a device sent: an own property only, so that `valueOf`,
+ * `constructor` or `__proto__` find nothing (they found Object.prototype's functions, and one
+ * message crashed the hub).
+ */
+function conversionOf<T>(table: Record<string, T>, unit: string): T | undefined {
+  return Object.hasOwn(table, unit) ? table[unit] : undefined;
+}
+
+/** The messageId of a refused reading, as sent, for its receipt (the store cleans its copy). */
 function messageIdOf(raw: unknown): string | null {
-  if (raw && typeof raw === 'object' && 'messageId' in raw) {
-    const id = (raw as { messageId: unknown }).messageId;
-    // a NUL cannot be stored (the reading is refused for it): the rejection keeps U+FFFD there
-    if (typeof id === 'string' && id.length > 0 && id.length <= 128) {
-      return id.replaceAll('\u0000', '\uFFFD');
-    }
-  }
-  return null;
+  const id = own(raw, 'messageId');
+  return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : null;
 }
 
 function pathOf(issue: z.core.$ZodIssue): string {
@@ -49,7 +87,7 @@ function pathOf(issue: z.core.$ZodIssue): string {
 
 /** The first field at fault decides the reason code, so metrics say what devices get wrong. */
 function reasonOfShape(raw: unknown, issues: z.core.$ZodIssue[]): RejectionReason {
-  const type = raw && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
+  const type = own(raw, 'type');
   if (typeof type !== 'string' || !(readingTypes as readonly string[]).includes(type)) {
     return 'unknown_type';
   }
@@ -58,8 +96,7 @@ function reasonOfShape(raw: unknown, issues: z.core.$ZodIssue[]): RejectionReaso
 
 function shapeMessage(raw: unknown, issue: z.core.$ZodIssue): string {
   if (issue.path[0] === 'type') {
-    const type = raw && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
-    return `unknown type ${JSON.stringify(type)}; expected one of ${readingTypes.join(', ')}`;
+    return `unknown type ${quoted(own(raw, 'type'))}; expected one of ${readingTypes.join(', ')}`;
   }
   if (issue.path[0] === 'measuredAt') {
     return 'must be an RFC 3339 timestamp with a UTC offset, e.g. 2026-11-23T07:02:11+01:00';
@@ -86,11 +123,23 @@ export function validateReading(raw: unknown, input: ValidateInput): Validated {
   });
 
   const measuredAt = new Date(p.measuredAt);
-  if (measuredAt.getTime() - input.receivedAt.getTime() > MAX_FUTURE_MS) {
+  const at = measuredAt.getTime();
+  if (at - input.receivedAt.getTime() > MAX_FUTURE_MS) {
     return reject('future_timestamp', [
       {
         path: 'measuredAt',
         message: `${p.measuredAt} is more than 5 minutes ahead of the hub's clock (${input.receivedAt.toISOString()}); check the device clock`,
+      },
+    ]);
+  }
+  // not a number only if the schema let an impossible date through: refused all the same
+  const maxAgeDays = input.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
+  const oldest = Math.max(EARLIEST_MEASURED_AT, input.receivedAt.getTime() - maxAgeDays * DAY_MS);
+  if (!(at >= oldest)) {
+    return reject('old_timestamp', [
+      {
+        path: 'measuredAt',
+        message: `${p.measuredAt} is before ${new Date(oldest).toISOString()} (the hub accepts readings from 2000 on, at most ${maxAgeDays} days old); check the device clock`,
       },
     ]);
   }
@@ -132,14 +181,14 @@ function canonicalise(p: ReadingPayload, details: ReadingDetails): Partial<Canon
   if (p.type === 'blood_pressure') return canonicalBloodPressure(p, details);
 
   const table = units[p.type];
-  const convert = table.from[p.unit];
+  const convert = conversionOf(table.from, p.unit);
   if (!convert) {
     return {
       reason: 'bad_unit',
       errors: [
         {
           path: 'unit',
-          message: `unit ${JSON.stringify(p.unit)} is not accepted for ${p.type}; use ${Object.keys(table.from).join(' or ')} (UCUM)`,
+          message: `unit ${quoted(p.unit)} is not accepted for ${p.type}; use ${Object.keys(table.from).join(' or ')} (UCUM)`,
         },
       ],
     };
@@ -171,14 +220,14 @@ function canonicalBloodPressure(
   p: Extract<ReadingPayload, { type: 'blood_pressure' }>,
   details: ReadingDetails,
 ): Canonical | Failure {
-  const convert = bloodPressureUnits[p.unit];
+  const convert = conversionOf(bloodPressureUnits, p.unit);
   if (!convert) {
     return {
       reason: 'bad_unit',
       errors: [
         {
           path: 'unit',
-          message: `unit ${JSON.stringify(p.unit)} is not accepted for blood_pressure; use mm[Hg] or kPa (UCUM)`,
+          message: `unit ${quoted(p.unit)} is not accepted for blood_pressure; use mm[Hg] or kPa (UCUM)`,
         },
       ],
     };

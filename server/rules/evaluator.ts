@@ -32,6 +32,13 @@ export function mainThreadEvaluator(): Evaluator {
   };
 }
 
+/** An error thrown on the rules' thread, with the stack it had there. */
+function threadError(r: { error: string; stack?: string }): Error {
+  const err = new Error(r.error);
+  if (r.stack) err.stack = r.stack;
+  return err;
+}
+
 interface Caller {
   resolve(findings: EvaluatedFinding[]): void;
   reject(err: Error): void;
@@ -56,7 +63,7 @@ export function threadEvaluator(): Evaluator {
       const waiting = sent.get(reply.id)!;
       sent.delete(reply.id);
       reply.results.forEach((r, i) => {
-        if ('error' in r) waiting[i]!.reject(new Error(r.error));
+        if ('error' in r) waiting[i]!.reject(threadError(r));
         else waiting[i]!.resolve(r.findings);
       });
     });

@@ -13,7 +13,7 @@ export interface EvaluationBatch {
 export interface EvaluationReply {
   id: number;
   /** One per job, in order. */
-  results: ({ findings: EvaluatedFinding[] } | { error: string })[];
+  results: ({ findings: EvaluatedFinding[] } | { error: string; stack?: string })[];
 }
 
 const judge = createJudge();
@@ -27,7 +27,12 @@ parentPort!.on('message', (batch: EvaluationBatch) => {
     try {
       results.push({ findings: judge.judge(op) });
     } catch (err) {
-      results.push({ error: err instanceof Error ? err.message : String(err) });
+      // the stack says where in the rules it failed: the log keeps it
+      results.push(
+        err instanceof Error
+          ? { error: err.message, ...(err.stack ? { stack: err.stack } : {}) }
+          : { error: String(err) },
+      );
     }
   }
   parentPort!.postMessage({ id: batch.id, results } satisfies EvaluationReply);

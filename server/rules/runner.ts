@@ -27,6 +27,7 @@ import {
   unconfirmedFinding,
 } from './remeasure.js';
 import { createRemeasureStore } from './remeasureStore.js';
+import { rulesFailedFinding } from './failed.js';
 
 const PLAN_TTL_MS = 60_000;
 /** How stale this hub's view of which patients have a request waiting may be (another hub may
@@ -59,7 +60,15 @@ export interface RuleRunnerOptions {
    * others (it did, and at thousands of readings a second the rules fell seconds behind).
    */
   concurrency?: number;
+  /**
+   * A failed evaluation of a patient is tried again after each of these waits (ms), then the
+   * care team is alerted that the readings were not judged.
+   */
+  retryDelaysMs?: readonly number[];
 }
+
+/** A passing failure (a lost connection, a thread restarting) is over in a second or five. */
+export const DEFAULT_RETRY_DELAYS_MS = [500, 5_000];
 
 /**
  * ~35 days of a home patient's readings are ~100-400 objects (tens of KB): 5,000 patients stay
@@ -111,6 +120,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
    */
   const held = new Map<string, Held>();
   const historyCap = o.historyCap ?? DEFAULT_HISTORY_CAP;
+  const retryDelaysMs = o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   /** Work on a whole commit (the missed-measurement look-up), for `idle()`. */
   const batchWork = new Set<Promise<void>>();
   const slot = pLimit(o.concurrency ?? 8);
@@ -343,6 +353,47 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     }
   }
 
+  /**
+   * Evaluates, and when that fails tries again from the database (what was held of the patient
+   * may be what fails), after each of `retryDelaysMs`. If it still fails, the care team gets an
+   * alert that the readings were not judged: a patient is never silenced by a failure. The
+   * patient's later readings wait their turn meanwhile, as they would for a slow evaluation.
+   */
+  async function evaluateSurely(patientId: string, stored: StoredReading[]) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await evaluate(patientId, stored);
+      } catch (err) {
+        forgetPatient(patientId);
+        const wait = retryDelaysMs[attempt];
+        if (wait !== undefined) {
+          log.warn(
+            { err, patientId, attempt: attempt + 1 },
+            'rule evaluation failed; trying again',
+          );
+          await new Promise((r) => setTimeout(r, wait));
+          continue;
+        }
+        log.error(
+          { err, patientId, readings: stored.length, attempts: attempt + 1 },
+          'rule evaluation failed; the care team is alerted that the readings were not judged',
+        );
+        try {
+          await alerts.raise(patientId, rulesFailedFinding(stored.map(toRuleReading)), now());
+        } catch (raiseErr) {
+          log.error({ err: raiseErr, patientId }, 'could not alert that rule evaluation failed');
+        }
+        return;
+      }
+    }
+  }
+
+  function forgetPatient(patientId: string) {
+    held.delete(patientId);
+    plans.delete(patientId);
+    evaluator.forget(patientId);
+  }
+
   return {
     /** Hands committed readings to the rules; returns at once. */
     onReadings(readings: StoredReading[]) {
@@ -354,11 +405,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
         else byPatient.set(r.patientId, [r]);
       }
       for (const [patientId, list] of byPatient) {
-        const run = () =>
-          evaluate(patientId, list).then(done, (err: Error) => {
-            log.error({ patientId, err: err.message }, 'rule evaluation failed');
-            done();
-          });
+        const run = () => evaluateSurely(patientId, list).then(done);
         const done = () => {
           if (queues.get(patientId) === next) queues.delete(patientId);
         };

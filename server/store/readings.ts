@@ -1,7 +1,13 @@
 // Storing a batch of readings once, and the rejected messages beside them: one SQL statement
 // (data-modifying CTEs), so one round trip and one atomic commit per batch. The same statement
 // keeps each patient's latest reading per type (latest_readings) for the patient list.
-import type { CanonicalReading, ReadingValues, Rejection } from '../ingest/reading.js';
+import {
+  storableText,
+  type CanonicalReading,
+  type FieldError,
+  type ReadingValues,
+  type Rejection,
+} from '../ingest/reading.js';
 import type { Queryable } from './db.js';
 
 export type StoreStatus = 'accepted' | 'duplicate';
@@ -14,6 +20,18 @@ export interface BatchOutcome {
 }
 
 const RAW_KEEP_BYTES = 4096;
+/** A rejection's errors as recorded: enough to see what was wrong, never the whole input again. */
+const KEEP_ERRORS = 20;
+const KEEP_PATH_CHARS = 200;
+const KEEP_MESSAGE_CHARS = 500;
+
+const storableErrors = (errors: FieldError[]) =>
+  JSON.stringify(
+    errors.slice(0, KEEP_ERRORS).map((e) => ({
+      path: storableText(e.path, KEEP_PATH_CHARS),
+      message: storableText(e.message, KEEP_MESSAGE_CHARS),
+    })),
+  );
 
 /** The two ways a registered-device check fails; `%s` is the device id (SQL `format`). */
 const DEVICE_REFUSALS = {
@@ -149,11 +167,11 @@ export async function storeBatch(
     [
       JSON.stringify(unique.map(({ i, r }) => batchRow(i, r))),
       col(rejections, (r) => r.deviceId),
-      col(rejections, (r) => r.messageId),
+      col(rejections, (r) => (r.messageId === null ? null : storableText(r.messageId, 128))),
       col(rejections, (r) => r.index ?? null),
       col(rejections, (r) => (r.receivedAt ?? null)?.toISOString() ?? now),
       col(rejections, (r) => r.reason),
-      col(rejections, (r) => JSON.stringify(r.errors)),
+      col(rejections, (r) => storableErrors(r.errors)),
       col(rejections, (r) => (r.raw ? r.raw.subarray(0, RAW_KEEP_BYTES).toString('base64') : null)),
       col(rejections, (r) => r.raw?.length ?? 0),
       DEVICE_REFUSALS.unknown_device,
@@ -203,4 +221,41 @@ export async function latestReadings(
     [patientId, limit],
   );
   return rows;
+}
+
+export interface RejectedRetention {
+  /** Rows received before this are deleted. */
+  before: Date;
+  /** A device keeps at most this many rows, its newest. */
+  perDevice: number;
+}
+
+/**
+ * Keeps the rejected messages bounded: what a faulty device sends is kept for support to read,
+ * for a while and up to a number a device; a device sending garbage 50 times a second for a day
+ * must not fill the disk. Returns the rows deleted.
+ */
+export async function pruneRejected(db: Queryable, keep: RejectedRetention): Promise<number> {
+  const count = async (sql: string, params: unknown[]) =>
+    (
+      await db.query<{ n: number }>(
+        `WITH d AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+        params,
+      )
+    ).rows[0]!.n;
+  const old = await count('DELETE FROM rejected_messages WHERE received_at < $1', [
+    keep.before.toISOString(),
+  ]);
+  // only the devices over the cap are ranked
+  const over = await count(
+    `DELETE FROM rejected_messages WHERE id IN (
+       SELECT id FROM (
+         SELECT id, row_number() OVER (PARTITION BY device_id ORDER BY received_at DESC, id DESC) AS n
+         FROM rejected_messages
+         WHERE device_id IN (
+           SELECT device_id FROM rejected_messages GROUP BY device_id HAVING count(*) > $1)
+       ) ranked WHERE n > $1)`,
+    [keep.perDevice],
+  );
+  return old + over;
 }

@@ -156,6 +156,91 @@ export function describeRulesOnIngest(mode: Mode) {
       expect(rows).toEqual([{ rule: 'spo2.very_low' }]);
     });
 
+    describe('when judging a patient fails', () => {
+      /** A database whose history loads fail while `failing` is above 0 (counting down). */
+      const failingLoads = () => {
+        const state = { failing: 0, loads: 0 };
+        const db: Queryable = {
+          query: ((sql: string, params?: unknown[], opts?: QueryOptions) => {
+            if (/JOIN readings r/.test(sql)) {
+              state.loads++;
+              if (state.failing-- > 0) {
+                // what PostgreSQL said of a reading dated year 0001 (issue 16)
+                return Promise.reject(new Error('date/time field value out of range'));
+              }
+            }
+            return env.hub.db.query(sql, params, opts);
+          }) as Queryable['query'],
+        };
+        return { state, db };
+      };
+      const alertsOfPatient = async (reg: Registered) =>
+        (
+          await env.hub.db.query<{
+            rule: string;
+            severity: string;
+            finding: { readings: { messageId: string }[]; reason: { en: string } };
+          }>(
+            'SELECT rule, severity, finding FROM alerts WHERE patient_id = $1 ORDER BY opened_at',
+            [reg.patientId],
+          )
+        ).rows;
+
+      it('tries again, and raises what the readings call for', async () => {
+        const reg = await registerPatientWithDevice(env.hub);
+        const { state, db } = failingLoads();
+        state.failing = 1;
+        const runner = createRuleRunner({
+          db,
+          alerts: env.hub.alerts,
+          log: env.hub.log,
+          retryDelaysMs: [10, 10],
+        });
+        const r = readingsOf('spo2', '%')(reg, 80, 5);
+        await storeBatch(env.hub.db, [r], []);
+        runner.onReadings([{ ...r, patientId: reg.patientId }]);
+        await runner.idle();
+        expect(state.loads).toBe(2);
+        expect((await alertsOfPatient(reg)).map((a) => [a.rule, a.severity])).toEqual([
+          ['spo2.very_low', 'critical'],
+        ]);
+      });
+
+      it('alerts the care team that the readings were not judged when it keeps failing, and judges the next ones', async () => {
+        const reg = await registerPatientWithDevice(env.hub);
+        const { state, db } = failingLoads();
+        state.failing = 3;
+        const runner = createRuleRunner({
+          db,
+          alerts: env.hub.alerts,
+          log: env.hub.log,
+          retryDelaysMs: [10, 10],
+        });
+        const spo2 = readingsOf('spo2', '%');
+        const first = spo2(reg, 80, 10);
+        await storeBatch(env.hub.db, [first], []);
+        runner.onReadings([{ ...first, patientId: reg.patientId }]);
+        await runner.idle();
+        expect(state.loads).toBe(3);
+        const [failed] = await alertsOfPatient(reg);
+        expect(failed).toMatchObject({
+          rule: 'rules.failed',
+          severity: 'high',
+          finding: { readings: [{ messageId: first.messageId }] },
+        });
+        expect(failed!.finding.reason.en).toMatch(/could not judge this patient's 1 new reading\./);
+        // the database answers again: the next reading is judged as usual
+        const next = spo2(reg, 81, 5);
+        await storeBatch(env.hub.db, [next], []);
+        runner.onReadings([{ ...next, patientId: reg.patientId }]);
+        await runner.idle();
+        expect((await alertsOfPatient(reg)).map((a) => a.rule)).toEqual([
+          'rules.failed',
+          'spo2.very_low',
+        ]);
+      });
+    });
+
     it("loads the plans, histories and waiting repeats of a commit's new patients in one query each, and judges them as if one by one", async () => {
       const patients = [
         await registerPatientWithDevice(env.hub),

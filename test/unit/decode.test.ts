@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessage } from '../../server/ingest/decode.js';
+import { decodeMessage, nestsDeeper } from '../../server/ingest/decode.js';
 
 const receivedAt = new Date('2026-11-23T08:00:00Z');
 const opts = { maxPayloadBytes: 4096, timeZone: 'Europe/Stockholm' };
@@ -120,5 +120,54 @@ describe('one MQTT message becomes readings and rejections', () => {
       opts,
     );
     expect(d.rejections).toMatchObject([{ reason: 'gatt_invalid', errors: [{ path: 'uuid' }] }]);
+  });
+});
+
+describe('a message nested too deep is refused before it is read', () => {
+  const raw = (text: string) =>
+    decodeMessage(
+      { deviceId: 'dev_1', kind: 'readings', payload: Buffer.from(text), receivedAt },
+      { ...opts, maxPayloadBytes: 1 << 20 },
+    );
+  const nested = (depth: number, inner = '1') => '['.repeat(depth) + inner + ']'.repeat(depth);
+
+  it('counts brackets, not the ones inside strings', () => {
+    expect(nestsDeeper(Buffer.from(nested(16)), 16)).toBe(false);
+    expect(nestsDeeper(Buffer.from(nested(17)), 16)).toBe(true);
+    expect(nestsDeeper(Buffer.from(JSON.stringify({ note: '[[[[[[[[[[[[[[[[[[[[' })), 2)).toBe(
+      false,
+    );
+    expect(nestsDeeper(Buffer.from(JSON.stringify({ note: '\\"[[[[[[' })), 2)).toBe(false);
+    expect(nestsDeeper(Buffer.from('{"a":{"b":{"c":1}}}'), 2)).toBe(true);
+  });
+
+  it.each([
+    ['the whole payload', nested(4_100)],
+    [
+      'the type',
+      `{"messageId":"m","measuredAt":"2026-11-23T07:00:00Z","type":${nested(4_100, '"spo2"')},"value":1,"unit":"%"}`,
+    ],
+    ['a batch item', `{"readings":[${JSON.stringify(reading(1))},${nested(4_100)}]}`],
+  ])('as %s: one rejection, no reading', (_, text) => {
+    const d = raw(text);
+    expect(d.readings).toEqual([]);
+    expect(d.rejections).toMatchObject([
+      { reason: 'invalid_shape', messageId: null, errors: [{ path: '(payload)' }] },
+    ]);
+  });
+
+  it('takes a batch of readings with a context (four levels)', () => {
+    const d = raw(
+      JSON.stringify({ readings: [{ ...reading(1), context: { position: 'sitting' } }] }),
+    );
+    expect(d.readings).toHaveLength(1);
+  });
+});
+
+describe('a batch is an own property', () => {
+  it('does not find `readings` on an object that only inherits one', () => {
+    // JSON.parse makes "__proto__" an own key; a batch is still told by `readings` alone
+    const d = json(JSON.parse('{"__proto__":{"readings":[]},"messageId":"m-9"}'));
+    expect(d.rejections).toMatchObject([{ reason: 'unknown_type', messageId: 'm-9' }]);
   });
 });

@@ -212,3 +212,110 @@ describe('a reading that breaks the contract is refused with the field at fault'
     expect(!v.ok && v.messageId).toBe('m-1');
   });
 });
+
+describe('what a device sends never reaches the hub as code or as a crash', () => {
+  // each of these names a property every plain object inherits: looked up with brackets, a
+  // unit named so found Object.prototype's function (valueOf threw and ended the hub; toString
+  // stored NaN; constructor passed as the canonical unit)
+  const inherited = [
+    'valueOf',
+    'toString',
+    'constructor',
+    '__proto__',
+    'hasOwnProperty',
+    'isPrototypeOf',
+    'toLocaleString',
+    '__defineGetter__',
+  ];
+
+  it.each(inherited)('refuses the unit %j for a pulse with bad_unit', (unit) => {
+    const v = judge({ ...base, type: 'heart_rate', value: 70, unit });
+    expect(v).toMatchObject({ ok: false, reason: 'bad_unit', messageId: 'm-1' });
+  });
+
+  it.each(inherited)('refuses the unit %j for a blood pressure with bad_unit', (unit) => {
+    const v = judge({ ...base, type: 'blood_pressure', systolic: 120, diastolic: 80, unit });
+    expect(v).toMatchObject({ ok: false, reason: 'bad_unit' });
+  });
+
+  it('quotes at most 64 characters of a long unit or type in its error', () => {
+    const long = 'x'.repeat(250_000);
+    for (const raw of [
+      { ...base, type: 'heart_rate', value: 70, unit: long },
+      { ...base, type: long, value: 70, unit: '/min' },
+    ]) {
+      const v = judge(raw);
+      expect(v.ok).toBe(false);
+      if (v.ok) continue;
+      expect(JSON.stringify(v.errors).length).toBeLessThan(400);
+      expect(JSON.stringify(v.errors)).toContain('x'.repeat(64) + '…');
+    }
+  });
+
+  it('describes a type that is not a string by its kind, never by walking it', () => {
+    let deep: unknown = 'heart_rate';
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const v = judge({ ...base, type: deep, value: 70, unit: '/min' });
+    expect(v).toMatchObject({ ok: false, reason: 'unknown_type' });
+    if (!v.ok) expect(v.errors[0]!.message).toMatch(/^unknown type an array;/);
+  });
+
+  it("reads messageId and type only as the object's own properties", () => {
+    const inheritedId = Object.create({ messageId: 'from-the-prototype' }) as object;
+    expect(judge(inheritedId)).toMatchObject({ ok: false, messageId: null });
+  });
+
+  it('refuses text that PostgreSQL cannot store: half a surrogate pair, as NUL', () => {
+    for (const messageId of ['m-\uD800', 'm-\uDC00-x', 'm-\u0000']) {
+      const v = judge({ ...base, messageId, type: 'heart_rate', value: 70, unit: '/min' });
+      expect(v).toMatchObject({ ok: false, reason: 'invalid_shape', messageId });
+    }
+    const note = judge({
+      ...base,
+      type: 'heart_rate',
+      value: 70,
+      unit: '/min',
+      context: { note: 'ok \uD83D' },
+    });
+    expect(note).toMatchObject({ ok: false, errors: [{ path: 'context.note' }] });
+    // a whole pair is a character like any other
+    expect(
+      judge({ ...base, type: 'heart_rate', value: 70, unit: '/min', context: { note: '🙂' } }),
+    ).toMatchObject({ ok: true });
+  });
+});
+
+describe('how old a reading may be', () => {
+  const pulse = (measuredAt: string, maxAgeDays?: number) =>
+    validateReading(
+      { messageId: 'm-1', measuredAt, type: 'heart_rate', value: 70, unit: '/min' },
+      { deviceId: 'dev_1', receivedAt, ...(maxAgeDays ? { maxAgeDays } : {}) },
+    );
+
+  it.each([
+    '0001-01-01T00:00:00Z',
+    '1000-06-01T12:00:00Z',
+    '1900-01-01T00:00:00Z',
+    '1970-01-01T00:00:00Z',
+    '1999-12-31T23:59:59Z',
+  ])('refuses %s with old_timestamp, naming the bound', (measuredAt) => {
+    const v = pulse(measuredAt);
+    expect(v).toMatchObject({
+      ok: false,
+      reason: 'old_timestamp',
+      errors: [{ path: 'measuredAt' }],
+    });
+  });
+
+  it('takes five years of backlog by default, and no more', () => {
+    expect(pulse('2021-11-25T00:00:00Z')).toMatchObject({ ok: true });
+    expect(pulse('2021-11-22T00:00:00Z')).toMatchObject({ ok: false, reason: 'old_timestamp' });
+  });
+
+  it('takes the horizon it is given', () => {
+    expect(pulse('2026-11-20T00:00:00Z', 7)).toMatchObject({ ok: true });
+    const v = pulse('2026-11-01T00:00:00Z', 7);
+    expect(v).toMatchObject({ ok: false, reason: 'old_timestamp' });
+    if (!v.ok) expect(v.errors[0]!.message).toContain('at most 7 days old');
+  });
+});

@@ -1,0 +1,3 @@
+import { describePoison } from '../support/poisonSuite.js';
+
+describePoison('services');
