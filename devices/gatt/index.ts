@@ -39,7 +39,8 @@ export const isGattUuid = (uuid: string): uuid is GattUuid =>
 export function decodeGatt(uuid: string, bytes: Uint8Array, opts: DecodeOptions): GattResult {
   const key = normalizeUuid(String(uuid));
   if (!isGattUuid(key)) {
-    const message = `unsupported characteristic ${uuid}: expected one of ${GATT_UUIDS.join(', ')}`;
+    // quoted and cut: the uuid is a topic level, any text a device chose
+    const message = `unsupported characteristic ${JSON.stringify(String(uuid).slice(0, 40))}: expected one of ${GATT_UUIDS.join(', ')}`;
     return { ok: false, errors: [{ path: 'uuid', message }] };
   }
   if (!(bytes instanceof Uint8Array)) {

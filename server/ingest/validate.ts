@@ -75,10 +75,13 @@ function conversionOf<T>(table: Record<string, T>, unit: string): T | undefined 
   return Object.hasOwn(table, unit) ? table[unit] : undefined;
 }
 
-/** The messageId of a refused reading, as sent, for its receipt (the store cleans its copy). */
+/**
+ * The messageId of a refused reading, for its receipt and its record: a NUL or half a surrogate
+ * pair in it (the reason it may be refused) becomes U+FFFD, which PostgreSQL can store.
+ */
 function messageIdOf(raw: unknown): string | null {
   const id = own(raw, 'messageId');
-  return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : null;
+  return typeof id === 'string' && id.length > 0 && id.length <= 128 ? storableText(id, 128) : null;
 }
 
 function pathOf(issue: z.core.$ZodIssue): string {

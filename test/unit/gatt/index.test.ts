@@ -43,7 +43,7 @@ describe('decodeGatt', () => {
       errors: [
         {
           path: 'uuid',
-          message: 'unsupported characteristic 2a37: expected one of 2a9d, 2a35, 2a5e, 2a1c',
+          message: 'unsupported characteristic "2a37": expected one of 2a9d, 2a35, 2a5e, 2a1c',
         },
       ],
     });
