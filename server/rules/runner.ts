@@ -110,6 +110,14 @@ interface Held {
   plan: ResolvedPlan;
 }
 
+/** A patient whose plan expects measurements, as the missed-measurement check reads it. */
+interface PlannedPatient {
+  patient_id: string;
+  plan: unknown;
+  since: Date;
+  last_traffic: Date | null;
+}
+
 export function createRuleRunner(o: RuleRunnerOptions) {
   const now = o.now ?? (() => new Date());
   const log = o.log.child({ stage: 'rules' });
@@ -394,6 +402,44 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     evaluator.forget(patientId);
   }
 
+  /** The missed-measurement check of one patient whose plan expects measurements. */
+  async function checkMissedOf(row: PlannedPatient, at: Date) {
+    const parsed = patientPlanSchema.safeParse(row.plan);
+    if (!parsed.success) return;
+    const plan = resolvePlan(parsed.data);
+    const readings = await loadRuleReadings(
+      db,
+      row.patient_id,
+      new Date(at.getTime() - lookBackDays(plan) * DAY),
+    );
+    for (const item of plan.measurements) {
+      const missed = checkMissing({
+        item,
+        readings,
+        now: at,
+        timeZone: plan.timeZone,
+        planStart: new Date(row.since),
+        lastTrafficAt: row.last_traffic ? new Date(row.last_traffic) : null,
+      });
+      if (!missed) continue;
+      if (missed.action === 'remind') {
+        const dueAt = new Date(missed.dueAt);
+        if (await requests.remind(row.patient_id, item.type, dueAt, at)) {
+          for (const deviceId of await requests.devicesOf(row.patient_id)) {
+            notify(deviceId, reminderNotice(item.type, dueAt));
+          }
+        }
+        continue;
+      }
+      const { rows: open } = await db.query(
+        "SELECT 1 FROM alerts WHERE patient_id = $1 AND rule = $2 AND status <> 'resolved'",
+        [row.patient_id, `missing.${item.type}`],
+      );
+      if (!open.length)
+        await alerts.raise(row.patient_id, missingFinding(missed, plan.timeZone), at);
+    }
+  }
+
   return {
     /** Hands committed readings to the rules; returns at once. */
     onReadings(readings: StoredReading[]) {
@@ -428,51 +474,19 @@ export function createRuleRunner(o: RuleRunnerOptions) {
      * grace opens a missed-measurement alert that names the likely cause. Run on a timer.
      */
     async checkMissed(at: Date = now()) {
-      const { rows } = await db.query<{
-        patient_id: string;
-        plan: unknown;
-        since: Date;
-        last_traffic: Date | null;
-      }>(
+      const { rows } = await db.query<PlannedPatient>(
         `SELECT pp.patient_id, pp.plan, p.created_at AS since,
            (SELECT max(received_at) FROM readings r WHERE r.patient_id = pp.patient_id) AS last_traffic
          FROM patient_plans pp JOIN patients p ON p.id = pp.patient_id
          WHERE jsonb_array_length(COALESCE(pp.plan->'measurements', '[]'::jsonb)) > 0`,
       );
+      // one patient at a time, each on its own: one that fails is logged, not the end of the
+      // check for every patient after it
       for (const row of rows) {
-        const parsed = patientPlanSchema.safeParse(row.plan);
-        if (!parsed.success) continue;
-        const plan = resolvePlan(parsed.data);
-        const readings = await loadRuleReadings(
-          db,
-          row.patient_id,
-          new Date(at.getTime() - lookBackDays(plan) * DAY),
-        );
-        for (const item of plan.measurements) {
-          const missed = checkMissing({
-            item,
-            readings,
-            now: at,
-            timeZone: plan.timeZone,
-            planStart: new Date(row.since),
-            lastTrafficAt: row.last_traffic ? new Date(row.last_traffic) : null,
-          });
-          if (!missed) continue;
-          if (missed.action === 'remind') {
-            const dueAt = new Date(missed.dueAt);
-            if (await requests.remind(row.patient_id, item.type, dueAt, at)) {
-              for (const deviceId of await requests.devicesOf(row.patient_id)) {
-                notify(deviceId, reminderNotice(item.type, dueAt));
-              }
-            }
-            continue;
-          }
-          const { rows: open } = await db.query(
-            "SELECT 1 FROM alerts WHERE patient_id = $1 AND rule = $2 AND status <> 'resolved'",
-            [row.patient_id, `missing.${item.type}`],
-          );
-          if (!open.length)
-            await alerts.raise(row.patient_id, missingFinding(missed, plan.timeZone), at);
+        try {
+          await checkMissedOf(row, at);
+        } catch (err) {
+          log.error({ err, patientId: row.patient_id }, 'missed-measurement check failed');
         }
       }
     },
@@ -482,8 +496,12 @@ export function createRuleRunner(o: RuleRunnerOptions) {
      */
     async expireRemeasures(at: Date = now()) {
       for (const e of await requests.claimExpired(at)) {
-        await alerts.raise(e.patientId, unconfirmedFinding(e.finding, e.minutes), at);
-        await requests.settle(e.id, 'expired', at);
+        try {
+          await alerts.raise(e.patientId, unconfirmedFinding(e.finding, e.minutes), at);
+          await requests.settle(e.id, 'expired', at);
+        } catch (err) {
+          log.error({ err, patientId: e.patientId }, 'alerting an unconfirmed value failed');
+        }
       }
     },
     /** Forget a patient's cached plan (after the care team changed it). */

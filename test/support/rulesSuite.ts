@@ -206,6 +206,53 @@ export function describeRulesOnIngest(mode: Mode) {
         ]);
       });
 
+      it("checks every other patient's missed measurements when one patient's check fails", async () => {
+        const [a, b] = [
+          await registerPatientWithDevice(env.hub),
+          await registerPatientWithDevice(env.hub),
+        ];
+        // as below: the plan began yesterday at noon, today's 10:00 weight is past its grace at 15
+        const today = new Date();
+        const utc = (hh: number, dayOffset = 0) =>
+          new Date(
+            Date.UTC(
+              today.getUTCFullYear(),
+              today.getUTCMonth(),
+              today.getUTCDate() + dayOffset,
+              hh,
+            ),
+          );
+        for (const reg of [a, b]) {
+          await env.hub.db.query(
+            'INSERT INTO patient_plans (patient_id, plan) VALUES ($1, $2::jsonb)',
+            [
+              reg.patientId,
+              JSON.stringify({
+                measurements: [{ type: 'body_weight', dueBy: '10:00', graceHours: 4 }],
+              }),
+            ],
+          );
+          await env.hub.db.query('UPDATE patients SET created_at = $2 WHERE id = $1', [
+            reg.patientId,
+            utc(12, -1).toISOString(),
+          ]);
+        }
+        const db: Queryable = {
+          query: ((sql: string, params?: unknown[], opts?: QueryOptions) =>
+            /FROM readings/.test(sql) && params?.[0] === a.patientId
+              ? Promise.reject(new Error('date/time field value out of range'))
+              : env.hub.db.query(sql, params, opts)) as Queryable['query'],
+        };
+        const runner = createRuleRunner({ db, alerts: env.hub.alerts, log: env.hub.log });
+        await runner.checkMissed(utc(15));
+        expect((await alertsOfPatient(a)).map((x) => x.rule)).toEqual([]);
+        expect((await alertsOfPatient(b)).map((x) => x.rule)).toEqual(['missing.body_weight']);
+        // the hub's own checks in the tests below are not to meet these plans
+        await env.hub.db.query('DELETE FROM patient_plans WHERE patient_id = ANY($1::text[])', [
+          [a.patientId, b.patientId],
+        ]);
+      });
+
       it('alerts the care team that the readings were not judged when it keeps failing, and judges the next ones', async () => {
         const reg = await registerPatientWithDevice(env.hub);
         const { state, db } = failingLoads();
@@ -303,7 +350,8 @@ export function describeRulesOnIngest(mode: Mode) {
       const missed = (await alertsOf()).filter((a) => a.rule === 'missing.body_weight');
       expect(missed).toMatchObject([{ severity: 'medium', status: 'open' }]);
       const { rows: changes } = await env.hub.db.query(
-        "SELECT kind FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE a.rule = 'missing.body_weight'",
+        "SELECT kind FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE a.rule = 'missing.body_weight' AND a.patient_id = $1",
+        [reg.patientId],
       );
       expect(changes).toEqual([{ kind: 'opened' }]);
 
