@@ -87,6 +87,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
           sessionExpirySeconds: config.MQTT_SESSION_EXPIRY_S,
           group: config.MQTT_SHARE_GROUP,
           log,
+          metrics,
         })
       : await createEmbeddedBroker({
           host: config.MQTT_HOST,
@@ -198,8 +199,10 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
         database: async () => {
           await db.query('SELECT 1');
         },
+        // connected is not enough: the broker must have granted this connection's subscription
         broker: async () => {
-          if (!broker.ready()) throw new Error('broker not connected');
+          const why = broker.notReady();
+          if (why) throw new Error(why);
         },
       },
     });

@@ -86,6 +86,7 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
         );
       }
       if (!intakeOpen || !deliver) return; // no PUBACK: the device sends it again later
+      o.metrics.deliveries.inc();
       deliver(
         {
           deviceId: t.deviceId,
@@ -165,13 +166,16 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
       deliver = d;
       const port = await listen(server, o.port, o.host, 'MQTT_PORT');
       url = `${o.tls ? 'mqtts' : 'mqtt'}://${o.host}:${port}`;
+      o.metrics.subscribed.set(1);
     },
     publishReceipts: (deviceId: string, receipts: Receipt[]) => publishTo(deviceId, receipts),
     notify: (deviceId: string, notice: PatientNotice) => publishTo(deviceId, [notice]),
     together: (fn) => fn(), // each device has its own connection: nothing to gather
     ready: () => server.listening && !aedes.closed,
+    notReady: () => (server.listening && !aedes.closed ? null : 'broker not listening'),
     async stopIntake() {
       intakeOpen = false;
+      o.metrics.subscribed.set(0);
       // Stop accepting; connected devices stay until close() so that they still get the
       // PUBACKs of what ingest commits meanwhile.
       serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -182,6 +186,7 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
     },
     async close() {
       intakeOpen = false;
+      o.metrics.subscribed.set(0);
       serverClosed ??= new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await serverClosed;

@@ -3,15 +3,19 @@
 // subscription so that several hubs split the traffic, in a persistent session so that
 // messages wait for a hub that restarts. A message is acknowledged to the broker only after
 // its readings are committed; the broker's in-flight window (our Receive Maximum) is the
-// back-pressure.
+// back-pressure. The hub subscribes again on every connection, whatever CONNACK's
+// sessionPresent says (Mosquitto 2.0 restores a session without its `$share` subscriptions), and
+// is ready only once that connection's SUBACK granted every filter (./subscription.ts).
 // first: mqtt-packet must find the quiet debug logger when it loads
 import '../ops/quietDebug.js';
-import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import mqtt, { type IPublishPacket, type ISubscriptionMap, type MqttClient } from 'mqtt';
 import { writeToStream, type Packet } from 'mqtt-packet';
 import { parseTopic, topics, type PatientNotice, type Receipt } from '../../devices/contract.js';
 import type { Logger } from '../ops/log.js';
+import type { Metrics } from '../ops/metrics.js';
 import { coalesceWrites } from './coalesce.js';
 import type { BrokerLink, Deliver } from './link.js';
+import { SubscriptionState } from './subscription.js';
 
 export interface ExternalOptions {
   url: string;
@@ -21,14 +25,18 @@ export interface ExternalOptions {
   receiveMaximum: number;
   sessionExpirySeconds: number;
   log: Logger;
+  metrics: Metrics;
   /** The shared-subscription group; hubs in one group split the messages between them. */
   group?: string;
+  /** First wait before subscribing again after a refusal; doubles up to a minute. */
+  resubscribeAfterMs?: number;
 }
 
 /** Mutes mqtt.js's automatic PUBACK for a message; we send it ourselves after the commit. */
 const DEFERRED = Object.assign(new Error('acknowledged after commit'), { deferred: true });
 
 const V5 = { protocolVersion: 5 };
+const MAX_RESUBSCRIBE_WAIT_MS = 60_000;
 
 /**
  * Writes a packet on the client's connection, behind mqtt.js's back: our PUBACKs (mqtt.js sends
@@ -56,6 +64,17 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
   // PUBACKs belong to the connection that received the message; after a reconnect the broker
   // resends what we had not acknowledged, and the (device, messageId) key absorbs the repeat.
   let connection = 0;
+  const subscription = new SubscriptionState(filters, (live) =>
+    o.metrics.subscribed.set(live ? 1 : 0),
+  );
+  /** The subscription state's number for the current connection. */
+  let subscribedOn = 0;
+  let retry: NodeJS.Timeout | null = null;
+  let retryMs = 0;
+  const stopRetry = () => {
+    if (retry) clearTimeout(retry);
+    retry = null;
+  };
 
   const client = mqtt.connect(o.url, {
     protocolVersion: 5,
@@ -67,28 +86,79 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     manualConnect: true,
+    // the 'connect' handler subscribes on every connection; mqtt.js' own resubscription would
+    // send a second SUBSCRIBE, and only when the session is not present
+    resubscribe: false,
     // mqtt.js's debug logger builds an argument list per call even when off: several calls per
     // packet were 7 % of the hub's allocations under load. DEBUG=mqttjs* still turns it on.
     ...(process.env.DEBUG ? {} : { log: () => {} }),
   });
 
+  /**
+   * SUBSCRIBE on connection `at`, forced (`resubscribe: true`: mqtt.js skips a filter it
+   * believes it holds). A refusal keeps the hub not ready and is tried again, with back-off,
+   * while the connection lasts.
+   */
+  function subscribe(at: number) {
+    subscription.subscribing(at);
+    const map = Object.assign(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])), {
+      resubscribe: true,
+    }) as ISubscriptionMap;
+    client.subscribe(map, (err, _granted, packet) => {
+      const codes = packet?.granted.map((g) => (typeof g === 'number' ? g : 0x80));
+      const outcome = codes
+        ? subscription.suback(at, codes)
+        : subscription.failed(at, err?.message ?? 'no SUBACK');
+      if (outcome.kind === 'live') {
+        retryMs = 0;
+        log.info({ filters }, 'subscribed to device topics');
+        if (outcome.downgraded.length) {
+          log.warn(
+            { filters: outcome.downgraded },
+            'broker granted QoS 0: messages are not acknowledged after their commit and can be lost',
+          );
+        }
+      } else if (outcome.kind === 'refused') {
+        retryMs = Math.min(
+          MAX_RESUBSCRIBE_WAIT_MS,
+          retryMs ? retryMs * 2 : (o.resubscribeAfterMs ?? 5000),
+        );
+        log.error(
+          { reason: outcome.reason, retryInMs: retryMs },
+          'no subscription to device topics: the hub receives nothing and is not ready',
+        );
+        stopRetry();
+        retry = setTimeout(() => {
+          retry = null;
+          if (at === subscribedOn && client.connected) subscribe(at);
+        }, retryMs);
+        retry.unref();
+      }
+    });
+  }
+
   client.on('connect', (connack) => {
     connection++;
+    stopRetry();
+    retryMs = 0;
+    const at = (subscribedOn = subscription.connected());
     coalesceWrites(client.stream);
     log.info(
       { url: redactUrl(o.url), sessionPresent: connack.sessionPresent },
       'connected to broker',
     );
-    if (!connack.sessionPresent) {
-      client.subscribe(filters, { qos: 1 }, (err) => {
-        if (err) log.error({ err: err.message }, 'subscribe failed');
-      });
-    }
+    // even when the session is present: its subscriptions may not be (Mosquitto 2.0's $share)
+    subscribe(at);
+  });
+  client.on('close', () => {
+    stopRetry();
+    subscription.disconnected();
   });
   client.on('error', (err) => log.warn({ err: err.message }, 'broker connection error'));
   client.on('offline', () => log.warn('broker offline; reconnecting'));
 
   client.handleMessage = (packet: IPublishPacket, done) => {
+    o.metrics.deliveries.inc();
     const t = parseTopic(packet.topic);
     if (!deliver || !intakeOpen || !t || t.kind === 'receipts') {
       // Not ours, or shutting down: leave QoS 1 unacknowledged so the broker redelivers it.
@@ -164,7 +234,8 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
       // what fn writes is gathered into one write by coalesceWrites
       fn();
     },
-    ready: () => client.connected,
+    ready: () => client.connected && subscription.phase === 'live',
+    notReady: () => (client.connected ? subscription.notReady() : 'broker not connected'),
     async stopIntake() {
       intakeOpen = false;
     },
@@ -173,7 +244,9 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
     },
     async close() {
       intakeOpen = false;
+      stopRetry();
       await client.endAsync();
+      subscription.disconnected();
     },
   };
 }

@@ -15,7 +15,13 @@ export interface BrokerLink {
   notify(deviceId: string, notice: PatientNotice): void;
   /** Runs `fn`, sending what it writes to the broker in as few writes as possible. */
   together(fn: () => void): void;
+  /** True while device messages can reach the hub: `notReady()` is null. */
   ready(): boolean;
+  /**
+   * Why device messages cannot reach the hub now (for /readyz), or null. External: not
+   * connected, or this connection's SUBACK has not (yet) granted every filter.
+   */
+  notReady(): string | null;
   /** Stops taking new connections and messages; what is held can still be acknowledged. */
   stopIntake(): Promise<void>;
   /** Drops a revoked device's connections at once. */

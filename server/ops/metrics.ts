@@ -62,6 +62,16 @@ export function createMetrics() {
       help: 'Devices connected to the embedded broker',
       registers: [registry],
     }),
+    deliveries: new Counter({
+      name: 'telehealth_broker_deliveries_total',
+      help: 'Device messages the broker delivered to the hub (redeliveries included); flat while devices publish means a stalled hub',
+      registers: [registry],
+    }),
+    subscribed: new Gauge({
+      name: 'telehealth_broker_subscribed',
+      help: "1 while the hub receives device messages: external broker connected and this connection's SUBACK granted every filter (embedded: the broker listens); /readyz is 503 while 0",
+      registers: [registry],
+    }),
     authFailures: new Counter({
       name: 'telehealth_broker_auth_failures_total',
       help: 'Refused device connections and publishes, by reason',

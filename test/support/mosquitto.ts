@@ -53,7 +53,21 @@ export interface TestMosquitto {
   reload(): Promise<void>;
   /** What the broker has logged so far. */
   log(): Promise<string>;
+  /**
+   * SIGTERM, as `systemctl restart mosquitto` does: Mosquitto writes its persistence file on the
+   * way out; then the same configuration, port, data and persistence file again.
+   */
+  restart(): Promise<void>;
+  /** Sends `signal` (SIGKILL: a crash, which loses what was not autosaved) and waits for exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again after kill(), on the same port with the same data. */
+  start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface MosquittoOptions {
+  /** Options set over the deploy configuration's, e.g. `{ autosave_interval: '1' }`. */
+  set?: Record<string, string>;
 }
 
 /** A free TCP port on 127.0.0.1: bind port 0, read it, let it go. */
@@ -72,13 +86,19 @@ export function freePort(): Promise<number> {
 }
 
 /** The deploy configuration with everything machine-specific pointed into `dir`. */
-export function testConfig(deployConf: string, dir: string, port: number): string {
+export function testConfig(
+  deployConf: string,
+  dir: string,
+  port: number,
+  set: Record<string, string> = {},
+): string {
   const out: string[] = [];
   let listener = false;
   for (const line of deployConf.split('\n')) {
     const t = line.trim();
     if (!t || t.startsWith('#')) continue;
     const option = t.split(/\s+/)[0]!;
+    if (option in set) continue;
     if (LISTENER_OPTIONS.has(option)) {
       if (option === 'listener' && !listener) out.push(`listener ${port} 127.0.0.1`);
       listener ||= option === 'listener';
@@ -111,6 +131,7 @@ export function testConfig(deployConf: string, dir: string, port: number): strin
     }
   }
   if (!listener) throw new Error('deploy/mosquitto/mosquitto.conf has no listener');
+  for (const [option, value] of Object.entries(set)) out.push(`${option} ${value}`);
   // Log subscriptions too, so a failing test shows what the broker granted.
   out.push('log_type subscribe', 'log_type unsubscribe');
   return out.join('\n') + '\n';
@@ -147,10 +168,14 @@ function accepts(port: number): Promise<boolean> {
  * Starts Mosquitto from the deploy configuration with `users` (username -> password) in its
  * password file, and waits until it accepts connections.
  */
-export async function startMosquitto(users: Record<string, string>): Promise<TestMosquitto> {
+export async function startMosquitto(
+  users: Record<string, string>,
+  opts: MosquittoOptions = {},
+): Promise<TestMosquitto> {
   const dir = await mkdtemp(join(tmpdir(), 'mosquitto-'));
   const passwd = join(dir, 'passwd');
   const logFile = join(dir, 'mosquitto.log');
+  const confFile = join(dir, 'mosquitto.conf');
   const readLog = () => readFile(logFile, 'utf8').catch(() => '');
   const deployConf = await readFile(new URL('mosquitto.conf', DEPLOY), 'utf8');
   await copyFile(new URL('acl', DEPLOY), join(dir, 'acl'));
@@ -161,21 +186,13 @@ export async function startMosquitto(users: Record<string, string>): Promise<Tes
     await run(MOSQUITTO_PASSWD, [...(i === 0 ? ['-c'] : []), '-b', passwd, u, p]);
   }
 
-  let child: ChildProcess | null = null;
-  let exited: Promise<void> = Promise.resolve();
-  let port = 0;
-  let conf = '';
   let stderr = '';
-  // A port found free can be taken before Mosquitto binds it: try another.
-  for (let attempt = 0; attempt < 3 && !child; attempt++) {
-    port = await freePort();
-    conf = testConfig(deployConf, dir, port);
-    const confFile = join(dir, 'mosquitto.conf');
-    await writeFile(confFile, conf);
+  /** Runs Mosquitto on `port`; null when it exited (e.g. the port was taken) or never listened. */
+  const launch = async (port: number) => {
     const proc = spawn(MOSQUITTO, ['-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let dead = false;
-    exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     proc.once('exit', () => (dead = true));
     proc.once('error', (err) => {
       dead = true;
@@ -183,14 +200,46 @@ export async function startMosquitto(users: Record<string, string>): Promise<Tes
     });
     const deadline = Date.now() + 5000;
     while (!dead && Date.now() < deadline && !(await accepts(port))) await sleep(25);
-    if (!dead && Date.now() < deadline) child = proc;
-    else proc.kill('SIGKILL');
+    if (!dead && Date.now() < deadline) return { proc, exited };
+    proc.kill('SIGKILL');
+    await exited;
+    return null;
+  };
+
+  let current: { proc: ChildProcess; exited: Promise<void> } | null = null;
+  let port = 0;
+  let conf = '';
+  // A port found free can be taken before Mosquitto binds it: try another.
+  for (let attempt = 0; attempt < 3 && !current; attempt++) {
+    port = await freePort();
+    conf = testConfig(deployConf, dir, port, opts.set);
+    await writeFile(confFile, conf);
+    current = await launch(port);
   }
-  if (!child) {
+  if (!current) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`mosquitto did not start: ${stderr.trim()}\n${await readLog()}`);
   }
-  const proc = child;
+  const running = () => {
+    if (!current) throw new Error('mosquitto is not running');
+    return current;
+  };
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    const c = current;
+    current = null;
+    if (!c || c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+    c.proc.kill(signal);
+    const killer = setTimeout(() => c.proc.kill('SIGKILL'), 5000);
+    await c.exited;
+    clearTimeout(killer);
+  };
+  const start = async () => {
+    if (current) throw new Error('mosquitto is already running');
+    // the same port: clients reconnect to where they were (a port just closed may linger)
+    const deadline = Date.now() + 10_000;
+    while (!current && Date.now() < deadline) current = await launch(port);
+    if (!current) throw new Error(`mosquitto did not start again: ${stderr.trim()}`);
+  };
 
   let reloads = 0;
   return {
@@ -205,7 +254,7 @@ export async function startMosquitto(users: Record<string, string>): Promise<Tes
     },
     async reload() {
       reloads++;
-      proc.kill('SIGHUP');
+      running().proc.kill('SIGHUP');
       const deadline = Date.now() + 5000;
       const done = async () => (await readLog()).split('Reloading config').length > reloads;
       while (!(await done())) {
@@ -217,13 +266,14 @@ export async function startMosquitto(users: Record<string, string>): Promise<Tes
       await roundTrip(port);
     },
     log: readLog,
+    async restart() {
+      await kill('SIGTERM');
+      await start();
+    },
+    kill,
+    start,
     async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) {
-        proc.kill('SIGTERM');
-        const killer = setTimeout(() => proc.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(killer);
-      }
+      await kill('SIGTERM');
       await rm(dir, { recursive: true, force: true });
     },
   };
