@@ -55,6 +55,9 @@ interface Waiter {
 /** QoS 1 publish that fails when the connection closes first (the hub dropped a revoked device). */
 function publishOrDrop(client: MqttClient, topic: string, body: string | Buffer): Promise<void> {
   return new Promise<void>((resolve, reject) => {
+    // a connection already gone fires no 'close' again, and mqtt.js without reconnection would
+    // hold the message for ever: the gateway's resend would wait on it
+    if (!client.connected) return reject(new Error('not connected'));
     const onClose = () => reject(new Error('connection closed'));
     client.once('close', onClose);
     client.publish(topic, body, { qos: 1 }, (err) => {

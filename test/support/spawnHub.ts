@@ -23,7 +23,9 @@ export async function spawnHub(
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 30_000;
+  // a fresh embedded data folder takes ~9 s to initialise on a quiet 2-core machine, and several
+  // times that beside other test files
+  const deadline = Date.now() + 90_000;
   while (!/http: +http:\/\/\S+/.test(out)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
