@@ -20,7 +20,7 @@ import { createSignIn } from './auth/signIn.js';
 import { createAlerts, type Alerts } from './alerts/lifecycle.js';
 import { createIngest, type Ingest } from './ingest/pipeline.js';
 import { createRuleRunner, type RuleRunner } from './rules/runner.js';
-import type { StoredReading } from './ingest/reading.js';
+import type { StoredReading } from './shapes/reading.js';
 import { assertPortFree, listen } from './ops/listen.js';
 import { createLogger, type Logger } from './ops/log.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';

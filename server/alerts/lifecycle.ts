@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { isConflictRollback, type Db, type Queryable } from '../store/db.js';
 import { newId } from '../store/ids.js';
-import { severityRank, type Finding, type Severity } from '../rules/types.js';
+import { severityRank, type Finding, type Severity } from '../shapes/finding.js';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 export type AlertEventKind =

@@ -1,7 +1,7 @@
 // What the rest of the hub needs from a broker, embedded or external: device messages in, with
 // an acknowledgement the hub controls, and receipts out.
 import type { PatientNotice, Receipt } from '../../devices/contract.js';
-import type { InboundMessage } from '../ingest/decode.js';
+import type { InboundMessage } from '../shapes/message.js';
 
 export type Deliver = (msg: InboundMessage, ack: () => void) => void;
 

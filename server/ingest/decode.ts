@@ -3,16 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { gattMessageId, MAX_JSON_DEPTH, MAX_READINGS_PER_MESSAGE } from '../../devices/contract.js';
 import { decodeGatt } from '../../devices/gatt/index.js';
-import { storableText, type CanonicalReading, type Rejection } from './reading.js';
+import type { InboundMessage } from '../shapes/message.js';
+import type { CanonicalReading, Rejection } from '../shapes/reading.js';
+import { storableText } from '../shapes/text.js';
 import { validateReading } from './validate.js';
-
-export interface InboundMessage {
-  deviceId: string;
-  kind: 'readings' | 'gatt';
-  uuid?: string;
-  payload: Buffer;
-  receivedAt: Date;
-}
 
 export interface DecodeOptions {
   maxPayloadBytes: number;

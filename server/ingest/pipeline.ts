@@ -7,8 +7,9 @@ import type { Logger } from '../ops/log.js';
 import type { Metrics } from '../ops/metrics.js';
 import { isConflictRollback, type Db } from '../store/db.js';
 import { storeBatch, type BatchOutcome, type StoreStatus } from '../store/readings.js';
-import { decodeMessage, type DecodeOptions, type Decoded, type InboundMessage } from './decode.js';
-import type { CanonicalReading, Rejection, StoredReading } from './reading.js';
+import { decodeMessage, type DecodeOptions, type Decoded } from './decode.js';
+import type { InboundMessage } from '../shapes/message.js';
+import type { CanonicalReading, Rejection, StoredReading } from '../shapes/reading.js';
 
 export interface IngestOptions extends DecodeOptions {
   db: Db;

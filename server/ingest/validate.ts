@@ -11,13 +11,13 @@ import {
   units,
   type ReadingPayload,
 } from '../../devices/contract.js';
+import { storableText } from '../shapes/text.js';
 import {
-  storableText,
   type CanonicalReading,
   type FieldError,
   type ReadingDetails,
   type RejectionReason,
-} from './reading.js';
+} from '../shapes/reading.js';
 import type { z } from 'zod';
 
 export type Validated =

@@ -8,7 +8,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import type { AlertChange, Alerts } from '../alerts/lifecycle.js';
-import { readingValues, type ReadingValues, type StoredReading } from '../ingest/reading.js';
+import { readingValues, type ReadingValues, type StoredReading } from '../shapes/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
 import type { Viewer } from '../auth/sessions.js';

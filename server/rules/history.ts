@@ -1,5 +1,5 @@
 // A patient's stored readings as the rules read them (the database edge of the rules stage).
-import type { ReadingDetails, StoredReading } from '../ingest/reading.js';
+import type { ReadingDetails, StoredReading } from '../shapes/reading.js';
 import type { Queryable } from '../store/db.js';
 import type { RuleReading } from './types.js';
 

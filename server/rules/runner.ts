@@ -3,7 +3,7 @@
 // It runs beside ingest, never before an acknowledgement, one patient at a time per patient.
 import pLimit from 'p-limit';
 import type { Alerts } from '../alerts/lifecycle.js';
-import type { StoredReading } from '../ingest/reading.js';
+import type { StoredReading } from '../shapes/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
 import { perTurn } from '../store/perTurn.js';

@@ -1,13 +1,13 @@
 // Storing a batch of readings once, and the rejected messages beside them: one SQL statement
 // (data-modifying CTEs), so one round trip and one atomic commit per batch. The same statement
 // keeps each patient's latest reading per type (latest_readings) for the patient list.
+import { storableText } from '../shapes/text.js';
 import {
-  storableText,
   type CanonicalReading,
   type FieldError,
   type ReadingValues,
   type Rejection,
-} from '../ingest/reading.js';
+} from '../shapes/reading.js';
 import type { Queryable } from './db.js';
 
 export type StoreStatus = 'accepted' | 'duplicate';

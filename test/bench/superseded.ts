@@ -8,7 +8,7 @@ import {
   type AbnormalKind,
   type AbnormalReading,
 } from '../../simulators/load/homeReadings.js';
-import type { StoredReading } from '../../server/ingest/reading.js';
+import type { StoredReading } from '../../server/shapes/reading.js';
 import { isSuperseded } from '../../server/rules/evaluate.js';
 
 /**

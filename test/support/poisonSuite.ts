@@ -2,7 +2,7 @@
 // each is answered `rejected` and recorded, the hub stays ready, and a valid reading right after
 // it is stored and judged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Rejection } from '../../server/ingest/reading.js';
+import type { Rejection } from '../../server/shapes/reading.js';
 import { pruneRejected, storeBatch } from '../../server/store/readings.js';
 import { connectDevice, weight, type TestDevice } from './device.js';
 import {

@@ -17,13 +17,9 @@ import {
   type ReadingType,
 } from '../../devices/contract.js';
 import { GATT_UUIDS, decodeGatt, type GattResult } from '../../devices/gatt/index.js';
-import {
-  decodeMessage,
-  nestsDeeper,
-  type Decoded,
-  type InboundMessage,
-} from '../../server/ingest/decode.js';
-import type { CanonicalReading, Rejection } from '../../server/ingest/reading.js';
+import { decodeMessage, nestsDeeper, type Decoded } from '../../server/ingest/decode.js';
+import type { InboundMessage } from '../../server/shapes/message.js';
+import type { CanonicalReading, Rejection } from '../../server/shapes/reading.js';
 import { validateReading, type Validated } from '../../server/ingest/validate.js';
 
 const receivedAt = new Date('2026-11-23T08:00:00Z');

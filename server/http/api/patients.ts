@@ -10,7 +10,7 @@ import { changePlan, planView } from '../../admin/plans.js';
 import { auditEntrySchema, auditOf } from '../../audit/log.js';
 import { lookBackDays } from '../../rules/evaluate.js';
 import { loadRuleReadings } from '../../rules/history.js';
-import { readingValues, type MeasuredValues } from '../../ingest/reading.js';
+import { readingValues, type MeasuredValues } from '../../shapes/reading.js';
 import { dailyFirstWeights } from '../../rules/localDay.js';
 import { deviation } from '../../rules/personal.js';
 import { patientPlanSchema, resolvePlan, type ResolvedPlan } from '../../rules/plan.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReadingType } from '../../../devices/contract.js';
-import type { StoredReading } from '../../../server/ingest/reading.js';
+import type { StoredReading } from '../../../server/shapes/reading.js';
 import { evaluatePatient } from '../../../server/rules/evaluate.js';
 import { toRuleReading } from '../../../server/rules/history.js';
 import { PatientHistory } from '../../../server/rules/patientHistory.js';

@@ -1,5 +1,6 @@
-// The shapes that flow through ingest: a reading in canonical units ready to store, and a
-// rejection with the reason a person (or a device log) can act on.
+// The shapes that flow from ingest through the store to the rules and the dashboards: a reading
+// in canonical units, and a rejection with the reason a person (or a device log) can act on.
+// A low module: it imports nothing of the stages (docs/architecture.md).
 import type { ReadingType, RejectionReason } from '../../devices/contract.js';
 
 /** What a reading measured, in canonical units. */
@@ -61,17 +62,6 @@ export interface ReadingDetails {
 
 // the reason codes are part of the device contract: receipts carry them
 export { rejectionReasons, type RejectionReason } from '../../devices/contract.js';
-
-/**
- * Text as PostgreSQL can store it, at most `max` characters: NUL becomes U+FFFD, as does half a
- * surrogate pair (neither has a place in text or jsonb, and one refused value failed the whole
- * commit, which was then split message by message: a device sending them slowed everyone).
- * Used where the hub quotes what a device sent, and by the store on every rejection it records.
- */
-export function storableText(s: string, max: number): string {
-  const cut = s.length > max ? `${s.slice(0, max - 1)}…` : s;
-  return cut.replaceAll('\u0000', '\uFFFD').toWellFormed();
-}
 
 export interface FieldError {
   path: string;

@@ -1,0 +1,39 @@
+// What a rule found, as the alerts keep it and the dashboards show it. Imports nothing of the
+// stages, so that the rules hand findings to the alerts without the alerts importing the rules.
+import type { ReadingType } from '../../devices/contract.js';
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export const severityRank: Record<Severity, number> = {
+  info: 0,
+  low: 1,
+  medium: 2,
+  high: 3,
+  critical: 4,
+};
+
+/** A reading a finding rests on, so that the alert can show and link it. */
+export interface ReadingRef {
+  deviceId: string;
+  messageId: string;
+  type: ReadingType;
+  measuredAt: string;
+}
+
+export interface Finding {
+  /** Stable id of the rule, e.g. `weight.gain_3d`, `news2`, `bp.very_high`. */
+  rule: string;
+  severity: Severity;
+  /** A sentence a nurse can act on, in Swedish and English. */
+  reason: { sv: string; en: string };
+  /** The values judged and the threshold used, with where the threshold came from. */
+  values: Record<string, number | string | null>;
+  threshold: {
+    value: number | string | Record<string, number>;
+    source: 'default' | 'personal';
+    reference: string;
+  };
+  window?: { from: string; to: string };
+  readings: ReadingRef[];
+  /** Borderline: ask the patient to measure again before alarming the nurse. */
+  remeasure?: boolean;
+}

@@ -1,0 +1,58 @@
+// The code follows the data (docs/architecture.md): device -> broker -> ingest -> store -> rules
+// -> alerts -> realtime -> dashboards. This holds it there: each stage imports only what comes
+// before it, and the shapes they share (server/shapes/) import nothing of the stages.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SERVER = join(ROOT, 'server');
+
+/** The server folders a stage may not import. */
+const mayNotImport: Record<string, string[]> = {
+  shapes: ['*'],
+  store: ['broker', 'ingest', 'rules', 'alerts', 'realtime', 'http', 'admin'],
+  broker: ['ingest', 'rules', 'alerts', 'realtime', 'http', 'admin'],
+  ingest: ['broker', 'rules', 'alerts', 'realtime', 'http', 'admin'],
+  rules: ['broker', 'ingest', 'realtime', 'http', 'admin'],
+  alerts: ['broker', 'ingest', 'rules', 'realtime', 'http', 'admin'],
+  realtime: ['broker', 'ingest', 'rules', 'http', 'admin'],
+};
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? filesUnder(join(dir, e.name))
+      : e.name.endsWith('.ts')
+        ? [join(dir, e.name)]
+        : [],
+  );
+}
+
+/** The server folder each relative import of `file` lands in (top level under server/). */
+function importedFolders(file: string): { spec: string; folder: string | null }[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)].map((m) => m[1]!);
+  return specs.map((spec) => {
+    const target = relative(SERVER, resolve(file, '..', spec));
+    const folder = target.startsWith('..') ? null : target.split('/')[0]!;
+    return { spec, folder: folder?.endsWith('.js') ? '(root)' : (folder ?? null) };
+  });
+}
+
+describe('the stages import in the direction the data flows', () => {
+  for (const [stage, banned] of Object.entries(mayNotImport)) {
+    it(`server/${stage} imports none of ${banned.join(', ')}`, () => {
+      const wrong: string[] = [];
+      for (const file of filesUnder(join(SERVER, stage))) {
+        for (const { spec, folder } of importedFolders(file)) {
+          if (folder === null || folder === stage) continue;
+          if (banned.includes('*') || banned.includes(folder)) {
+            wrong.push(`${relative(ROOT, file)} imports ${spec}`);
+          }
+        }
+      }
+      expect(wrong).toEqual([]);
+    });
+  }
+});
