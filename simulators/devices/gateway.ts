@@ -75,6 +75,7 @@ export class HomeGateway {
   readonly notices: PatientNotice[] = [];
   /** Every message this gateway published, in publish order (a batch counts each reading). */
   readonly sent: Outbound[] = [];
+  private readonly published = new WeakSet<Outbound>();
   readonly stats: GatewayStats = {
     published: 0,
     resent: 0,
@@ -196,7 +197,7 @@ export class HomeGateway {
       if (!client) return 'refused';
       const waits = group.map((m) => this.waitFor(m.messageId, timeoutMs));
       try {
-        await this.publish(client, group, attempt === 1);
+        await this.publish(client, group);
       } catch {
         this.dropWaiters(group);
         if (!(await this.ensureConnected())) return 'refused';
@@ -218,7 +219,7 @@ export class HomeGateway {
     return [];
   }
 
-  private async publish(client: MqttClient, group: Outbound[], first: boolean) {
+  private async publish(client: MqttClient, group: Outbound[]) {
     const head = group[0]!;
     if (head.kind === 'gatt') {
       const topic = topics.gatt(this.deviceId, head.uuid);
@@ -233,7 +234,14 @@ export class HomeGateway {
       await publishOrDrop(client, topic, JSON.stringify(body));
     }
     this.stats.published += group.length;
-    if (first) this.sent.push(...group);
+    // once each, when it first went out: a message published before a connection was lost
+    // comes round again as the first attempt of a later flush
+    for (const m of group) {
+      if (!this.published.has(m)) {
+        this.published.add(m);
+        this.sent.push(m);
+      }
+    }
   }
 
   /**
