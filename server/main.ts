@@ -15,6 +15,8 @@ try {
 }
 
 const { urls, mode, log } = hub;
+// compiled (`npm run start:built`), the deployment may have no tsx: its CLI is `hub:built`
+const cli = import.meta.url.endsWith('.ts') ? 'npm run hub --' : 'npm run hub:built --';
 log.info({ urls, mode }, 'hub started');
 console.log(`
 telehealth hub is running (${mode.broker} broker, ${mode.database} database${mode.database === 'pglite' ? ` in ${config.DATA_DIR}` : ''})
@@ -23,15 +25,15 @@ telehealth hub is running (${mode.broker} broker, ${mode.database} database${mod
   admin:   ${urls.adminSocket}
 
 Add a patient and a device (in another terminal):
-  npm run hub -- org add --name "Region Uppsala" --kind region
-  npm run hub -- unit add --org ORG_ID --name "Vårdcentral Gränby"
-  npm run hub -- patient add --unit UNIT_ID --name "Patient A"
-  npm run hub -- device add --patient PATIENT_ID
+  ${cli} org add --name "Region Uppsala" --kind region
+  ${cli} unit add --org ORG_ID --name "Vårdcentral Gränby"
+  ${cli} patient add --unit UNIT_ID --name "Patient A"
+  ${cli} device add --patient PATIENT_ID
 Then publish a reading as that device (username = device id, password = secret):
   npx mqtt pub -h ${config.MQTT_HOST} -p ${urls.mqtt.split(':').pop()} -u DEVICE_ID -P SECRET -q 1 \\
     -t telehealth/v1/devices/DEVICE_ID/readings \\
     -m '{"messageId":"m-1","measuredAt":"${new Date().toISOString()}","type":"body_weight","value":82.4,"unit":"kg"}'
-  npm run hub -- readings --patient PATIENT_ID
+  ${cli} readings --patient PATIENT_ID
 `);
 
 let stopping = false;

@@ -1,4 +1,5 @@
-// The admin CLI: `npm run hub -- <command> [options] [--json]`.
+// The admin CLI: `npm run hub -- <command> [options] [--json]` (`npm run hub:built -- ...`
+// compiled; script it with `npm run --silent ...`, or npm prints its "> script" banner on stdout).
 // With a running hub it sends the command through the hub's admin socket (the hub owns an
 // embedded database); without one it opens the database itself. With --json it prints exactly
 // one JSON value on stdout; errors go to stderr with a non-zero exit code.

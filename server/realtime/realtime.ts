@@ -229,8 +229,6 @@ export function createRealtime(d: RealtimeDeps) {
         );
       }
     },
-    /** A patient's care units changed: forget what was cached. */
-    followersChanged: (patientId: string) => followers.delete(patientId),
     async close() {
       closed = true;
       clearInterval(recheck);

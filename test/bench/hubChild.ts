@@ -6,9 +6,10 @@ import { fromRoot } from '../../server/ops/packageRoot.js';
 import type { FromHub, ToHub } from './ipc.js';
 
 /**
- * The hub runs as a deployment runs it: compiled (`npm run build`, which ./run.ts does first),
- * with `npm run start:built`'s flags. BENCH_HUB_FROM=source runs the TypeScript through tsx
- * instead (its closures each cost a `__name` call: the rules' evaluation is ~20 % slower).
+ * The hub runs as a deployment runs it: compiled (`npm run build:server`, the hub's part of
+ * `npm run build`, which ./run.ts does first), with `npm run start:built`'s flags.
+ * BENCH_HUB_FROM=source runs the TypeScript through tsx instead (its closures each cost a
+ * `__name` call: the rules' evaluation is ~20 % slower).
  */
 export const hubFromSource = process.env.BENCH_HUB_FROM === 'source';
 

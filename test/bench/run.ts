@@ -15,7 +15,8 @@
 // ceiling), BENCH_HUB_ENV (JSON of extra hub settings, e.g. {"INGEST_BATCH_SIZE":"1000"}),
 // BENCH_CPU_PROF=1 (a CPU profile of the hub during the load, in test-results/bench-prof),
 // BENCH_HUB_FROM=source (the hub's TypeScript through tsx; by default it is built first and
-// runs compiled, as a deployment runs it: `npm run build`, `npm run start:built`).
+// runs compiled, as a deployment runs it: `npm run build:server`, the hub's part of
+// `npm run build`, then `npm run start:built`).
 //
 // rules (./rules.ts): readings/s at the highest rate with RULES=off and RULES=on (rules cost =
 // 1 - on/off), and publish-to-alert latency at a steady 2,000 readings/s with RULES=on, on a
@@ -524,9 +525,10 @@ function codeUnderTest() {
 async function main() {
   const code = codeUnderTest();
   log(
-    `code under test: ${code.commit ?? 'unknown commit'}${code.uncommitted.length ? `, with uncommitted changes in ${code.uncommitted.join(', ')}` : ''}; the hub ${hubFromSource ? 'from source (tsx)' : 'compiled (npm run build)'}`,
+    `code under test: ${code.commit ?? 'unknown commit'}${code.uncommitted.length ? `, with uncommitted changes in ${code.uncommitted.join(', ')}` : ''}; the hub ${hubFromSource ? 'from source (tsx)' : 'compiled (npm run build:server)'}`,
   );
-  if (!hubFromSource) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  if (!hubFromSource)
+    execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit' });
   const results: ModeResult[] = [];
   const rules: RulesResult[] = [];
   const storms: StormBenchResult[] = [];

@@ -19,9 +19,22 @@ describe('the admin CLI with no hub running', () => {
 
   it('through npm prints exactly one JSON value on stdout', async () => {
     const env = { ...process.env, DATA_DIR: await mkdtemp(join(tmpdir(), 'hub-')) };
+    // --silent keeps npm's "> script" banner off stdout (the README's way to script the CLI)
     const { stdout } = await promisify(execFile)(
       'npm',
-      ['run', 'hub', '--', 'org', 'add', '--name', 'Region Skåne', '--kind', 'region', '--json'],
+      [
+        'run',
+        '--silent',
+        'hub',
+        '--',
+        'org',
+        'add',
+        '--name',
+        'Region Skåne',
+        '--kind',
+        'region',
+        '--json',
+      ],
       { env },
     );
     expect(JSON.parse(stdout)).toEqual({ id: expect.stringMatching(/^org_/) });

@@ -1,6 +1,7 @@
 // The hub as a process: how it starts, what it says, and how it stops.
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,24 @@ async function cli(env: Record<string, string>, ...argv: string[]) {
   });
   if (code !== 0) throw new Error(`hub ${argv.join(' ')} failed: ${err}`);
   return JSON.parse(out) as Record<string, string>;
+}
+
+/**
+ * `npm run hub:built -- ARGV --json` with the build in `out` rather than dist/: package.json's
+ * own command, its `dist/` moved to `out`.
+ */
+async function builtCli(out: string, env: Record<string, string>, ...argv: string[]) {
+  const pkg = JSON.parse(await readFile('package.json', 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const script = pkg.scripts['hub:built'] ?? '';
+  expect(script).toMatch(/^node( --[a-z-]+)* dist\/server\/admin\/cli\.js$/);
+  const [, ...args] = script.split(' ').map((a) => a.replace(/^dist\//, `${out}/`));
+  const { stdout } = await promisify(execFile)(process.execPath, [...args, ...argv, '--json'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    timeout: 60_000,
+  });
+  return JSON.parse(stdout) as unknown;
 }
 
 describe('the hub process', () => {
@@ -61,7 +80,7 @@ describe('the hub process', () => {
     blocker.close();
   });
 
-  it('runs compiled, as a deployment runs it (npm run build, npm run start:built)', async () => {
+  it('runs compiled, as a deployment runs it (npm run build, start:built, hub:built)', async () => {
     // built beside the sources, into a folder of its own: the build finds its migrations and
     // dashboard through the package root, wherever its output lies
     const out = join('test-results', 'build-check');
@@ -98,6 +117,21 @@ describe('the hub process', () => {
         patient.id!,
       )) as unknown as unknown[];
       expect(readings).toHaveLength(20);
+
+      // the admin CLI compiled (no tsx in a deployment), through the running hub's socket
+      expect(existsSync(join(out, 'server', 'admin', 'cli.js'))).toBe(true);
+      expect(await builtCli(out, env, 'readings', '--patient', patient.id!)).toEqual(readings);
+      const added = await builtCli(
+        out,
+        env,
+        'org',
+        'add',
+        '--name',
+        'Kommun',
+        '--kind',
+        'municipality',
+      );
+      expect(added).toEqual({ id: expect.stringMatching(/^org_/) as unknown });
     } finally {
       hub.child.kill('SIGTERM');
       expect(await hub.exited).toBe(0);
