@@ -6,14 +6,14 @@
 //
 // A low module: it imports nothing, so every stage may throw it.
 
-/** Every code a refusal can carry; zod schemas (`z.enum(domainErrorCodes)`) and OpenAPI reuse it. */
+/** Every code a refusal can carry; zod (`z.enum(domainErrorCodes)`) and OpenAPI reuse the list. */
 export const domainErrorCodes = [
-  'invalid',
-  'unauthenticated',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'too_many',
+  'invalid', // the input is wrong (`field` names it)
+  'unauthenticated', // nobody signed in, or a wrong name or password
+  'forbidden', // signed in, but the person's role does not allow it
+  'not_found', // no such thing (or none the person may know of)
+  'conflict', // the present state does not allow it (already resolved, name taken)
+  'too_many', // too many attempts; try again after `retryAfterS`
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 

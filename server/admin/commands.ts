@@ -54,7 +54,7 @@ async function mustExist(db: Db, table: string, key: string, what: string, path:
 const staffRole = z.enum(['nurse', 'physician', 'admin']);
 const note = z.string().trim().min(1).max(2000);
 
-/** An alert changed by a named person: both must exist (the lifecycle's refusals pass as they are). */
+/** An alert changed by a named person: both must exist; the lifecycle's refusals pass through. */
 async function alertAction(
   ctx: AdminContext,
   a: { alert: string; by: string },

@@ -340,8 +340,10 @@ async function series(
   };
 }
 
-/** A plan refused by `changePlan` is worded for the CLI (`--plan: weight.gain3dKg: ...`): here
- * the field is named from the request body, and the message without the option. */
+/**
+ * `changePlan` words a refusal for the CLI (`--plan: weight.gain3dKg: ...`); here the field is
+ * named from the request body (`plan.weight.gain3dKg`) and the message without the option.
+ */
 function planFailure(err: unknown): never {
   if (err instanceof DomainError && err.code === 'invalid') {
     const field = err.field ? `plan.${err.field}` : 'plan';
