@@ -118,11 +118,11 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     const escalation = setInterval(() => {
       alerts
         .escalateDue(new Date())
-        .catch((err: Error) => log.warn({ err: err.message }, 'escalation check failed'));
+        .catch((err: Error) => log.warn({ err }, 'escalation check failed'));
       if (config.RULES === 'on') {
         rules
           .expireRemeasures()
-          .catch((err: Error) => log.warn({ err: err.message }, 're-measure check failed'));
+          .catch((err: Error) => log.warn({ err }, 're-measure check failed'));
       }
     }, ESCALATION_CHECK_MS);
     escalation.unref();
@@ -130,7 +130,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       if (config.RULES === 'off') return;
       rules
         .checkMissed()
-        .catch((err: Error) => log.warn({ err: err.message }, 'missed-measurement check failed'));
+        .catch((err: Error) => log.warn({ err }, 'missed-measurement check failed'));
     }, MISSED_CHECK_MS);
     missed.unref();
     // Rejected messages are pruned by age and per device (every hub may: deleting twice is harmless).
@@ -164,7 +164,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
           try {
             fn(readings);
           } catch (err) {
-            log.error({ err: (err as Error).message }, 'reading listener failed');
+            log.error({ err }, 'reading listener failed');
           }
         }
       },
@@ -212,12 +212,10 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     const adapterPool = config.DATABASE_URL
       ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 })
       : null;
-    adapterPool?.on('error', (err) => log.warn({ err: err.message }, 'realtime adapter error'));
+    adapterPool?.on('error', (err) => log.warn({ err }, 'realtime adapter error'));
     // the adapter holds a LISTEN client out of the pool: a database blip must not crash the hub
     adapterPool?.on('connect', (client) =>
-      client.on('error', (err) =>
-        log.warn({ err: err.message }, 'realtime adapter connection lost'),
-      ),
+      client.on('error', (err) => log.warn({ err }, 'realtime adapter connection lost')),
     );
     if (adapterPool) cleanup.push(() => adapterPool.end());
     const realtime = createRealtime({

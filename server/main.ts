@@ -51,7 +51,7 @@ async function shutdown(signal: string) {
     log.info('stopped cleanly');
     process.exit(0);
   } catch (err) {
-    log.error({ err: (err as Error).message }, 'error while stopping');
+    log.error({ err }, 'error while stopping');
     process.exit(1);
   }
 }

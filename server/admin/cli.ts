@@ -2,16 +2,16 @@
 // compiled; script it with `npm run --silent ...`, or npm prints its "> script" banner on stdout).
 // With a running hub it sends the command through the hub's admin socket (the hub owns an
 // embedded database); without one it opens the database itself. With --json it prints exactly
-// one JSON value on stdout; errors go to stderr with a non-zero exit code.
+// one JSON value on stdout; errors go to stderr with a non-zero exit code (`exitCodes`).
 import { request } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { adminSocketPath, loadConfig } from '../config.js';
+import { DomainError, isDomainErrorCode, type DomainErrorCode } from '../errors.js';
 import { DataDirBusy } from '../store/dataDirLock.js';
 import { openPglite, openPostgres, type Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import {
-  AdminError,
   commandNames,
   commands,
   describeResult,
@@ -19,6 +19,25 @@ import {
   type CommandName,
 } from './commands.js';
 import { socketAnswers } from './probe.js';
+
+/**
+ * The exit codes, in one place: 0 done; 1 the command was refused (a DomainError, whatever its
+ * code: the message says why); 2 the command line is wrong; 3 anything else failed.
+ */
+export const EXIT_USAGE = 2;
+export const EXIT_FAILED = 3;
+export const exitCodes = {
+  invalid: 1,
+  unauthenticated: 1,
+  forbidden: 1,
+  not_found: 1,
+  conflict: 1,
+  too_many: 1,
+} as const satisfies Record<DomainErrorCode, number>;
+
+/** The exit code for what a command threw. */
+export const exitCodeOf = (err: unknown): number =>
+  err instanceof DomainError ? exitCodes[err.code] : EXIT_FAILED;
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -64,7 +83,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     parsed = parseArgs({ args: argv, options: optionSpec(), strict: true, allowPositionals: true });
   } catch (err) {
     io.err((err as Error).message);
-    return 2;
+    return EXIT_USAGE;
   }
   const json = parsed.values.json === true;
   const words = parsed.positionals;
@@ -73,7 +92,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   ) as CommandName | undefined;
   if (!name || parsed.values.help) {
     (name ? io.out : io.err)(usage());
-    return name ? 0 : 2;
+    return name ? 0 : EXIT_USAGE;
   }
   const command = commands[name] as { positional?: string[] };
   const args: Record<string, unknown> = {};
@@ -88,8 +107,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.out(json ? JSON.stringify(result) : describeResult(name, result));
     return 0;
   } catch (err) {
-    io.err(`error: ${(err as Error).message}`);
-    return err instanceof AdminError ? 1 : 3;
+    io.err(`error: ${err instanceof Error ? err.message : String(err)}`);
+    // a failure, not a refusal: its stack too, when asked for (LOG_LEVEL=debug)
+    const debug = ['debug', 'trace'].includes(io.env.LOG_LEVEL ?? '');
+    if (!(err instanceof DomainError) && debug && err instanceof Error && err.stack) {
+      io.err(err.stack);
+    }
+    return exitCodeOf(err);
   }
 }
 
@@ -145,17 +169,13 @@ function viaHub(socketPath: string, name: string, args: unknown): Promise<unknow
           try {
             const reply = JSON.parse(text) as
               | { ok: true; result: unknown }
-              | { ok: false; error: { code: string; message: string; path?: string } };
+              | { ok: false; error: { code: string; message: string; field?: string } };
             if (reply.ok) resolve(reply.result);
-            else if (reply.error.code === 'internal') reject(new Error(reply.error.message));
-            else
-              reject(
-                new AdminError(
-                  reply.error.code as 'invalid',
-                  reply.error.message,
-                  reply.error.path,
-                ),
-              );
+            else if (!isDomainErrorCode(reply.error.code)) reject(new Error(reply.error.message));
+            else {
+              const { code, message, field } = reply.error;
+              reject(new DomainError(code, message, field));
+            }
           } catch {
             reject(new Error(`unexpected answer from the hub (HTTP ${res.statusCode})`));
           }

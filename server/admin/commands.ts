@@ -1,18 +1,16 @@
 // The admin commands, as plain functions over the database. The CLI runs them in-process when
 // no hub is running, or sends them to the running hub (which owns an embedded database).
 import { z } from 'zod';
-import { AlertError, createAlerts, type AlertChange, type Alerts } from '../alerts/lifecycle.js';
+import { createAlerts, type AlertChange, type Alerts } from '../alerts/lifecycle.js';
 import { generateSecret, hashSecret } from '../auth/secrets.js';
+import { DomainError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { latestFullSet, NEWS2_TYPES, scoreNews2 } from '../rules/news2.js';
 import { patientPlanSchema, resolvePlan } from '../rules/plan.js';
 import { loadRuleReadings } from '../rules/history.js';
 import { latestReadings } from '../store/readings.js';
-import { AdminError } from './errors.js';
 import { changePlan, deepMerge, planError, planView, unsetKey, type PlanView } from './plans.js';
-
-export { AdminError };
 
 export interface AdminContext {
   db: Db;
@@ -50,13 +48,13 @@ const define = <S extends z.ZodType, R>(c: {
 
 async function mustExist(db: Db, table: string, key: string, what: string, path: string) {
   const { rows } = await db.query(`SELECT 1 FROM ${table} WHERE id = $1`, [key]);
-  if (!rows.length) throw new AdminError('not_found', `${what} ${key} does not exist`, path);
+  if (!rows.length) throw new DomainError('not_found', `${what} ${key} does not exist`, path);
 }
 
 const staffRole = z.enum(['nurse', 'physician', 'admin']);
 const note = z.string().trim().min(1).max(2000);
 
-/** An alert changed by a named person: both must exist, and the lifecycle's refusals become ours. */
+/** An alert changed by a named person: both must exist; the lifecycle's refusals pass through. */
 async function alertAction(
   ctx: AdminContext,
   a: { alert: string; by: string },
@@ -64,12 +62,7 @@ async function alertAction(
 ): Promise<AlertChange> {
   await mustExist(ctx.db, 'alerts', a.alert, 'alert', 'alert');
   await mustExist(ctx.db, 'staff', a.by, 'staff member', 'by');
-  try {
-    return await act(ctx.alerts ?? createAlerts(ctx.db), new Date());
-  } catch (err) {
-    if (!(err instanceof AlertError)) throw err;
-    throw new AdminError(err.code, err.message, err.field ?? 'alert');
-  }
+  return act(ctx.alerts ?? createAlerts(ctx.db), new Date());
 }
 
 const describeChange = (c: AlertChange) =>
@@ -174,7 +167,7 @@ export const commands = {
         [a.deviceId],
       );
       if (!rows[0])
-        throw new AdminError('not_found', `device ${a.deviceId} does not exist`, 'deviceId');
+        throw new DomainError('not_found', `device ${a.deviceId} does not exist`, 'deviceId');
       ctx.onDeviceRevoked?.(a.deviceId);
       return { deviceId: a.deviceId, revokedAt: rows[0].revoked_at };
     },
@@ -196,7 +189,7 @@ export const commands = {
       await mustExist(db, 'care_units', a.unit, 'care unit', 'unit');
       const { rows } = await db.query('SELECT 1 FROM staff WHERE username = $1', [a.username]);
       if (rows.length)
-        throw new AdminError('conflict', `username ${a.username} is taken`, 'username');
+        throw new DomainError('conflict', `username ${a.username} is taken`, 'username');
       const staffId = newId('staff');
       const password = generateSecret(18);
       const hash = await hashSecret(password);
@@ -228,7 +221,7 @@ export const commands = {
           [a.username, hash],
         );
         if (!rows[0]) {
-          throw new AdminError('not_found', `no staff member ${a.username}`, 'username');
+          throw new DomainError('not_found', `no staff member ${a.username}`, 'username');
         }
         // whoever held the old password holds no session either; failures start over
         await tx.query('DELETE FROM staff_sessions WHERE staff_id = $1', [rows[0].id]);
@@ -353,7 +346,7 @@ export const commands = {
             if (unset === undefined) return merged;
             const out = unsetKey(merged, unset);
             if (!out) {
-              throw new AdminError('invalid', `--unset: ${unset} is not set in the plan`, 'unset');
+              throw new DomainError('invalid', `--unset: ${unset} is not set in the plan`, 'unset');
             }
             return out;
           },
@@ -429,7 +422,7 @@ export const commands = {
         [a.alert],
       );
       const alert = rows[0];
-      if (!alert) throw new AdminError('not_found', `alert ${a.alert} does not exist`, 'alert');
+      if (!alert) throw new DomainError('not_found', `alert ${a.alert} does not exist`, 'alert');
       const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
       // who is not being reminded now; a resolved alert reminds nobody
       const snoozes = await ctx.db.query<{ staff_id: string; until: Date; reason: string }>(
@@ -546,13 +539,13 @@ export const commandNames = Object.keys(commands) as CommandName[];
 export async function runCommand(ctx: AdminContext, name: string, rawArgs: unknown) {
   const command = (commands as Record<string, Command<z.ZodType>>)[name];
   if (!command) {
-    throw new AdminError('invalid', `unknown command "${name}"; try: ${commandNames.join(', ')}`);
+    throw new DomainError('invalid', `unknown command "${name}"; try: ${commandNames.join(', ')}`);
   }
   const parsed = command.args.safeParse(rawArgs);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.map(String).join('.');
-    throw new AdminError('invalid', `--${path}: ${issue.message}`, path);
+    throw new DomainError('invalid', `--${path}: ${issue.message}`, path);
   }
   return command.run(ctx, parsed.data);
 }

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { patientPlanSchema, resolvePlan } from '../rules/plan.js';
 import type { Queryable } from '../store/db.js';
-import { AdminError } from './errors.js';
+import { DomainError } from '../errors.js';
 
 /** A plan as stored: what the care team set, nothing filled in from the defaults. */
 export type StoredPlan = Record<string, unknown>;
@@ -41,18 +41,18 @@ export function unsetKey(plan: StoredPlan, dotted: string): StoredPlan | null {
 }
 
 /** The first problem, named by its dotted path (`weight.gain3dKg`), as the CLI's error. */
-export function planError(error: z.ZodError, arg: string): AdminError {
+export function planError(error: z.ZodError, arg: string): DomainError {
   const issue = error.issues[0]!;
   const at = issue.path.map(String);
   // an unknown key is reported on the object that holds it: name the key itself
   if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) at.push(issue.keys[0]);
   const path = at.join('.');
-  return new AdminError('invalid', `--${arg}: ${path ? `${path}: ` : ''}${issue.message}`, path);
+  return new DomainError('invalid', `--${arg}: ${path ? `${path}: ` : ''}${issue.message}`, path);
 }
 
 /**
  * Reads the stored plan under a row lock, applies `edit`, validates the result and stores it
- * with a history row. Throws AdminError 'invalid' naming the path when the result is no plan.
+ * with a history row. Throws DomainError 'invalid' naming the path when the result is no plan.
  */
 export async function changePlan(
   tx: Queryable,

@@ -5,7 +5,9 @@ import { createServer, type Server } from 'node:http';
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import express from 'express';
-import { AdminError, runCommand, type AdminContext } from './commands.js';
+import { DomainError } from '../errors.js';
+import { httpError } from '../http/api/errors.js';
+import { runCommand, type AdminContext } from './commands.js';
 import type { Logger } from '../ops/log.js';
 import { socketAnswers } from './probe.js';
 
@@ -23,16 +25,13 @@ export async function serveAdminSocket(
       log.info({ command: name }, 'admin command');
       res.json({ ok: true, result });
     } catch (err) {
-      if (err instanceof AdminError) {
-        res.status(err.code === 'not_found' ? 404 : 400).json({
-          ok: false,
-          error: { code: err.code, message: err.message, ...(err.path ? { path: err.path } : {}) },
-        });
+      if (err instanceof DomainError) {
+        // a refusal: the CLI's own message and exit code; status and body as the staff API's
+        const { status, body } = httpError(err);
+        res.status(status).json({ ok: false, ...body });
       } else {
-        log.error({ command: name, err: (err as Error).message }, 'admin command failed');
-        res
-          .status(500)
-          .json({ ok: false, error: { code: 'internal', message: (err as Error).message } });
+        log.error({ command: name, err }, 'admin command failed');
+        res.status(500).json({ ok: false, error: { code: 'internal', message: messageOf(err) } });
       }
     }
   });
@@ -52,3 +51,5 @@ export async function serveAdminSocket(
   await chmod(path, 0o600);
   return server;
 }
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));

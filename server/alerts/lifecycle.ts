@@ -6,6 +6,7 @@
 // Snoozing is per person ("do not remind me until ..., because ..."): it is an event everyone
 // sees, but it changes neither status, owner nor escalation, so it never hides an alert from all.
 import { EventEmitter } from 'node:events';
+import { DomainError } from '../errors.js';
 import { isConflictRollback, type Db, type Queryable } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { severityRank, type Finding, type Severity } from '../shapes/finding.js';
@@ -49,17 +50,6 @@ export const DEFAULT_SNOOZE_MAX: SnoozeLimits = {
   low: 24 * 60,
   info: 24 * 60,
 };
-
-export class AlertError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'conflict' | 'invalid',
-    message: string,
-    /** The argument at fault, when one is (`minutes`, `reason`), so callers can name it. */
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
 
 /** One person's snooze of one alert that has not run out. */
 export interface Snooze {
@@ -232,7 +222,7 @@ export function createAlerts(
       'SELECT id, patient_id, severity, status, escalation_level, escalate_at FROM alerts WHERE id = $1 FOR UPDATE',
       [id],
     );
-    if (!rows[0]) throw new AlertError('not_found', `alert ${id} does not exist`);
+    if (!rows[0]) throw new DomainError('not_found', `alert ${id} does not exist`);
     return rows[0];
   }
 
@@ -249,7 +239,7 @@ export function createAlerts(
     return inTransaction(async (tx, changes) => {
       const a = await lockAlert(tx, alertId);
       if (a.status === 'resolved') {
-        throw new AlertError('conflict', `alert ${alertId} is already resolved`);
+        throw new DomainError('conflict', `alert ${alertId} is already resolved`);
       }
       await tx.query(
         `UPDATE alerts SET status = '${status}', ${set}, escalate_at = NULL WHERE id = $1`,
@@ -382,9 +372,9 @@ export function createAlerts(
       now: Date,
     ): Promise<AlertChange> {
       const why = reason.trim();
-      if (!why) throw new AlertError('invalid', 'a snooze needs a reason', 'reason');
+      if (!why) throw new DomainError('invalid', 'a snooze needs a reason', 'reason');
       if (!Number.isInteger(minutes) || minutes < 1) {
-        throw new AlertError(
+        throw new DomainError(
           'invalid',
           'a snooze is a whole number of minutes, at least 1',
           'minutes',
@@ -394,14 +384,14 @@ export function createAlerts(
         const a = await lockAlert(tx, alertId);
         const staff = await tx.query('SELECT 1 FROM staff WHERE id = $1', [staffId]);
         if (!staff.rows.length) {
-          throw new AlertError('not_found', `staff member ${staffId} does not exist`, 'staffId');
+          throw new DomainError('not_found', `staff member ${staffId} does not exist`, 'staffId');
         }
         if (a.status === 'resolved') {
-          throw new AlertError('conflict', `alert ${alertId} is already resolved`);
+          throw new DomainError('conflict', `alert ${alertId} is already resolved`);
         }
         const max = snoozeMax[a.severity];
         if (minutes > max) {
-          throw new AlertError(
+          throw new DomainError(
             'invalid',
             `a ${a.severity} alert may be snoozed for at most ${max} minutes`,
             'minutes',

@@ -62,7 +62,7 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
           );
         },
         (err: Error) => {
-          log.error({ err: err.message }, 'device authentication failed');
+          log.error({ err }, 'device authentication failed');
           done(authError('hub cannot check credentials now', 5), false);
         },
       );
@@ -117,7 +117,7 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
     if (byDevice.get(client.deviceId)?.delete(client)) o.metrics.connectedDevices.dec();
   });
   aedes.on('clientError', (client: DeviceClient, err) => {
-    log.debug({ deviceId: client.deviceId, err: err.message }, 'device connection error');
+    log.debug({ deviceId: client.deviceId, err }, 'device connection error');
   });
 
   let server: Server;

@@ -154,7 +154,7 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
     stopRetry();
     subscription.disconnected();
   });
-  client.on('error', (err) => log.warn({ err: err.message }, 'broker connection error'));
+  client.on('error', (err) => log.warn({ err }, 'broker connection error'));
   client.on('offline', () => log.warn('broker offline; reconnecting'));
 
   client.handleMessage = (packet: IPublishPacket, done) => {

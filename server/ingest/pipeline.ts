@@ -151,7 +151,7 @@ export function createIngest(o: IngestOptions): Ingest {
         backoffMs = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_MIN_MS, backoffMs * 2));
         waitingToRetry = true;
         log.warn(
-          { err: errText(err), retryInMs: backoffMs },
+          { err, retryInMs: backoffMs },
           'database unavailable; holding batch and not acknowledging',
         );
         queue.unshift(...batch);
@@ -163,7 +163,7 @@ export function createIngest(o: IngestOptions): Ingest {
       } else {
         // A batch the database refuses for its content: find the message at fault so that it
         // cannot hold up the others.
-        log.error({ err: errText(err), messages: batch.length }, 'batch refused by the database');
+        log.error({ err, messages: batch.length }, 'batch refused by the database');
         await isolate(batch);
       }
     } finally {
@@ -188,7 +188,7 @@ export function createIngest(o: IngestOptions): Ingest {
       if (o.together) o.together(() => settle(batch, outcome));
       else settle(batch, outcome);
     } catch (err) {
-      log.error({ err: errText(err) }, 'receipts or acknowledgements failed after commit');
+      log.error({ err }, 'receipts or acknowledgements failed after commit');
     }
   }
 
@@ -253,7 +253,7 @@ export function createIngest(o: IngestOptions): Ingest {
         p.ack();
         return 'done';
       }
-      log.error({ err: errText(err), deviceId: p.msg.deviceId }, 'message refused by the database');
+      log.error({ err, deviceId: p.msg.deviceId }, 'message refused by the database');
       const refused = [
         ...p.rejections,
         ...p.readings.map((r): Rejection => ({
@@ -277,7 +277,7 @@ export function createIngest(o: IngestOptions): Ingest {
         // (that held up every message behind it).
         log.error(
           {
-            err: errText(again),
+            err: again,
             deviceId: p.msg.deviceId,
             messageIds: refused.map((r) => r.messageId),
           },
@@ -340,5 +340,3 @@ function isTransient(err: unknown): boolean {
   if (/^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND)$/.test(code)) return true;
   return /Connection terminated|connection|timeout|not queryable|closed/i.test(e.message ?? '');
 }
-
-const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -100,7 +100,7 @@ export function createRealtime(d: RealtimeDeps) {
     void socket.join(clinicalUnitIds(viewer).map(room));
     socket.on('resume', (raw: unknown) => {
       resume(socket, viewer, raw).catch((err: Error) => {
-        log.warn({ err: err.message }, 'resume failed');
+        log.warn({ err }, 'resume failed');
         socket.emit('error', { code: 'resume_failed', message: err.message });
       });
     });
@@ -147,7 +147,7 @@ export function createRealtime(d: RealtimeDeps) {
       .then((prepared) => {
         if (prepared?.[0].length) io.to(prepared[0].map(room)).emit('alert', prepared[1]);
       })
-      .catch((err: Error) => log.warn({ err: err.message }, 'alert push failed'));
+      .catch((err: Error) => log.warn({ err }, 'alert push failed'));
   };
   d.alerts.events.on('change', onChange);
 
@@ -211,7 +211,7 @@ export function createRealtime(d: RealtimeDeps) {
     flushTimer ??= setTimeout(() => {
       flushing = flushing
         .then(flushReadings)
-        .catch((err: Error) => log.warn({ err: err.message }, 'reading push failed'));
+        .catch((err: Error) => log.warn({ err }, 'reading push failed'));
     }, delayMs);
   }
 
@@ -234,9 +234,7 @@ export function createRealtime(d: RealtimeDeps) {
       clearInterval(recheck);
       if (flushTimer) clearTimeout(flushTimer);
       await flushing;
-      await flushReadings().catch((err: Error) =>
-        log.warn({ err: err.message }, 'reading push failed'),
-      );
+      await flushReadings().catch((err: Error) => log.warn({ err }, 'reading push failed'));
       d.alerts.events.off('change', onChange);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

@@ -283,9 +283,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     const waiting = missingWaiting;
     missingWaiting = new Map();
     const resolving = resolveMissing(waiting)
-      .catch((err: Error) =>
-        log.error({ err: err.message }, 'resolving missed-measurement alerts failed'),
-      )
+      .catch((err: Error) => log.error({ err }, 'resolving missed-measurement alerts failed'))
       .finally(() => batchWork.delete(resolving));
     batchWork.add(resolving);
   }

@@ -3,12 +3,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { visiblePatientIds } from '../../access/scope.js';
-import { AlertError } from '../../alerts/lifecycle.js';
 import type { Viewer } from '../../auth/sessions.js';
 import type { Queryable } from '../../store/db.js';
 import { perTurn } from '../../store/perTurn.js';
 import { audit, requirePatient, viewerOf, type ApiDeps } from './context.js';
-import { ApiError, parseInput } from './errors.js';
+import { DomainError } from '../../errors.js';
+import { parseInput } from './errors.js';
 import type { RouteDoc } from './openapiTypes.js';
 
 const statusSchema = z.enum(['open', 'acknowledged', 'resolved']);
@@ -190,11 +190,6 @@ export function alertView(db: Queryable, now: () => Date) {
   return (alertId: string): Promise<Alert | null> => views.load(alertId);
 }
 
-const fail = (err: unknown): never => {
-  if (!(err instanceof AlertError)) throw err;
-  throw new ApiError(err.code, err.message, err.field);
-};
-
 export function alertsRouter(deps: ApiDeps): Router {
   const r = Router();
   const { db } = deps;
@@ -206,12 +201,12 @@ export function alertsRouter(deps: ApiDeps): Router {
       [alertId],
     );
     const patientId = rows[0]?.patient_id;
-    if (!patientId) throw new ApiError('not_found', `alert ${alertId} does not exist`);
+    if (!patientId) throw new DomainError('not_found', `alert ${alertId} does not exist`);
     try {
       await requirePatient(deps, viewer, patientId, 'clinical');
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'not_found') {
-        throw new ApiError('not_found', `alert ${alertId} does not exist`);
+      if (err instanceof DomainError && err.code === 'not_found') {
+        throw new DomainError('not_found', `alert ${alertId} does not exist`);
       }
       throw err;
     }
@@ -265,7 +260,7 @@ export function alertsRouter(deps: ApiDeps): Router {
     const viewer = viewerOf(res);
     const body = parseInput(acknowledgeSchema, req.body ?? {});
     const alert = await visibleAlert(viewer, req.params.id);
-    await deps.alerts.acknowledge(alert.id, viewer.id, body.note ?? null, deps.now()).catch(fail);
+    await deps.alerts.acknowledge(alert.id, viewer.id, body.note ?? null, deps.now());
     await audit(deps, req, viewer, [alert.patientId], 'alert.acknowledge', { alertId: alert.id });
     res.json(await visibleAlert(viewer, alert.id));
   });
@@ -274,9 +269,7 @@ export function alertsRouter(deps: ApiDeps): Router {
     const viewer = viewerOf(res);
     const body = parseInput(snoozeSchema, req.body ?? {});
     const alert = await visibleAlert(viewer, req.params.id);
-    await deps.alerts
-      .snooze(alert.id, viewer.id, body.minutes, body.reason, deps.now())
-      .catch(fail);
+    await deps.alerts.snooze(alert.id, viewer.id, body.minutes, body.reason, deps.now());
     await audit(deps, req, viewer, [alert.patientId], 'alert.snooze', { alertId: alert.id });
     res.json(await visibleAlert(viewer, alert.id));
   });
@@ -285,7 +278,7 @@ export function alertsRouter(deps: ApiDeps): Router {
     const viewer = viewerOf(res);
     const body = parseInput(resolveSchema, req.body ?? {});
     const alert = await visibleAlert(viewer, req.params.id);
-    await deps.alerts.resolve(alert.id, viewer.id, body.note, deps.now()).catch(fail);
+    await deps.alerts.resolve(alert.id, viewer.id, body.note, deps.now());
     await audit(deps, req, viewer, [alert.patientId], 'alert.resolve', { alertId: alert.id });
     res.json(await visibleAlert(viewer, alert.id));
   });

@@ -8,7 +8,7 @@ import { accessTo } from '../../access/scope.js';
 import { appendAudit } from '../../audit/log.js';
 import type { Logger } from '../../ops/log.js';
 import type { Db } from '../../store/db.js';
-import { ApiError } from './errors.js';
+import { DomainError } from '../../errors.js';
 
 export interface ApiDeps {
   db: Db;
@@ -26,7 +26,7 @@ export interface ApiDeps {
 /** The signed-in person; 401 unless `authenticate` found a session. */
 export function viewerOf(res: Response): Viewer {
   const viewer = res.locals.viewer as Viewer | undefined;
-  if (!viewer) throw new ApiError('unauthenticated', 'sign in first');
+  if (!viewer) throw new DomainError('unauthenticated', 'sign in first');
   return viewer;
 }
 
@@ -34,7 +34,7 @@ export function authenticate(deps: ApiDeps): RequestHandler {
   return async (req, res, next) => {
     const viewer = await deps.sessions.viewerFromCookie(req.headers.cookie);
     if (!viewer)
-      throw new ApiError('unauthenticated', 'sign in first (no session, or it has ended)');
+      throw new DomainError('unauthenticated', 'sign in first (no session, or it has ended)');
     res.locals.viewer = viewer;
     next();
   };
@@ -54,10 +54,10 @@ export async function requirePatient(
   need: 'clinical' | 'manage',
 ): Promise<void> {
   const access = await accessTo(deps.db, viewer, patientId);
-  if (!access) throw new ApiError('not_found', `patient ${patientId} does not exist`);
+  if (!access) throw new DomainError('not_found', `patient ${patientId} does not exist`);
   const ok = need === 'clinical' ? access.clinical : access.clinical || access.admin;
   if (!ok) {
-    throw new ApiError(
+    throw new DomainError(
       'forbidden',
       'your role in the units following this patient does not allow this (clinical data needs a nurse or physician role)',
     );

@@ -4,7 +4,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { runCommand } from '../../admin/commands.js';
 import { audit, requirePatient, viewerOf, type ApiDeps } from './context.js';
-import { ApiError, parseInput } from './errors.js';
+import { DomainError } from '../../errors.js';
+import { parseInput } from './errors.js';
 import type { RouteDoc } from './openapiTypes.js';
 
 const deviceSchema = z.object({
@@ -88,10 +89,10 @@ export function devicesRouter(deps: ApiDeps): Router {
       [deviceId],
     );
     const patientId = rows[0]?.patient_id;
-    const notFound = new ApiError('not_found', `device ${deviceId} does not exist`);
+    const notFound = new DomainError('not_found', `device ${deviceId} does not exist`);
     if (!patientId) throw notFound;
     await requirePatient(deps, viewer, patientId, 'manage').catch((err: unknown) => {
-      throw err instanceof ApiError && err.code === 'not_found' ? notFound : err;
+      throw err instanceof DomainError && err.code === 'not_found' ? notFound : err;
     });
     const out = (await runCommand(
       { db, onDeviceRevoked: (d) => deps.deviceRevoked(d) },

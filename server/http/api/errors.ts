@@ -1,37 +1,45 @@
-// One error shape for the whole API: { error: { code, message, field? } } (docs/api.md).
-import type { ErrorRequestHandler } from 'express';
+// One error shape for the whole API: { error: { code, message, field? } } (docs/api.md). The one
+// place where a DomainError becomes an HTTP answer.
+import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
+import { DomainError, domainErrorCodes, type DomainErrorCode } from '../../errors.js';
 
-export const errorCodes = {
+/** The status of each refusal. */
+export const httpStatus = {
   invalid: 400,
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   too_many: 429,
-} as const;
-export type ErrorCode = keyof typeof errorCodes;
+} as const satisfies Record<DomainErrorCode, number>;
 
 export const errorSchema = z.object({
   error: z.object({
-    code: z.enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]]),
+    code: z.enum(domainErrorCodes),
     message: z.string(),
     field: z.string().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorSchema>;
 
-export class ApiError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly field?: string,
-    /** Seconds, for `too_many`. */
-    readonly retryAfterS?: number,
-  ) {
-    super(message);
-  }
+/** What the API answers to a refusal: status, headers and body. */
+export function httpError(e: DomainError): {
+  status: number;
+  headers: Record<string, string>;
+  body: ErrorBody;
+} {
+  return {
+    status: httpStatus[e.code],
+    headers: e.retryAfterS === undefined ? {} : { 'Retry-After': String(e.retryAfterS) },
+    body: { error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } },
+  };
 }
+
+/** The answer to anything else thrown: its details stay in the log. */
+export const internalErrorBody = {
+  error: { code: 'internal', message: 'internal error' },
+} as const;
 
 /** The first issue's dotted path; an unknown key is named itself, not the object holding it. */
 export function fieldOf(issue: z.core.$ZodIssue): string {
@@ -46,31 +54,30 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.in
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const field = fieldOf(issue);
-  throw new ApiError(
+  throw new DomainError(
     'invalid',
     field ? `${field}: ${issue.message}` : issue.message,
     field || undefined,
   );
 }
 
-const send = (res: Parameters<ErrorRequestHandler>[2], e: ApiError) => {
-  if (e.retryAfterS !== undefined) res.setHeader('Retry-After', String(e.retryAfterS));
-  const body: ErrorBody = {
-    error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) },
-  };
-  res.status(errorCodes[e.code]).json(body);
+const send = (res: Response, e: DomainError) => {
+  const { status, headers, body } = httpError(e);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.status(status).json(body);
 };
 
 /** Turns anything thrown in a route into the one shape; unknown errors are 500 and logged. */
 export function errorHandler(log: { error(o: object, msg: string): void }): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
-    if (err instanceof ApiError) return send(res, err);
+    if (err instanceof DomainError) return send(res, err);
     // express.json(): a body that is not JSON, or too large
-    const status = (err as { status?: number; type?: string }).status;
+    const status = (err as { status?: number; type?: string } | null)?.status;
     if (status === 400 || status === 413) {
-      return send(res, new ApiError('invalid', 'the body is not valid JSON or is too large'));
+      const refusal = 'the body is not valid JSON or is too large';
+      return send(res, new DomainError('invalid', refusal, undefined, { cause: err }));
     }
-    log.error({ err: (err as Error).message }, 'API request failed');
-    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+    log.error({ err }, 'API request failed');
+    res.status(500).json(internalErrorBody);
   };
 }

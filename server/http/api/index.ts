@@ -4,7 +4,8 @@ import express, { Router } from 'express';
 import { alertRoutes, alertsRouter } from './alerts.js';
 import { authenticate, type ApiDeps } from './context.js';
 import { deviceRoutes, devicesRouter } from './devices.js';
-import { ApiError, errorHandler } from './errors.js';
+import { DomainError } from '../../errors.js';
+import { errorHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { patientRoutes, patientsRouter } from './patients.js';
 import { sessionRoutes, sessionRouter, signInRouter } from './session.js';
@@ -36,7 +37,7 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use(devicesRouter(deps));
   api.use(alertsRouter(deps));
   api.use(() => {
-    throw new ApiError('not_found', 'no such endpoint');
+    throw new DomainError('not_found', 'no such endpoint');
   });
   api.use(errorHandler(deps.log));
   return api;

@@ -5,7 +5,6 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { readingTypes } from '../../../devices/contract.js';
 import { unitsFollowing, visiblePatientIds } from '../../access/scope.js';
-import { AdminError } from '../../admin/errors.js';
 import { changePlan, planView } from '../../admin/plans.js';
 import { auditEntrySchema, auditOf } from '../../audit/log.js';
 import { lookBackDays } from '../../rules/evaluate.js';
@@ -17,7 +16,8 @@ import { patientPlanSchema, resolvePlan, type ResolvedPlan } from '../../rules/p
 import { replayAlerts } from '../../rules/replay.js';
 import type { Queryable } from '../../store/db.js';
 import { audit, requirePatient, viewerOf, type ApiDeps } from './context.js';
-import { ApiError, parseInput } from './errors.js';
+import { DomainError } from '../../errors.js';
+import { parseInput } from './errors.js';
 import type { RouteDoc } from './openapiTypes.js';
 
 const DAY = 86_400_000;
@@ -340,10 +340,14 @@ async function series(
   };
 }
 
+/**
+ * `changePlan` words a refusal for the CLI (`--plan: weight.gain3dKg: ...`); here the field is
+ * named from the request body (`plan.weight.gain3dKg`) and the message without the option.
+ */
 function planFailure(err: unknown): never {
-  if (err instanceof AdminError && err.code === 'invalid') {
-    const field = err.path ? `plan.${err.path}` : 'plan';
-    throw new ApiError('invalid', err.message.replace(/^--plan: /, ''), field);
+  if (err instanceof DomainError && err.code === 'invalid') {
+    const field = err.field ? `plan.${err.field}` : 'plan';
+    throw new DomainError('invalid', err.message.replace(/^--plan: /, ''), field);
   }
   throw err;
 }
@@ -386,7 +390,7 @@ export function patientsRouter(deps: ApiDeps): Router {
     await requirePatient(deps, viewer, id, 'clinical');
     const to = q.to ? new Date(q.to) : deps.now();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 14 * DAY);
-    if (from >= to) throw new ApiError('invalid', 'from: must be before to', 'from');
+    if (from >= to) throw new DomainError('invalid', 'from: must be before to', 'from');
     const { rows } = await db.query<{ time_zone: string }>(
       'SELECT time_zone FROM patients WHERE id = $1',
       [id],

@@ -2,7 +2,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { viewerSchema, loadViewer } from '../../auth/sessions.js';
-import { ApiError, parseInput } from './errors.js';
+import { DomainError } from '../../errors.js';
+import { parseInput } from './errors.js';
 import { ipOf, viewerOf, type ApiDeps } from './context.js';
 import type { RouteDoc } from './openapiTypes.js';
 
@@ -32,16 +33,13 @@ export function signInRouter(deps: ApiDeps): Router {
     const result = await deps.signIn.attempt(username, password, ipOf(req));
     if (!result.ok && result.reason === 'locked') {
       deps.log.warn({ username, ip: ipOf(req) }, 'sign-in refused: too many failures');
-      throw new ApiError(
-        'too_many',
-        'too many failed sign-ins; try again later',
-        undefined,
-        result.retryAfterS,
-      );
+      throw new DomainError('too_many', 'too many failed sign-ins; try again later', undefined, {
+        retryAfterS: result.retryAfterS,
+      });
     }
-    if (!result.ok) throw new ApiError('unauthenticated', 'wrong username or password');
+    if (!result.ok) throw new DomainError('unauthenticated', 'wrong username or password');
     const viewer = await loadViewer(deps.db, result.staffId);
-    if (!viewer) throw new ApiError('unauthenticated', 'wrong username or password');
+    if (!viewer) throw new DomainError('unauthenticated', 'wrong username or password');
     const token = await deps.sessions.start(viewer.id, ipOf(req));
     res.setHeader('Set-Cookie', deps.sessions.setCookie(token, req.secure));
     deps.log.info({ staffId: viewer.id }, 'signed in');
