@@ -13,7 +13,7 @@ import pg from 'pg';
 import { createHttpApp } from './http/app.js';
 import { createRealtime, type Realtime } from './realtime/realtime.js';
 import { mainThreadEvaluator, threadEvaluator } from './rules/evaluator.js';
-import { alertView } from './http/api/alerts.js';
+import { alertView } from './alerts/views.js';
 import { dashboardRouter } from './http/dashboard.js';
 import { createSessions } from './auth/sessions.js';
 import { createSignIn } from './auth/signIn.js';

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { createAlerts, type AlertChange, type Alerts } from '../alerts/lifecycle.js';
 import { generateSecret, hashSecret } from '../auth/secrets.js';
+import { alertRecord, alertsOfPatient, patientOfAlert } from '../alerts/views.js';
 import { DomainError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
@@ -60,7 +61,9 @@ async function alertAction(
   a: { alert: string; by: string },
   act: (alerts: Alerts, now: Date) => Promise<AlertChange>,
 ): Promise<AlertChange> {
-  await mustExist(ctx.db, 'alerts', a.alert, 'alert', 'alert');
+  if (!(await patientOfAlert(ctx.db, a.alert))) {
+    throw new DomainError('not_found', `alert ${a.alert} does not exist`, 'alert');
+  }
   await mustExist(ctx.db, 'staff', a.by, 'staff member', 'by');
   return act(ctx.alerts ?? createAlerts(ctx.db), new Date());
 }
@@ -402,44 +405,10 @@ export const commands = {
     positional: ['alert'],
     args: z.object({ alert: id }),
     async run(ctx, a) {
-      const { rows } = await ctx.db.query<{
-        id: string;
-        patientId: string;
-        rule: string;
-        severity: string;
-        status: string;
-        ownerId: string | null;
-        escalationLevel: number;
-        escalateAt: Date | null;
-        openedAt: Date;
-        resolvedAt: Date | null;
-        finding: unknown;
-      }>(
-        `SELECT id, patient_id AS "patientId", rule, severity, status, owner_id AS "ownerId",
-           escalation_level AS "escalationLevel", escalate_at AS "escalateAt",
-           opened_at AS "openedAt", resolved_at AS "resolvedAt", finding
-         FROM alerts WHERE id = $1`,
-        [a.alert],
-      );
-      const alert = rows[0];
+      const alert = await alertRecord(ctx.db, a.alert, new Date());
       if (!alert) throw new DomainError('not_found', `alert ${a.alert} does not exist`, 'alert');
-      const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-      // who is not being reminded now; a resolved alert reminds nobody
-      const snoozes = await ctx.db.query<{ staff_id: string; until: Date; reason: string }>(
-        `SELECT staff_id, until, reason FROM alert_snoozes
-         WHERE alert_id = $1 AND until > $2 AND $3 ORDER BY until`,
-        [a.alert, new Date().toISOString(), alert.status !== 'resolved'],
-      );
       return {
         ...alert,
-        escalateAt: iso(alert.escalateAt),
-        openedAt: iso(alert.openedAt)!,
-        resolvedAt: iso(alert.resolvedAt),
-        snoozes: snoozes.rows.map((s) => ({
-          staffId: s.staff_id,
-          until: iso(s.until)!,
-          reason: s.reason,
-        })),
         events: await (ctx.alerts ?? createAlerts(ctx.db)).history(a.alert),
       };
     },
@@ -459,21 +428,7 @@ export const commands = {
     args: z.object({ patient: id }),
     async run({ db }, a) {
       await mustExist(db, 'patients', a.patient, 'patient', 'patient');
-      const { rows } = await db.query<{
-        id: string;
-        rule: string;
-        severity: string;
-        status: string;
-        escalationLevel: number;
-        openedAt: string;
-        reason: { sv: string; en: string };
-      }>(
-        `SELECT id, rule, severity, status, escalation_level AS "escalationLevel",
-           to_json(opened_at)#>>'{}' AS "openedAt", finding->'reason' AS reason
-         FROM alerts WHERE patient_id = $1 ORDER BY opened_at DESC, seq DESC`,
-        [a.patient],
-      );
-      return rows;
+      return alertsOfPatient(db, a.patient);
     },
     describe: (rows) =>
       rows.length

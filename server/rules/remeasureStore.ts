@@ -3,6 +3,7 @@
 import type { ReadingType } from '../../devices/contract.js';
 import type { Queryable } from '../store/db.js';
 import { perTurn } from '../store/perTurn.js';
+import { unresolvedRulesOf } from '../alerts/views.js';
 import { newId } from '../store/ids.js';
 import type { EvaluatedFinding } from './evaluate.js';
 import type { PendingRemeasure } from './remeasure.js';
@@ -42,30 +43,24 @@ export function createRemeasureStore(db: Queryable) {
   // commit's patients with borderline values asked two queries each
   const states = perTurn<string, { pending: PendingRemeasure[]; alerted: Set<string> }>(
     async (patientIds) => {
-      // one statement for both (a row per waiting request, and one per unresolved alert's
-      // rule): with PGlite's one connection these look-ups were half the rules' statements
-      const { rows } = await db.query<
-        Omit<RequestRow, 'id'> & { patient_id: string; id: string | null }
-      >(
-        `SELECT patient_id, id, rule, reading_type, device_id, message_id, measured_at
-         FROM remeasure_requests WHERE patient_id = ANY($1::text[]) AND status = 'pending'
-         UNION ALL
-         SELECT patient_id, NULL, rule, NULL, NULL, NULL, NULL
-         FROM alerts WHERE patient_id = ANY($1::text[]) AND status <> 'resolved'`,
-        [patientIds],
-        { prepare: 'remeasure_state' },
-      );
+      // the waiting requests, and the rules with an unresolved alert (the alerts' own read),
+      // asked together; a commit's patients are looked up in one round each
+      const [{ rows }, alerted] = await Promise.all([
+        db.query<RequestRow & { patient_id: string }>(
+          `SELECT patient_id, id, rule, reading_type, device_id, message_id, measured_at
+           FROM remeasure_requests WHERE patient_id = ANY($1::text[]) AND status = 'pending'`,
+          [patientIds],
+          { prepare: 'remeasure_pending' },
+        ),
+        unresolvedRulesOf(db, patientIds),
+      ]);
       const of = new Map(
         patientIds.map((id) => [
           id,
-          { pending: [] as PendingRemeasure[], alerted: new Set<string>() },
+          { pending: [] as PendingRemeasure[], alerted: alerted.get(id) ?? new Set<string>() },
         ]),
       );
-      for (const r of rows) {
-        const state = of.get(r.patient_id)!;
-        if (r.id === null) state.alerted.add(r.rule);
-        else state.pending.push(toPending({ ...r, id: r.id }));
-      }
+      for (const r of rows) of.get(r.patient_id)!.pending.push(toPending(r));
       return patientIds.map((id) => of.get(id)!);
     },
   );

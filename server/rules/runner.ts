@@ -3,6 +3,7 @@
 // It runs beside ingest, never before an acknowledgement, one patient at a time per patient.
 import pLimit from 'p-limit';
 import type { Alerts } from '../alerts/lifecycle.js';
+import { unresolvedAlertIds, unresolvedRulesOf } from '../alerts/views.js';
 import type { StoredReading } from '../shapes/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
@@ -294,23 +295,13 @@ export function createRuleRunner(o: RuleRunnerOptions) {
    * statements under load).
    */
   async function resolveMissing(waiting: Map<string, Set<string>>) {
-    const patients: string[] = [];
-    const rules: string[] = [];
+    const pairs: { patientId: string; rule: string }[] = [];
     for (const [patientId, types] of waiting) {
-      for (const type of types) {
-        patients.push(patientId);
-        rules.push(`missing.${type}`);
-      }
+      for (const type of types) pairs.push({ patientId, rule: `missing.${type}` });
     }
-    const { rows } = await db.query<{ id: string }>(
-      `SELECT a.id FROM alerts a
-       JOIN unnest($1::text[], $2::text[]) AS f(patient_id, rule)
-         ON a.patient_id = f.patient_id AND a.rule = f.rule
-       WHERE a.status <> 'resolved'`,
-      [patients, rules],
-      { prepare: 'rules_resolve_missing' },
-    );
-    for (const { id } of rows) await alerts.resolve(id, null, 'the measurement has come', now());
+    for (const id of await unresolvedAlertIds(db, pairs)) {
+      await alerts.resolve(id, null, 'the measurement has come', now());
+    }
   }
 
   async function evaluate(patientId: string, stored: StoredReading[]) {
@@ -429,11 +420,9 @@ export function createRuleRunner(o: RuleRunnerOptions) {
         }
         continue;
       }
-      const { rows: open } = await db.query(
-        "SELECT 1 FROM alerts WHERE patient_id = $1 AND rule = $2 AND status <> 'resolved'",
-        [row.patient_id, `missing.${item.type}`],
-      );
-      if (!open.length)
+      const rule = `missing.${item.type}`;
+      const open = (await unresolvedRulesOf(db, [row.patient_id])).get(row.patient_id);
+      if (!open?.has(rule))
         await alerts.raise(row.patient_id, missingFinding(missed, plan.timeZone), at);
     }
   }

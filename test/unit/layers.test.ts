@@ -40,6 +40,23 @@ function importedFolders(file: string): { spec: string; folder: string | null }[
   });
 }
 
+/** Where SQL naming a table may be written: its owning module (and the migrations). */
+const owners: [table: RegExp, folder: string][] = [
+  [/\b(FROM|JOIN|INTO|UPDATE)\s+(alerts|alert_events|alert_snoozes)\b/, 'alerts'],
+];
+
+describe('each table has one owner', () => {
+  for (const [sql, owner] of owners) {
+    it(`only server/${owner} writes SQL matching ${sql.source}`, () => {
+      const wrong = filesUnder(SERVER).filter(
+        (file) =>
+          !relative(SERVER, file).startsWith(`${owner}/`) && sql.test(readFileSync(file, 'utf8')),
+      );
+      expect(wrong.map((f) => relative(ROOT, f))).toEqual([]);
+    });
+  }
+});
+
 describe('the stages import in the direction the data flows', () => {
   for (const [stage, banned] of Object.entries(mayNotImport)) {
     it(`server/${stage} imports none of ${banned.join(', ')}`, () => {

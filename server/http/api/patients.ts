@@ -5,6 +5,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { readingTypes } from '../../../devices/contract.js';
 import { unitsFollowing, visiblePatientIds } from '../../access/scope.js';
+import { openAlertsOfPatients } from '../../alerts/views.js';
 import { changePlan, planView } from '../../admin/plans.js';
 import { auditEntrySchema, auditOf } from '../../audit/log.js';
 import { lookBackDays } from '../../rules/evaluate.js';
@@ -199,11 +200,7 @@ export async function summaries(db: Queryable, ids: string[]): Promise<PatientSu
       [ids],
     ),
     unitsFollowing(db, ids),
-    db.query<{ id: string; patient_id: string; rule: string; severity: string; status: string }>(
-      `SELECT id, patient_id, rule, severity, status FROM alerts
-       WHERE patient_id = ANY($1::text[]) AND status <> 'resolved' ORDER BY opened_at`,
-      [ids],
-    ),
+    openAlertsOfPatients(db, ids),
     latestOfPatients(db, ids),
   ]);
   // grouped once: filtering every row for every patient is quadratic in a unit's size
@@ -216,7 +213,7 @@ export async function summaries(db: Queryable, ids: string[]): Promise<PatientSu
     }
     return (id: string) => by.get(id) ?? [];
   };
-  const alertsOf = group(alerts.rows);
+  const alertsOf = group(alerts.map((a) => ({ ...a, patient_id: a.patientId })));
   const latestOf = group(latest);
   return patients.rows.map((p) => ({
     id: p.id,

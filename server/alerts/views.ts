@@ -1,0 +1,283 @@
+// The alerts as people see them: the view the API answers and realtime pushes (with the patient,
+// the owner, the fixed contact and the person's own snooze), and the reads the CLI, the patient
+// list and the rules make of the alerts table. The lifecycle (lifecycle.ts) writes them.
+import { z } from 'zod';
+import type { Queryable } from '../store/db.js';
+import { perTurn } from '../store/perTurn.js';
+
+export const alertStatusSchema = z.enum(['open', 'acknowledged', 'resolved']);
+const person = z.object({ id: z.string(), displayName: z.string() });
+export const alertSchema = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  patientName: z.string(),
+  frailty: z.number().nullable(),
+  rule: z.string(),
+  severity: z.enum(['info', 'low', 'medium', 'high', 'critical']),
+  status: alertStatusSchema,
+  owner: person.nullable(),
+  fixedContact: person.nullable(),
+  escalationLevel: z.number().int().min(0).max(2),
+  escalateAt: z.string().nullable(),
+  openedAt: z.string(),
+  updatedAt: z.string(),
+  reason: z.object({ sv: z.string(), en: z.string() }),
+  finding: z.record(z.string(), z.unknown()),
+  seq: z.number().int(),
+  snoozedUntil: z.string().nullable(),
+});
+export type Alert = z.infer<typeof alertSchema>;
+interface Row {
+  id: string;
+  patient_id: string;
+  patient_name: string;
+  frailty_level: number | null;
+  rule: string;
+  severity: Alert['severity'];
+  status: Alert['status'];
+  owner_id: string | null;
+  owner_name: string | null;
+  contact_id: string | null;
+  contact_name: string | null;
+  escalation_level: number;
+  escalate_at: Date | null;
+  opened_at: Date;
+  updated_at: Date;
+  finding: Record<string, unknown> & { reason?: { sv: string; en: string } };
+  seq: string | number;
+  snoozed_until: Date | null;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+const toAlert = (r: Row): Alert => ({
+  id: r.id,
+  patientId: r.patient_id,
+  patientName: r.patient_name,
+  frailty: r.frailty_level,
+  rule: r.rule,
+  severity: r.severity,
+  status: r.status,
+  owner: r.owner_id && r.owner_name ? { id: r.owner_id, displayName: r.owner_name } : null,
+  fixedContact:
+    r.contact_id && r.contact_name ? { id: r.contact_id, displayName: r.contact_name } : null,
+  escalationLevel: r.escalation_level,
+  escalateAt: iso(r.escalate_at),
+  openedAt: iso(r.opened_at)!,
+  updatedAt: iso(r.updated_at)!,
+  reason: r.finding.reason ?? { sv: '', en: '' },
+  finding: r.finding,
+  seq: Number(r.seq),
+  snoozedUntil: iso(r.snoozed_until),
+});
+
+/**
+ * Alerts as the person sees them (`viewerId`: their own snoozes; null: nobody's); `where` is SQL
+ * over `a` with $3 onwards.
+ */
+export async function selectAlerts(
+  db: Queryable,
+  viewerId: string | null,
+  now: Date,
+  where: string,
+  params: unknown[],
+  /** A name for a `where` that runs often (see QueryOptions.prepare): one name, one `where`. */
+  prepare?: string,
+): Promise<Alert[]> {
+  const { rows } = await db.query<Row>(
+    `SELECT a.id, a.patient_id, p.display_name AS patient_name, p.frailty_level, a.rule,
+       a.severity, a.status, o.id AS owner_id, o.display_name AS owner_name,
+       c.id AS contact_id, c.display_name AS contact_name, a.escalation_level, a.escalate_at,
+       a.opened_at, a.updated_at, a.finding, a.seq,
+       CASE WHEN a.status <> 'resolved' THEN sn.until END AS snoozed_until
+     FROM alerts a
+     JOIN patients p ON p.id = a.patient_id
+     LEFT JOIN staff o ON o.id = a.owner_id
+     LEFT JOIN staff c ON c.id = p.fixed_contact_id
+     LEFT JOIN alert_snoozes sn ON sn.alert_id = a.id AND sn.staff_id = $1 AND sn.until > $2
+     WHERE ${where}
+     ORDER BY (a.owner_id IS NULL) DESC,
+       CASE a.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2
+         WHEN 'low' THEN 1 ELSE 0 END DESC,
+       a.opened_at, a.id`,
+    [viewerId, now.toISOString(), ...params],
+    prepare ? { prepare } : undefined,
+  );
+  return rows.map(toAlert);
+}
+
+/**
+ * The alert as the API shows it, for realtime pushes, sent to every dashboard of the care units
+ * following the patient, so that none has to fetch it. The alerts changed in one turn of the
+ * event loop are read in one query (the rules raise a commit's alerts together). A snooze is
+ * one person's, and a push goes to a whole unit's room: `snoozedUntil` is null here and each
+ * dashboard keeps its own. Null when the alert does not exist.
+ */
+export function alertView(db: Queryable, now: () => Date) {
+  const views = perTurn<string, Alert | null>(async (ids) => {
+    const found = await selectAlerts(
+      db,
+      null,
+      now(),
+      'a.id = ANY($3::text[])',
+      [ids],
+      'alert_views',
+    );
+    const byId = new Map(found.map((a) => [a.id, a]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+  return (alertId: string): Promise<Alert | null> => views.load(alertId);
+}
+
+/** The alerts of these patients in these statuses, as `viewerId` sees them (the nurse's list). */
+export function alertsOfPatients(
+  db: Queryable,
+  viewerId: string,
+  now: Date,
+  patientIds: string[],
+  statuses: string[],
+): Promise<Alert[]> {
+  if (!patientIds.length) return Promise.resolve([]);
+  return selectAlerts(
+    db,
+    viewerId,
+    now,
+    'a.patient_id = ANY($3::text[]) AND a.status = ANY($4::text[])',
+    [patientIds, statuses],
+  );
+}
+
+/** One alert as `viewerId` sees it, or null. */
+export async function alertAsSeenBy(
+  db: Queryable,
+  viewerId: string,
+  now: Date,
+  alertId: string,
+): Promise<Alert | null> {
+  const [alert] = await selectAlerts(db, viewerId, now, 'a.id = $3', [alertId]);
+  return alert ?? null;
+}
+
+/** The patient an alert is about, or null when there is no such alert. */
+export async function patientOfAlert(db: Queryable, alertId: string): Promise<string | null> {
+  const { rows } = await db.query<{ patient_id: string }>(
+    'SELECT patient_id FROM alerts WHERE id = $1',
+    [alertId],
+  );
+  return rows[0]?.patient_id ?? null;
+}
+
+export interface OpenAlertBrief {
+  id: string;
+  patientId: string;
+  rule: string;
+  severity: string;
+  status: string;
+}
+
+/** The unresolved alerts of these patients, oldest first (the patient list's badges). */
+export async function openAlertsOfPatients(
+  db: Queryable,
+  patientIds: string[],
+): Promise<OpenAlertBrief[]> {
+  const { rows } = await db.query<OpenAlertBrief>(
+    `SELECT id, patient_id AS "patientId", rule, severity, status FROM alerts
+     WHERE patient_id = ANY($1::text[]) AND status <> 'resolved' ORDER BY opened_at`,
+    [patientIds],
+  );
+  return rows;
+}
+
+/** For each patient, the rules that have an unresolved alert (the rules' re-measure decisions). */
+export async function unresolvedRulesOf(
+  db: Queryable,
+  patientIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const { rows } = await db.query<{ patient_id: string; rule: string }>(
+    `SELECT patient_id, rule FROM alerts WHERE patient_id = ANY($1::text[]) AND status <> 'resolved'`,
+    [patientIds],
+    { prepare: 'alerts_unresolved_rules' },
+  );
+  const of = new Map<string, Set<string>>();
+  for (const r of rows) {
+    let rules = of.get(r.patient_id);
+    if (!rules) of.set(r.patient_id, (rules = new Set()));
+    rules.add(r.rule);
+  }
+  return of;
+}
+
+/** The unresolved alerts among these (patient, rule) pairs, by id. */
+export async function unresolvedAlertIds(
+  db: Queryable,
+  pairs: { patientId: string; rule: string }[],
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT a.id FROM alerts a
+     JOIN unnest($1::text[], $2::text[]) AS f(patient_id, rule)
+       ON a.patient_id = f.patient_id AND a.rule = f.rule
+     WHERE a.status <> 'resolved'`,
+    [pairs.map((p) => p.patientId), pairs.map((p) => p.rule)],
+    { prepare: 'rules_resolve_missing' },
+  );
+  return rows.map((r) => r.id);
+}
+
+/** A patient's alerts, newest first, in brief (the CLI's `alerts`). */
+export async function alertsOfPatient(db: Queryable, patientId: string) {
+  const { rows } = await db.query<{
+    id: string;
+    rule: string;
+    severity: string;
+    status: string;
+    escalationLevel: number;
+    openedAt: string;
+    reason: { sv: string; en: string };
+  }>(
+    `SELECT id, rule, severity, status, escalation_level AS "escalationLevel",
+       to_json(opened_at)#>>'{}' AS "openedAt", finding->'reason' AS reason
+     FROM alerts WHERE patient_id = $1 ORDER BY opened_at DESC, seq DESC`,
+    [patientId],
+  );
+  return rows;
+}
+
+/** One alert as stored, with the snoozes running at `now` (none once resolved); null if none. */
+export async function alertRecord(db: Queryable, alertId: string, now: Date) {
+  const { rows } = await db.query<{
+    id: string;
+    patientId: string;
+    rule: string;
+    severity: string;
+    status: string;
+    ownerId: string | null;
+    escalationLevel: number;
+    escalateAt: Date | null;
+    openedAt: Date;
+    resolvedAt: Date | null;
+    finding: unknown;
+  }>(
+    `SELECT id, patient_id AS "patientId", rule, severity, status, owner_id AS "ownerId",
+       escalation_level AS "escalationLevel", escalate_at AS "escalateAt",
+       opened_at AS "openedAt", resolved_at AS "resolvedAt", finding
+     FROM alerts WHERE id = $1`,
+    [alertId],
+  );
+  const alert = rows[0];
+  if (!alert) return null;
+  const snoozes = await db.query<{ staff_id: string; until: Date; reason: string }>(
+    `SELECT staff_id, until, reason FROM alert_snoozes
+     WHERE alert_id = $1 AND until > $2 AND $3 ORDER BY until`,
+    [alertId, now.toISOString(), alert.status !== 'resolved'],
+  );
+  return {
+    ...alert,
+    escalateAt: iso(alert.escalateAt),
+    openedAt: iso(alert.openedAt)!,
+    resolvedAt: iso(alert.resolvedAt),
+    snoozes: snoozes.rows.map((s) => ({
+      staffId: s.staff_id,
+      until: iso(s.until)!,
+      reason: s.reason,
+    })),
+  };
+}
