@@ -191,7 +191,10 @@ describe('a timer of the hub (every)', () => {
       () => new Promise<void>((r) => finishes.push(r)),
       () => {},
     );
-    await vi.waitFor(() => expect(finishes.length).toBeGreaterThan(0), { interval: 5 });
+    await vi.waitFor(() => expect(finishes.length).toBeGreaterThan(0), {
+      interval: 5,
+      timeout: 5_000,
+    });
     let stopped = false;
     const stopping = stop().then(() => (stopped = true));
     const runs = finishes.length;
