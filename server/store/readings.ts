@@ -9,6 +9,8 @@ import {
   type Rejection,
 } from '../shapes/reading.js';
 import type { Queryable } from './db.js';
+import { every } from '../ops/every.js';
+import type { Logger } from '../ops/log.js';
 
 export type StoreStatus = 'accepted' | 'duplicate';
 
@@ -258,4 +260,30 @@ export async function pruneRejected(db: Queryable, keep: RejectedRetention): Pro
     [keep.perDevice],
   );
   return old + over;
+}
+
+export const PRUNE_REJECTED_MS = 60 * 60_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Prunes rejected messages now and every hour: older than `retentionDays`, and beyond
+ * `perDevice` a device (every hub may: deleting twice is harmless). Returns what stops it (and
+ * waits for a pruning going).
+ */
+export function startPruning(
+  db: Queryable,
+  keep: { retentionDays: number; perDevice: number },
+  log: Logger,
+  o: { everyMs?: number } = {},
+): () => Promise<void> {
+  return every(
+    o.everyMs ?? PRUNE_REJECTED_MS,
+    () =>
+      pruneRejected(db, {
+        before: new Date(Date.now() - keep.retentionDays * DAY_MS),
+        perDevice: keep.perDevice,
+      }),
+    (err) => log.warn({ err }, 'pruning rejected messages failed'),
+    { now: true },
+  );
 }
