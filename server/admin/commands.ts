@@ -2,15 +2,24 @@
 // no hub is running, or sends them to the running hub (which owns an embedded database).
 import { z } from 'zod';
 import { createAlerts, type AlertChange, type Alerts } from '../alerts/lifecycle.js';
-import { generateSecret, hashSecret } from '../auth/secrets.js';
 import { alertRecord, alertsOfPatient, patientOfAlert } from '../alerts/views.js';
 import { DomainError } from '../errors.js';
 import type { Db } from '../store/db.js';
-import { newId } from '../store/ids.js';
 import { latestFullSet, NEWS2_TYPES, scoreNews2 } from '../rules/news2.js';
 import { patientPlanSchema, resolvePlan } from '../rules/plan.js';
 import { loadRuleReadings } from '../rules/history.js';
 import { latestReadings } from '../store/readings.js';
+import {
+  addDevice,
+  addOrganisation,
+  addStaff,
+  addUnit,
+  registerPatient,
+  revokeDevice,
+  setPatientCare,
+  setStaffPassword,
+  setUnitOnCall,
+} from '../registry/index.js';
 import { changePlan, deepMerge, planError, planView, unsetKey, type PlanView } from './plans.js';
 
 export interface AdminContext {
@@ -93,68 +102,28 @@ export const commands = {
   'org add': define({
     summary: 'add an organisation (a region or a municipality)',
     args: z.object({ name, kind: z.enum(['region', 'municipality']) }),
-    async run({ db }, a) {
-      const orgId = newId('org');
-      await db.query('INSERT INTO organisations (id, name, kind) VALUES ($1, $2, $3)', [
-        orgId,
-        a.name,
-        a.kind,
-      ]);
-      return { id: orgId };
-    },
+    run: ({ db }, a) => addOrganisation(db, a),
     describe: (r) => `organisation ${r.id}`,
   }),
 
   'unit add': define({
     summary: 'add a care unit (a health centre, a home-care team) to an organisation',
     args: z.object({ org: id, name }),
-    async run({ db }, a) {
-      await mustExist(db, 'organisations', a.org, 'organisation', 'org');
-      const unitId = newId('unit');
-      await db.query('INSERT INTO care_units (id, organisation_id, name) VALUES ($1, $2, $3)', [
-        unitId,
-        a.org,
-        a.name,
-      ]);
-      return { id: unitId };
-    },
+    run: ({ db }, a) => addUnit(db, { organisationId: a.org, name: a.name }),
     describe: (r) => `care unit ${r.id}`,
   }),
 
   'patient add': define({
     summary: 'add a patient followed by a care unit',
     args: z.object({ unit: id, name }),
-    async run({ db }, a) {
-      await mustExist(db, 'care_units', a.unit, 'care unit', 'unit');
-      const patientId = newId('pat');
-      await db.transaction(async (tx) => {
-        await tx.query('INSERT INTO patients (id, display_name) VALUES ($1, $2)', [
-          patientId,
-          a.name,
-        ]);
-        await tx.query(
-          'INSERT INTO care_relationships (patient_id, care_unit_id) VALUES ($1, $2)',
-          [patientId, a.unit],
-        );
-      });
-      return { id: patientId };
-    },
+    run: ({ db }, a) => registerPatient(db, { unitId: a.unit, name: a.name }),
     describe: (r) => `patient ${r.id}`,
   }),
 
   'device add': define({
     summary: 'register a device to a patient; prints its secret once',
     args: z.object({ patient: id, label: z.string().max(100).optional() }),
-    async run({ db }, a) {
-      await mustExist(db, 'patients', a.patient, 'patient', 'patient');
-      const deviceId = newId('dev');
-      const secret = generateSecret();
-      await db.query(
-        'INSERT INTO devices (id, patient_id, secret_hash, label) VALUES ($1, $2, $3, $4)',
-        [deviceId, a.patient, await hashSecret(secret), a.label ?? null],
-      );
-      return { deviceId, secret };
-    },
+    run: ({ db }, a) => addDevice(db, { patientId: a.patient, label: a.label }),
     describe: (r) =>
       `device ${r.deviceId}\nsecret ${r.secret}\n(the secret is shown only this once: give it to the device as its MQTT password)`,
   }),
@@ -164,15 +133,9 @@ export const commands = {
     positional: ['deviceId'],
     args: z.object({ deviceId: id }),
     async run(ctx, a) {
-      const { rows } = await ctx.db.query<{ revoked_at: string }>(
-        `UPDATE devices SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1
-         RETURNING to_json(revoked_at)#>>'{}' AS revoked_at`,
-        [a.deviceId],
-      );
-      if (!rows[0])
-        throw new DomainError('not_found', `device ${a.deviceId} does not exist`, 'deviceId');
+      const revoked = await revokeDevice(ctx.db, a.deviceId);
       ctx.onDeviceRevoked?.(a.deviceId);
-      return { deviceId: a.deviceId, revokedAt: rows[0].revoked_at };
+      return revoked;
     },
     describe: (r) => `device ${r.deviceId} revoked at ${r.revokedAt}`,
   }),
@@ -188,26 +151,8 @@ export const commands = {
       role: staffRole,
       name: name.optional(),
     }),
-    async run({ db }, a) {
-      await mustExist(db, 'care_units', a.unit, 'care unit', 'unit');
-      const { rows } = await db.query('SELECT 1 FROM staff WHERE username = $1', [a.username]);
-      if (rows.length)
-        throw new DomainError('conflict', `username ${a.username} is taken`, 'username');
-      const staffId = newId('staff');
-      const password = generateSecret(18);
-      const hash = await hashSecret(password);
-      await db.transaction(async (tx) => {
-        await tx.query(
-          'INSERT INTO staff (id, username, display_name, password_hash) VALUES ($1, $2, $3, $4)',
-          [staffId, a.username, a.name ?? a.username, hash],
-        );
-        await tx.query(
-          'INSERT INTO staff_units (staff_id, care_unit_id, role) VALUES ($1, $2, $3)',
-          [staffId, a.unit, a.role],
-        );
-      });
-      return { id: staffId, password };
-    },
+    run: ({ db }, a) =>
+      addStaff(db, { unitId: a.unit, username: a.username, role: a.role, displayName: a.name }),
     describe: (r) => `staff ${r.id}\npassword ${r.password}\n(shown only this once)`,
   }),
 
@@ -215,24 +160,7 @@ export const commands = {
     summary: 'give a staff member a new generated password (shown once); their sessions end',
     positional: ['username'],
     args: z.object({ username: z.string().trim().min(1).max(100) }),
-    async run({ db }, a) {
-      const password = generateSecret(18);
-      const hash = await hashSecret(password);
-      const id = await db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ id: string }>(
-          'UPDATE staff SET password_hash = $2 WHERE username = $1 RETURNING id',
-          [a.username, hash],
-        );
-        if (!rows[0]) {
-          throw new DomainError('not_found', `no staff member ${a.username}`, 'username');
-        }
-        // whoever held the old password holds no session either; failures start over
-        await tx.query('DELETE FROM staff_sessions WHERE staff_id = $1', [rows[0].id]);
-        await tx.query('DELETE FROM login_failures WHERE key = $1', [`user:${a.username}`]);
-        return rows[0].id;
-      });
-      return { id, username: a.username, password };
-    },
+    run: ({ db }, a) => setStaffPassword(db, a.username),
     describe: (r) =>
       `staff ${r.id} (${r.username})\npassword ${r.password}\n(shown only this once)`,
   }),
@@ -241,15 +169,7 @@ export const commands = {
     summary: 'set who covers a care unit at nights and weekends (the last escalation step)',
     positional: ['unit'],
     args: z.object({ unit: id, onCall: id }),
-    async run({ db }, a) {
-      await mustExist(db, 'care_units', a.unit, 'care unit', 'unit');
-      await mustExist(db, 'care_units', a.onCall, 'care unit', 'onCall');
-      await db.query('UPDATE care_units SET on_call_unit_id = $2 WHERE id = $1', [
-        a.unit,
-        a.onCall,
-      ]);
-      return { id: a.unit, onCall: a.onCall };
-    },
+    run: ({ db }, a) => setUnitOnCall(db, { unitId: a.unit, onCallUnitId: a.onCall }),
     describe: (r) => `care unit ${r.id}: on call ${r.onCall}`,
   }),
 
@@ -273,11 +193,11 @@ export const commands = {
       if (a.by) await mustExist(db, 'staff', a.by, 'staff member', 'by');
       await db.transaction(async (tx) => {
         if (a.contact !== undefined || a.frailty !== undefined) {
-          await tx.query(
-            `UPDATE patients SET fixed_contact_id = COALESCE($2, fixed_contact_id),
-               frailty_level = COALESCE($3, frailty_level) WHERE id = $1`,
-            [a.patient, a.contact ?? null, a.frailty ?? null],
-          );
+          await setPatientCare(tx, {
+            patientId: a.patient,
+            contactId: a.contact,
+            frailty: a.frailty,
+          });
         }
         const scale = a.spo2Scale;
         if (scale !== undefined) {

@@ -36,6 +36,11 @@ export interface SessionOptions {
 // The database holds only a digest: a leaked copy of staff_sessions signs nobody in.
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
 
+/** Ends every session of a person (a new password, a disabled account), in `db`'s transaction. */
+export async function endAllSessionsOf(db: Queryable, staffId: string): Promise<void> {
+  await db.query('DELETE FROM staff_sessions WHERE staff_id = $1', [staffId]);
+}
+
 /** The person with their units, or null when there is no such enabled account. */
 export async function loadViewer(db: Queryable, staffId: string): Promise<Viewer | null> {
   const { rows } = await db.query<{
@@ -130,9 +135,7 @@ export function createSessions(o: SessionOptions) {
     },
 
     /** Ends every session of a person (a new password, a disabled account). */
-    async endAllOf(staffId: string): Promise<void> {
-      await o.db.query('DELETE FROM staff_sessions WHERE staff_id = $1', [staffId]);
-    },
+    endAllOf: (staffId: string): Promise<void> => endAllSessionsOf(o.db, staffId),
 
     /** The Set-Cookie value that carries a new session. */
     setCookie(token: string, secure: boolean): string {

@@ -19,6 +19,11 @@ export type SignInResult =
   | { ok: false; reason: 'wrong' }
   | { ok: false; reason: 'locked'; retryAfterS: number };
 
+/** Forgets a username's failed sign-ins (a new password starts over), in `db`'s transaction. */
+export async function forgetFailuresOf(db: Queryable, username: string): Promise<void> {
+  await db.query('DELETE FROM login_failures WHERE key = $1', [`user:${username}`]);
+}
+
 export function createSignIn(o: SignInOptions) {
   const now = o.now ?? (() => new Date());
   // An unknown username costs one scrypt too, so that timing does not tell which names exist.

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { DEVICE_ID } from '../../devices/contract.js';
 import { verifySecret } from '../auth/secrets.js';
+import { deviceCredentials } from '../registry/index.js';
 import type { Queryable } from '../store/db.js';
 
 export type AuthResult = 'ok' | 'bad_credentials' | 'revoked';
@@ -24,14 +25,10 @@ export function createDeviceAuth(db: Queryable, now: () => number = Date.now) {
     const known = verified.get(deviceId);
     if (known && known.until > now() && known.digest === digest(secret)) return 'ok';
 
-    const { rows } = await db.query<{ secret_hash: string; revoked: boolean }>(
-      'SELECT secret_hash, revoked_at IS NOT NULL AS revoked FROM devices WHERE id = $1',
-      [deviceId],
-    );
-    const device = rows[0];
+    const device = await deviceCredentials(db, deviceId);
     if (!device) return 'bad_credentials';
     if (device.revoked) return 'revoked';
-    if (!(await verifySecret(secret.toString('utf8'), device.secret_hash))) {
+    if (!(await verifySecret(secret.toString('utf8'), device.secretHash))) {
       return 'bad_credentials';
     }
     if (verified.size >= REMEMBER_MAX) verified.delete(verified.keys().next().value!);

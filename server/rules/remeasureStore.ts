@@ -5,6 +5,7 @@ import type { Queryable } from '../store/db.js';
 import { perTurn } from '../store/perTurn.js';
 import { unresolvedRulesOf } from '../alerts/views.js';
 import { newId } from '../store/ids.js';
+import { devicesOfPatient } from '../registry/index.js';
 import type { EvaluatedFinding } from './evaluate.js';
 import type { PendingRemeasure } from './remeasure.js';
 import type { Finding } from './types.js';
@@ -154,13 +155,7 @@ export function createRemeasureStore(db: Queryable) {
     },
 
     /** The patient's devices that can still be reached. */
-    async devicesOf(patientId: string): Promise<string[]> {
-      const { rows } = await db.query<{ id: string }>(
-        'SELECT id FROM devices WHERE patient_id = $1 AND revoked_at IS NULL ORDER BY created_at',
-        [patientId],
-      );
-      return rows.map((r) => r.id);
-    },
+    devicesOf: (patientId: string): Promise<string[]> => devicesOfPatient(db, patientId),
   };
 }
 export type RemeasureStore = ReturnType<typeof createRemeasureStore>;

@@ -2,11 +2,11 @@
 // devices too), revoked at once. Adding prints the secret once.
 import { Router } from 'express';
 import { z } from 'zod';
-import { runCommand } from '../../admin/commands.js';
 import { audit, requirePatient, viewerOf, type ApiDeps } from './context.js';
 import { DomainError } from '../../errors.js';
 import { parseInput } from './errors.js';
 import type { RouteDoc } from './openapiTypes.js';
+import { addDevice, listDevices, patientOfDevice, revokeDevice } from '../../registry/index.js';
 
 const deviceSchema = z.object({
   id: z.string(),
@@ -48,24 +48,9 @@ export function devicesRouter(deps: ApiDeps): Router {
     const viewer = viewerOf(res);
     const id = req.params.id;
     await requirePatient(deps, viewer, id, 'manage');
-    const { rows } = await db.query<{
-      id: string;
-      label: string | null;
-      created_at: Date;
-      revoked_at: Date | null;
-    }>(
-      'SELECT id, label, created_at, revoked_at FROM devices WHERE patient_id = $1 ORDER BY created_at, id',
-      [id],
-    );
+    const devices = await listDevices(db, id);
     await audit(deps, req, viewer, [id], 'devices.read');
-    res.json(
-      rows.map((d) => ({
-        id: d.id,
-        label: d.label,
-        createdAt: new Date(d.created_at).toISOString(),
-        revokedAt: d.revoked_at ? new Date(d.revoked_at).toISOString() : null,
-      })),
-    );
+    res.json(devices);
   });
 
   r.post('/patients/:id/devices', async (req, res) => {
@@ -73,10 +58,7 @@ export function devicesRouter(deps: ApiDeps): Router {
     const id = req.params.id;
     const body = parseInput(addDeviceSchema, req.body ?? {});
     await requirePatient(deps, viewer, id, 'manage');
-    const added = (await runCommand({ db }, 'device add', {
-      patient: id,
-      ...(body.label ? { label: body.label } : {}),
-    })) as z.infer<typeof addedSchema>;
+    const added = await addDevice(db, { patientId: id, label: body.label });
     await audit(deps, req, viewer, [id], 'device.add', { deviceId: added.deviceId });
     res.json(added);
   });
@@ -84,21 +66,14 @@ export function devicesRouter(deps: ApiDeps): Router {
   r.post('/devices/:id/revoke', async (req, res) => {
     const viewer = viewerOf(res);
     const deviceId = req.params.id;
-    const { rows } = await db.query<{ patient_id: string }>(
-      'SELECT patient_id FROM devices WHERE id = $1',
-      [deviceId],
-    );
-    const patientId = rows[0]?.patient_id;
+    const patientId = await patientOfDevice(db, deviceId);
     const notFound = new DomainError('not_found', `device ${deviceId} does not exist`);
     if (!patientId) throw notFound;
     await requirePatient(deps, viewer, patientId, 'manage').catch((err: unknown) => {
       throw err instanceof DomainError && err.code === 'not_found' ? notFound : err;
     });
-    const out = (await runCommand(
-      { db, onDeviceRevoked: (d) => deps.deviceRevoked(d) },
-      'device revoke',
-      { deviceId },
-    )) as { deviceId: string; revokedAt: string };
+    const out = await revokeDevice(db, deviceId);
+    deps.deviceRevoked(deviceId);
     await audit(deps, req, viewer, [patientId], 'device.revoke', { deviceId });
     res.json({ id: out.deviceId, revokedAt: new Date(out.revokedAt).toISOString() });
   });

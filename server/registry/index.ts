@@ -1,0 +1,18 @@
+// The registry: who and what the hub knows of. Organisations, their care units, staff and their
+// units, the patients registered to a unit, and the patients' devices. The only code that writes
+// SQL for `organisations`, `care_units`, `staff`, `staff_units`, `devices`, `care_relationships`
+// and the registration columns of `patients` (its id, name, fixed contact and frailty level).
+// The admin CLI (server/admin/commands.ts), the staff API (server/http/api/devices.ts), the
+// embedded broker's device check (server/broker/deviceAuth.ts) and the rules' re-measurement
+// requests (server/rules/remeasureStore.ts) all call these functions.
+//
+// The one documented exception: the ingest's batch (server/store/readings.ts) reads `devices`
+// inside its one-statement CTE, so that a batch costs one round trip and a device revoked a
+// moment ago is refused from the next batch on, whichever hub holds its messages. Moving that
+// read here would cost a round trip per batch (the spine benchmark measures it).
+//
+// Reads of patients for the staff's views (summaries, alert lists, access) stay with those views.
+export * from './devices.js';
+export * from './organisations.js';
+export * from './patients.js';
+export * from './staff.js';

@@ -1,0 +1,69 @@
+// Staff: an account (a username, a generated password shown once) with a role in a care unit.
+import { endAllSessionsOf, type StaffRole } from '../auth/sessions.js';
+import { forgetFailuresOf } from '../auth/signIn.js';
+import { generateSecret, hashSecret } from '../auth/secrets.js';
+import { DomainError } from '../errors.js';
+import type { Db } from '../store/db.js';
+import { newId } from '../store/ids.js';
+import { mustExist } from './exists.js';
+
+export interface NewStaff {
+  unitId: string;
+  username: string;
+  role: StaffRole;
+  /** The name people see; the username when not given. */
+  displayName?: string | undefined;
+}
+
+/**
+ * Adds a staff member with a role in a care unit and a generated password, returned only this
+ * once. `not_found` (field `unit`) without the unit, `conflict` (field `username`) when the
+ * username is taken.
+ */
+export async function addStaff(db: Db, input: NewStaff): Promise<{ id: string; password: string }> {
+  await mustExist(db, 'care unit', input.unitId, 'unit');
+  const { rows } = await db.query('SELECT 1 FROM staff WHERE username = $1', [input.username]);
+  if (rows.length)
+    throw new DomainError('conflict', `username ${input.username} is taken`, 'username');
+  const staffId = newId('staff');
+  const password = generateSecret(18);
+  const hash = await hashSecret(password);
+  await db.transaction(async (tx) => {
+    await tx.query(
+      'INSERT INTO staff (id, username, display_name, password_hash) VALUES ($1, $2, $3, $4)',
+      [staffId, input.username, input.displayName ?? input.username, hash],
+    );
+    await tx.query('INSERT INTO staff_units (staff_id, care_unit_id, role) VALUES ($1, $2, $3)', [
+      staffId,
+      input.unitId,
+      input.role,
+    ]);
+  });
+  return { id: staffId, password };
+}
+
+/**
+ * Gives a staff member a new generated password, returned only this once; their sessions end
+ * and their failed sign-ins are forgotten. `not_found` (field `username`) without the person.
+ */
+export async function setStaffPassword(
+  db: Db,
+  username: string,
+): Promise<{ id: string; username: string; password: string }> {
+  const password = generateSecret(18);
+  const hash = await hashSecret(password);
+  const id = await db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(
+      'UPDATE staff SET password_hash = $2 WHERE username = $1 RETURNING id',
+      [username, hash],
+    );
+    if (!rows[0]) {
+      throw new DomainError('not_found', `no staff member ${username}`, 'username');
+    }
+    // whoever held the old password holds no session either; failures start over
+    await endAllSessionsOf(tx, rows[0].id);
+    await forgetFailuresOf(tx, username);
+    return rows[0].id;
+  });
+  return { id, username, password };
+}
