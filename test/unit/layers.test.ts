@@ -43,18 +43,24 @@ function importedFolders(file: string): { spec: string; folder: string | null }[
   });
 }
 
-/** Where SQL naming a table may be written: its owning module (and the migrations). */
-const owners: [table: RegExp, folder: string][] = [
-  [/\b(FROM|JOIN|INTO|UPDATE)\s+(alerts|alert_events|alert_snoozes)\b/, 'alerts'],
+/**
+ * Where SQL naming a table may be written: its owning module (and the migrations), and files
+ * named as exceptions: the ingest's one statement a batch reads the devices' status in its CTE
+ * (one round trip, revocation effective at once; docs/architecture.md, "Exactly once").
+ */
+const owners: [table: RegExp, folder: string, exceptions: string[]][] = [
+  [/\b(FROM|JOIN|INTO|UPDATE)\s+(alerts|alert_events|alert_snoozes)\b/, 'alerts', []],
+  [/\b(FROM|JOIN|INTO|UPDATE)\s+devices\b/, 'registry', ['store/readings.ts']],
 ];
 
 describe('each table has one owner', () => {
-  for (const [sql, owner] of owners) {
+  for (const [sql, owner, exceptions] of owners) {
     it(`only server/${owner} writes SQL matching ${sql.source}`, () => {
-      const wrong = filesUnder(SERVER).filter(
-        (file) =>
-          !relative(SERVER, file).startsWith(`${owner}/`) && sql.test(readFileSync(file, 'utf8')),
-      );
+      const wrong = filesUnder(SERVER).filter((file) => {
+        const at = relative(SERVER, file);
+        if (at.startsWith(`${owner}/`) || exceptions.includes(at)) return false;
+        return sql.test(readFileSync(file, 'utf8'));
+      });
       expect(wrong.map((f) => relative(ROOT, f))).toEqual([]);
     });
   }
