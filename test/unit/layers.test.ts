@@ -14,6 +14,7 @@ const mayNotImport: Record<string, string[]> = {
   store: ['broker', 'ingest', 'rules', 'alerts', 'realtime', 'http', 'admin'],
   broker: ['ingest', 'rules', 'alerts', 'realtime', 'http', 'admin'],
   ingest: ['broker', 'rules', 'alerts', 'realtime', 'http', 'admin'],
+  plans: ['broker', 'ingest', 'rules', 'alerts', 'realtime', 'http', 'admin'],
   rules: ['broker', 'ingest', 'realtime', 'http', 'admin'],
   alerts: ['broker', 'ingest', 'rules', 'realtime', 'http', 'admin'],
   realtime: ['broker', 'ingest', 'rules', 'http', 'admin'],
