@@ -6,7 +6,6 @@ import { alertRecord, alertsOfPatient, patientOfAlert } from '../alerts/views.js
 import { DomainError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { latestFullSet, NEWS2_TYPES, scoreNews2 } from '../rules/news2.js';
-import { patientPlanSchema, resolvePlan } from '../rules/plan.js';
 import { loadRuleReadings } from '../rules/history.js';
 import { latestReadings } from '../store/readings.js';
 import {
@@ -20,7 +19,9 @@ import {
   setStaffPassword,
   setUnitOnCall,
 } from '../registry/index.js';
-import { changePlan, deepMerge, planError, planView, unsetKey, type PlanView } from './plans.js';
+import { deepMerge, unsetKey } from '../plans/edit.js';
+import { checkPlan, isInvalidPlan } from '../plans/plan.js';
+import { changePlan, planView, resolvedPlanOf, type PlanView } from '../plans/store.js';
 
 export interface AdminContext {
   db: Db;
@@ -75,6 +76,16 @@ async function alertAction(
   }
   await mustExist(ctx.db, 'staff', a.by, 'staff member', 'by');
   return act(ctx.alerts ?? createAlerts(ctx.db), new Date());
+}
+
+/** Runs `change`; a plan it refuses is worded for the option it came from (`--set: a.b: ...`). */
+async function fromOption<T>(option: string, change: () => T | Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (err) {
+    if (!isInvalidPlan(err)) throw err;
+    throw new DomainError('invalid', `--${option}: ${err.message}`, err.field, { cause: err });
+  }
 }
 
 const describeChange = (c: AlertChange) =>
@@ -201,27 +212,21 @@ export const commands = {
         }
         const scale = a.spo2Scale;
         if (scale !== undefined) {
-          await changePlan(
-            tx,
-            a.patient,
-            a.by ?? null,
-            (p) => ({ ...p, spo2Scale: scale }),
-            'spo2Scale',
+          await fromOption('spo2Scale', () =>
+            changePlan(tx, a.patient, a.by ?? null, (p) => ({ ...p, spo2Scale: scale })),
           );
         }
       });
       if (a.spo2Scale !== undefined) ctx.onPlanChanged?.(a.patient);
-      const { rows } = await db.query<{
-        fixedContact: string | null;
-        frailty: number | null;
-        spo2Scale: number;
-      }>(
-        `SELECT p.fixed_contact_id AS "fixedContact", p.frailty_level AS frailty,
-           COALESCE((pp.plan->>'spo2Scale')::int, 1) AS "spo2Scale"
-         FROM patients p LEFT JOIN patient_plans pp ON pp.patient_id = p.id WHERE p.id = $1`,
-        [a.patient],
-      );
-      return { id: a.patient, ...rows[0]! };
+      const [{ rows }, { spo2Scale }] = await Promise.all([
+        db.query<{ fixedContact: string | null; frailty: number | null }>(
+          `SELECT fixed_contact_id AS "fixedContact", frailty_level AS frailty
+           FROM patients WHERE id = $1`,
+          [a.patient],
+        ),
+        resolvedPlanOf(db, a.patient),
+      ]);
+      return { id: a.patient, ...rows[0]!, spo2Scale };
     },
     describe: (r) =>
       `patient ${r.id}: contact ${r.fixedContact ?? '-'}, frailty ${r.frailty ?? '-'}, SpO2 scale ${r.spo2Scale}`,
@@ -255,16 +260,10 @@ export const commands = {
       }
       await mustExist(db, 'staff', by, 'staff member', 'by');
       // the part given is checked on its own first, so an error names what the person typed
-      if (set !== undefined) {
-        const checked = patientPlanSchema.safeParse(set);
-        if (!checked.success) throw planError(checked.error, 'set');
-      }
-      await db.transaction((tx) =>
-        changePlan(
-          tx,
-          a.patient,
-          by,
-          (plan) => {
+      if (set !== undefined) await fromOption('set', () => checkPlan(set));
+      await fromOption(set === undefined ? 'unset' : 'set', () =>
+        db.transaction((tx) =>
+          changePlan(tx, a.patient, by, (plan) => {
             const merged = set === undefined ? plan : deepMerge(plan, set);
             if (unset === undefined) return merged;
             const out = unsetKey(merged, unset);
@@ -272,8 +271,7 @@ export const commands = {
               throw new DomainError('invalid', `--unset: ${unset} is not set in the plan`, 'unset');
             }
             return out;
-          },
-          set === undefined ? 'unset' : 'set',
+          }),
         ),
       );
       ctx.onPlanChanged?.(a.patient);
@@ -367,16 +365,12 @@ export const commands = {
     args: z.object({ patient: id }),
     async run({ db }, a) {
       await mustExist(db, 'patients', a.patient, 'patient', 'patient');
-      const [readings, plan] = await Promise.all([
+      const [readings, { spo2Scale }] = await Promise.all([
         loadRuleReadings(db, a.patient, new Date(Date.now() - 30 * 86_400_000), NEWS2_TYPES),
-        db.query<{ plan: unknown }>('SELECT plan FROM patient_plans WHERE patient_id = $1', [
-          a.patient,
-        ]),
+        resolvedPlanOf(db, a.patient),
       ]);
       const set = latestFullSet(readings, {});
       if (!set) return null;
-      const parsed = patientPlanSchema.safeParse(plan.rows[0]?.plan ?? {});
-      const { spo2Scale } = resolvePlan(parsed.success ? parsed.data : {});
       const score = scoreNews2(set.inputs, { spo2Scale });
       return { ...score, measuredAt: set.measuredAt.toISOString() };
     },

@@ -2,33 +2,9 @@
 // judged on the average of the recent home readings, as the home-measurement protocol does
 // (ESH 2021 practice guidelines: morning and evening readings over 3-7 days, averaged), so one
 // anxious reading does not page a nurse.
-import { z } from 'zod';
+import type { BloodPressureSettings } from '../plans/settings.js';
 import { isQuestionable } from './localDay.js';
 import { refOf, type Finding, type RuleReading } from './types.js';
-
-export const bloodPressureSettingsSchema = z.object({
-  /** ≥ on one reading: grade 3, same-day contact (ESC 2024 / ESH 2023: 180/110). */
-  severeSystolic: z.number(),
-  severeDiastolic: z.number(),
-  /** < on one reading: hypotension, important on diuretics and blockers (ESC HF guidance: 90). */
-  lowSystolic: z.number(),
-  /** Home hypertension on the average: ≥ 135/85 (ESH 2023, ESC 2024; [M]). */
-  averageSystolic: z.number(),
-  averageDiastolic: z.number(),
-  averageDays: z.number().int().min(1),
-  minReadings: z.number().int().min(1),
-});
-export type BloodPressureSettings = z.infer<typeof bloodPressureSettingsSchema>;
-
-export const DEFAULT_BLOOD_PRESSURE: BloodPressureSettings = {
-  severeSystolic: 180,
-  severeDiastolic: 110,
-  lowSystolic: 90,
-  averageSystolic: 135,
-  averageDiastolic: 85,
-  averageDays: 7,
-  minReadings: 6,
-};
 
 const REF = {
   severe:

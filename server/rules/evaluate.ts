@@ -21,7 +21,7 @@ import {
   type PersonalSignal,
   type SignalDay,
 } from './personal.js';
-import type { ResolvedPlan } from './plan.js';
+import type { ResolvedPlan } from '../plans/plan.js';
 import type { Finding, RuleReading, Severity } from './types.js';
 import { judgeVitalSign } from './vitals.js';
 import { judgeWeight } from './weight.js';

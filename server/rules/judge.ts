@@ -4,7 +4,7 @@
 // own (evaluator.ts), with the same code and so the same findings.
 import { evaluatePatient, type EvaluatedFinding } from './evaluate.js';
 import { PatientHistory } from './patientHistory.js';
-import type { ResolvedPlan } from './plan.js';
+import type { ResolvedPlan } from '../plans/plan.js';
 import type { RuleReading } from './types.js';
 
 /** One patient's committed readings to judge, with what the judge must know first. */

@@ -1,25 +1,11 @@
 // A missed measurement: the plan expects, say, a morning weight every day, and none has come.
 // Before a nurse is alerted the patient is reminded, and the hub tells apart a patient who did
 // not measure, a device or gateway that has gone quiet, and a backlog that is still arriving.
-import { z } from 'zod';
-import { readingTypes, type ReadingType } from '../../devices/contract.js';
+import type { PlanItem } from '../plans/settings.js';
+import type { ReadingType } from '../../devices/contract.js';
 import { localFields, wallTimeToInstant } from '../../devices/gatt/datetime.js';
 import { measurementNames } from '../../devices/measurementNames.js';
 import type { Finding, RuleReading } from './types.js';
-
-export const planItemSchema = z.object({
-  type: z.enum(readingTypes),
-  /** Expected once every N local days (1 = daily weight; 7 = weekly for a palliative patient). */
-  everyDays: z.number().int().min(1).max(31).default(1),
-  /** Local time by which the day's measurement is due, HH:MM. */
-  dueBy: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
-    .default('10:00'),
-  /** Hours after the reminder before the care team is alerted. */
-  graceHours: z.number().min(0).max(72).default(4),
-});
-export type PlanItem = z.infer<typeof planItemSchema>;
 
 export type MissingCause = 'not_measured' | 'device_offline' | 'backlog_arriving';
 

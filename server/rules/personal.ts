@@ -26,7 +26,7 @@
 // configurable per patient. `personal` holds the settings paths the care team set, prefixed
 // with `personal.` (e.g. `personal.pulse.kUp`, `personal.baselineDays`); a finding's threshold
 // source is 'personal' when one of the settings it used is among them.
-import { z } from 'zod';
+import type { PersonalSettings } from '../plans/settings.js';
 import {
   dayNumber,
   dayOfNumber,
@@ -39,51 +39,6 @@ import {
 import type { ReadingType } from '../../devices/contract.js';
 import { fmtKg } from './weight.js';
 import { refOf, type Finding, type RuleReading } from './types.js';
-
-const signalSchema = z.object({
-  /** Fires above mean + kUp * SD. */
-  kUp: z.number().positive(),
-  /** Fires below mean - kDown * SD. */
-  kDown: z.number().positive(),
-  /** Smallest SD used, in the signal's unit, so that a very stable patient is not paged on noise. */
-  sdFloor: z.number().positive(),
-});
-
-export const personalSettingsSchema = z.object({
-  baselineDays: z.number().int().min(2),
-  excludeRecentDays: z.number().int().min(0),
-  consecutive: z.number().int().min(1),
-  minBaselineDays: z.number().int().min(2),
-  weight: signalSchema,
-  pulse: signalSchema.omit({ kDown: true }),
-  systolic: signalSchema,
-  /** personal.combined needs this many of weight up, pulse up and systolic down. */
-  combinedMin: z.number().int().min(2),
-  /** ... whose last tested days lie at most this many days apart. */
-  combinedWithinDays: z.number().int().min(0),
-});
-export type PersonalSettings = z.infer<typeof personalSettingsSchema>;
-
-export const DEFAULT_PERSONAL: PersonalSettings = {
-  // Two weeks of own history [U]: the TEN-HMS analyses look at the 14 days before admission;
-  // HeartPhone's moving-average window was not captured.
-  baselineDays: 14,
-  // 0: the baseline runs up to the first tested day. Raise it to keep a slow drift out of it. [U]
-  excludeRecentDays: 0,
-  // N consecutive breaches before alerting (Crofton/HeartPhone patent; its N not captured) [U].
-  consecutive: 2,
-  // At least a week of values for a mean and SD worth trusting [U].
-  minBaselineDays: 7,
-  // k = 2 SD: the usual statistical-process-control warning limit; the HeartPhone patent uses
-  // 1 SD with N consecutive breaches, so 2 SD x 2 days is the more conservative choice [U].
-  // SD floors (scale day-to-day noise, pulse and home-BP variability): design proposals [U].
-  weight: { kUp: 2.0, kDown: 2.0, sdFloor: 0.3 },
-  pulse: { kUp: 2.0, sdFloor: 3 },
-  systolic: { kUp: 2.0, kDown: 2.0, sdFloor: 4 },
-  // Decompensation shows in several signals together (Ledwidge 2013; EHJ-DH 2023) [U].
-  combinedMin: 2,
-  combinedWithinDays: 1,
-};
 
 /** One value per local day and the readings it came from. */
 export interface DailyValue {

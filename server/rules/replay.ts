@@ -5,7 +5,7 @@
 import { evaluatePatient, lookBackMs, type EvaluatedFinding } from './evaluate.js';
 import { dayNumber, localDate } from './localDay.js';
 import { PatientHistory } from './patientHistory.js';
-import type { ResolvedPlan } from './plan.js';
+import type { ResolvedPlan } from '../plans/plan.js';
 import type { RuleReading } from './types.js';
 
 export interface ReplayCount {

@@ -12,7 +12,12 @@ import { lookBackDays, lookBackMs } from './evaluate.js';
 import { mainThreadEvaluator, type Evaluator } from './evaluator.js';
 import type { EvaluationJob } from './judge.js';
 import { checkMissing, missingFinding } from './missing.js';
-import { patientPlanSchema, resolvePlan, type ResolvedPlan } from './plan.js';
+import { resolvePlan, resolveStored, type ResolvedPlan } from '../plans/plan.js';
+import {
+  patientsExpectingMeasurements,
+  storedPlansOf,
+  type PlannedPatient,
+} from '../plans/store.js';
 import {
   loadRuleHistories,
   loadRuleReadings,
@@ -111,14 +116,6 @@ interface Held {
   plan: ResolvedPlan;
 }
 
-/** A patient whose plan expects measurements, as the missed-measurement check reads it. */
-interface PlannedPatient {
-  patient_id: string;
-  plan: unknown;
-  since: Date;
-  last_traffic: Date | null;
-}
-
 export function createRuleRunner(o: RuleRunnerOptions) {
   const now = o.now ?? (() => new Date());
   const log = o.log.child({ stage: 'rules' });
@@ -193,9 +190,9 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   }
 
   function keepPlan(patientId: string, stored: unknown): ResolvedPlan {
-    const parsed = patientPlanSchema.safeParse(stored ?? {});
-    if (!parsed.success) log.error({ patientId }, 'stored plan is invalid; using the defaults');
-    const plan = resolvePlan(parsed.success ? parsed.data : {});
+    const resolved = resolveStored(stored);
+    if (!resolved) log.error({ patientId }, 'stored plan is invalid; using the defaults');
+    const plan = resolved ?? resolvePlan();
     plans.set(patientId, { plan, until: Date.now() + PLAN_TTL_MS });
     return plan;
   }
@@ -203,14 +200,7 @@ export function createRuleRunner(o: RuleRunnerOptions) {
   // The plans and histories of the patients the rules meet in one turn, in one query each:
   // after a start every patient is new, and a query each piled up for seconds before the first
   // alerts (docs/benchmarks.md, the steady phase).
-  const storedPlans = perTurn<string, unknown>(async (patientIds) => {
-    const { rows } = await db.query<{ patient_id: string; plan: unknown }>(
-      'SELECT patient_id, plan FROM patient_plans WHERE patient_id = ANY($1::text[])',
-      [patientIds],
-    );
-    const stored = new Map(rows.map((r) => [r.patient_id, r.plan]));
-    return patientIds.map((p) => stored.get(p));
-  });
+  const storedPlans = perTurn<string, unknown>((patientIds) => storedPlansOf(db, patientIds));
   const storedHistories = perTurn<HistoryWindow, RuleReading[]>(async (windows) => {
     const loaded = await loadRuleHistories(db, windows);
     return windows.map((w) => loaded.get(w.patientId)!);
@@ -393,12 +383,10 @@ export function createRuleRunner(o: RuleRunnerOptions) {
 
   /** The missed-measurement check of one patient whose plan expects measurements. */
   async function checkMissedOf(row: PlannedPatient, at: Date) {
-    const parsed = patientPlanSchema.safeParse(row.plan);
-    if (!parsed.success) return;
-    const plan = resolvePlan(parsed.data);
+    const { plan } = row;
     const readings = await loadRuleReadings(
       db,
-      row.patient_id,
+      row.patientId,
       new Date(at.getTime() - lookBackDays(plan) * DAY),
     );
     for (const item of plan.measurements) {
@@ -407,23 +395,23 @@ export function createRuleRunner(o: RuleRunnerOptions) {
         readings,
         now: at,
         timeZone: plan.timeZone,
-        planStart: new Date(row.since),
-        lastTrafficAt: row.last_traffic ? new Date(row.last_traffic) : null,
+        planStart: row.since,
+        lastTrafficAt: row.lastTrafficAt,
       });
       if (!missed) continue;
       if (missed.action === 'remind') {
         const dueAt = new Date(missed.dueAt);
-        if (await requests.remind(row.patient_id, item.type, dueAt, at)) {
-          for (const deviceId of await requests.devicesOf(row.patient_id)) {
+        if (await requests.remind(row.patientId, item.type, dueAt, at)) {
+          for (const deviceId of await requests.devicesOf(row.patientId)) {
             notify(deviceId, reminderNotice(item.type, dueAt));
           }
         }
         continue;
       }
       const rule = `missing.${item.type}`;
-      const open = (await unresolvedRulesOf(db, [row.patient_id])).get(row.patient_id);
+      const open = (await unresolvedRulesOf(db, [row.patientId])).get(row.patientId);
       if (!open?.has(rule))
-        await alerts.raise(row.patient_id, missingFinding(missed, plan.timeZone), at);
+        await alerts.raise(row.patientId, missingFinding(missed, plan.timeZone), at);
     }
   }
 
@@ -461,19 +449,14 @@ export function createRuleRunner(o: RuleRunnerOptions) {
      * grace opens a missed-measurement alert that names the likely cause. Run on a timer.
      */
     async checkMissed(at: Date = now()) {
-      const { rows } = await db.query<PlannedPatient>(
-        `SELECT pp.patient_id, pp.plan, p.created_at AS since,
-           (SELECT max(received_at) FROM readings r WHERE r.patient_id = pp.patient_id) AS last_traffic
-         FROM patient_plans pp JOIN patients p ON p.id = pp.patient_id
-         WHERE jsonb_array_length(COALESCE(pp.plan->'measurements', '[]'::jsonb)) > 0`,
-      );
+      const rows = await patientsExpectingMeasurements(db);
       // one patient at a time, each on its own: one that fails is logged, not the end of the
       // check for every patient after it
       for (const row of rows) {
         try {
           await checkMissedOf(row, at);
         } catch (err) {
-          log.error({ err, patientId: row.patient_id }, 'missed-measurement check failed');
+          log.error({ err, patientId: row.patientId }, 'missed-measurement check failed');
         }
       }
     },

@@ -1,56 +1,10 @@
 // Absolute thresholds for single vital signs. Each default names its source; a care team can
-// override any of them per patient (the plan), and a finding says which one it used.
+// override any of them per patient (the plan), and a finding says which one it used. The
+// thresholds and their defaults: server/plans/settings.ts.
 // Severity words: "urgent" -> critical, "contact the same day" -> high, "contact" -> medium.
-import { z } from 'zod';
+import type { VitalThresholds } from '../plans/settings.js';
 import type { ReadingType } from '../../devices/contract.js';
 import { refOf, type Finding, type RuleReading, type Severity } from './types.js';
-
-export const vitalThresholdsSchema = z.object({
-  pulse: z.object({
-    /** ≤ urgentLow or > urgentHigh: urgent. NEWS2 scores ≤40 and ≥131 as 3 (RCP 2017). */
-    urgentLow: z.number(),
-    urgentHigh: z.number(),
-    /** ≤ contactLow or > contactHigh: contact. NEWS2 41-50 and 111-130 (RCP 2017); β-blocker bradycardia <50 (ESC HF). */
-    contactLow: z.number(),
-    contactHigh: z.number(),
-  }),
-  spo2: z.object({
-    /** Below this: urgent. References: under 88 % on air (scale 1). */
-    urgentBelow: z.number(),
-    /** Below this: contact the same day. References: under 92 % on air (scale 1). */
-    contactBelow: z.number(),
-  }),
-  temperature: z.object({
-    /** ≥ fever: fever (38.1 Cel, NEWS2 band edge). */
-    fever: z.number(),
-    /** ≥ highFever: high fever (39.1 Cel, NEWS2 scores 2). */
-    highFever: z.number(),
-    /** ≤ hypothermia: hypothermia in the elderly (35.0 Cel, NEWS2 scores 3). */
-    hypothermia: z.number(),
-  }),
-  glucose: z.object({
-    /** < low: hypoglycaemia (4.0 mmol/L); < severeLow: severe (3.0); > high: high (15). */
-    severeLow: z.number(),
-    low: z.number(),
-    high: z.number(),
-  }),
-  respiratoryRate: z.object({
-    /** ≤ urgentLow or ≥ urgentHigh: NEWS2 scores 3 (≤8, ≥25); ≥ contactHigh: scores 2 (21). */
-    urgentLow: z.number(),
-    urgentHigh: z.number(),
-    contactHigh: z.number(),
-  }),
-});
-export type VitalThresholds = z.infer<typeof vitalThresholdsSchema>;
-
-/** Scale 1 (most patients). `spo2ScaleTwo` replaces `spo2` for a prescribed target of 88-92 %. */
-export const DEFAULT_VITALS: VitalThresholds = {
-  pulse: { urgentLow: 40, urgentHigh: 130, contactLow: 50, contactHigh: 110 },
-  spo2: { urgentBelow: 88, contactBelow: 92 },
-  temperature: { fever: 38.1, highFever: 39.1, hypothermia: 35.0 },
-  glucose: { severeLow: 3.0, low: 4.0, high: 15 },
-  respiratoryRate: { urgentLow: 8, urgentHigh: 25, contactHigh: 21 },
-};
 
 /**
  * SpO2 for a patient with a prescribed target of 88-92 % (hypercapnic respiratory failure,

@@ -5,71 +5,16 @@
 // dehydration ('medium'). Every threshold is a strict "more than": exactly at it does not fire.
 //
 // Sources: /work/shared/clinical/evidence.md section 1. Figures tagged [M] or [U] there are
-// configurable here; a care team can override each per patient.
+// configurable (server/plans/settings.ts: the defaults with their sources); a care team can
+// override each per patient.
 //
 // Personal overrides: the `personal` argument holds the settings paths the care team set for
 // this patient, prefixed with `weight.` (e.g. `weight.gain3dKg`, `weight.macd.thresholdKg`). A
 // finding says `threshold.source: 'personal'` when the threshold it used is among them. The
 // dry-weight rule is always 'personal': the dry weight is set for the patient.
-import { z } from 'zod';
+import type { WeightSettings } from '../plans/settings.js';
 import { dayNumber, type DailyWeight } from './localDay.js';
 import { refOf, type Finding, type Severity } from './types.js';
-
-export const weightSettingsSchema = z.object({
-  /** Gain over 1 day, kg (more than). */
-  gain1dKg: z.number().positive(),
-  /** Gain over 3 days vs the lowest of the previous 3 days, kg (more than). */
-  gain3dKg: z.number().positive(),
-  /** Loss over 1 day, kg (more than). */
-  loss1dKg: z.number().positive(),
-  /** Loss over 3 days vs the highest of the previous 3 days, kg (more than). */
-  loss3dKg: z.number().positive(),
-  macd: z
-    .object({
-      shortDays: z.number().int().min(1),
-      longDays: z.number().int().min(2),
-      /** MACD above this (kg) at the last day: a rising trend. */
-      thresholdKg: z.number().positive(),
-      /** MACD below minus this (kg): a falling trend. */
-      lossThresholdKg: z.number().positive(),
-      /** Daily weights needed before MACD may fire (the long EMA must have settled). */
-      minDays: z.number().int().min(1),
-    })
-    .refine((m) => m.shortDays < m.longDays, { message: 'shortDays must be below longDays' }),
-  /** Clinician-set dry weight, kg; the dry-weight rule is off without it. */
-  dryWeightKg: z.number().positive().optional(),
-  /** Distance from the dry weight that alerts, kg (more than). */
-  dryWeightToleranceKg: z.number().positive(),
-});
-export type WeightSettings = z.infer<typeof weightSettingsSchema>;
-
-export const DEFAULT_WEIGHT: WeightSettings = {
-  // 3 lb (1.36 kg) in 1 day: Zhang et al., Eur J Heart Fail 2009 (TEN-HMS, RoT 3 lb/1 d);
-  // Ledwidge 2013 RoT comparator 1.36 kg/1 d; US HF-zone sheets: 2-3 lb in a day. [V] abstracts.
-  gain1dKg: 1.36,
-  // More than 2 kg in 3 days: ESC 2021 HF guideline self-care table [M];
-  // heartfailurematters.org "Weight gain" page [V].
-  gain3dKg: 2.0,
-  // Losses: no published rate rule; the same magnitudes in the other direction (clinical
-  // references: "weight loss matters too"; HF-zone sheets: gain or loss of 5 lb/week). [U]
-  loss1dKg: 1.36,
-  loss3dKg: 2.0,
-  macd: {
-    // Zhang 2009 and Gyllensten 2016 do not publish their MACD parameters [U]. Defaults are a
-    // starting point, to be tuned on the simulated cohort. Note: on a steady slope b kg/day the
-    // MACD settles at b * (longDays - shortDays) / 2 (3.5 b for 3/10), so a 1.0 kg threshold
-    // needs more than ~0.29 kg/day sustained.
-    shortDays: 3,
-    longDays: 10,
-    thresholdKg: 1.0,
-    lossThresholdKg: 1.0,
-    // The long EMA starts at the first weight and needs about its span to settle.
-    minDays: 10,
-  },
-  // Cleveland Clinic HF zones: call at 4 lb (1.8 kg) or more above or below dry weight [V];
-  // rounded to 2.0 kg, configurable.
-  dryWeightToleranceKg: 2.0,
-};
 
 const REF = {
   gain3d:

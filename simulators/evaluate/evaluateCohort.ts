@@ -8,7 +8,7 @@ import {
   localDate,
   type DailyWeight,
 } from '../../server/rules/localDay.js';
-import { patientPlanSchema, resolvePlan, type PatientPlan } from '../../server/rules/plan.js';
+import { patientPlanSchema, resolvePlan, type PatientPlan } from '../../server/plans/plan.js';
 import {
   PUBLISHED_EPISODE_RATES,
   REPORT_ROWS,

@@ -3,7 +3,7 @@
 // rules' look-back window (the what-if replay of server/rules/replay.ts).
 import { dayNumber, localDate } from '../../server/rules/localDay.js';
 import { replayFindings } from '../../server/rules/replay.js';
-import type { ResolvedPlan } from '../../server/rules/plan.js';
+import type { ResolvedPlan } from '../../server/plans/plan.js';
 import type { RuleReading } from '../../server/rules/types.js';
 
 /** The first finding of a rule on one local day. */

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePatient } from '../../server/rules/evaluate.js';
 import { loadRuleReadings } from '../../server/rules/history.js';
-import { patientPlanSchema, resolvePlan } from '../../server/rules/plan.js';
+import { patientPlanSchema, resolvePlan } from '../../server/plans/plan.js';
 import { createPatient } from '../../simulators/patients/index.js';
 import type { Episode } from '../../simulators/patients/types.js';
 import { hubAdmin } from '../../simulators/scenario/admin.js';

@@ -6,14 +6,14 @@ import { z } from 'zod';
 import { readingTypes } from '../../../devices/contract.js';
 import { unitsFollowing, visiblePatientIds } from '../../access/scope.js';
 import { openAlertsOfPatients } from '../../alerts/views.js';
-import { changePlan, planView } from '../../admin/plans.js';
 import { auditEntrySchema, auditOf } from '../../audit/log.js';
 import { lookBackDays } from '../../rules/evaluate.js';
 import { loadRuleReadings } from '../../rules/history.js';
 import { readingValues, type MeasuredValues } from '../../shapes/reading.js';
 import { dailyFirstWeights } from '../../rules/localDay.js';
 import { deviation } from '../../rules/personal.js';
-import { patientPlanSchema, resolvePlan, type ResolvedPlan } from '../../rules/plan.js';
+import { patientPlanSchema, resolvePlan } from '../../plans/plan.js';
+import { changePlan, planView, resolvedPlanOf } from '../../plans/store.js';
 import { replayAlerts } from '../../rules/replay.js';
 import type { Queryable } from '../../store/db.js';
 import { audit, requirePatient, viewerOf, type ApiDeps } from './context.js';
@@ -234,18 +234,9 @@ export async function summaries(db: Queryable, ids: string[]): Promise<PatientSu
   }));
 }
 
-async function storedPlan(db: Queryable, patientId: string): Promise<ResolvedPlan> {
-  const { rows } = await db.query<{ plan: unknown }>(
-    'SELECT plan FROM patient_plans WHERE patient_id = $1',
-    [patientId],
-  );
-  const parsed = patientPlanSchema.safeParse(rows[0]?.plan ?? {});
-  return resolvePlan(parsed.success ? parsed.data : {});
-}
-
 /** The weight chart's reference: the personal baseline and the thresholds the rules use. */
 async function weightReference(db: Queryable, patientId: string, to: Date) {
-  const plan = await storedPlan(db, patientId);
+  const plan = await resolvedPlanOf(db, patientId);
   const p = plan.personal;
   const since = new Date(
     to.getTime() - (p.baselineDays + p.excludeRecentDays + p.consecutive + 2) * DAY,
@@ -337,18 +328,6 @@ async function series(
   };
 }
 
-/**
- * `changePlan` words a refusal for the CLI (`--plan: weight.gain3dKg: ...`); here the field is
- * named from the request body (`plan.weight.gain3dKg`) and the message without the option.
- */
-function planFailure(err: unknown): never {
-  if (err instanceof DomainError && err.code === 'invalid') {
-    const field = err.field ? `plan.${err.field}` : 'plan';
-    throw new DomainError('invalid', err.message.replace(/^--plan: /, ''), field);
-  }
-  throw err;
-}
-
 export function patientsRouter(deps: ApiDeps): Router {
   const r = Router();
   const { db } = deps;
@@ -426,11 +405,10 @@ export function patientsRouter(deps: ApiDeps): Router {
     const id = req.params.id;
     const body = parseInput(planBody, req.body ?? {});
     await requirePatient(deps, viewer, id, 'clinical');
-    await db
-      .transaction(async (tx) => {
-        await changePlan(tx, id, viewer.id, () => body.plan as Record<string, unknown>, 'plan');
-      })
-      .catch(planFailure);
+    // a refusal names its field in the body: `plan.weight.gain3dKg`
+    await db.transaction(async (tx) => {
+      await changePlan(tx, id, viewer.id, () => body.plan as Record<string, unknown>, 'plan');
+    });
     deps.planChanged(id);
     await audit(deps, req, viewer, [id], 'plan.change', { plan: body.plan });
     res.json(await planView(db, id));
@@ -441,7 +419,7 @@ export function patientsRouter(deps: ApiDeps): Router {
     const id = req.params.id;
     const body = parseInput(planBody, req.body ?? {});
     await requirePatient(deps, viewer, id, 'clinical');
-    const current = await storedPlan(db, id);
+    const current = await resolvedPlanOf(db, id);
     const proposed = resolvePlan(body.plan);
     const now = deps.now();
     const from = new Date(now.getTime() - WHAT_IF_DAYS * DAY);

@@ -4,7 +4,7 @@ import type { StoredReading } from '../../../server/shapes/reading.js';
 import { evaluatePatient } from '../../../server/rules/evaluate.js';
 import { toRuleReading } from '../../../server/rules/history.js';
 import { PatientHistory } from '../../../server/rules/patientHistory.js';
-import { resolvePlan } from '../../../server/rules/plan.js';
+import { resolvePlan } from '../../../server/plans/plan.js';
 import {
   createHomeWorkload,
   isAbnormalValue,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BLOOD_PRESSURE, judgeBloodPressure } from '../../../server/rules/bloodPressure.js';
+import { DEFAULT_BLOOD_PRESSURE } from '../../../server/plans/settings.js';
+import { judgeBloodPressure } from '../../../server/rules/bloodPressure.js';
 import { reading } from './support.js';
 
 const bp = (at: string, systolic: number, diastolic: number, deviceStatus?: string[]) =>

@@ -5,7 +5,7 @@ import {
   lookBackMs,
   seriesWindow,
 } from '../../../server/rules/evaluate.js';
-import { patientPlanSchema, resolvePlan } from '../../../server/rules/plan.js';
+import { patientPlanSchema, resolvePlan } from '../../../server/plans/plan.js';
 import type { RuleReading } from '../../../server/rules/types.js';
 import { mulberry32, reading } from './support.js';
 

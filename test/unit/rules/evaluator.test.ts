@@ -7,7 +7,7 @@ import {
   type Evaluator,
 } from '../../../server/rules/evaluator.js';
 import type { EvaluationJob } from '../../../server/rules/judge.js';
-import { patientPlanSchema, resolvePlan } from '../../../server/rules/plan.js';
+import { patientPlanSchema, resolvePlan } from '../../../server/plans/plan.js';
 import type { RuleReading } from '../../../server/rules/types.js';
 import { gauss, mulberry32, reading } from './support.js';
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkMissing,
-  dueAt,
-  missingFinding,
-  planItemSchema,
-} from '../../../server/rules/missing.js';
+import { planItemSchema } from '../../../server/plans/settings.js';
+import { checkMissing, dueAt, missingFinding } from '../../../server/rules/missing.js';
 import { reading } from './support.js';
 
 const tz = 'Europe/Stockholm';

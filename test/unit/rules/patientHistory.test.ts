@@ -8,7 +8,7 @@ import {
   personalTypes,
   type PersonalSignal,
 } from '../../../server/rules/personal.js';
-import { resolvePlan } from '../../../server/rules/plan.js';
+import { resolvePlan } from '../../../server/plans/plan.js';
 import type { RuleReading } from '../../../server/rules/types.js';
 import { homeStream, reading } from './support.js';
 

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_PERSONAL,
-  deviation,
-  judgePersonal,
-  personalSeries,
-  type PersonalSettings,
-} from '../../../server/rules/personal.js';
+import { DEFAULT_PERSONAL, type PersonalSettings } from '../../../server/plans/settings.js';
+import { deviation, judgePersonal, personalSeries } from '../../../server/rules/personal.js';
 import type { RuleReading } from '../../../server/rules/types.js';
 import { gauss, mulberry32, reading } from './support.js';
 

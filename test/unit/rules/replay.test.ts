@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePlan } from '../../../server/rules/plan.js';
+import { resolvePlan } from '../../../server/plans/plan.js';
 import { replayAlerts } from '../../../server/rules/replay.js';
 import { evaluatePatient, lookBackDays } from '../../../server/rules/evaluate.js';
 import { dayNumber, localDate } from '../../../server/rules/localDay.js';

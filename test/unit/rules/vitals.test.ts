@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_VITALS,
-  judgeVitalSign,
-  type ThresholdContext,
-} from '../../../server/rules/vitals.js';
+import { DEFAULT_VITALS } from '../../../server/plans/settings.js';
+import { judgeVitalSign, type ThresholdContext } from '../../../server/rules/vitals.js';
 import { reading } from './support.js';
 
 const ctx: ThresholdContext = { vitals: DEFAULT_VITALS, personal: new Set(), spo2Scale: 1 };

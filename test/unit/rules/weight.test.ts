@@ -6,14 +6,13 @@ import {
   isQuestionable,
   localDate,
 } from '../../../server/rules/localDay.js';
+import { DEFAULT_WEIGHT, type WeightSettings } from '../../../server/plans/settings.js';
 import {
-  DEFAULT_WEIGHT,
   dryWeight,
   judgeWeight,
   macdSeries,
   weightMacd,
   weightRuleOfThumb,
-  type WeightSettings,
 } from '../../../server/rules/weight.js';
 import type { RuleReading } from '../../../server/rules/types.js';
 import { gauss, mulberry32, reading } from './support.js';

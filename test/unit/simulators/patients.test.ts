@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { localFields } from '../../../devices/gatt/datetime.js';
-import { patientPlanSchema, resolvePlan, type PatientPlan } from '../../../server/rules/plan.js';
+import { patientPlanSchema, resolvePlan, type PatientPlan } from '../../../server/plans/plan.js';
 import { replayAlerts } from '../../../server/rules/replay.js';
 import { toRuleReadings } from '../../../simulators/evaluate/ruleReadings.js';
 import {

@@ -3,15 +3,23 @@
 // overrode, so that each finding can say whether it used a default or the patient's own value.
 import { z } from 'zod';
 import { timeZoneSchema } from '../../devices/timeZone.js';
+import { DomainError } from '../errors.js';
 import {
   bloodPressureSettingsSchema,
   DEFAULT_BLOOD_PRESSURE,
+  DEFAULT_PERSONAL,
+  DEFAULT_VITALS,
+  DEFAULT_WEIGHT,
+  personalSettingsSchema,
+  planItemSchema,
+  vitalThresholdsSchema,
+  weightSettingsSchema,
   type BloodPressureSettings,
-} from './bloodPressure.js';
-import { planItemSchema, type PlanItem } from './missing.js';
-import { DEFAULT_PERSONAL, personalSettingsSchema, type PersonalSettings } from './personal.js';
-import { DEFAULT_VITALS, vitalThresholdsSchema, type VitalThresholds } from './vitals.js';
-import { DEFAULT_WEIGHT, weightSettingsSchema, type WeightSettings } from './weight.js';
+  type PersonalSettings,
+  type PlanItem,
+  type VitalThresholds,
+  type WeightSettings,
+} from './settings.js';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -106,3 +114,32 @@ export function resolvePlan(plan: PatientPlan = {}): ResolvedPlan {
     overridden: keys,
   };
 }
+
+/**
+ * A plan as stored, resolved; null when it is no plan (stored before the schema changed): the
+ * caller decides between the defaults and leaving the patient out.
+ */
+export function resolveStored(stored: unknown): ResolvedPlan | null {
+  const parsed = patientPlanSchema.safeParse(stored ?? {});
+  return parsed.success ? resolvePlan(parsed.data) : null;
+}
+
+/**
+ * Checks a plan, or a part of one. Refused: DomainError 'invalid' with the first problem's
+ * dotted path as the field (`weight.gain3dKg`, an unknown key named itself), under `at` when
+ * given (`plan` -> `plan.weight.gain3dKg`), and the path at the head of the message.
+ */
+export function checkPlan(plan: unknown, at?: string): PatientPlan {
+  const checked = patientPlanSchema.safeParse(plan);
+  if (checked.success) return checked.data;
+  const issue = checked.error.issues[0]!;
+  const path = [...(at === undefined ? [] : [at]), ...issue.path.map(String)];
+  if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
+  const field = path.join('.');
+  const message = field ? `${field}: ${issue.message}` : issue.message;
+  throw new DomainError('invalid', message, field || undefined, { cause: checked.error });
+}
+
+/** Whether `err` is checkPlan's refusal (a caller may word it for where the plan came from). */
+export const isInvalidPlan = (err: unknown): err is DomainError =>
+  err instanceof DomainError && err.code === 'invalid' && err.cause instanceof z.ZodError;

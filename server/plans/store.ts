@@ -1,0 +1,133 @@
+// A patient's plan as stored, the only SQL on patient_plans and patient_plan_changes. Every edit
+// goes through `changePlan`, which validates the whole plan before storing it and keeps the
+// history (the plan after the change, who made it, when), so each way in edits plans the same
+// way; every read resolves the stored plan the same way (`resolveStored`).
+import type { Queryable } from '../store/db.js';
+import type { StoredPlan } from './edit.js';
+import { checkPlan, resolvePlan, resolveStored, type ResolvedPlan } from './plan.js';
+
+/**
+ * Reads the stored plan under a row lock, applies `edit`, validates the result and stores it
+ * with a history row. Throws checkPlan's DomainError 'invalid' (the field named under `at`)
+ * when the result is no plan.
+ */
+export async function changePlan(
+  tx: Queryable,
+  patientId: string,
+  changedBy: string | null,
+  edit: (plan: StoredPlan) => StoredPlan,
+  at?: string,
+): Promise<StoredPlan> {
+  // the row first, so that two edits of a patient without a plan still queue on its lock
+  await tx.query('INSERT INTO patient_plans (patient_id) VALUES ($1) ON CONFLICT DO NOTHING', [
+    patientId,
+  ]);
+  const { rows } = await tx.query<{ plan: StoredPlan }>(
+    'SELECT plan FROM patient_plans WHERE patient_id = $1 FOR UPDATE',
+    [patientId],
+  );
+  const plan = edit(rows[0]?.plan ?? {});
+  checkPlan(plan, at);
+  const json = JSON.stringify(plan);
+  await tx.query(
+    'UPDATE patient_plans SET plan = $2::jsonb, updated_at = now(), updated_by = $3 WHERE patient_id = $1',
+    [patientId, json, changedBy],
+  );
+  await tx.query(
+    'INSERT INTO patient_plan_changes (patient_id, plan, changed_by) VALUES ($1, $2::jsonb, $3)',
+    [patientId, json, changedBy],
+  );
+  return plan;
+}
+
+export interface PlanView {
+  /** What the care team set. */
+  plan: StoredPlan;
+  /** What the rules use: the defaults with the plan on top; `overridden` lists the team's keys. */
+  resolved: Omit<ResolvedPlan, 'overridden'> & { overridden: string[] };
+  /** Every change, newest first: the plan after it, who made it and when. */
+  changes: { plan: StoredPlan; changedBy: string | null; changedAt: string }[];
+}
+
+export async function planView(db: Queryable, patientId: string): Promise<PlanView> {
+  const [stored, history] = await Promise.all([
+    db.query<{ plan: StoredPlan }>('SELECT plan FROM patient_plans WHERE patient_id = $1', [
+      patientId,
+    ]),
+    db.query<{ plan: StoredPlan; changed_by: string | null; changed_at: Date }>(
+      `SELECT plan, changed_by, changed_at FROM patient_plan_changes WHERE patient_id = $1
+       ORDER BY id DESC`,
+      [patientId],
+    ),
+  ]);
+  const plan = stored.rows[0]?.plan ?? {};
+  const { overridden, ...resolved } = resolveStored(plan) ?? resolvePlan();
+  return {
+    plan,
+    resolved: { ...resolved, overridden: [...overridden].sort() },
+    changes: history.rows.map((r) => ({
+      plan: r.plan,
+      changedBy: r.changed_by,
+      changedAt: new Date(r.changed_at).toISOString(),
+    })),
+  };
+}
+
+/** The plan the rules use for a patient: the defaults when none is stored or it is no plan. */
+export async function resolvedPlanOf(db: Queryable, patientId: string): Promise<ResolvedPlan> {
+  const { rows } = await db.query<{ plan: unknown }>(
+    'SELECT plan FROM patient_plans WHERE patient_id = $1',
+    [patientId],
+  );
+  return resolveStored(rows[0]?.plan) ?? resolvePlan();
+}
+
+/**
+ * The stored plans of many patients in one query, in the order asked; undefined for a patient
+ * without one. As stored: the caller resolves them (`resolveStored`) and decides what an
+ * invalid one means.
+ */
+export async function storedPlansOf(
+  db: Queryable,
+  patientIds: readonly string[],
+): Promise<(StoredPlan | undefined)[]> {
+  const { rows } = await db.query<{ patient_id: string; plan: StoredPlan }>(
+    'SELECT patient_id, plan FROM patient_plans WHERE patient_id = ANY($1::text[])',
+    [patientIds],
+  );
+  const stored = new Map(rows.map((r) => [r.patient_id, r.plan]));
+  return patientIds.map((p) => stored.get(p));
+}
+
+export interface PlannedPatient {
+  patientId: string;
+  plan: ResolvedPlan;
+  /** When the patient was registered: the plan's measurements are due from then. */
+  since: Date;
+  /** The newest reading received from the patient's devices, if any. */
+  lastTrafficAt: Date | null;
+}
+
+/**
+ * The patients whose plan expects measurements, with their plan resolved, in one statement.
+ * A stored plan that is no plan leaves its patient out.
+ */
+export async function patientsExpectingMeasurements(db: Queryable): Promise<PlannedPatient[]> {
+  const { rows } = await db.query<{
+    patient_id: string;
+    plan: unknown;
+    since: Date;
+    last_traffic: Date | null;
+  }>(
+    `SELECT pp.patient_id, pp.plan, p.created_at AS since,
+       (SELECT max(received_at) FROM readings r WHERE r.patient_id = pp.patient_id) AS last_traffic
+     FROM patient_plans pp JOIN patients p ON p.id = pp.patient_id
+     WHERE jsonb_array_length(COALESCE(pp.plan->'measurements', '[]'::jsonb)) > 0`,
+  );
+  return rows.flatMap((r) => {
+    const plan = resolveStored(r.plan);
+    if (!plan) return [];
+    const lastTrafficAt = r.last_traffic ? new Date(r.last_traffic) : null;
+    return [{ patientId: r.patient_id, plan, since: new Date(r.since), lastTrafficAt }];
+  });
+}
