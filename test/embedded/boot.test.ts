@@ -5,31 +5,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../server/config.js';
 import { startHub } from '../../server/hub.js';
-
-interface Line {
-  level: number;
-  msg: string;
-  step?: string;
-  phase?: string;
-  closer?: string;
-  err?: { message: string; stack?: string };
-}
-
-function captureLog() {
-  const lines: Line[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  return { lines, log: pino({ level: 'debug' }, sink) };
-}
+import { captureLog } from '../support/captureLog.js';
 
 async function freePort(): Promise<number> {
   const probe = createServer();

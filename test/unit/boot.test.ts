@@ -1,31 +1,9 @@
 // Starting in named steps (server/boot.ts): the order steps run and closers unwind in, a failed
 // start, a closer that fails or hangs, and the timers' stop (server/ops/every.ts).
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { createBoot, startInSteps } from '../../server/boot.js';
 import { every } from '../../server/ops/every.js';
-
-interface Line {
-  level: number;
-  msg: string;
-  step?: string;
-  phase?: string;
-  closer?: string;
-  ms?: number;
-  err?: { message: string; stack?: string };
-}
-
-function captureLog() {
-  const lines: Line[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  return { lines, log: pino({ level: 'debug' }, sink) };
-}
+import { captureLog } from '../support/captureLog.js';
 
 describe('starting in steps', () => {
   it('runs the steps in order, each logged by name and timed', async () => {
