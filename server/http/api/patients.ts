@@ -10,8 +10,7 @@ import { auditEntrySchema, auditOf } from '../../audit/log.js';
 import { lookBackDays } from '../../rules/evaluate.js';
 import { loadRuleReadings } from '../../rules/history.js';
 import { readingValues, type MeasuredValues } from '../../shapes/reading.js';
-import { dailyFirstWeights } from '../../rules/localDay.js';
-import { deviation } from '../../rules/personal.js';
+import { weightReferenceDays, weightReferenceOf } from '../../rules/reference.js';
 import { patientPlanSchema, resolvePlan } from '../../plans/plan.js';
 import { changePlan, planView, resolvedPlanOf } from '../../plans/store.js';
 import { replayAlerts } from '../../rules/replay.js';
@@ -234,41 +233,14 @@ export async function summaries(db: Queryable, ids: string[]): Promise<PatientSu
   }));
 }
 
-/** The weight chart's reference: the personal baseline and the thresholds the rules use. */
+/** The weight chart's reference, from the patient's plan and recent weights (rules/reference.ts). */
 async function weightReference(db: Queryable, patientId: string, to: Date) {
   const plan = await resolvedPlanOf(db, patientId);
-  const p = plan.personal;
-  const since = new Date(
-    to.getTime() - (p.baselineDays + p.excludeRecentDays + p.consecutive + 2) * DAY,
-  );
+  const since = new Date(to.getTime() - weightReferenceDays(plan) * DAY);
   const weights = (await loadRuleReadings(db, patientId, since, ['body_weight'])).filter(
     (r) => r.measuredAt <= to,
   );
-  const daily = dailyFirstWeights(weights, plan.timeZone).map((w) => ({
-    day: w.day,
-    value: w.kg,
-    readings: [w.reading],
-  }));
-  const d = deviation(daily, 'up', p.weight.kUp, p.weight.sdFloor, p);
-  const baseline = d
-    ? { mean: d.mean, sd: d.sd, from: d.baseline[0]!.day, to: d.baseline.at(-1)!.day }
-    : null;
-  const lines: { label: { sv: string; en: string }; value: number }[] = [];
-  if (baseline) {
-    lines.push({
-      label: { sv: 'Baslinje + gräns för 3 dygn', en: 'Baseline + 3-day gain limit' },
-      value: baseline.mean + plan.weight.gain3dKg,
-    });
-  }
-  const dry = plan.weight.dryWeightKg;
-  if (dry !== undefined) {
-    const tol = plan.weight.dryWeightToleranceKg;
-    lines.push(
-      { label: { sv: 'Torrvikt - tolerans', en: 'Dry weight - tolerance' }, value: dry - tol },
-      { label: { sv: 'Torrvikt + tolerans', en: 'Dry weight + tolerance' }, value: dry + tol },
-    );
-  }
-  return { baseline, lines };
+  return weightReferenceOf(weights, plan);
 }
 
 // Only these bucket expressions reach SQL; the choice is by the span asked for.
