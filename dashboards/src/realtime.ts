@@ -3,6 +3,7 @@
 // `resume { sinceSeq }`; with nothing seen yet it asks the app to reload the list instead.
 import { io, type Socket } from 'socket.io-client';
 import { liveReadingsOf, type LiveReading } from './liveReadings.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../contract/realtime.js';
 import type { AlertEvent } from './types.js';
 
 export interface Feed {
@@ -23,7 +24,10 @@ export interface FeedHandlers {
 
 export function connectFeed(h: FeedHandlers): Feed {
   let last = 0;
-  const socket: Socket = io({ path: '/socket.io', withCredentials: true });
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+    path: '/socket.io',
+    withCredentials: true,
+  });
   socket.on('connect', () => {
     h.onStatus(true);
     if (last > 0) socket.emit('resume', { sinceSeq: last });
@@ -31,14 +35,15 @@ export function connectFeed(h: FeedHandlers): Feed {
   });
   socket.on('disconnect', () => h.onStatus(false));
   socket.on('connect_error', () => h.onStatus(false));
-  socket.on('alert', (event: AlertEvent) => {
+  // the payloads are checked here all the same: a hub of another version may send other shapes
+  socket.on('alert', (event) => {
     if (event?.change && typeof event.change.seq === 'number') {
       last = Math.max(last, event.change.seq);
     }
     h.onAlert(event);
   });
-  socket.on('readings', (message: unknown) => h.onReadings?.(liveReadingsOf(message)));
-  socket.on('resumed', (msg: { seq?: number }) => {
+  socket.on('readings', (message) => h.onReadings?.(liveReadingsOf(message)));
+  socket.on('resumed', (msg) => {
     if (typeof msg?.seq === 'number') last = Math.max(last, msg.seq);
   });
   return {

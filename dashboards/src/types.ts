@@ -1,38 +1,22 @@
 // The shapes of docs/api.md (/api/v1 and the socket.io events), as the dashboard reads them.
+// What the contract (contract/) defines is imported from it, types only: zod stays out of the
+// bundle, and a shape changed on the server fails this project's type check.
+export type {
+  Alert,
+  AlertChange,
+  AlertStatus,
+  Localized,
+  Person,
+  Severity,
+} from '../../contract/alerts.js';
+export type { AlertEvent } from '../../contract/realtime.js';
+import type { Alert, AlertStatus, Localized, Person, Severity } from '../../contract/alerts.js';
 
-export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
-export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 export type Lang = 'sv' | 'en';
-export type Localized = { sv: string; en: string };
-
-export interface Person {
-  id: string;
-  displayName: string;
-}
 
 export interface Me extends Person {
   username: string;
   units: { id: string; name: string; role: 'nurse' | 'physician' | 'admin' }[];
-}
-
-export interface Alert {
-  id: string;
-  patientId: string;
-  patientName: string;
-  frailty: number | null;
-  rule: string;
-  severity: Severity;
-  status: AlertStatus;
-  owner: Person | null;
-  fixedContact: Person | null;
-  escalationLevel: 0 | 1 | 2;
-  escalateAt: string | null;
-  openedAt: string;
-  updatedAt: string;
-  reason: Localized;
-  finding: unknown;
-  seq: number;
-  snoozedUntil: string | null;
 }
 
 export interface HistoryEntry {
@@ -116,22 +100,6 @@ export interface WhatIf {
   days: number;
   proposed: WhatIfCount;
   current: WhatIfCount;
-}
-
-export interface AlertChange {
-  seq: number;
-  alertId: string;
-  patientId: string;
-  kind: 'opened' | 'updated' | 'acknowledged' | 'escalated' | 'resolved' | 'snoozed' | string;
-  actorId: string | null;
-  note: string | null;
-  at: string;
-  data: unknown;
-}
-
-export interface AlertEvent {
-  change: AlertChange;
-  alert: Alert | null;
 }
 
 export interface ApiErrorBody {

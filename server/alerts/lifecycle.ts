@@ -11,20 +11,8 @@ import { isConflictRollback, type Db, type Queryable } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { severityRank, type Finding, type Severity } from '../shapes/finding.js';
 
-export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
-export type AlertEventKind =
-  'opened' | 'updated' | 'acknowledged' | 'escalated' | 'resolved' | 'snoozed';
-
-export interface AlertChange {
-  seq: number;
-  alertId: string;
-  patientId: string;
-  kind: AlertEventKind;
-  actorId: string | null;
-  note: string | null;
-  at: string;
-  data: Record<string, unknown>;
-}
+export type { AlertChange, AlertEventKind, AlertStatus } from '../../contract/alerts.js';
+import type { AlertChange, AlertEventKind, AlertStatus } from '../../contract/alerts.js';
 
 /** Minutes an open alert of each severity waits before it escalates a level (configurable). */
 export type EscalationLimits = Record<Severity, number | null>;

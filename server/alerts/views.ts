@@ -1,32 +1,12 @@
 // The alerts as people see them: the view the API answers and realtime pushes (with the patient,
 // the owner, the fixed contact and the person's own snooze), and the reads the CLI, the patient
 // list and the rules make of the alerts table. The lifecycle (lifecycle.ts) writes them.
-import { z } from 'zod';
 import type { Queryable } from '../store/db.js';
 import { perTurn } from '../store/perTurn.js';
 
-export const alertStatusSchema = z.enum(['open', 'acknowledged', 'resolved']);
-const person = z.object({ id: z.string(), displayName: z.string() });
-export const alertSchema = z.object({
-  id: z.string(),
-  patientId: z.string(),
-  patientName: z.string(),
-  frailty: z.number().nullable(),
-  rule: z.string(),
-  severity: z.enum(['info', 'low', 'medium', 'high', 'critical']),
-  status: alertStatusSchema,
-  owner: person.nullable(),
-  fixedContact: person.nullable(),
-  escalationLevel: z.number().int().min(0).max(2),
-  escalateAt: z.string().nullable(),
-  openedAt: z.string(),
-  updatedAt: z.string(),
-  reason: z.object({ sv: z.string(), en: z.string() }),
-  finding: z.record(z.string(), z.unknown()),
-  seq: z.number().int(),
-  snoozedUntil: z.string().nullable(),
-});
-export type Alert = z.infer<typeof alertSchema>;
+// the schema of what crosses the wire lives in the contract; re-exported for the server's callers
+export { alertSchema, alertStatusSchema, type Alert } from '../../contract/alerts.js';
+import type { Alert } from '../../contract/alerts.js';
 interface Row {
   id: string;
   patient_id: string;

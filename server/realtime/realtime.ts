@@ -6,9 +6,16 @@
 // After a reconnect a dashboard asks to `resume` from the last alert sequence number it saw.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { z } from 'zod';
+import {
+  resumeSchema,
+  type AlertEvent,
+  type ClientToServerEvents,
+  type LiveReadingItem,
+  type ServerToClientEvents,
+} from '../../contract/realtime.js';
+import type { Alert } from '../../contract/alerts.js';
 import type { AlertChange, Alerts } from '../alerts/lifecycle.js';
-import { readingValues, type ReadingValues, type StoredReading } from '../shapes/reading.js';
+import { readingValues, type StoredReading } from '../shapes/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
 import type { Viewer } from '../auth/sessions.js';
@@ -25,7 +32,7 @@ export interface RealtimeDeps {
    * The alert as the API shows it, for the push (server/http/api/alerts.ts `alertView`); without
    * it, or when it answers null, the push carries `alert: null` and the dashboard fetches it.
    */
-  alertView?(alertId: string): Promise<unknown>;
+  alertView?(alertId: string): Promise<Alert | null>;
   /** socket.io adapter for several hub processes (PostgreSQL in services mode). */
   adapter?: Parameters<Server['adapter']>[0];
   /** How often open sockets are checked against their session (sign-out, expiry). */
@@ -42,13 +49,12 @@ const UNITS_TTL_MS = 60_000;
  * adapter's connections and held the hub's memory. Alerts are pushed at once.
  */
 const READINGS_FLUSH_MS = 250;
-const resumeSchema = z.object({ sinceSeq: z.number().int().min(0) });
 
 const room = (unitId: string) => `unit:${unitId}`;
 
 export function createRealtime(d: RealtimeDeps) {
   const log = d.log.child({ stage: 'realtime' });
-  const io = new Server(d.http, {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>(d.http, {
     path: '/socket.io',
     serveClient: false,
     // same origin only: the dashboard is served by the hub itself
@@ -95,8 +101,8 @@ export function createRealtime(d: RealtimeDeps) {
     );
   });
 
-  io.on('connection', (socket: Socket) => {
-    const viewer = socket.data.viewer as Viewer;
+  io.on('connection', (socket: HubSocket) => {
+    const viewer = socket.data.viewer!;
     void socket.join(clinicalUnitIds(viewer).map(room));
     socket.on('resume', (raw: unknown) => {
       resume(socket, viewer, raw).catch((err: Error) => {
@@ -106,7 +112,7 @@ export function createRealtime(d: RealtimeDeps) {
     });
   });
 
-  async function resume(socket: Socket, viewer: Viewer, raw: unknown) {
+  async function resume(socket: HubSocket, viewer: Viewer, raw: unknown) {
     const parsed = resumeSchema.safeParse(raw);
     if (!parsed.success) {
       socket.emit('error', {
@@ -129,7 +135,7 @@ export function createRealtime(d: RealtimeDeps) {
     socket.emit('resumed', { seq });
   }
 
-  async function payload(change: AlertChange) {
+  async function payload(change: AlertChange): Promise<AlertEvent> {
     return { change, alert: d.alertView ? ((await d.alertView(change.alertId)) ?? null) : null };
   }
 
@@ -246,11 +252,13 @@ export type Realtime = ReturnType<typeof createRealtime>;
 
 /** One item of a `readings` push (docs/api.md): a patient's newest reading of a type, and how
  * many of that type were committed since the last push. */
-interface LiveItem {
-  patientId: string;
-  reading: ReadingValues & { type: string };
-  count: number;
+type LiveItem = LiveReadingItem;
+
+/** What a socket carries: the signed-in person, set at the handshake. */
+interface SocketData {
+  viewer?: Viewer;
 }
+type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 
 const liveItem = (r: StoredReading, count: number): LiveItem => ({
   patientId: r.patientId,

@@ -42,7 +42,7 @@ function alert(id: string, over: Partial<Alert> = {}): Alert {
     openedAt: iso(0),
     updatedAt: iso(0),
     reason: { sv: 'x', en: 'x' },
-    finding: null,
+    finding: {},
     seq: 1,
     snoozedUntil: null,
     ...over,
@@ -58,7 +58,7 @@ const event = (a: Alert | null, alertId = a?.id ?? 'x', seq = a?.seq ?? 1): Aler
     actorId: null,
     note: null,
     at: iso(0),
-    data: null,
+    data: {},
   },
   alert: a,
 });

@@ -165,7 +165,7 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
           actorId: me.id,
           note: null,
           at: a.updatedAt,
-          data: null,
+          data: {},
         },
         alert: a,
       }),

@@ -1,0 +1,62 @@
+// What crosses the wire about alerts: the view the staff API answers (/api/v1/alerts) and the
+// realtime pushes carry, and a change in an alert's life. One schema for the server (which
+// validates and documents with it, OpenAPI included) and the dashboard (which imports the types
+// only, `import type`, so that zod stays out of its bundle).
+import { z } from 'zod';
+
+export const severities = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export const severitySchema = z.enum(severities);
+export type Severity = z.infer<typeof severitySchema>;
+
+export const alertStatusSchema = z.enum(['open', 'acknowledged', 'resolved']);
+export type AlertStatus = z.infer<typeof alertStatusSchema>;
+
+export const localizedSchema = z.object({ sv: z.string(), en: z.string() });
+export type Localized = z.infer<typeof localizedSchema>;
+
+export const personSchema = z.object({ id: z.string(), displayName: z.string() });
+export type Person = z.infer<typeof personSchema>;
+
+export const alertSchema = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  patientName: z.string(),
+  frailty: z.number().nullable(),
+  rule: z.string(),
+  severity: severitySchema,
+  status: alertStatusSchema,
+  owner: personSchema.nullable(),
+  fixedContact: personSchema.nullable(),
+  escalationLevel: z.number().int().min(0).max(2),
+  escalateAt: z.string().nullable(),
+  openedAt: z.string(),
+  updatedAt: z.string(),
+  reason: localizedSchema,
+  finding: z.record(z.string(), z.unknown()),
+  seq: z.number().int(),
+  snoozedUntil: z.string().nullable(),
+});
+export type Alert = z.infer<typeof alertSchema>;
+
+export const alertEventKinds = [
+  'opened',
+  'updated',
+  'acknowledged',
+  'escalated',
+  'resolved',
+  'snoozed',
+] as const;
+export type AlertEventKind = (typeof alertEventKinds)[number];
+
+/** One change in an alert's life, numbered across all alerts (`seq`: what a dashboard resumes from). */
+export const alertChangeSchema = z.object({
+  seq: z.number().int(),
+  alertId: z.string(),
+  patientId: z.string(),
+  kind: z.enum(alertEventKinds),
+  actorId: z.string().nullable(),
+  note: z.string().nullable(),
+  at: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type AlertChange = z.infer<typeof alertChangeSchema>;

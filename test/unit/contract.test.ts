@@ -1,0 +1,78 @@
+// The contract (contract/) is what crosses the wire: the server and the dashboard are both typed
+// from it. The type assertions here are checked by `npm run typecheck`; the rest runs as tests.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Server, Socket as ServerSocket } from 'socket.io';
+import type { Socket as ClientSocket } from 'socket.io-client';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { alertChangeSchema, alertSchema, type Alert } from '../../contract/alerts.js';
+import {
+  resumeSchema,
+  type AlertEvent,
+  type ClientToServerEvents,
+  type LiveReadingItem,
+  type ServerToClientEvents,
+} from '../../contract/realtime.js';
+import type { Alert as ServerAlert } from '../../server/alerts/views.js';
+import type { AlertChange as LifecycleChange } from '../../server/alerts/lifecycle.js';
+import type {
+  Alert as DashboardAlert,
+  AlertEvent as DashboardEvent,
+} from '../../dashboards/src/types.js';
+
+const CONTRACT = resolve(import.meta.dirname, '../../contract');
+
+describe('the contract', () => {
+  it('imports nothing but zod and itself, so that both sides can take it', () => {
+    for (const file of readdirSync(CONTRACT)) {
+      const text = readFileSync(join(CONTRACT, file), 'utf8');
+      const specs = [...text.matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]!);
+      expect(specs.filter((s) => s !== 'zod' && !s.startsWith('./'))).toEqual([]);
+    }
+  });
+
+  it('is the one definition the server and the dashboard use', () => {
+    expectTypeOf<ServerAlert>().toEqualTypeOf<Alert>();
+    expectTypeOf<DashboardAlert>().toEqualTypeOf<Alert>();
+    expectTypeOf<DashboardEvent>().toEqualTypeOf<AlertEvent>();
+    expectTypeOf<LifecycleChange>().toEqualTypeOf<AlertEvent['change']>();
+  });
+
+  it("types the server's and the dashboard's sockets from the same event maps", () => {
+    type HubServer = Server<ClientToServerEvents, ServerToClientEvents>;
+    type HubSocket = ServerSocket<ClientToServerEvents, ServerToClientEvents>;
+    type DashboardSocket = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
+    expectTypeOf<Parameters<ServerToClientEvents['alert']>[0]>().toEqualTypeOf<AlertEvent>();
+    expectTypeOf<Parameters<ServerToClientEvents['readings']>[0]>().toEqualTypeOf<{
+      items: LiveReadingItem[];
+    }>();
+    // never called: each line compiles only while both sides agree with the maps
+    const typed = {
+      push: (io: HubServer, e: AlertEvent) => io.emit('alert', e),
+      resume: (s: DashboardSocket) => s.emit('resume', { sinceSeq: 1 }),
+      listen: (s: HubSocket) => s.on('resume', (m) => expectTypeOf(m.sinceSeq).toBeNumber()),
+      // @ts-expect-error a push of another shape is refused
+      wrongPush: (io: HubServer) => io.emit('alert', { change: 1 }),
+      // @ts-expect-error an event the hub does not take is refused
+      wrongEvent: (s: DashboardSocket) => s.emit('subscribe', 'patient'),
+    };
+    expect(Object.keys(typed)).toHaveLength(5);
+  });
+
+  it('parses what the server sends, and refuses a resume it cannot honour', () => {
+    const change = {
+      seq: 3,
+      alertId: 'a1',
+      patientId: 'p1',
+      kind: 'opened',
+      actorId: null,
+      note: null,
+      at: '2026-12-07T10:00:00.000Z',
+      data: {},
+    };
+    expect(alertChangeSchema.parse(change)).toEqual(change);
+    expect(alertSchema.safeParse({ id: 'a1' }).success).toBe(false);
+    expect(resumeSchema.safeParse({ sinceSeq: -1 }).success).toBe(false);
+    expect(resumeSchema.parse({ sinceSeq: 12 })).toEqual({ sinceSeq: 12 });
+  });
+});
