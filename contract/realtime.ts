@@ -4,6 +4,7 @@
 // event or a payload renamed on one side fails the other's type check.
 import { z } from 'zod';
 import type { Alert, AlertChange } from './alerts.js';
+import type { ReadingValues } from './readings.js';
 
 /** A change, with the alert as the API shows it (null: the dashboard fetches it itself). */
 export interface AlertEvent {
@@ -11,17 +12,8 @@ export interface AlertEvent {
   alert: Alert | null;
 }
 
-/** A reading's values as a patient's `latest` shows them. */
-export interface LiveReadingValues {
-  type: string;
-  value: number | null;
-  systolic: number | null;
-  diastolic: number | null;
-  pulse: number | null;
-  code: string | null;
-  unit: string | null;
-  measuredAt: string;
-}
+/** A reading's values as a patient's `latest` shows them, and its type. */
+export type LiveReadingValues = ReadingValues & { type: string };
 
 /** The newest reading of one patient and type since the last push, and how many came. */
 export interface LiveReadingItem {

@@ -32,15 +32,8 @@ export interface AlertDetail extends Alert {
   history: HistoryEntry[];
 }
 
-export interface LatestReading {
-  value: number | null;
-  systolic: number | null;
-  diastolic: number | null;
-  pulse: number | null;
-  code: string | null;
-  unit: string | null;
-  measuredAt: string;
-}
+export type { ReadingValues as LatestReading } from '../../contract/readings.js';
+import type { ReadingValues as LatestReading } from '../../contract/readings.js';
 
 export interface PatientSummary {
   id: string;

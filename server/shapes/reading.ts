@@ -3,17 +3,9 @@
 // A low module: it imports nothing of the stages (docs/architecture.md).
 import type { ReadingType, RejectionReason } from '../../devices/contract.js';
 
-/** What a reading measured, in canonical units. */
-export interface MeasuredValues {
-  /** The canonical value; for blood pressure the systolic pressure is in `systolic`. */
-  value: number | null;
-  systolic: number | null;
-  diastolic: number | null;
-  pulse: number | null;
-  /** ACVPU letter of a consciousness reading. */
-  code: string | null;
-  unit: string | null;
-}
+// what the API and the pushes show of a reading is the contract's
+export type { MeasuredValues, ReadingValues } from '../../contract/readings.js';
+import type { MeasuredValues, ReadingValues } from '../../contract/readings.js';
 
 export interface CanonicalReading extends MeasuredValues {
   deviceId: string;
@@ -22,14 +14,6 @@ export interface CanonicalReading extends MeasuredValues {
   measuredAt: Date;
   receivedAt: Date;
   details: ReadingDetails;
-}
-
-/**
- * A reading's values as the API and the live pushes show them (docs/api.md: a patient's
- * `latest`, a `readings` push); the dashboard's LatestReading has this shape.
- */
-export interface ReadingValues extends MeasuredValues {
-  measuredAt: string;
 }
 
 export const readingValues = (r: MeasuredValues, measuredAt: Date): ReadingValues => ({
