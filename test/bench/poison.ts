@@ -424,13 +424,15 @@ export function poisonTable(results: PoisonResult[]): string {
         `${fmt(p.good.latencyMs.p50, 1)} / ${fmt(p.good.latencyMs.p99, 1)} / ${fmt(p.good.latencyMs.max)}`,
     ],
     [
-      'good in flight (mean) / drain after publishing',
-      (p) => `${fmt(p.good.inFlightMean)} / ${fmt(p.good.drainMs)} ms`,
+      'good in flight (mean) / no receipt in 10 s / drain after publishing',
+      (p) => `${fmt(p.good.inFlightMean)} / ${fmt(p.good.noReceipt)} / ${fmt(p.good.drainMs)} ms`,
     ],
     [
-      'poison sent (/s)',
+      'poison sent (/s; not sent: its window full)',
       (p) =>
-        p.poison ? `${fmt(p.poison.published)} (${fmt(p.poison.publishRatePerSecond, 1)})` : 'none',
+        p.poison
+          ? `${fmt(p.poison.published)} (${fmt(p.poison.publishRatePerSecond, 1)}/s; ${fmt(p.poison.rateSkipped)})`
+          : 'none',
     ],
     [
       'poison answered rejected / recorded in rejected_messages',
@@ -450,9 +452,9 @@ export function poisonTable(results: PoisonResult[]): string {
     ],
     ['database statements during the load', (p) => fmt(p.dbStatements)],
     [
-      'CPU % of a core: hub / generator / machine',
+      'CPU % of a core: hub / generator / mosquitto + postgres / other work; machine',
       (p) =>
-        `${fmt(p.cpuPercent.hub ?? NaN)} / ${fmt(p.cpuPercent.generator ?? NaN)} / ${fmt(p.cpuPercent.machine ?? NaN)} of ${fmt(p.cpuPercent.cores ?? NaN)}`,
+        `${fmt(p.cpuPercent.hub ?? NaN)} / ${fmt(p.cpuPercent.generator ?? NaN)} / ${fmt((p.cpuPercent.mosquitto ?? 0) + (p.cpuPercent.postgres ?? 0))} / ${fmt(otherWork(p.cpuPercent))}; ${fmt(p.cpuPercent.machine ?? NaN)} of ${fmt(p.cpuPercent.cores ?? NaN)}`,
     ],
     [
       'load average before / after; busy % at start',
@@ -497,6 +499,17 @@ export function poisonTable(results: PoisonResult[]): string {
     ],
   );
   return `${table}\n\n${summary}`;
+}
+
+/**
+ * The machine's CPU not spent by the hub, the generator or the servers (on a shared machine:
+ * other people's work), in % of one core. An estimate: the hub's share is over its whole load
+ * phase, the others' over the publishing, and another user's PostgreSQL or Mosquitto counts as ours.
+ */
+export function otherWork(cpu: Record<string, number>): number {
+  if (cpu.machine === undefined || cpu.hub === undefined || cpu.generator === undefined) return NaN;
+  const ours = cpu.hub + cpu.generator + (cpu.mosquitto ?? 0) + (cpu.postgres ?? 0);
+  return Math.max(0, cpu.machine - ours);
 }
 
 const reasons = (by: Record<string, number>) => {
