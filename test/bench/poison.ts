@@ -46,7 +46,10 @@ export interface PoisonOptions {
   devices: number;
   patients: number;
   seconds: number;
+  /** Warm-up at the highest rate, and at the fixed rate (longer: a cold hub, or one that other
+   * work on the machine held up, drains a backlog first, which would count as rate above the offered one). */
   warmupSeconds: number;
+  steadyWarmupSeconds: number;
   /** Readings per second the good devices offer in all in the fixed-rate phases. */
   rate: number;
   /** In-flight cap per good device at the fixed rate, and at the highest rate (closed loop). */
@@ -238,7 +241,7 @@ async function runPhase(o: PoisonOptions, name: PoisonPhaseName): Promise<Poison
     hub.mark();
     const before = await cpuSnapshot();
     const durationMs = o.seconds * 1000;
-    const warmupMs = o.warmupSeconds * 1000;
+    const warmupMs = (paced ? o.steadyWarmupSeconds : o.warmupSeconds) * 1000;
     let run: RunResult;
     let poisonRun: RunResult | null = null;
     try {

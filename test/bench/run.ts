@@ -47,6 +47,7 @@
 // devices' readings/s in all, 1000), BENCH_POISON_PER_SECOND (50), BENCH_POISON_WINDOW (in flight
 // per good device at the fixed rate, 16), BENCH_POISON_MAX_WINDOW (in the closed loop: 4 embedded
 // / 16 services), BENCH_POISON_DEVICE_WINDOW (the poison device's, 100),
+// BENCH_POISON_WARMUP_SECONDS (at the fixed rate: a third of the phase, 10 s at most),
 // BENCH_POISON_SETTLE_SECONDS (after the load, how long to wait for every acknowledged message to
 // be stored and answered, 60), BENCH_QUIET_PERCENT / BENCH_QUIET_WAIT_SECONDS before each phase.
 //
@@ -552,6 +553,9 @@ function poisonMode(mode: Mode): Promise<PoisonResult> {
       patients: PATIENTS,
       seconds: SECONDS,
       warmupSeconds: WARMUP_S,
+      steadyWarmupSeconds: Number(
+        env.BENCH_POISON_WARMUP_SECONDS ?? Math.max(WARMUP_S, Math.min(10, SECONDS / 3)),
+      ),
       rate: Number(env.BENCH_POISON_RATE ?? 1000),
       window: Number(env.BENCH_POISON_WINDOW ?? 16),
       maxWindow: POISON_MAX_WINDOW[mode],
