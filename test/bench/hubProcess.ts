@@ -362,6 +362,16 @@ async function main() {
         checked: m.messageIds.length,
         missing: await missing(hub, m.deviceIds, m.messageIds),
       });
+    } else if (m.cmd === 'rejected') {
+      const { rows } = await hub.db.query<{ reason: string; n: number }>(
+        'SELECT reason, count(*)::int AS n FROM rejected_messages WHERE device_id = $1 GROUP BY reason',
+        [m.deviceId],
+      );
+      await send({
+        type: 'rejected',
+        rows: rows.reduce((n, r) => n + r.n, 0),
+        byReason: Object.fromEntries(rows.map((r) => [r.reason, r.n])),
+      });
     } else if (m.cmd === 'superseded') {
       await send({
         type: 'superseded',

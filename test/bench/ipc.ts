@@ -62,6 +62,8 @@ export type ToHub =
   | { cmd: 'alerts' }
   /** Pairs of (deviceId, messageId) the broker acknowledged; answered with how many are not stored. */
   | { cmd: 'verify'; deviceIds: string[]; messageIds: string[] }
+  /** Rows in rejected_messages for one device, by reason (the poison benchmark's check). */
+  | { cmd: 'rejected'; deviceId: string }
   /** Readings (deviceId, messageId); answered, for each, with whether it was superseded when
    * committed (./superseded.ts; tracked with RULES=on and BENCH_TRACK_SUPERSEDED=1). */
   | { cmd: 'superseded'; deviceIds: string[]; messageIds: string[] }
@@ -88,6 +90,7 @@ export type FromHub =
     }
   | { type: 'stats'; stats: HubStats; memory: MemoryPeaks }
   | { type: 'verify'; checked: number; missing: number }
+  | { type: 'rejected'; rows: number; byReason: Record<string, number> }
   | { type: 'superseded'; superseded: boolean[] }
   | { type: 'rulesIdle'; idle: boolean; ms: number }
   | { type: 'alerts'; alerts: AlertTimes }

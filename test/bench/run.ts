@@ -1,6 +1,6 @@
-// `npm run bench`: suites `spine`, `rules`, `dashboard` and `storm` (BENCH_SUITES=spine,rules,
-// dashboard,storm; the first three by default: the storm takes minutes of its own,
-// `npm run bench:storm`).
+// `npm run bench`: suites `spine`, `rules`, `dashboard`, `storm` and `poison` (BENCH_SUITES=spine,
+// rules,dashboard,storm,poison; the first three by default: the storm takes minutes of its own,
+// `npm run bench:storm`, and the poison is a question of its own, `npm run bench:poison`).
 //
 // spine: how many readings per second the hub commits, against what its broker alone
 // carries (the ceiling), with publish-to-receipt latency (receipts are published after the
@@ -38,6 +38,20 @@
 // BENCH_STORM_CONCURRENCY (connections opening at once, 1000), BENCH_STORM_RESEND (share of
 // gateways that send a batch twice, 0.1), BENCH_MODES and BENCH_HUB_ENV as above.
 //
+// poison (./poison.ts, issue 16): one device sending a 2-byte payload that begins with a NUL
+// (`\x00{`, refused not_json) fifty times a second beside well-behaved devices at a fixed rate;
+// the others' readings/s committed, their latency and backlog, with and without it (target: at
+// most 10 % lower), and at the highest rate; every poison message answered and recorded.
+// Phases (BENCH_POISON_PHASES): clean, poison, max-clean, max-poison, a hub of its own each.
+// Environment: BENCH_SECONDS, BENCH_MODES, BENCH_DEVICES, BENCH_PATIENTS, BENCH_WARMUP_SECONDS and
+// BENCH_HUB_ENV as above (RULES=off unless BENCH_HUB_ENV says otherwise); BENCH_POISON_RATE (the good
+// devices' readings/s in all, 1000), BENCH_POISON_PER_SECOND (50), BENCH_POISON_WINDOW (in flight
+// per good device at the fixed rate, 16), BENCH_POISON_MAX_WINDOW (in the closed loop: 4 embedded
+// / 16 services), BENCH_POISON_DEVICE_WINDOW (the poison device's, 100),
+// BENCH_POISON_WARMUP_SECONDS (at the fixed rate: a third of the phase, 10 s at most),
+// BENCH_POISON_SETTLE_SECONDS (after the load, how long to wait for every acknowledged message to
+// be stored and answered, 60), BENCH_QUIET_PERCENT / BENCH_QUIET_WAIT_SECONDS before each phase.
+//
 // dashboard (./dashboard.ts): 2,000 patients with a year of home readings each, seeded inside the
 // database; the triage list and a 90-day trend over HTTP with a signed-in nurse's cookie
 // (p50/p95/p99), and commit-to-socket latency of new alerts at 200 signed-in socket.io
@@ -59,6 +73,13 @@ import { connectLoad, type RunResult } from '../../simulators/load/publisher.js'
 import { createTestDatabase } from '../support/hub.js';
 import { forgetSession, startBenchBroker } from './broker.js';
 import { benchStorm, stormTable, type StormBenchResult } from './storm.js';
+import {
+  benchPoison,
+  POISON_PHASES,
+  poisonTable,
+  type PoisonPhaseName,
+  type PoisonResult,
+} from './poison.js';
 import { withBenchBroker } from './benchHub.js';
 import { embeddedCeiling, servicesCeiling, type MeasuredRun } from './ceiling.js';
 import { cpuBetween, cpuSnapshot } from './procCpu.js';
@@ -73,7 +94,7 @@ type Mode = 'embedded' | 'services';
 const env = process.env;
 const SUITES = (env.BENCH_SUITES ?? 'spine,rules,dashboard').split(',').map((m) => m.trim());
 for (const s of SUITES) {
-  if (!['spine', 'rules', 'dashboard', 'storm'].includes(s)) {
+  if (!['spine', 'rules', 'dashboard', 'storm', 'poison'].includes(s)) {
     throw new Error(`BENCH_SUITES: unknown ${s}`);
   }
 }
@@ -110,6 +131,18 @@ const RULES_WINDOW: Record<Mode, number> = {
 // A rules backlog after a max-rate phase has taken four times the phase to clear (services).
 const RULES_DRAIN_S = Number(env.BENCH_RULES_DRAIN_SECONDS ?? Math.max(120, 5 * SECONDS));
 
+const POISON_PHASES_RUN = (env.BENCH_POISON_PHASES ?? POISON_PHASES.join(','))
+  .split(',')
+  .map((p) => p.trim()) as PoisonPhaseName[];
+for (const p of POISON_PHASES_RUN) {
+  if (!POISON_PHASES.includes(p)) throw new Error(`BENCH_POISON_PHASES: unknown ${p}`);
+}
+const POISON_MAX_WINDOW: Record<Mode, number> = {
+  embedded: Number(env.BENCH_POISON_MAX_WINDOW ?? 4),
+  services: Number(env.BENCH_POISON_MAX_WINDOW ?? 16),
+};
+const POISON_SETTLE_S = Number(env.BENCH_POISON_SETTLE_SECONDS ?? 60);
+
 // Whatever happens, the benchmark ends: every phase plus start-up, drain and checks.
 const spinePhases = SUITES.includes('spine')
   ? MODES.reduce((n, m) => n + windowsFor(m).length * 2, 0)
@@ -127,12 +160,18 @@ const dashboardSeconds = SUITES.includes('dashboard')
 // mode; the storm itself and the rules after it wait at most 10 minutes each.
 const STORM_GATEWAYS = Number(env.BENCH_STORM_GATEWAYS ?? 10_000);
 const stormSeconds = SUITES.includes('storm') ? MODES.length * (1500 + 0.15 * STORM_GATEWAYS) : 0;
+const poisonSeconds = SUITES.includes('poison')
+  ? MODES.length *
+    POISON_PHASES_RUN.length *
+    (SECONDS + 120 + POISON_SETTLE_S + Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180))
+  : 0;
 const HARD_CAP_S = Number(
   env.BENCH_HARD_CAP_SECONDS ??
     spinePhases * (SECONDS + 45) +
       rulesPhases * (SECONDS + 90 + RULES_DRAIN_S + Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180)) +
       dashboardSeconds +
       stormSeconds +
+      poisonSeconds +
       240,
 );
 setTimeout(() => {
@@ -506,6 +545,33 @@ function stormMode(mode: Mode): Promise<StormBenchResult> {
   );
 }
 
+function poisonMode(mode: Mode): Promise<PoisonResult> {
+  return withBenchBroker(mode, (brokerUrl) =>
+    benchPoison({
+      mode,
+      brokerUrl,
+      devices: DEVICES,
+      patients: PATIENTS,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_S,
+      steadyWarmupSeconds: Number(
+        env.BENCH_POISON_WARMUP_SECONDS ?? Math.max(WARMUP_S, Math.min(10, SECONDS / 3)),
+      ),
+      rate: Number(env.BENCH_POISON_RATE ?? 1000),
+      window: Number(env.BENCH_POISON_WINDOW ?? 16),
+      maxWindow: POISON_MAX_WINDOW[mode],
+      poisonPerSecond: Number(env.BENCH_POISON_PER_SECOND ?? 50),
+      poisonWindow: Number(env.BENCH_POISON_DEVICE_WINDOW ?? 100),
+      phases: POISON_PHASES_RUN,
+      hubEnv: HUB_ENV,
+      settleSeconds: POISON_SETTLE_S,
+      quietBusyPercent: Number(env.BENCH_QUIET_PERCENT ?? 15),
+      quietWaitSeconds: Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180),
+      log,
+    }),
+  );
+}
+
 /** The code measured: the commit, and files of the hub changed but not committed (others at work). */
 function codeUnderTest() {
   const git = (...args: string[]) => {
@@ -533,6 +599,7 @@ async function main() {
   const rules: RulesResult[] = [];
   const storms: StormBenchResult[] = [];
   const dashboard: DashboardResult[] = [];
+  const poison: PoisonResult[] = [];
   for (const mode of MODES) {
     if (mode !== 'embedded' && mode !== 'services') throw new Error(`BENCH_MODES: unknown ${mode}`);
   }
@@ -550,15 +617,29 @@ async function main() {
       log(`\n### dashboard, ${mode}\n\n${dashboardTable(dashboard.slice(-1))}`);
     }
     if (SUITES.includes('storm')) storms.push(await stormMode(mode));
+    if (SUITES.includes('poison')) {
+      poison.push(await poisonMode(mode));
+      log(`\n### slow poison, ${mode}\n\n${poisonTable(poison.slice(-1))}`);
+    }
   }
   if (dashboard.length > 1) log(`\n### dashboard\n\n${dashboardTable(dashboard)}`);
   if (storms.length) log(`\n### reconnect storm\n\n${stormTable(storms)}`);
   if (rules.length > 1) log(`\n### rules\n\n${rulesTable(rules)}`);
+  if (poison.length > 1) log(`\n### slow poison\n\n${poisonTable(poison)}`);
   await mkdir('test-results', { recursive: true });
   await writeFile(
     'test-results/bench.json',
     JSON.stringify(
-      { at: new Date().toISOString(), code, suites: SUITES, results, rules, dashboard, storms },
+      {
+        at: new Date().toISOString(),
+        code,
+        suites: SUITES,
+        results,
+        rules,
+        dashboard,
+        storms,
+        poison,
+      },
       null,
       2,
     ),
@@ -568,6 +649,7 @@ async function main() {
     ...results.filter((r) => !r.check.ok).map((r) => r.mode),
     ...rules.filter((r) => r.phases.some((p) => !p.check.ok)).map((r) => `rules ${r.mode}`),
     ...storms.filter((r) => !r.check.ok).map((r) => `storm ${r.mode}`),
+    ...poison.filter((r) => r.phases.some((p) => !p.check.ok)).map((r) => `poison ${r.mode}`),
   ];
   if (failed.length) {
     console.error(`bench: the stored-exactly-once check failed in ${failed.join(', ')}`);
