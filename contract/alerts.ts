@@ -3,6 +3,7 @@
 // validates and documents with it, OpenAPI included) and the dashboard (which imports the types
 // only, `import type`, so that zod stays out of its bundle).
 import { z } from 'zod';
+import { localizedSchema, personSchema } from './common.js';
 
 export const severities = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export const severitySchema = z.enum(severities);
@@ -11,11 +12,7 @@ export type Severity = z.infer<typeof severitySchema>;
 export const alertStatusSchema = z.enum(['open', 'acknowledged', 'resolved']);
 export type AlertStatus = z.infer<typeof alertStatusSchema>;
 
-export const localizedSchema = z.object({ sv: z.string(), en: z.string() });
-export type Localized = z.infer<typeof localizedSchema>;
-
-export const personSchema = z.object({ id: z.string(), displayName: z.string() });
-export type Person = z.infer<typeof personSchema>;
+export { localizedSchema, personSchema, type Localized, type Person } from './common.js';
 
 export const alertSchema = z.object({
   id: z.string(),
@@ -60,3 +57,26 @@ export const alertChangeSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export type AlertChange = z.infer<typeof alertChangeSchema>;
+
+/** One change as the alert's history shows it: who made it, by name. */
+export const historyEntrySchema = z.object({
+  seq: z.number().int(),
+  kind: z.enum(alertEventKinds),
+  actor: personSchema.nullable(),
+  note: z.string().nullable(),
+  at: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+/** One alert with its whole history (`GET /alerts/{id}`). */
+export const alertDetailSchema = alertSchema.extend({ history: z.array(historyEntrySchema) });
+export type AlertDetail = z.infer<typeof alertDetailSchema>;
+
+/** `GET /alerts?status=`: open and acknowledged ones when not said. */
+export const alertsQuerySchema = z.object({ status: alertStatusSchema.optional() });
+
+const note = z.string().trim().min(1).max(2000);
+export const acknowledgeSchema = z.object({ note: note.optional() });
+export const snoozeSchema = z.object({ minutes: z.number().int().min(1), reason: note });
+export const resolveSchema = z.object({ note });

@@ -4,18 +4,12 @@
 // Anything else thrown is a failure of the hub, not a refusal: a 500 or the CLI's failure code,
 // logged with its stack.
 //
-// A low module: it imports nothing, so every stage may throw it.
+// A low module: it imports only the contract's list of codes, so every stage may throw it.
 
-/** Every code a refusal can carry; zod (`z.enum(domainErrorCodes)`) and OpenAPI reuse the list. */
-export const domainErrorCodes = [
-  'invalid', // the input is wrong (`field` names it)
-  'unauthenticated', // nobody signed in, or a wrong name or password
-  'forbidden', // signed in, but the person's role does not allow it
-  'not_found', // no such thing (or none the person may know of)
-  'conflict', // the present state does not allow it (already resolved, name taken)
-  'too_many', // too many attempts; try again after `retryAfterS`
-] as const;
-export type DomainErrorCode = (typeof domainErrorCodes)[number];
+import { domainErrorCodes, type DomainErrorCode } from '../contract/errors.js';
+
+/** Every code a refusal can carry (the contract lists them: the API's error schema reuses it). */
+export { domainErrorCodes, type DomainErrorCode };
 
 export const isDomainErrorCode = (code: unknown): code is DomainErrorCode =>
   (domainErrorCodes as readonly unknown[]).includes(code);

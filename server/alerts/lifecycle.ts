@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { DomainError } from '../errors.js';
 import { isConflictRollback, type Db, type Queryable } from '../store/db.js';
 import { newId } from '../store/ids.js';
+import { mustExist } from '../registry/exists.js';
 import { severityRank, type Finding, type Severity } from '../shapes/finding.js';
 
 export type { AlertChange, AlertEventKind, AlertStatus } from '../../contract/alerts.js';
@@ -370,10 +371,7 @@ export function createAlerts(
       }
       return inTransaction(async (tx, changes) => {
         const a = await lockAlert(tx, alertId);
-        const staff = await tx.query('SELECT 1 FROM staff WHERE id = $1', [staffId]);
-        if (!staff.rows.length) {
-          throw new DomainError('not_found', `staff member ${staffId} does not exist`, 'staffId');
-        }
+        await mustExist(tx, 'staff member', staffId, 'staffId');
         if (a.status === 'resolved') {
           throw new DomainError('conflict', `alert ${alertId} is already resolved`);
         }

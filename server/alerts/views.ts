@@ -6,7 +6,7 @@ import { perTurn } from '../store/perTurn.js';
 
 // the schema of what crosses the wire lives in the contract; re-exported for the server's callers
 export { alertSchema, alertStatusSchema, type Alert } from '../../contract/alerts.js';
-import type { Alert } from '../../contract/alerts.js';
+import type { Alert, AlertStatus, Severity } from '../../contract/alerts.js';
 interface Row {
   id: string;
   patient_id: string;
@@ -150,8 +150,8 @@ export interface OpenAlertBrief {
   id: string;
   patientId: string;
   rule: string;
-  severity: string;
-  status: string;
+  severity: Severity;
+  status: AlertStatus;
 }
 
 /** The unresolved alerts of these patients, oldest first (the patient list's badges). */

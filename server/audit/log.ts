@@ -1,17 +1,10 @@
 // The audit trail: every read or change of a patient's data by a person, appended to audit_log
 // (who, which patient, what, when, from where). Nothing here updates or deletes; the database
 // refuses that too (migration 006).
-import { z } from 'zod';
+import type { AuditEntry } from '../../contract/patients.js';
 import type { Queryable } from '../store/db.js';
 
-export const auditEntrySchema = z.object({
-  at: z.string(),
-  staffId: z.string(),
-  staffName: z.string(),
-  action: z.string(),
-  ip: z.string().nullable(),
-});
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export type { AuditEntry };
 
 export interface AuditRecord {
   staffId: string;

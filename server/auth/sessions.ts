@@ -7,24 +7,16 @@
 // and the realtime socket handshake both use it.
 import { createHash, randomBytes } from 'node:crypto';
 import { parseCookie, stringifySetCookie } from 'cookie';
-import { z } from 'zod';
+import type { Me, StaffRole } from '../../contract/session.js';
 import type { Queryable } from '../store/db.js';
 
 export const SESSION_COOKIE = 'th_session';
 
-export const staffRoleSchema = z.enum(['nurse', 'physician', 'admin']);
-export type StaffRole = z.infer<typeof staffRoleSchema>;
+export type { StaffRole };
 export const CLINICAL_ROLES: readonly StaffRole[] = ['nurse', 'physician'];
 
-export const viewerSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  /** Every care unit the person works in, with their role there. */
-  units: z.array(z.object({ id: z.string(), name: z.string(), role: staffRoleSchema })),
-});
 /** The signed-in person (`Me` in docs/api.md). */
-export type Viewer = z.infer<typeof viewerSchema>;
+export type Viewer = Me;
 
 export interface SessionOptions {
   db: Queryable;

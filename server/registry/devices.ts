@@ -1,6 +1,6 @@
 // A patient's devices: registered with a secret shown once, listed, revoked. The embedded broker
 // checks credentials here and the rules find the devices a re-measurement request can reach.
-// (The ingest's batch reads `devices` itself: see index.ts.)
+// The ingest's batch checks its devices with the query in batchDevices.ts.
 import { generateSecret, hashSecret } from '../auth/secrets.js';
 import { DomainError } from '../errors.js';
 import type { Queryable } from '../store/db.js';

@@ -6,12 +6,12 @@
 // embedded broker's device check (server/broker/deviceAuth.ts) and the rules' re-measurement
 // requests (server/rules/remeasureStore.ts) all call these functions.
 //
-// The one documented exception: the ingest's batch (server/store/readings.ts) reads `devices`
-// inside its one-statement CTE, so that a batch costs one round trip and a device revoked a
-// moment ago is refused from the next batch on, whichever hub holds its messages. Moving that
-// read here would cost a round trip per batch (the spine benchmark measures it).
+// The ingest's batch statement (server/store/readings.ts) embeds the registry's query of its
+// devices (batchDevices.ts) so that a batch costs one round trip and a device revoked a moment
+// ago is refused from the next batch on.
 //
-// Reads of patients for the staff's views (summaries, alert lists, access) stay with those views.
+// Reads of patients and staff for the staff's views go through patientCards and staffNames;
+// the alert list joins them in its one query (server/alerts/views.ts).
 export * from './devices.js';
 export * from './organisations.js';
 export * from './patients.js';

@@ -48,3 +48,44 @@ export async function setPatientCare(db: Queryable, input: PatientCare): Promise
     [input.patientId, input.contactId ?? null, input.frailty ?? null],
   );
 }
+
+/** A patient as the staff's lists show them: name, fixed contact and frailty. */
+export interface PatientCard {
+  id: string;
+  displayName: string;
+  frailty: number | null;
+  fixedContact: { id: string; displayName: string } | null;
+  /** IANA zone of the patient's days. */
+  timeZone: string;
+  /** When the patient was registered. */
+  registeredAt: Date;
+}
+
+/** The cards of these patients, in name order; an unknown id is left out. */
+export async function patientCards(db: Queryable, ids: readonly string[]): Promise<PatientCard[]> {
+  if (!ids.length) return [];
+  const { rows } = await db.query<{
+    id: string;
+    display_name: string;
+    frailty_level: number | null;
+    time_zone: string;
+    created_at: Date;
+    contact_id: string | null;
+    contact_name: string | null;
+  }>(
+    `SELECT p.id, p.display_name, p.frailty_level, p.time_zone, p.created_at,
+       s.id AS contact_id, s.display_name AS contact_name
+     FROM patients p LEFT JOIN staff s ON s.id = p.fixed_contact_id
+     WHERE p.id = ANY($1::text[]) ORDER BY p.display_name, p.id`,
+    [ids],
+  );
+  return rows.map((p) => ({
+    id: p.id,
+    displayName: p.display_name,
+    frailty: p.frailty_level,
+    fixedContact:
+      p.contact_id && p.contact_name ? { id: p.contact_id, displayName: p.contact_name } : null,
+    timeZone: p.time_zone,
+    registeredAt: new Date(p.created_at),
+  }));
+}

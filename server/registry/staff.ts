@@ -3,7 +3,7 @@ import { endAllSessionsOf, type StaffRole } from '../auth/sessions.js';
 import { forgetFailuresOf } from '../auth/signIn.js';
 import { generateSecret, hashSecret } from '../auth/secrets.js';
 import { DomainError } from '../errors.js';
-import type { Db } from '../store/db.js';
+import type { Db, Queryable } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { mustExist } from './exists.js';
 
@@ -66,4 +66,17 @@ export async function setStaffPassword(
     return rows[0].id;
   });
   return { id, username, password };
+}
+
+/** The names people see of these staff members, by id (an unknown id is left out). */
+export async function staffNames(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const { rows } = await db.query<{ id: string; display_name: string }>(
+    'SELECT id, display_name FROM staff WHERE id = ANY($1::text[])',
+    [ids],
+  );
+  return new Map(rows.map((s) => [s.id, s.display_name]));
 }

@@ -1,19 +1,22 @@
-// A patient's stored readings as the rules read them (the database edge of the rules stage).
-import type { ReadingDetails, StoredReading } from '../shapes/reading.js';
+// A patient's stored readings as the rules read them: the store's records (server/store/
+// history.ts) in the rules' own shape.
+import {
+  readingsInWindows,
+  readingsSince,
+  type HistoryWindow,
+  type ReadingRecord,
+} from '../store/history.js';
 import type { Queryable } from '../store/db.js';
 import type { RuleReading } from './types.js';
 
-type Source = Pick<
-  StoredReading,
-  'deviceId' | 'messageId' | 'type' | 'value' | 'systolic' | 'diastolic' | 'pulse' | 'code'
-> & { measuredAt: Date | string; receivedAt: Date | string; details: ReadingDetails };
+export type { HistoryWindow };
 
 // A committed reading's Date is shared, not copied: thousands a second, each kept as long as the
 // patient's history holds the reading.
 const asDate = (d: Date | string) => (d instanceof Date ? d : new Date(d));
 
 /** The rules' view of a reading: canonical values plus the flags rules care about. */
-export function toRuleReading(r: Source): RuleReading {
+export function toRuleReading(r: ReadingRecord): RuleReading {
   // assigned, not spread in: conditional spreads made this a thirtieth of a rules hub's time
   const out: RuleReading = {
     deviceId: r.deviceId,
@@ -33,11 +36,6 @@ export function toRuleReading(r: Source): RuleReading {
   return out;
 }
 
-/** A stored reading's columns as toRuleReading reads them. */
-const RULE_COLUMNS = `device_id AS "deviceId", message_id AS "messageId", type,
-  measured_at AS "measuredAt", received_at AS "receivedAt", value, systolic, diastolic, pulse,
-  code, details`;
-
 /** The patient's readings measured since `since`, oldest first, optionally of some types only. */
 export async function loadRuleReadings(
   db: Queryable,
@@ -45,45 +43,20 @@ export async function loadRuleReadings(
   since: Date,
   types?: readonly string[],
 ): Promise<RuleReading[]> {
-  const { rows } = await db.query<Source>(
-    `SELECT ${RULE_COLUMNS}
-     FROM readings
-     WHERE patient_id = $1 AND measured_at >= $2 AND ($3::text[] IS NULL OR type = ANY($3::text[]))
-     ORDER BY measured_at`,
-    [patientId, since.toISOString(), types ?? null],
-  );
-  return rows.map(toRuleReading);
-}
-
-/** One patient's window for loadRuleHistories: readings measured since, received by. */
-export interface HistoryWindow {
-  patientId: string;
-  since: Date;
-  receivedBy: Date;
+  return (await readingsSince(db, patientId, since, types)).map(toRuleReading);
 }
 
 /**
- * loadRuleReadings for several patients in one query (the patients of a commit the rules have
- * not met yet: a burst of them after a start was a query each). Oldest first per patient; a
- * patient with nothing stored gets an empty list.
+ * loadRuleReadings for several patients in one query. Oldest first per patient; a patient with
+ * nothing stored gets an empty list.
  */
 export async function loadRuleHistories(
   db: Queryable,
   windows: readonly HistoryWindow[],
 ): Promise<Map<string, RuleReading[]>> {
-  const { rows } = await db.query<Source & { patientId: string }>(
-    `SELECT r.patient_id AS "patientId", ${RULE_COLUMNS}
-     FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS w(patient_id, since, received_by)
-     JOIN readings r ON r.patient_id = w.patient_id AND r.measured_at >= w.since
-       AND r.received_at <= w.received_by
-     ORDER BY r.patient_id, r.measured_at`,
-    [
-      windows.map((w) => w.patientId),
-      windows.map((w) => w.since.toISOString()),
-      windows.map((w) => w.receivedBy.toISOString()),
-    ],
-  );
   const out = new Map<string, RuleReading[]>(windows.map((w) => [w.patientId, []]));
-  for (const row of rows) out.get(row.patientId)!.push(toRuleReading(row));
+  for (const row of await readingsInWindows(db, windows)) {
+    out.get(row.patientId)!.push(toRuleReading(row));
+  }
   return out;
 }

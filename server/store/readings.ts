@@ -8,6 +8,7 @@ import {
   type ReadingValues,
   type Rejection,
 } from '../shapes/reading.js';
+import { BATCH_DEVICES_SQL } from '../registry/batchDevices.js';
 import type { Queryable } from './db.js';
 import { every } from '../ops/every.js';
 import type { Logger } from '../ops/log.js';
@@ -108,8 +109,7 @@ export async function storeBatch(
        AS t(i int, d text, m text, t text, a float8, r float8, v float8, s float8, di float8,
          p float8, c text, u text, x jsonb)
      ), dev AS (
-       SELECT id, patient_id, revoked_at IS NOT NULL AS revoked
-       FROM devices WHERE id IN (SELECT device_id FROM input)
+       ${BATCH_DEVICES_SQL}
      ), fresh AS (
        INSERT INTO reading_keys (device_id, message_id)
        SELECT i.device_id, i.message_id FROM input i JOIN dev d ON d.id = i.device_id AND NOT d.revoked

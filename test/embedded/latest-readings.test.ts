@@ -2,7 +2,7 @@
 // statement that stores a batch: a newer measurement replaces the latest, an older one that
 // arrives late (a device catching up after a day offline) does not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summaries } from '../../server/http/api/patients.js';
+import { summaries } from '../../server/patients/summaries.js';
 import { connectDevice, type TestDevice } from '../support/device.js';
 import {
   registerPatientWithDevice,

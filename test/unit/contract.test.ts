@@ -18,17 +18,31 @@ import type { AlertChange as LifecycleChange } from '../../server/alerts/lifecyc
 import type {
   Alert as DashboardAlert,
   AlertEvent as DashboardEvent,
+  Me as DashboardMe,
+  PatientSummary as DashboardSummary,
+  ReadingSeries as DashboardSeries,
 } from '../../dashboards/src/types.js';
+import type { PatientSummary } from '../../contract/patients.js';
+import type { Series } from '../../contract/readings.js';
+import type { Me } from '../../contract/session.js';
+import type { Viewer } from '../../server/auth/sessions.js';
+import type { readingSeries } from '../../server/patients/series.js';
+import type { summaries } from '../../server/patients/summaries.js';
 
 const CONTRACT = resolve(import.meta.dirname, '../../contract');
 
 describe('the contract', () => {
-  it('imports nothing but zod and itself, so that both sides can take it', () => {
+  it("imports nothing but zod, itself and the devices' contract, so that both sides can take it", () => {
+    // the devices' contract (the MQTT side: reading types, units) imports only zod too
+    const allowed = (s: string) =>
+      s === 'zod' || s.startsWith('./') || s === '../devices/contract.js';
     for (const file of readdirSync(CONTRACT)) {
       const text = readFileSync(join(CONTRACT, file), 'utf8');
       const specs = [...text.matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]!);
-      expect(specs.filter((s) => s !== 'zod' && !s.startsWith('./'))).toEqual([]);
+      expect(specs.filter((s) => !allowed(s))).toEqual([]);
     }
+    const devices = readFileSync(resolve(CONTRACT, '../devices/contract.ts'), 'utf8');
+    expect([...devices.matchAll(/from\s+'([^']+)'/g)].map((m) => m[1])).toEqual(['zod']);
   });
 
   it('is the one definition the server and the dashboard use', () => {
@@ -36,6 +50,13 @@ describe('the contract', () => {
     expectTypeOf<DashboardAlert>().toEqualTypeOf<Alert>();
     expectTypeOf<DashboardEvent>().toEqualTypeOf<AlertEvent>();
     expectTypeOf<LifecycleChange>().toEqualTypeOf<AlertEvent['change']>();
+    // the staff API's other answers: the server's views are typed from the contract
+    expectTypeOf<Awaited<ReturnType<typeof summaries>>>().toEqualTypeOf<PatientSummary[]>();
+    expectTypeOf<DashboardSummary>().toEqualTypeOf<PatientSummary>();
+    expectTypeOf<Awaited<ReturnType<typeof readingSeries>>>().toEqualTypeOf<Series | null>();
+    expectTypeOf<DashboardSeries>().toEqualTypeOf<Series>();
+    expectTypeOf<Viewer>().toEqualTypeOf<Me>();
+    expectTypeOf<DashboardMe>().toEqualTypeOf<Me>();
   });
 
   it("types the server's and the dashboard's sockets from the same event maps", () => {

@@ -2,41 +2,23 @@
 // acknowledge / snooze / resolve by the signed-in person. Every read or change is audited.
 import { Router } from 'express';
 import { z } from 'zod';
+import {
+  acknowledgeSchema,
+  alertDetailSchema,
+  alertSchema,
+  alertsQuerySchema,
+  resolveSchema,
+  snoozeSchema,
+  type AlertDetail,
+} from '../../../contract/alerts.js';
 import { visiblePatientIds } from '../../access/scope.js';
 import type { Viewer } from '../../auth/sessions.js';
-import {
-  alertAsSeenBy,
-  alertSchema,
-  alertsOfPatients,
-  alertStatusSchema,
-  patientOfAlert,
-  type Alert,
-} from '../../alerts/views.js';
+import { alertAsSeenBy, alertsOfPatients, patientOfAlert, type Alert } from '../../alerts/views.js';
+import { staffNames } from '../../registry/staff.js';
 import { audit, requirePatient, viewerOf, type ApiDeps } from './context.js';
 import { DomainError } from '../../errors.js';
 import { parseInput } from './errors.js';
 import type { RouteDoc } from './openapiTypes.js';
-
-const statusSchema = alertStatusSchema;
-const person = z.object({ id: z.string(), displayName: z.string() });
-const alertWithHistorySchema = alertSchema.extend({
-  history: z.array(
-    z.object({
-      seq: z.number().int(),
-      kind: z.string(),
-      actor: person.nullable(),
-      note: z.string().nullable(),
-      at: z.string(),
-      data: z.record(z.string(), z.unknown()),
-    }),
-  ),
-});
-
-export const alertsQuerySchema = z.object({ status: statusSchema.optional() });
-const note = z.string().trim().min(1).max(2000);
-export const acknowledgeSchema = z.object({ note: note.optional() });
-export const snoozeSchema = z.object({ minutes: z.number().int().min(1), reason: note });
-export const resolveSchema = z.object({ note });
 
 export const alertRoutes: RouteDoc[] = [
   {
@@ -50,7 +32,7 @@ export const alertRoutes: RouteDoc[] = [
     method: 'get',
     path: '/alerts/{id}',
     summary: 'One alert with its history',
-    response: alertWithHistorySchema,
+    response: alertDetailSchema,
   },
   {
     method: 'post',
@@ -109,13 +91,9 @@ export function alertsRouter(deps: ApiDeps): Router {
     const alert = await visibleAlert(viewer, req.params.id);
     const changes = await deps.alerts.history(alert.id);
     const actorIds = [...new Set(changes.flatMap((c) => (c.actorId ? [c.actorId] : [])))];
-    const { rows } = await db.query<{ id: string; display_name: string }>(
-      'SELECT id, display_name FROM staff WHERE id = ANY($1::text[])',
-      [actorIds],
-    );
-    const names = new Map(rows.map((s) => [s.id, s.display_name]));
+    const names = await staffNames(db, actorIds);
     await audit(deps, req, viewer, [alert.patientId], 'alert.read', { alertId: alert.id });
-    res.json({
+    const detail: AlertDetail = {
       ...alert,
       history: changes.map((c) => ({
         seq: c.seq,
@@ -125,7 +103,8 @@ export function alertsRouter(deps: ApiDeps): Router {
         at: c.at,
         data: c.data,
       })),
-    });
+    };
+    res.json(detail);
   });
 
   r.post('/alerts/:id/acknowledge', async (req, res) => {

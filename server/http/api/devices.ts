@@ -2,21 +2,17 @@
 // devices too), revoked at once. Adding prints the secret once.
 import { Router } from 'express';
 import { z } from 'zod';
+import {
+  addDeviceSchema,
+  addedDeviceSchema,
+  deviceSchema,
+  revokedDeviceSchema,
+} from '../../../contract/devices.js';
 import { audit, requirePatient, viewerOf, type ApiDeps } from './context.js';
 import { DomainError } from '../../errors.js';
 import { parseInput } from './errors.js';
 import type { RouteDoc } from './openapiTypes.js';
 import { addDevice, listDevices, patientOfDevice, revokeDevice } from '../../registry/index.js';
-
-const deviceSchema = z.object({
-  id: z.string(),
-  label: z.string().nullable(),
-  createdAt: z.string(),
-  revokedAt: z.string().nullable(),
-});
-export const addDeviceSchema = z.object({ label: z.string().trim().min(1).max(100).optional() });
-const addedSchema = z.object({ deviceId: z.string(), secret: z.string() });
-const revokedSchema = z.object({ id: z.string(), revokedAt: z.string() });
 
 export const deviceRoutes: RouteDoc[] = [
   {
@@ -30,13 +26,13 @@ export const deviceRoutes: RouteDoc[] = [
     path: '/patients/{id}/devices',
     summary: 'Register a device; its secret is shown once',
     body: addDeviceSchema,
-    response: addedSchema,
+    response: addedDeviceSchema,
   },
   {
     method: 'post',
     path: '/devices/{id}/revoke',
     summary: 'Revoke a device at once',
-    response: revokedSchema,
+    response: revokedDeviceSchema,
   },
 ];
 

@@ -2,7 +2,8 @@
 // place where a DomainError becomes an HTTP answer.
 import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { DomainError, domainErrorCodes, type DomainErrorCode } from '../../errors.js';
+import { errorSchema, type ErrorBody } from '../../../contract/errors.js';
+import { DomainError, type DomainErrorCode } from '../../errors.js';
 
 /** The status of each refusal. */
 export const httpStatus = {
@@ -14,14 +15,7 @@ export const httpStatus = {
   too_many: 429,
 } as const satisfies Record<DomainErrorCode, number>;
 
-export const errorSchema = z.object({
-  error: z.object({
-    code: z.enum(domainErrorCodes),
-    message: z.string(),
-    field: z.string().optional(),
-  }),
-});
-export type ErrorBody = z.infer<typeof errorSchema>;
+export { errorSchema, type ErrorBody };
 
 /** What the API answers to a refusal: status, headers and body. */
 export function httpError(e: DomainError): {

@@ -1,16 +1,11 @@
 // Sign-in, sign-out and "who am I".
 import { Router } from 'express';
-import { z } from 'zod';
-import { viewerSchema, loadViewer } from '../../auth/sessions.js';
+import { meSchema, signInSchema } from '../../../contract/session.js';
+import { loadViewer } from '../../auth/sessions.js';
 import { DomainError } from '../../errors.js';
 import { parseInput } from './errors.js';
 import { ipOf, viewerOf, type ApiDeps } from './context.js';
 import type { RouteDoc } from './openapiTypes.js';
-
-export const signInSchema = z.object({
-  username: z.string().trim().min(1).max(100),
-  password: z.string().min(1).max(1000),
-});
 
 export const sessionRoutes: RouteDoc[] = [
   {
@@ -18,11 +13,11 @@ export const sessionRoutes: RouteDoc[] = [
     path: '/session',
     summary: 'Sign in; sets the th_session cookie',
     body: signInSchema,
-    response: viewerSchema,
+    response: meSchema,
     public: true,
   },
   { method: 'delete', path: '/session', summary: 'Sign out', status: 204, public: true },
-  { method: 'get', path: '/me', summary: 'The signed-in person', response: viewerSchema },
+  { method: 'get', path: '/me', summary: 'The signed-in person', response: meSchema },
 ];
 
 /** Sign-in and sign-out need no session; /me does (mounted after `authenticate`). */

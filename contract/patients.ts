@@ -1,0 +1,44 @@
+// A patient as the staff API shows them: in the list, alone, and who has read their record.
+import { z } from 'zod';
+import { alertStatusSchema, severitySchema } from './alerts.js';
+import { personSchema } from './common.js';
+import { readingValuesSchema } from './readings.js';
+
+export const patientSummarySchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  /** Clinical Frailty Scale, 1-9; null until assessed. */
+  frailty: z.number().int().min(1).max(9).nullable(),
+  fixedContact: personSchema.nullable(),
+  /** The care units following the patient. */
+  units: z.array(z.object({ id: z.string(), name: z.string() })),
+  openAlerts: z.array(
+    z.object({
+      id: z.string(),
+      rule: z.string(),
+      severity: severitySchema,
+      status: alertStatusSchema,
+    }),
+  ),
+  /** The newest reading of each type, by type. */
+  latest: z.record(z.string(), readingValuesSchema),
+});
+export type PatientSummary = z.infer<typeof patientSummarySchema>;
+
+export const patientDetailSchema = patientSummarySchema.extend({
+  /** The plan in use: the stored plan with the defaults filled in. */
+  plan: z.record(z.string(), z.unknown()),
+  /** IANA zone of the patient's days (a day's weight, a missed measurement). */
+  timeZone: z.string(),
+});
+export type PatientDetail = z.infer<typeof patientDetailSchema>;
+
+/** One read or change of the patient's data: who, what, when, from where. */
+export const auditEntrySchema = z.object({
+  at: z.string(),
+  staffId: z.string(),
+  staffName: z.string(),
+  action: z.string(),
+  ip: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;

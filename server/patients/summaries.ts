@@ -1,0 +1,60 @@
+// A patient as the staff's views show them: the registration, the units that follow them, their
+// open alerts and latest values, gathered from each table's owner in one round of queries.
+import type { PatientDetail, PatientSummary } from '../../contract/patients.js';
+import { unitsFollowing } from '../access/scope.js';
+import { openAlertsOfPatients } from '../alerts/views.js';
+import { planView } from '../plans/store.js';
+import { patientCards } from '../registry/patients.js';
+import { readingValues } from '../shapes/reading.js';
+import type { Queryable } from '../store/db.js';
+import { latestOfPatients } from '../store/history.js';
+
+/** Rows grouped by patient once: filtering every row for every patient is quadratic. */
+function byPatient<R>(rows: R[], patientOf: (r: R) => string): (id: string) => R[] {
+  const by = new Map<string, R[]>();
+  for (const r of rows) {
+    const id = patientOf(r);
+    const list = by.get(id);
+    if (list) list.push(r);
+    else by.set(id, [r]);
+  }
+  return (id) => by.get(id) ?? [];
+}
+
+/** Summaries of these patients, in name order; an unknown id is left out. */
+export async function summaries(db: Queryable, ids: string[]): Promise<PatientSummary[]> {
+  if (!ids.length) return [];
+  const [cards, units, alerts, latest] = await Promise.all([
+    patientCards(db, ids),
+    unitsFollowing(db, ids),
+    openAlertsOfPatients(db, ids),
+    latestOfPatients(db, ids),
+  ]);
+  const alertsOf = byPatient(alerts, (a) => a.patientId);
+  const latestOf = byPatient(latest, (r) => r.patientId);
+  return cards.map((p) => ({
+    id: p.id,
+    displayName: p.displayName,
+    frailty: p.frailty,
+    fixedContact: p.fixedContact,
+    units: units.get(p.id) ?? [],
+    openAlerts: alertsOf(p.id).map(({ id, rule, severity, status }) => ({
+      id,
+      rule,
+      severity,
+      status,
+    })),
+    latest: Object.fromEntries(latestOf(p.id).map((r) => [r.type, readingValues(r, r.measuredAt)])),
+  }));
+}
+
+/** One patient with the plan in use and their time zone; null when there is no such patient. */
+export async function patientDetail(db: Queryable, id: string): Promise<PatientDetail | null> {
+  const [[summary], [card], view] = await Promise.all([
+    summaries(db, [id]),
+    patientCards(db, [id]),
+    planView(db, id),
+  ]);
+  if (!summary || !card) return null;
+  return { ...summary, plan: view.resolved, timeZone: card.timeZone };
+}
