@@ -13,6 +13,8 @@ import {
   addOrganisation,
   addStaff,
   addUnit,
+  mustExist,
+  patientRegistration,
   registerPatient,
   revokeDevice,
   setPatientCare,
@@ -57,11 +59,6 @@ const define = <S extends z.ZodType, R>(c: {
   describe(result: R): string;
 }) => c as unknown as Command<S>;
 
-async function mustExist(db: Db, table: string, key: string, what: string, path: string) {
-  const { rows } = await db.query(`SELECT 1 FROM ${table} WHERE id = $1`, [key]);
-  if (!rows.length) throw new DomainError('not_found', `${what} ${key} does not exist`, path);
-}
-
 const staffRole = z.enum(['nurse', 'physician', 'admin']);
 const note = z.string().trim().min(1).max(2000);
 
@@ -74,7 +71,7 @@ async function alertAction(
   if (!(await patientOfAlert(ctx.db, a.alert))) {
     throw new DomainError('not_found', `alert ${a.alert} does not exist`, 'alert');
   }
-  await mustExist(ctx.db, 'staff', a.by, 'staff member', 'by');
+  await mustExist(ctx.db, 'staff member', a.by, 'by');
   return act(ctx.alerts ?? createAlerts(ctx.db), new Date());
 }
 
@@ -199,9 +196,9 @@ export const commands = {
     }),
     async run(ctx, a) {
       const { db } = ctx;
-      await mustExist(db, 'patients', a.patient, 'patient', 'patient');
-      if (a.contact) await mustExist(db, 'staff', a.contact, 'staff member', 'contact');
-      if (a.by) await mustExist(db, 'staff', a.by, 'staff member', 'by');
+      await mustExist(db, 'patient', a.patient, 'patient');
+      if (a.contact) await mustExist(db, 'staff member', a.contact, 'contact');
+      if (a.by) await mustExist(db, 'staff member', a.by, 'by');
       await db.transaction(async (tx) => {
         if (a.contact !== undefined || a.frailty !== undefined) {
           await setPatientCare(tx, {
@@ -218,15 +215,12 @@ export const commands = {
         }
       });
       if (a.spo2Scale !== undefined) ctx.onPlanChanged?.(a.patient);
-      const [{ rows }, { spo2Scale }] = await Promise.all([
-        db.query<{ fixedContact: string | null; frailty: number | null }>(
-          `SELECT fixed_contact_id AS "fixedContact", frailty_level AS frailty
-           FROM patients WHERE id = $1`,
-          [a.patient],
-        ),
+      const [registration, { spo2Scale }] = await Promise.all([
+        patientRegistration(db, a.patient),
         resolvedPlanOf(db, a.patient),
       ]);
-      return { id: a.patient, ...rows[0]!, spo2Scale };
+      // the patient was found above, and patients are never deleted
+      return { id: a.patient, ...registration!, spo2Scale };
     },
     describe: (r) =>
       `patient ${r.id}: contact ${r.fixedContact ?? '-'}, frailty ${r.frailty ?? '-'}, SpO2 scale ${r.spo2Scale}`,
@@ -253,12 +247,12 @@ export const commands = {
       }),
     async run(ctx, a): Promise<PlanView> {
       const { db } = ctx;
-      await mustExist(db, 'patients', a.patient, 'patient', 'patient');
+      await mustExist(db, 'patient', a.patient, 'patient');
       const { set, unset, by } = a;
       if (by === undefined || (set === undefined && unset === undefined)) {
         return planView(db, a.patient);
       }
-      await mustExist(db, 'staff', by, 'staff member', 'by');
+      await mustExist(db, 'staff member', by, 'by');
       // the part given is checked on its own first, so an error names what the person typed
       if (set !== undefined) await fromOption('set', () => checkPlan(set));
       await fromOption(set === undefined ? 'unset' : 'set', () =>
@@ -345,7 +339,7 @@ export const commands = {
     summary: "a patient's alerts, newest first, with rule, severity, status and reason",
     args: z.object({ patient: id }),
     async run({ db }, a) {
-      await mustExist(db, 'patients', a.patient, 'patient', 'patient');
+      await mustExist(db, 'patient', a.patient, 'patient');
       return alertsOfPatient(db, a.patient);
     },
     describe: (rows) =>
@@ -364,7 +358,7 @@ export const commands = {
       "the patient's latest NEWS2 from a full set of vital signs measured within an hour, or null",
     args: z.object({ patient: id }),
     async run({ db }, a) {
-      await mustExist(db, 'patients', a.patient, 'patient', 'patient');
+      await mustExist(db, 'patient', a.patient, 'patient');
       const [readings, { spo2Scale }] = await Promise.all([
         loadRuleReadings(db, a.patient, new Date(Date.now() - 30 * 86_400_000), NEWS2_TYPES),
         resolvedPlanOf(db, a.patient),
@@ -382,7 +376,7 @@ export const commands = {
     summary: "a patient's latest readings, newest first, in canonical units",
     args: z.object({ patient: id, limit: z.coerce.number().int().min(1).max(1000).default(50) }),
     async run({ db }, a) {
-      await mustExist(db, 'patients', a.patient, 'patient', 'patient');
+      await mustExist(db, 'patient', a.patient, 'patient');
       return latestReadings(db, a.patient, a.limit);
     },
     describe: (rows) =>

@@ -16,3 +16,5 @@ export * from './devices.js';
 export * from './organisations.js';
 export * from './patients.js';
 export * from './staff.js';
+// the ways in check the ids a person typed with the registry's own refusal
+export { mustExist, type Known } from './exists.js';

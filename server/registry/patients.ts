@@ -48,3 +48,16 @@ export async function setPatientCare(db: Queryable, input: PatientCare): Promise
     [input.patientId, input.contactId ?? null, input.frailty ?? null],
   );
 }
+
+/** A patient's fixed care contact and frailty level as registered; null when no such patient. */
+export async function patientRegistration(
+  db: Queryable,
+  patientId: string,
+): Promise<{ fixedContact: string | null; frailty: number | null } | null> {
+  const { rows } = await db.query<{ fixedContact: string | null; frailty: number | null }>(
+    `SELECT fixed_contact_id AS "fixedContact", frailty_level AS frailty
+     FROM patients WHERE id = $1`,
+    [patientId],
+  );
+  return rows[0] ?? null;
+}
