@@ -17,7 +17,7 @@ import {
   describeResult,
   runCommand,
   type CommandName,
-} from './commands.js';
+} from './commands/index.js';
 import { socketAnswers } from './probe.js';
 
 /**

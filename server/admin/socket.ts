@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import express from 'express';
 import { DomainError } from '../errors.js';
 import { httpError } from '../http/api/errors.js';
-import { runCommand, type AdminContext } from './commands.js';
+import { runCommand, type AdminContext } from './commands/index.js';
 import type { Logger } from '../ops/log.js';
 import { socketAnswers } from './probe.js';
 

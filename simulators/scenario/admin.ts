@@ -3,7 +3,7 @@
 // same runCommand the admin socket calls), or through the CLI's own entry point for a hub in
 // another process (its admin socket, or DATABASE_URL in services mode).
 import { runCli } from '../../server/admin/cli.js';
-import { runCommand, type AdminContext } from '../../server/admin/commands.js';
+import { runCommand, type AdminContext } from '../../server/admin/commands/index.js';
 import type { Hub } from '../../server/hub.js';
 
 export interface Admin {

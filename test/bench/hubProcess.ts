@@ -11,7 +11,7 @@ import { Session } from 'node:inspector/promises';
 import { configSchema } from '../../server/config.js';
 import { heapGrowthPercent, limitHeapGrowth } from '../../server/ops/heap.js';
 import { startHub, type Hub } from '../../server/hub.js';
-import { runCommand } from '../../server/admin/commands.js';
+import { runCommand } from '../../server/admin/commands/index.js';
 import { generateSecret, hashSecret } from '../../server/auth/secrets.js';
 import { newId } from '../../server/store/ids.js';
 import type { Queryable, QueryOptions } from '../../server/store/db.js';

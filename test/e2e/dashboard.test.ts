@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../server/admin/commands.js';
+import { runCommand } from '../../server/admin/commands/index.js';
 import { connectDevice, weight, type TestDevice } from '../support/device.js';
 import {
   registerPatientWithDevice,

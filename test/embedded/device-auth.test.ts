@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../server/admin/commands.js';
+import { runCommand } from '../../server/admin/commands/index.js';
 import { hashSecret } from '../../server/auth/secrets.js';
 import { createDeviceAuth } from '../../server/broker/deviceAuth.js';
 import { openPglite, type Db } from '../../server/store/db.js';

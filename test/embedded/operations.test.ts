@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../server/config.js';
 import { startHub, type Hub } from '../../server/hub.js';
-import { runCommand } from '../../server/admin/commands.js';
+import { runCommand } from '../../server/admin/commands/index.js';
 import { connectDevice, weight } from '../support/device.js';
 import { registerPatientWithDevice, type Registered } from '../support/hub.js';
 

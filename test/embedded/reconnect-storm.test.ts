@@ -1,7 +1,7 @@
 // The reconnect-storm simulator against a real embedded hub, small: what the benchmark does with
 // 10,000 gateways, checked here with a few so that the simulator and the hub keep agreeing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../server/admin/commands.js';
+import { runCommand } from '../../server/admin/commands/index.js';
 import { reconnectStorm } from '../../simulators/load/reconnectStorm.js';
 import {
   addDevice,

@@ -2,7 +2,7 @@
 // X-Forwarded-For only when TRUST_PROXY names the proxy; otherwise the header is ignored, so
 // that nobody can write an address of their choosing into the audit log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../server/admin/commands.js';
+import { runCommand } from '../../server/admin/commands/index.js';
 import { registerPatientWithDevice, startTestHub, type TestEnv } from '../support/hub.js';
 import { signIn } from '../support/realtimeSuite.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { runCommand } from '../../server/admin/commands.js';
+import { runCommand } from '../../server/admin/commands/index.js';
 import { createAlerts } from '../../server/alerts/lifecycle.js';
 import { severityRank, type Finding, type Severity } from '../../server/rules/types.js';
 import { openPostgres, type Db, type Queryable } from '../../server/store/db.js';

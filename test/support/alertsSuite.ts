@@ -1,6 +1,6 @@
 // The alert lifecycle against a real database: PGlite (embedded) or PostgreSQL (services).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../server/admin/commands.js';
+import { runCommand } from '../../server/admin/commands/index.js';
 import { createAlerts, type AlertChange, type Alerts } from '../../server/alerts/lifecycle.js';
 import type { Finding } from '../../server/rules/types.js';
 import { finding } from './finding.js';

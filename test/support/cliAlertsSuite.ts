@@ -1,7 +1,7 @@
 // Alerts and plans from the admin CLI, by a named person, against a running hub (embedded:
 // through its admin socket; services: the same, over PostgreSQL and Mosquitto).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../server/admin/commands.js';
+import { runCommand } from '../../server/admin/commands/index.js';
 import type { AlertChange } from '../../server/alerts/lifecycle.js';
 import type { Finding } from '../../server/rules/types.js';
 import { finding } from './finding.js';

@@ -8,7 +8,7 @@ import mqtt from 'mqtt';
 import pg from 'pg';
 import { configSchema, type Config } from '../../server/config.js';
 import { startHub, type Hub } from '../../server/hub.js';
-import { runCommand } from '../../server/admin/commands.js';
+import { runCommand } from '../../server/admin/commands/index.js';
 import { createLogger } from '../../server/ops/log.js';
 
 export type Mode = 'embedded' | 'services';

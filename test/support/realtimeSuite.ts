@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { runCommand } from '../../server/admin/commands.js';
+import { runCommand } from '../../server/admin/commands/index.js';
 import { configSchema } from '../../server/config.js';
 import { startHub, type Hub } from '../../server/hub.js';
 import { createLogger } from '../../server/ops/log.js';

@@ -1,7 +1,7 @@
 // The staff API over real HTTP against a real hub: sign-in, sessions, care-unit scoping, the
 // audit trail and every endpoint of docs/api.md (embedded and services mode alike).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../server/admin/commands.js';
+import { runCommand } from '../../server/admin/commands/index.js';
 import type { Finding } from '../../server/rules/types.js';
 import { hubJson } from './cli.js';
 import { startTestHub, type Mode, type TestEnv } from './hub.js';

@@ -69,7 +69,6 @@ const owners: [table: RegExp, folder: string, exceptions: string[]][] = [
       'auth/sessions.ts',
       'auth/signIn.ts',
       'audit/log.ts',
-      'admin/commands.ts', // TODO(i17-admin): the registry's patientRegistration
     ],
   ],
 ];
@@ -100,6 +99,21 @@ describe('the stages import in the direction the data flows', () => {
         }
       }
       expect(wrong).toEqual([]);
+    });
+  }
+});
+
+/** The ways in (the admin CLI, the staff API) call the domain modules' functions and write no SQL. */
+const noSql = ['admin', 'http'];
+const sqlStatement = /\b(SELECT|INSERT INTO|UPDATE|DELETE FROM)\b/;
+
+describe('the ways in write no SQL', () => {
+  for (const folder of noSql) {
+    it(`no file under server/${folder} writes SQL`, () => {
+      const wrong = filesUnder(join(SERVER, folder)).filter((file) =>
+        sqlStatement.test(readFileSync(file, 'utf8')),
+      );
+      expect(wrong.map((f) => relative(ROOT, f))).toEqual([]);
     });
   }
 });
