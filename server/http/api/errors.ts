@@ -14,9 +14,10 @@ export const httpStatus = {
   too_many: 429,
 } as const satisfies Record<DomainErrorCode, number>;
 
+/** The one error shape: a refusal's code, or `internal` for a failure of the hub (500). */
 export const errorSchema = z.object({
   error: z.object({
-    code: z.enum(domainErrorCodes),
+    code: z.enum([...domainErrorCodes, 'internal']),
     message: z.string(),
     field: z.string().optional(),
   }),
@@ -39,7 +40,7 @@ export function httpError(e: DomainError): {
 /** The answer to anything else thrown: its details stay in the log. */
 export const internalErrorBody = {
   error: { code: 'internal', message: 'internal error' },
-} as const;
+} as const satisfies ErrorBody;
 
 /** The first issue's dotted path; an unknown key is named itself, not the object holding it. */
 export function fieldOf(issue: z.core.$ZodIssue): string {
