@@ -10,6 +10,7 @@ import { errorHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteDoc } from './openapiTypes.js';
 import { patientRoutes, patientsRouter } from './patients.js';
+import { responseCheck } from './responseCheck.js';
 import { sessionRoutes, sessionRouter, signInRouter } from './session.js';
 
 export type { ApiDeps } from './context.js';
@@ -37,6 +38,8 @@ export const apiRoutes: RouteDoc[] = [
 
 export function apiRouter(deps: ApiDeps): Router {
   const api = Router();
+  // first, so that it sees every answer, express.json()'s refusals too
+  if (deps.checkResponses) api.use(responseCheck(apiRoutes, deps.log));
   api.use(express.json({ limit: '256kb' }));
   // every answer is about one person: never cached by a shared proxy
   api.use((_req, res, next) => {
