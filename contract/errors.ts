@@ -13,9 +13,10 @@ export const domainErrorCodes = [
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 
+/** The one error shape: a refusal's code, or `internal` for a failure of the hub (500). */
 export const errorSchema = z.object({
   error: z.object({
-    code: z.enum(domainErrorCodes),
+    code: z.enum([...domainErrorCodes, 'internal']),
     message: z.string(),
     /** The input at fault, as a path into the body or query (`plan.weight.gain3dKg`). */
     field: z.string().optional(),

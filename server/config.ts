@@ -117,6 +117,12 @@ export const configSchema = z.object({
     .int()
     .min(1)
     .default(15 * 60),
+  /**
+   * Check every JSON answer of the staff API against its documented schema and statuses; one
+   * that differs is logged and answered 500 (server/http/api/responseCheck.ts). On in every
+   * test hub, so that a test meeting an undocumented answer fails; off in production.
+   */
+  API_CHECK_RESPONSES: z.stringbool().default(false),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -203,6 +203,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
           deviceRevoked: (id) => broker.deviceRevoked(id),
           log,
           now: () => new Date(),
+          checkResponses: config.API_CHECK_RESPONSES,
         },
         readiness: {
           database: async () => {

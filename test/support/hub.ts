@@ -68,6 +68,8 @@ export async function startTestHub(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HUB_ID: hubId,
     INGEST_BATCH_DELAY_MS: '2',
+    // every staff API answer a test meets is checked against the OpenAPI document
+    API_CHECK_RESPONSES: 'true',
   };
   if (mode === 'embedded') {
     base.DATA_DIR = opts.persistent ? await mkdtemp(join(tmpdir(), 'hub-')) : 'memory';

@@ -16,7 +16,8 @@ export async function spawnHub(
   entry: string[] = ['--import', 'tsx', 'server/main.ts'],
 ): Promise<HubProcess> {
   const child = spawn(process.execPath, entry, {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    // every staff API answer a test meets is checked against the OpenAPI document
+    env: { ...process.env, LOG_LEVEL: 'warn', API_CHECK_RESPONSES: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -40,6 +40,7 @@ export const alertRoutes: RouteDoc[] = [
     summary: '"I am on it": the person owns the alert; escalation stops',
     body: acknowledgeSchema,
     response: alertSchema,
+    refusals: ['conflict'],
   },
   {
     method: 'post',
@@ -47,6 +48,7 @@ export const alertRoutes: RouteDoc[] = [
     summary: 'Do not remind me for a while, with a reason',
     body: snoozeSchema,
     response: alertSchema,
+    refusals: ['conflict'],
   },
   {
     method: 'post',
@@ -54,6 +56,7 @@ export const alertRoutes: RouteDoc[] = [
     summary: 'Resolve, saying what was done',
     body: resolveSchema,
     response: alertSchema,
+    refusals: ['conflict'],
   },
 ];
 

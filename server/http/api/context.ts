@@ -21,6 +21,11 @@ export interface ApiDeps {
   deviceRevoked(deviceId: string): void;
   log: Logger;
   now(): Date;
+  /**
+   * API_CHECK_RESPONSES: every JSON answer is checked against its route's documented schema
+   * and statuses; one that differs is logged and answered 500 (responseCheck.ts; for tests).
+   */
+  checkResponses?: boolean;
 }
 
 /** The signed-in person; 401 unless `authenticate` found a session. */

@@ -33,7 +33,7 @@ export function httpError(e: DomainError): {
 /** The answer to anything else thrown: its details stay in the log. */
 export const internalErrorBody = {
   error: { code: 'internal', message: 'internal error' },
-} as const;
+} as const satisfies ErrorBody;
 
 /** The first issue's dotted path; an unknown key is named itself, not the object holding it. */
 export function fieldOf(issue: z.core.$ZodIssue): string {

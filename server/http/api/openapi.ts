@@ -1,22 +1,89 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with
-// (zod's own z.toJSONSchema), so the document cannot drift from what the server accepts.
+// (zod's own z.toJSONSchema), so the document cannot drift from what the server accepts. Each
+// route lists the answers it really gives: its success, the refusals a route of its kind can
+// answer (refusalsOf) and 500; response checking (responseCheck.ts) holds the server to them.
 import { z } from 'zod';
-import { errorSchema } from './errors.js';
+import type { DomainErrorCode } from '../../errors.js';
+import { errorSchema, httpStatus } from './errors.js';
 import type { RouteDoc } from './openapiTypes.js';
 
 const json = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
+/** The path parameters of a template: `/alerts/{id}/snooze` -> `['id']`. */
+export const pathParams = (path: string): string[] =>
+  [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+
+/**
+ * The refusals a route may answer, in status order: `invalid` always (a request body that is not
+ * JSON, or over 256 KiB, is refused before any route; a route's own body or query too),
+ * `unauthenticated` unless it needs no session, `forbidden` and `not_found` when it names a
+ * thing by a path parameter (the person's access to it is checked), and those it says itself.
+ */
+export function refusalsOf(r: RouteDoc): DomainErrorCode[] {
+  const named = pathParams(r.path).length > 0;
+  const codes = new Set<DomainErrorCode>(r.refusals ?? []);
+  codes.add('invalid');
+  if (!r.public) codes.add('unauthenticated');
+  if (!r.public && named) codes.add('forbidden');
+  if (named) codes.add('not_found');
+  return [...codes].sort((a, b) => httpStatus[a] - httpStatus[b]);
+}
+
+/** The success status of a route. */
+export const successStatus = (r: RouteDoc): number => r.status ?? 200;
+
+/** Every status a route may answer: its success, its refusals' and 500. */
+export function documentedStatuses(r: RouteDoc): number[] {
+  return [successStatus(r), ...refusalsOf(r).map((c) => httpStatus[c]), 500];
+}
+
+const refusalText: Record<DomainErrorCode, string> = {
+  invalid:
+    'invalid: `field` names the first field at fault; or the body is not JSON or over 256 KiB',
+  unauthenticated: 'unauthenticated: no session, or it has ended',
+  forbidden: 'forbidden: the role may not do this',
+  not_found: 'not_found: no such thing, or outside your care units',
+  conflict: 'conflict: the present state does not allow it',
+  too_many: 'too_many: too many attempts; try again after Retry-After seconds',
+};
+
+const errorContent = {
+  'application/json': { schema: { $ref: '#/components/schemas/Error' } },
+};
+
+function refusal(code: DomainErrorCode, r: RouteDoc) {
+  const description =
+    code === 'unauthenticated' && r.public ? 'unauthenticated: a wrong name or password' : null;
+  return {
+    description: description ?? refusalText[code],
+    ...(code === 'too_many'
+      ? {
+          headers: {
+            'Retry-After': {
+              description: 'seconds until trying again may succeed',
+              schema: { type: 'integer', minimum: 0 },
+            },
+          },
+        }
+      : {}),
+    content: errorContent,
+  };
+}
+
+function success(r: RouteDoc) {
+  if (!r.response) return { description: 'No content' };
+  return {
+    description: 'OK',
+    content: { 'application/json': { schema: json(r.response, 'output') } },
+  };
+}
 
 export function openApiDocument(routes: RouteDoc[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
-    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
+    const params = pathParams(r.path).map((name) => ({
+      name,
       in: 'path',
       required: true,
       schema: { type: 'string' },
@@ -29,7 +96,6 @@ export function openApiDocument(routes: RouteDoc[]) {
           schema: json(s as z.ZodType, 'input'),
         }))
       : [];
-    const status = String(r.status ?? 200);
     paths[r.path] ??= {};
     paths[r.path]![r.method] = {
       summary: r.summary,
@@ -44,17 +110,14 @@ export function openApiDocument(routes: RouteDoc[]) {
           }
         : {}),
       responses: {
-        [status]: r.response
-          ? {
-              description: 'OK',
-              content: { 'application/json': { schema: json(r.response, 'output') } },
-            }
-          : { description: 'Done' },
-        '400': errorResponse('invalid: `field` names the first field at fault'),
-        '401': errorResponse('unauthenticated'),
-        '403': errorResponse('forbidden: the role may not do this'),
-        '404': errorResponse('not found, or outside your care units'),
-        '429': errorResponse('too many failed sign-ins; see Retry-After'),
+        [String(successStatus(r))]: success(r),
+        ...Object.fromEntries(
+          refusalsOf(r).map((code) => [String(httpStatus[code]), refusal(code, r)]),
+        ),
+        '500': {
+          description: "internal: an unexpected failure; its details are in the hub's log",
+          content: errorContent,
+        },
       },
     };
   }

@@ -15,6 +15,7 @@ export const sessionRoutes: RouteDoc[] = [
     body: signInSchema,
     response: meSchema,
     public: true,
+    refusals: ['unauthenticated', 'too_many'],
   },
   { method: 'delete', path: '/session', summary: 'Sign out', status: 204, public: true },
   { method: 'get', path: '/me', summary: 'The signed-in person', response: meSchema },
