@@ -23,7 +23,8 @@ import { topics } from '../../devices/contract.js';
 import { connectLoad, type RunResult } from '../../simulators/load/publisher.js';
 import { benchHub } from './benchHub.js';
 import { HubChild } from './hubChild.js';
-import { VERIFY_CHUNK } from './ipc.js';
+import { commitFigures, countNotStored, loadCpuPercent, loadRun, storedOnce } from './phase.js';
+import type { CommitFigures, PhaseOptions, StoredCounts } from './phase.js';
 import { cpuBetween, cpuSnapshot } from './procCpu.js';
 import { waitForQuiet } from './rules.js';
 import { fmt, markdownTable, mb, summarize, type LatencySummary } from './stats.js';
@@ -38,18 +39,10 @@ export const POISON_PAYLOAD = Buffer.from([0x00, 0x7b]);
 /** The issue's target: the others' readings/s at most 10 % lower with the poison device on. */
 export const POISON_TARGET = { maxRateChange: 0.1 } as const;
 
-export interface PoisonOptions {
-  mode: Mode;
-  /** services: the bench's Mosquitto; embedded: unused. */
-  brokerUrl: string;
-  /** Well-behaved devices, and the patients they belong to (round robin). */
-  devices: number;
+/** `devices`: the well-behaved ones; the paced phases (steadyWarmupSeconds) are clean and poison. */
+export interface PoisonOptions extends PhaseOptions<PoisonPhaseName> {
+  /** The patients the good devices belong to (round robin). */
   patients: number;
-  seconds: number;
-  /** Warm-up at the highest rate, and at the fixed rate (longer: a cold hub, or one that other
-   * work on the machine held up, drains a backlog first, which would count as rate above the offered one). */
-  warmupSeconds: number;
-  steadyWarmupSeconds: number;
   /** Readings per second the good devices offer in all in the fixed-rate phases. */
   rate: number;
   /** In-flight cap per good device at the fixed rate, and at the highest rate (closed loop). */
@@ -58,13 +51,8 @@ export interface PoisonOptions {
   /** Poison messages per second, and the poison device's own in-flight cap. */
   poisonPerSecond: number;
   poisonWindow: number;
-  phases: PoisonPhaseName[];
-  hubEnv: Record<string, string>;
   /** After the load, how long to wait for the hub to store what the broker acknowledged. */
   settleSeconds: number;
-  quietBusyPercent: number;
-  quietWaitSeconds: number;
-  log: (line: string) => void;
 }
 
 export interface PoisonStats {
@@ -108,7 +96,7 @@ export interface PoisonPhase {
     timeline: number[];
   };
   poison: PoisonStats | null;
-  commit: { batches: number; meanSize: number; meanMs: number };
+  commit: CommitFigures;
   /** Database statements during the load (a refused batch is tried again message by message). */
   dbStatements: number;
   cpuPercent: Record<string, number>;
@@ -116,12 +104,7 @@ export interface PoisonPhase {
   /** 1-minute load average before the hub started and after the load. */
   loadAverage: [number, number];
   quiet: { waitedMs: number; busyPercent: number; reached: boolean };
-  check: {
-    published: number;
-    acked: number;
-    stored: number;
-    duplicateRows: number;
-    ackedNotStored: number;
+  check: StoredCounts & {
     metricsAccepted: number;
     /** Good readings answered other than accepted (there should be none). */
     goodRefused: number;
@@ -246,25 +229,19 @@ async function runPhase(o: PoisonOptions, name: PoisonPhaseName): Promise<Poison
     let poisonRun: RunResult | null = null;
     try {
       [run, poisonRun] = await Promise.all([
-        good.run({
-          window,
-          durationMs,
-          warmupMs,
-          completion: 'receipt',
-          drainTimeoutMs: 15_000,
-          completionTimeoutMs: 10_000,
-          ...(paced ? { ratePerSecond: o.rate } : {}),
-        }),
+        good.run(
+          loadRun({ window, durationMs, warmupMs, ...(paced ? { ratePerSecond: o.rate } : {}) }),
+        ),
         bad
-          ? bad.run({
-              window: o.poisonWindow,
-              durationMs,
-              completion: 'puback',
-              drainTimeoutMs: 15_000,
-              completionTimeoutMs: 10_000,
-              ratePerSecond: o.poisonPerSecond,
-              payload: watch.payload,
-            })
+          ? bad.run(
+              loadRun({
+                window: o.poisonWindow,
+                durationMs,
+                completion: 'puback',
+                ratePerSecond: o.poisonPerSecond,
+                payload: watch.payload,
+              }),
+            )
           : null,
       ]);
       const cpu = cpuBetween(before, await cpuSnapshot());
@@ -278,16 +255,7 @@ async function runPhase(o: PoisonOptions, name: PoisonPhaseName): Promise<Poison
       }
       const deviceIds = goodDevices.map((d) => d.deviceId);
       const acked = [...new Set(run.ackedIds)];
-      const notStored = async () => {
-        let n = 0;
-        for (let i = 0; i < acked.length; i += VERIFY_CHUNK) {
-          const ids = acked.slice(i, i + VERIFY_CHUNK);
-          const devs = ids.map((id) => deviceIds[Number(id.split('-')[1])]!);
-          n += (await hub.ask({ cmd: 'verify', deviceIds: devs, messageIds: ids }, 'verify'))
-            .missing;
-        }
-        return n;
-      };
+      const notStored = () => countNotStored(hub, deviceIds, acked);
       let ackedNotStored = await notStored();
       while (ackedNotStored > 0 && performance.now() < settleBy) {
         await sleep(1000);
@@ -319,27 +287,17 @@ async function runPhase(o: PoisonOptions, name: PoisonPhaseName): Promise<Poison
       const goodRefused = Object.entries(run.receiptsByStatus)
         .filter(([status]) => status !== 'accepted')
         .reduce((n, [, v]) => n + v, 0);
-      const duplicateRows = stats.rows - stats.distinctKeys;
       const poisonRecorded = poison ? poison.recorded === poison.published : null;
+      const stored = storedOnce(run.published, acked.length, ackedNotStored, stats);
       const check = {
-        published: run.published,
-        acked: acked.length,
-        stored: stats.rows,
-        duplicateRows,
-        ackedNotStored,
+        ...stored.counts,
         metricsAccepted: stats.metrics.accepted,
         goodRefused,
         settledMs,
         poisonRecorded,
         ok:
-          ackedNotStored === 0 &&
-          duplicateRows === 0 &&
-          stats.metrics.accepted === stats.rows &&
-          stats.rows <= run.published &&
-          goodRefused === 0 &&
-          poisonRecorded !== false,
+          stored.ok && stats.rows <= run.published && goodRefused === 0 && poisonRecorded !== false,
       };
-      const batches = stats.commit.batches;
       const phase: PoisonPhase = {
         name,
         poisoned,
@@ -359,17 +317,9 @@ async function runPhase(o: PoisonOptions, name: PoisonPhaseName): Promise<Poison
           timeline: run.timeline,
         },
         poison,
-        commit: {
-          batches,
-          meanSize: batches ? stats.commit.readings / batches : NaN,
-          meanMs: batches ? (stats.commit.seconds * 1000) / batches : NaN,
-        },
+        commit: commitFigures(stats.commit),
         dbStatements: stats.db.queries + stats.db.statementsInTransactions,
-        cpuPercent: {
-          hub: (100 * memory.loadCpuSeconds) / memory.loadWallSeconds,
-          generator: run.processCpuPercent,
-          ...cpu,
-        },
+        cpuPercent: loadCpuPercent(memory, run, cpu),
         rssPeakLoadMb: mb(memory.rssPeakLoadBytes),
         loadAverage: [loadBefore, loadAfter],
         quiet: { waitedMs: quiet.waitedMs, busyPercent: quiet.busyPercent, reached: quiet.reached },

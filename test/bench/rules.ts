@@ -15,7 +15,9 @@ import { createHomeWorkload, type AbnormalKind } from '../../simulators/load/hom
 import { connectLoad } from '../../simulators/load/publisher.js';
 import { benchHub } from './benchHub.js';
 import { HubChild } from './hubChild.js';
-import { VERIFY_CHUNK, type AlertTimes, type DbCalls } from './ipc.js';
+import type { AlertTimes, DbCalls } from './ipc.js';
+import { commitFigures, countNotStored, loadCpuPercent, loadRun, storedOnce } from './phase.js';
+import type { CommitFigures, PhaseOptions, StoredCounts } from './phase.js';
 import { busiest, cpuBetween, cpuSnapshot, processTicks } from './procCpu.js';
 import { fmt, markdownTable, mb, summarize, type LatencySummary } from './stats.js';
 import { tallyAbnormal } from './superseded.js';
@@ -23,23 +25,13 @@ import { tallyAbnormal } from './superseded.js';
 export type Mode = 'embedded' | 'services';
 export type PhaseName = 'max-off' | 'max-on' | 'steady-on';
 
-export interface RulesOptions {
-  mode: Mode;
-  /** services: the bench's Mosquitto; embedded: unused. */
-  brokerUrl: string;
-  devices: number;
-  seconds: number;
-  warmupSeconds: number;
+/** The paced phase (steadyWarmupSeconds) is steady-on. */
+export interface RulesOptions extends PhaseOptions<PhaseName> {
   /** In-flight messages per device in the max-rate phases. */
   window: number;
   /** The steady phase: readings per second in all, and the per-device cap on messages in flight. */
   steadyRate: number;
   steadyWindow: number;
-  /**
-   * The steady phase's warm-up: a cold hub's first seconds under the paced load drain a backlog
-   * (every patient's first history load, cold code), which the steady state is not about.
-   */
-  steadyWarmupSeconds: number;
   abnormalFraction: number;
   stepHours: number;
   /** Simulated time starts at least this many days ago (further back when the run needs it). */
@@ -48,16 +40,7 @@ export interface RulesOptions {
   rateBound: number;
   /** How long to wait, after the load, for the rules to catch up. */
   drainTimeoutSeconds: number;
-  phases: PhaseName[];
-  hubEnv: Record<string, string>;
   seed: number;
-  /**
-   * Before each phase's load, wait (at most quietWaitSeconds) until the machine is less than
-   * this busy (% of all cores, over 3 s): other work on a shared machine skews the figures.
-   */
-  quietBusyPercent: number;
-  quietWaitSeconds: number;
-  log: (line: string) => void;
 }
 
 export const RULES_TARGETS = { maxCost: 0.2, alertP99Ms: 200, steadyRate: 2000 } as const;
@@ -138,15 +121,10 @@ export interface RulesPhase {
   cpuPercent: Record<string, number>;
   rssPeakLoadMb: number;
   rssPeakMb: number;
-  commit: { batches: number; meanSize: number; meanMs: number };
+  commit: CommitFigures;
   /** The hub's database calls during the load (ingest and rules share the database). */
   db: DbCalls & { statementsPerReading: number };
-  check: {
-    published: number;
-    acked: number;
-    stored: number;
-    duplicateRows: number;
-    ackedNotStored: number;
+  check: StoredCounts & {
     noReceipt: number;
     publishErrors: number;
     receiptsByStatus: Record<string, number>;
@@ -262,16 +240,15 @@ async function runPhase(o: RulesOptions, name: PhaseName): Promise<RulesPhase> {
     const runStartWall = Date.now();
     let run;
     try {
-      run = await load.run({
-        window,
-        durationMs,
-        warmupMs,
-        completion: 'receipt',
-        drainTimeoutMs: 15_000,
-        completionTimeoutMs: 10_000,
-        payload: workload.payload,
-        ...(steady ? { ratePerSecond: o.steadyRate } : {}),
-      });
+      run = await load.run(
+        loadRun({
+          window,
+          durationMs,
+          warmupMs,
+          payload: workload.payload,
+          ...(steady ? { ratePerSecond: o.steadyRate } : {}),
+        }),
+      );
     } finally {
       await load.close();
     }
@@ -295,19 +272,7 @@ async function runPhase(o: RulesOptions, name: PhaseName): Promise<RulesPhase> {
     const { stats, memory } = await hub.ask({ cmd: 'stats' }, 'stats', 300_000);
 
     const deviceIds = ready.devices.map((d) => d.deviceId);
-    const deviceOf = (messageId: string) => deviceIds[Number(messageId.split('-')[1])]!;
-    const notStored = async (ids: string[]) => {
-      let n = 0;
-      for (let i = 0; i < ids.length; i += VERIFY_CHUNK) {
-        const part = ids.slice(i, i + VERIFY_CHUNK);
-        const v = await hub.ask(
-          { cmd: 'verify', deviceIds: part.map(deviceOf), messageIds: part },
-          'verify',
-        );
-        n += v.missing;
-      }
-      return n;
-    };
+    const notStored = (ids: string[]) => countNotStored(hub, deviceIds, ids);
     const acked = [...new Set(run.ackedIds)];
     const ackedNotStored = await notStored(acked);
 
@@ -359,24 +324,14 @@ async function runPhase(o: RulesOptions, name: PhaseName): Promise<RulesPhase> {
       await hub.ask({ cmd: 'stop' }, 'stopped', 60_000);
       stopped = true;
     }
-    const duplicateRows = stats.rows - stats.distinctKeys;
-    const noReceipt = run.timedOut + run.unfinished;
+    const stored = storedOnce(run.published, acked.length, ackedNotStored, stats);
     const check = {
-      published: run.published,
-      acked: acked.length,
-      stored: stats.rows,
-      duplicateRows,
-      ackedNotStored,
-      noReceipt,
+      ...stored.counts,
+      noReceipt: run.timedOut + run.unfinished,
       publishErrors: run.publishErrors,
       receiptsByStatus: run.receiptsByStatus,
-      ok:
-        ackedNotStored === 0 &&
-        duplicateRows === 0 &&
-        stats.metrics.accepted === stats.rows &&
-        !run.receiptsByStatus.rejected,
+      ok: stored.ok && !run.receiptsByStatus.rejected,
     };
-    const batches = stats.commit.batches;
     const phase: RulesPhase = {
       name,
       rules,
@@ -405,18 +360,10 @@ async function runPhase(o: RulesOptions, name: PhaseName): Promise<RulesPhase> {
       registerMs: ready.registerMs,
       loadAverage: [loadBefore, loadAfter],
       quiet,
-      cpuPercent: {
-        hub: (100 * memory.loadCpuSeconds) / memory.loadWallSeconds,
-        generator: run.processCpuPercent,
-        ...cpu,
-      },
+      cpuPercent: loadCpuPercent(memory, run, cpu),
       rssPeakLoadMb: mb(memory.rssPeakLoadBytes),
       rssPeakMb: mb(memory.rssPeakBytes),
-      commit: {
-        batches,
-        meanSize: batches ? stats.commit.readings / batches : NaN,
-        meanMs: batches ? (stats.commit.seconds * 1000) / batches : NaN,
-      },
+      commit: commitFigures(stats.commit),
       db: {
         ...stats.db,
         statementsPerReading:

@@ -84,7 +84,8 @@ import { withBenchBroker } from './benchHub.js';
 import { embeddedCeiling, servicesCeiling, type MeasuredRun } from './ceiling.js';
 import { cpuBetween, cpuSnapshot } from './procCpu.js';
 import { children, HubChild, hubFromSource } from './hubChild.js';
-import { VERIFY_CHUNK, type HubStats, type MemoryPeaks } from './ipc.js';
+import type { HubStats, MemoryPeaks } from './ipc.js';
+import { countNotStored, loadCpuPercent, loadRun, type PhaseOptions } from './phase.js';
 import { benchRules, rulesTable, type PhaseName, type RulesResult } from './rules.js';
 import { benchDashboard, dashboardTable, type DashboardResult } from './dashboard.js';
 import { fmt, markdownTable, mb, ratio, summarize, type LatencySummary } from './stats.js';
@@ -306,14 +307,7 @@ async function benchMode(mode: Mode): Promise<ModeResult> {
       try {
         for (const window of WINDOWS) {
           const before = await cpuSnapshot();
-          const r = await load.run({
-            window,
-            durationMs,
-            warmupMs,
-            completion: 'receipt',
-            drainTimeoutMs: 15_000,
-            completionTimeoutMs: 10_000,
-          });
+          const r = await load.run(loadRun({ window, durationMs, warmupMs }));
           log(
             `  hub window ${window}: ${Math.round(r.ratePerSecond)} readings/s, p50 ${fmt(summarize(r.latenciesMs).p50, 1)} ms`,
           );
@@ -327,14 +321,8 @@ async function benchMode(mode: Mode): Promise<ModeResult> {
 
       // every acknowledged publish stored exactly once
       const deviceIds = ready.devices.map((d) => d.deviceId);
-      let ackedNotStored = 0;
       const acked = hubRuns.flatMap((r) => r.ackedIds);
-      for (let i = 0; i < acked.length; i += VERIFY_CHUNK) {
-        const ids = acked.slice(i, i + VERIFY_CHUNK);
-        const devs = ids.map((id) => deviceIds[Number(id.split('-')[1])]!);
-        const v = await hub.ask({ cmd: 'verify', deviceIds: devs, messageIds: ids }, 'verify');
-        ackedNotStored += v.missing;
-      }
+      const ackedNotStored = await countNotStored(hub, deviceIds, acked);
       const stopped = await hub.ask({ cmd: 'stop' }, 'stopped', 60_000);
       const peaks = stopped.memory;
 
@@ -386,11 +374,7 @@ async function benchMode(mode: Mode): Promise<ModeResult> {
           connectMs: connect,
           timeline: run.timeline,
           inFlightMean: run.inFlightMean,
-          cpuPercent: {
-            hub: (100 * peaks.loadCpuSeconds) / peaks.loadWallSeconds,
-            generator: run.processCpuPercent,
-            ...run.cpu,
-          },
+          cpuPercent: loadCpuPercent(peaks, run, run.cpu),
           receiptsByStatus: run.receiptsByStatus,
         },
         loadAverage,
@@ -476,31 +460,45 @@ function table(r: ModeResult): string {
   );
 }
 
+/**
+ * What the rules and poison benchmarks both take from the environment; `steadyWarmup` is the
+ * variable of the paced phases' warm-up (by default a third of the phase, at most 10 s and at
+ * least the warm-up of the other phases).
+ */
+function phaseOptions<P extends string>(
+  mode: Mode,
+  brokerUrl: string,
+  phases: P[],
+  steadyWarmup: string | undefined,
+): PhaseOptions<P> {
+  return {
+    mode,
+    brokerUrl,
+    devices: DEVICES,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_S,
+    steadyWarmupSeconds: Number(steadyWarmup ?? Math.max(WARMUP_S, Math.min(10, SECONDS / 3))),
+    phases,
+    hubEnv: HUB_ENV,
+    quietBusyPercent: Number(env.BENCH_QUIET_PERCENT ?? 15),
+    quietWaitSeconds: Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180),
+    log,
+  };
+}
+
 function rulesMode(mode: Mode): Promise<RulesResult> {
   return withBenchBroker(mode, (brokerUrl) =>
     benchRules({
-      mode,
-      brokerUrl,
-      devices: DEVICES,
-      seconds: SECONDS,
-      warmupSeconds: WARMUP_S,
+      ...phaseOptions(mode, brokerUrl, RULES_PHASES, env.BENCH_STEADY_WARMUP_SECONDS),
       window: RULES_WINDOW[mode],
       steadyRate: Number(env.BENCH_STEADY_RATE ?? 2000),
       steadyWindow: Number(env.BENCH_STEADY_WINDOW ?? 32),
-      steadyWarmupSeconds: Number(
-        env.BENCH_STEADY_WARMUP_SECONDS ?? Math.max(WARMUP_S, Math.min(10, SECONDS / 3)),
-      ),
       abnormalFraction: Number(env.BENCH_ABNORMAL ?? 0.01),
       stepHours: Number(env.BENCH_STEP_HOURS ?? 2),
       spanDays: Number(env.BENCH_SPAN_DAYS ?? 200),
       rateBound: 15_000,
       drainTimeoutSeconds: RULES_DRAIN_S,
-      phases: RULES_PHASES,
-      hubEnv: HUB_ENV,
       seed: Number(env.BENCH_SEED ?? 1),
-      quietBusyPercent: Number(env.BENCH_QUIET_PERCENT ?? 15),
-      quietWaitSeconds: Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180),
-      log,
     }),
   );
 }
@@ -548,26 +546,14 @@ function stormMode(mode: Mode): Promise<StormBenchResult> {
 function poisonMode(mode: Mode): Promise<PoisonResult> {
   return withBenchBroker(mode, (brokerUrl) =>
     benchPoison({
-      mode,
-      brokerUrl,
-      devices: DEVICES,
+      ...phaseOptions(mode, brokerUrl, POISON_PHASES_RUN, env.BENCH_POISON_WARMUP_SECONDS),
       patients: PATIENTS,
-      seconds: SECONDS,
-      warmupSeconds: WARMUP_S,
-      steadyWarmupSeconds: Number(
-        env.BENCH_POISON_WARMUP_SECONDS ?? Math.max(WARMUP_S, Math.min(10, SECONDS / 3)),
-      ),
       rate: Number(env.BENCH_POISON_RATE ?? 1000),
       window: Number(env.BENCH_POISON_WINDOW ?? 16),
       maxWindow: POISON_MAX_WINDOW[mode],
       poisonPerSecond: Number(env.BENCH_POISON_PER_SECOND ?? 50),
       poisonWindow: Number(env.BENCH_POISON_DEVICE_WINDOW ?? 100),
-      phases: POISON_PHASES_RUN,
-      hubEnv: HUB_ENV,
       settleSeconds: POISON_SETTLE_S,
-      quietBusyPercent: Number(env.BENCH_QUIET_PERCENT ?? 15),
-      quietWaitSeconds: Number(env.BENCH_QUIET_WAIT_SECONDS ?? 180),
-      log,
     }),
   );
 }

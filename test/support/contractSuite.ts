@@ -1,65 +1,46 @@
 // The device contract, as devices see it, run against a real hub in either mode.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { topics } from '../../devices/contract.js';
 import { encodeGatt } from '../../devices/gatt/index.js';
-import { connectDevice, weight, type TestDevice } from './device.js';
-import {
-  addDevice,
-  registerPatientWithDevice,
-  startTestHub,
-  type Mode,
-  type Registered,
-  type TestEnv,
-} from './hub.js';
+import { connectDevice, weight } from './device.js';
+import { addDevice, hubWithPatientDevice, type Mode } from './hub.js';
 
 export function describeDeviceContract(mode: Mode) {
   describe(`device contract (${mode} mode)`, () => {
-    let env: TestEnv;
-    let reg: Registered;
-    let device: TestDevice;
-
-    beforeAll(async () => {
-      env = await startTestHub(mode);
-      reg = await registerPatientWithDevice(env.hub);
-      device = await connectDevice(env.mqttUrl, reg.deviceId, reg.secret);
-    });
-    afterAll(async () => {
-      await device?.close();
-      await env?.close();
-    });
+    const t = hubWithPatientDevice(mode);
 
     const rowsFor = async (messageId: string) =>
       (
-        await env.hub.db.query<Record<string, unknown>>(
+        await t.env.hub.db.query<Record<string, unknown>>(
           'SELECT * FROM readings WHERE device_id = $1 AND message_id = $2',
-          [reg.deviceId, messageId],
+          [t.reg.deviceId, messageId],
         )
       ).rows;
     const lastRejection = async () =>
       (
-        await env.hub.db.query<{
+        await t.env.hub.db.query<{
           reason: string;
           errors: { path: string }[];
           payload_size: number;
         }>(
           'SELECT reason, errors, payload_size FROM rejected_messages WHERE device_id = $1 ORDER BY id DESC LIMIT 1',
-          [reg.deviceId],
+          [t.reg.deviceId],
         )
       ).rows[0];
     const fresh = () => {
-      device.receipts.length = 0;
+      t.device.receipts.length = 0;
     };
 
     it('stores a valid reading once and answers "accepted"', async () => {
       fresh();
       const r = weight(82.4);
-      await device.publish(r);
-      const [receipt] = await device.waitForReceipts(1);
+      await t.device.publish(r);
+      const [receipt] = await t.device.waitForReceipts(1);
       expect(receipt).toEqual({ messageId: r.messageId, status: 'accepted' });
       const rows = await rowsFor(r.messageId);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({
-        patient_id: reg.patientId,
+        patient_id: t.reg.patientId,
         type: 'body_weight',
         value: 82.4,
         unit: 'kg',
@@ -70,8 +51,8 @@ export function describeDeviceContract(mode: Mode) {
     it('stores a weight sent in pounds in kilograms, keeping what the device sent', async () => {
       fresh();
       const r = weight(180, { unit: '[lb_av]' });
-      await device.publish(r);
-      await device.waitForReceipts(1);
+      await t.device.publish(r);
+      await t.device.waitForReceipts(1);
       const [row] = await rowsFor(r.messageId);
       expect(row).toMatchObject({ value: 81.647, unit: 'kg' });
       expect(row!.details).toMatchObject({ sourceUnit: '[lb_av]', sourceValues: { value: 180 } });
@@ -89,8 +70,8 @@ export function describeDeviceContract(mode: Mode) {
         context: { position: 'sitting', note: 'after a walk' },
       });
       const acvpu = weight(0, { type: 'consciousness', value: 'V', unit: undefined });
-      await device.publish({ readings: [bp, acvpu] });
-      const receipts = await device.waitForReceipts(2);
+      await t.device.publish({ readings: [bp, acvpu] });
+      const receipts = await t.device.waitForReceipts(2);
       expect(receipts.map((x) => x.status)).toEqual(['accepted', 'accepted']);
       const [bpRow] = await rowsFor(bp.messageId);
       expect(bpRow).toMatchObject({
@@ -111,8 +92,11 @@ export function describeDeviceContract(mode: Mode) {
     it('decodes and stores a raw GATT blood-pressure measurement', async () => {
       fresh();
       // 120/80 mmHg, mean 93, no time stamp (the example of the Blood Pressure Service)
-      await device.publishGatt('2a35', Uint8Array.from([0x00, 0x78, 0x00, 0x50, 0x00, 0x5d, 0x00]));
-      const [receipt] = await device.waitForReceipts(1);
+      await t.device.publishGatt(
+        '2a35',
+        Uint8Array.from([0x00, 0x78, 0x00, 0x50, 0x00, 0x5d, 0x00]),
+      );
+      const [receipt] = await t.device.waitForReceipts(1);
       expect(receipt!.status).toBe('accepted');
       const [row] = await rowsFor(receipt!.messageId!);
       expect(row).toMatchObject({
@@ -140,9 +124,9 @@ export function describeDeviceContract(mode: Mode) {
         },
         { timeZone: 'Europe/Stockholm' },
       );
-      await device.publishGatt('2a9d', bytes);
-      await device.publishGatt('2a9d', bytes);
-      const receipts = await device.waitForReceipts(2);
+      await t.device.publishGatt('2a9d', bytes);
+      await t.device.publishGatt('2a9d', bytes);
+      const receipts = await t.device.waitForReceipts(2);
       expect(receipts.map((r) => r.status)).toEqual(['accepted', 'duplicate']);
       expect(await rowsFor(receipts[0]!.messageId!)).toHaveLength(1);
     });
@@ -152,9 +136,9 @@ export function describeDeviceContract(mode: Mode) {
       const r = weight(80.1);
       // a retransmission, sent before the first copy's receipt: with several commit lanes
       // (services mode) either copy may be the one stored, so the answers come in either order
-      await device.publish(r);
-      await device.publish(r);
-      const receipts = await device.waitForReceipts(2);
+      await t.device.publish(r);
+      await t.device.publish(r);
+      const receipts = await t.device.waitForReceipts(2);
       expect(receipts.map((x) => x.status).sort()).toEqual(['accepted', 'duplicate']);
       const rows = await rowsFor(r.messageId);
       expect(rows).toHaveLength(1);
@@ -164,10 +148,10 @@ export function describeDeviceContract(mode: Mode) {
     it('answers a messageId used again later "duplicate" and keeps the first reading', async () => {
       fresh();
       const r = weight(80.2);
-      await device.publish(r);
-      await device.waitForReceipts(1);
-      await device.publish({ ...r, value: 99 });
-      const receipts = await device.waitForReceipts(2);
+      await t.device.publish(r);
+      await t.device.waitForReceipts(1);
+      await t.device.publish({ ...r, value: 99 });
+      const receipts = await t.device.waitForReceipts(2);
       expect(receipts.map((x) => x.status)).toEqual(['accepted', 'duplicate']);
       const rows = await rowsFor(r.messageId);
       expect(rows).toHaveLength(1);
@@ -181,8 +165,8 @@ export function describeDeviceContract(mode: Mode) {
         { ...weight(0), type: 'heart_rate', value: 64, unit: '/min' },
         weight(999),
       ];
-      await device.publish({ readings });
-      const receipts = await device.waitForReceipts(3);
+      await t.device.publish({ readings });
+      const receipts = await t.device.waitForReceipts(3);
       const byId = new Map(receipts.map((r) => [r.messageId, r]));
       expect(byId.get(readings[0]!.messageId)!.status).toBe('accepted');
       expect(byId.get(readings[1]!.messageId)!.status).toBe('accepted');
@@ -248,10 +232,10 @@ export function describeDeviceContract(mode: Mode) {
         fresh();
         const before = weight(81.1);
         const after = weight(81.2);
-        await device.publish(before);
-        await device.publish(payload());
-        await device.publish(after);
-        const receipts = await device.waitForReceipts(3);
+        await t.device.publish(before);
+        await t.device.publish(payload());
+        await t.device.publish(after);
+        const receipts = await t.device.waitForReceipts(3);
         const rejected = receipts.find((r) => r.status === 'rejected');
         expect(rejected?.reason).toBe(reason);
         expect(rejected?.errors?.[0]?.path).toBe(path);
@@ -265,7 +249,7 @@ export function describeDeviceContract(mode: Mode) {
     it('answers a reading the database will neither store nor record, and stores the others', async () => {
       // a fault in the database itself (here a trigger), not in the reading: nothing the hub
       // can do but answer, log it and go on
-      await env.hub.db.exec(`
+      await t.env.hub.db.exec(`
         CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF NEW.message_id LIKE 'poison-%' THEN RAISE EXCEPTION 'refused by a test trigger'; END IF;
@@ -280,8 +264,8 @@ export function describeDeviceContract(mode: Mode) {
         const before = weight(81.3);
         const poison = weight(81.4, { messageId: `poison-${Date.now()}` });
         const after = weight(81.5);
-        await device.publish({ readings: [before, poison, after] });
-        const receipts = await device.waitForReceipts(3);
+        await t.device.publish({ readings: [before, poison, after] });
+        const receipts = await t.device.waitForReceipts(3);
         expect(receipts.find((r) => r.messageId === poison.messageId)).toMatchObject({
           status: 'rejected',
           errors: [{ path: '(reading)' }],
@@ -290,11 +274,11 @@ export function describeDeviceContract(mode: Mode) {
         expect(await rowsFor(after.messageId)).toHaveLength(1);
         // the hub goes on: the next message is stored as usual
         const next = weight(81.6);
-        await device.publish(next);
-        await device.waitForReceipts(4);
+        await t.device.publish(next);
+        await t.device.waitForReceipts(4);
         expect(await rowsFor(next.messageId)).toHaveLength(1);
       } finally {
-        await env.hub.db.exec(`
+        await t.env.hub.db.exec(`
           DROP TRIGGER refuse_poison ON readings;
           DROP TRIGGER refuse_poison ON rejected_messages;
           DROP FUNCTION refuse_poison();`);
@@ -302,19 +286,19 @@ export function describeDeviceContract(mode: Mode) {
     });
 
     it('refuses readings from a revoked device', async () => {
-      const other = await addDevice(env.hub, reg.patientId);
-      const d = await connectDevice(env.mqttUrl, other.deviceId, other.secret);
+      const other = await addDevice(t.env.hub, t.reg.patientId);
+      const d = await connectDevice(t.env.mqttUrl, other.deviceId, other.secret);
       const ok = weight(77);
       await d.publish(ok);
       await d.waitForReceipts(1);
-      await env.hub.db.query('UPDATE devices SET revoked_at = now() WHERE id = $1', [
+      await t.env.hub.db.query('UPDATE devices SET revoked_at = now() WHERE id = $1', [
         other.deviceId,
       ]);
-      env.hub.broker.deviceRevoked(other.deviceId);
+      t.env.hub.broker.deviceRevoked(other.deviceId);
       const late = weight(78);
       if (mode === 'embedded') {
         // the hub drops the connection, and a new one is refused at CONNECT
-        await expect(connectDevice(env.mqttUrl, other.deviceId, other.secret)).rejects.toThrow(
+        await expect(connectDevice(t.env.mqttUrl, other.deviceId, other.secret)).rejects.toThrow(
           /Not authorized|Bad username/i,
         );
       } else {
@@ -330,14 +314,14 @@ export function describeDeviceContract(mode: Mode) {
       }
       await d.close().catch(() => {});
       expect(
-        (await env.hub.db.query('SELECT 1 FROM readings WHERE device_id = $1', [other.deviceId]))
+        (await t.env.hub.db.query('SELECT 1 FROM readings WHERE device_id = $1', [other.deviceId]))
           .rows,
       ).toHaveLength(1);
     });
 
     if (mode === 'services') {
       it('refuses readings from a device the hub does not know, with a receipt', async () => {
-        const stranger = await connectDevice(env.mqttUrl, 'dev_notregistered', 'any');
+        const stranger = await connectDevice(t.env.mqttUrl, 'dev_notregistered', 'any');
         await stranger.publish(weight(75));
         const [receipt] = await stranger.waitForReceipts(1);
         expect(receipt).toMatchObject({
@@ -354,20 +338,20 @@ export function describeDeviceContract(mode: Mode) {
       it('acknowledges a QoS 1 reading only once it is in the database', async () => {
         for (let i = 0; i < 20; i++) {
           const r = weight(70 + i / 10);
-          await device.publish(r); // resolves on PUBACK
+          await t.device.publish(r); // resolves on PUBACK
           expect(await rowsFor(r.messageId)).toHaveLength(1);
         }
       });
 
       it('refuses a device with a wrong secret at CONNECT', async () => {
-        await expect(connectDevice(env.mqttUrl, reg.deviceId, 'not-the-secret')).rejects.toThrow(
-          /Bad username or password/i,
-        );
+        await expect(
+          connectDevice(t.env.mqttUrl, t.reg.deviceId, 'not-the-secret'),
+        ).rejects.toThrow(/Bad username or password/i);
       });
 
       it("refuses a publish to another device's topic and stores nothing from it", async () => {
-        const other = await addDevice(env.hub, reg.patientId);
-        const intruder = await connectDevice(env.mqttUrl, reg.deviceId, reg.secret, {
+        const other = await addDevice(t.env.hub, t.reg.patientId);
+        const intruder = await connectDevice(t.env.mqttUrl, t.reg.deviceId, t.reg.secret, {
           subscribe: false,
         });
         const r = weight(70);
@@ -377,15 +361,20 @@ export function describeDeviceContract(mode: Mode) {
         intruder.client.publish(topics.readings(other.deviceId), JSON.stringify(r), { qos: 1 });
         await closed; // the broker ends a connection that breaks the rules
         expect(
-          (await env.hub.db.query('SELECT 1 FROM readings WHERE device_id = $1', [other.deviceId]))
-            .rows,
+          (
+            await t.env.hub.db.query('SELECT 1 FROM readings WHERE device_id = $1', [
+              other.deviceId,
+            ])
+          ).rows,
         ).toHaveLength(0);
         await intruder.close().catch(() => {});
       });
 
       it("refuses to subscribe to another device's receipts", async () => {
-        const other = await addDevice(env.hub, reg.patientId);
-        const d = await connectDevice(env.mqttUrl, reg.deviceId, reg.secret, { subscribe: false });
+        const other = await addDevice(t.env.hub, t.reg.patientId);
+        const d = await connectDevice(t.env.mqttUrl, t.reg.deviceId, t.reg.secret, {
+          subscribe: false,
+        });
         await expect(
           d.client.subscribeAsync(topics.receipts(other.deviceId), { qos: 1 }),
         ).rejects.toThrow(/Subscribe error/);

@@ -1,17 +1,11 @@
 // Messages that once stopped the hub (issue 16), sent over MQTT to a real hub in either mode:
 // each is answered `rejected` and recorded, the hub stays ready, and a valid reading right after
 // it is stored and judged.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Rejection } from '../../server/shapes/reading.js';
 import { pruneRejected, storeBatch } from '../../server/store/readings.js';
-import { connectDevice, weight, type TestDevice } from './device.js';
-import {
-  registerPatientWithDevice,
-  startTestHub,
-  type Mode,
-  type Registered,
-  type TestEnv,
-} from './hub.js';
+import { weight } from './device.js';
+import { hubWithPatientDevice, registerPatientWithDevice, type Mode } from './hub.js';
 
 const nested = (depth: number, inner: string) => '['.repeat(depth) + inner + ']'.repeat(depth);
 const reading = (extra: Record<string, unknown>) => JSON.stringify(weight(70, extra));
@@ -57,35 +51,23 @@ const poison: [name: string, payload: string | Buffer, reason: string][] = [
 
 export function describePoison(mode: Mode) {
   describe(`poison messages (${mode} mode)`, () => {
-    let env: TestEnv;
-    let reg: Registered;
-    let device: TestDevice;
+    const t = hubWithPatientDevice(mode);
 
-    beforeAll(async () => {
-      env = await startTestHub(mode);
-      reg = await registerPatientWithDevice(env.hub);
-      device = await connectDevice(env.mqttUrl, reg.deviceId, reg.secret);
-    });
-    afterAll(async () => {
-      await device?.close();
-      await env?.close();
-    });
-
-    const ready = async () => (await fetch(`${env.hub.urls.http}/readyz`)).status;
+    const ready = async () => (await fetch(`${t.env.hub.urls.http}/readyz`)).status;
     const rejections = async () =>
       (
-        await env.hub.db.query<{ reason: string; errors: unknown; size: number }>(
+        await t.env.hub.db.query<{ reason: string; errors: unknown; size: number }>(
           `SELECT reason, errors, octet_length(errors::text) AS size FROM rejected_messages
            WHERE device_id = $1 ORDER BY id`,
-          [reg.deviceId],
+          [t.reg.deviceId],
         )
       ).rows;
     const spo2Alerts = async () => {
-      await env.hub.rules.idle();
+      await t.env.hub.rules.idle();
       return (
-        await env.hub.db.query<{ n: number }>(
+        await t.env.hub.db.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM alerts WHERE patient_id = $1 AND rule = 'spo2.very_low'`,
-          [reg.patientId],
+          [t.reg.patientId],
         )
       ).rows[0]!.n;
     };
@@ -93,10 +75,10 @@ export function describePoison(mode: Mode) {
     it.each(poison)(
       'answers %s with a rejection, records it once, and stays ready',
       async (_, payload, reason) => {
-        device.receipts.length = 0;
+        t.device.receipts.length = 0;
         const before = (await rejections()).length;
-        await device.publish(payload);
-        const [receipt] = await device.waitForReceipts(1);
+        await t.device.publish(payload);
+        const [receipt] = await t.device.waitForReceipts(1);
         expect(receipt).toMatchObject({ status: 'rejected', reason });
         const recorded = (await rejections()).slice(before);
         expect(recorded).toHaveLength(1);
@@ -105,15 +87,15 @@ export function describePoison(mode: Mode) {
         expect(await ready()).toBe(200);
 
         // a valid reading right after it is stored and judged
-        device.receipts.length = 0;
+        t.device.receipts.length = 0;
         const alertsBefore = await spo2Alerts();
-        await env.hub.db.query(
+        await t.env.hub.db.query(
           `UPDATE alerts SET status = 'resolved', resolved_at = now() WHERE patient_id = $1`,
-          [reg.patientId],
+          [t.reg.patientId],
         );
         const spo2 = weight(80, { type: 'spo2', unit: '%' });
-        await device.publish(spo2);
-        expect(await device.waitForReceipts(1)).toEqual([
+        await t.device.publish(spo2);
+        expect(await t.device.waitForReceipts(1)).toEqual([
           { messageId: spo2.messageId, status: 'accepted' },
         ]);
         expect(await spo2Alerts()).toBe(alertsBefore + 1);
@@ -121,7 +103,7 @@ export function describePoison(mode: Mode) {
     );
 
     it('keeps rejected messages for the retention, at most the cap of each device, newest first', async () => {
-      const other = await registerPatientWithDevice(env.hub);
+      const other = await registerPatientWithDevice(t.env.hub);
       const day = 86_400_000;
       const refusal = (deviceId: string, messageId: string, daysAgo: number): Rejection => ({
         deviceId,
@@ -131,42 +113,42 @@ export function describePoison(mode: Mode) {
         receivedAt: new Date(Date.now() - daysAgo * day),
       });
       await storeBatch(
-        env.hub.db,
+        t.env.hub.db,
         [],
         [
           refusal(other.deviceId, 'old', 100),
           ...[5, 4, 3, 2, 1].map((d) => refusal(other.deviceId, `d${d}`, d)),
-          refusal(reg.deviceId, 'kept', 1),
+          refusal(t.reg.deviceId, 'kept', 1),
         ],
       );
       const ids = async (deviceId: string) =>
         (
-          await env.hub.db.query<{ message_id: string }>(
+          await t.env.hub.db.query<{ message_id: string }>(
             'SELECT message_id FROM rejected_messages WHERE device_id = $1 ORDER BY received_at',
             [deviceId],
           )
         ).rows.map((r) => r.message_id);
-      const mine = await ids(reg.deviceId); // the rejections of the tests above, and 'kept'
-      const deleted = await pruneRejected(env.hub.db, {
+      const mine = await ids(t.reg.deviceId); // the rejections of the tests above, and 'kept'
+      const deleted = await pruneRejected(t.env.hub.db, {
         before: new Date(Date.now() - 90 * day),
         perDevice: 3,
       });
       expect(await ids(other.deviceId)).toEqual(['d3', 'd2', 'd1']);
-      expect(await ids(reg.deviceId)).toEqual(mine.slice(-3));
+      expect(await ids(t.reg.deviceId)).toEqual(mine.slice(-3));
       expect(deleted).toBe(3 + mine.length - 3);
     });
 
     it('judges the valid readings of a batch whose other reading is dated year 0001', async () => {
-      device.receipts.length = 0;
-      await env.hub.db.query(
+      t.device.receipts.length = 0;
+      await t.env.hub.db.query(
         `UPDATE alerts SET status = 'resolved', resolved_at = now() WHERE patient_id = $1`,
-        [reg.patientId],
+        [t.reg.patientId],
       );
       const before = await spo2Alerts();
       const ancient = weight(80, { type: 'spo2', unit: '%', measuredAt: '0001-01-01T00:00:00Z' });
       const now = weight(80, { type: 'spo2', unit: '%' });
-      await device.publish({ readings: [ancient, now] });
-      const receipts = await device.waitForReceipts(2);
+      await t.device.publish({ readings: [ancient, now] });
+      const receipts = await t.device.waitForReceipts(2);
       // receipts come in the order the hub settles them: the stored readings' first
       expect(receipts).toHaveLength(2);
       expect(receipts).toEqual(

@@ -3,21 +3,15 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { runCommand } from '../../server/admin/commands/index.js';
 import { configSchema } from '../../server/config.js';
 import { startHub, type Hub } from '../../server/hub.js';
 import { createLogger } from '../../server/ops/log.js';
 import { finding } from './finding.js';
-import { connectDevice, weight, type TestDevice } from './device.js';
-import {
-  registerPatientWithDevice,
-  startTestHub,
-  type Mode,
-  type Registered,
-  type TestEnv,
-} from './hub.js';
+import { weight, type TestDevice } from './device.js';
+import { hubWithPatientDevice, type Mode, type Registered, type TestEnv } from './hub.js';
 
 interface AlertPush {
   change: { seq: number; patientId: string; kind: string; alertId: string };
@@ -89,7 +83,7 @@ const spo2 = (value: number) => ({ ...weight(0), type: 'spo2', value, unit: '%' 
 
 export function describeRealtime(mode: Mode) {
   describe(`live dashboards (${mode} mode)`, () => {
-    let env: TestEnv;
+    const t = hubWithPatientDevice(mode, { patients: 2 });
     let a: Registered;
     let b: Registered;
     let deviceA: TestDevice;
@@ -99,10 +93,9 @@ export function describeRealtime(mode: Mode) {
     let nurseA: string;
 
     beforeAll(async () => {
-      env = await startTestHub(mode);
-      a = await registerPatientWithDevice(env.hub);
-      b = await registerPatientWithDevice(env.hub);
-      const ctx = { db: env.hub.db };
+      [a, b] = t.patients as [Registered, Registered];
+      [deviceA, deviceB] = t.devices as [TestDevice, TestDevice];
+      const ctx = { db: t.env.hub.db };
       const nurse = async (unit: string, username: string) =>
         (await runCommand(ctx, 'staff add', { unit, username, role: 'nurse' })) as {
           id: string;
@@ -111,34 +104,27 @@ export function describeRealtime(mode: Mode) {
       const na = await nurse(a.unitId, 'nurse-a');
       const nb = await nurse(b.unitId, 'nurse-b');
       nurseA = na.id;
-      cookieA = await signIn(env.hub.urls.http, 'nurse-a', na.password);
-      cookieB = await signIn(env.hub.urls.http, 'nurse-b', nb.password);
-      deviceA = await connectDevice(env.mqttUrl, a.deviceId, a.secret);
-      deviceB = await connectDevice(env.mqttUrl, b.deviceId, b.secret);
-    });
-    afterAll(async () => {
-      await deviceA?.close();
-      await deviceB?.close();
-      await env?.close();
+      cookieA = await signIn(t.env.hub.urls.http, 'nurse-a', na.password);
+      cookieB = await signIn(t.env.hub.urls.http, 'nurse-b', nb.password);
     });
 
     it('refuses a socket without a signed-in session', async () => {
-      await expect(openDashboard(env.hub.urls.http, null)).rejects.toThrow('unauthenticated');
-      await expect(openDashboard(env.hub.urls.http, 'th_session=forged')).rejects.toThrow(
+      await expect(openDashboard(t.env.hub.urls.http, null)).rejects.toThrow('unauthenticated');
+      await expect(openDashboard(t.env.hub.urls.http, 'th_session=forged')).rejects.toThrow(
         'unauthenticated',
       );
     });
 
     it('prepares no alert push while no dashboard is open on any hub, and pushes once one is', async () => {
-      const views = countAlertViews(env.hub);
+      const views = countAlertViews(t.env.hub);
       try {
-        await env.hub.alerts.raise(a.patientId, finding('test.listening', 'low'), new Date());
+        await t.env.hub.alerts.raise(a.patientId, finding('test.listening', 'low'), new Date());
         await new Promise((r) => setTimeout(r, 100));
         // no socket is open yet (the sockets above were refused), and no other hub runs
         expect(views.count).toBe(0);
 
-        const dash = await openDashboard(env.hub.urls.http, cookieA);
-        const raised = await env.hub.alerts.raise(
+        const dash = await openDashboard(t.env.hub.urls.http, cookieA);
+        const raised = await t.env.hub.alerts.raise(
           a.patientId,
           finding('test.listening', 'medium'),
           new Date(),
@@ -159,8 +145,8 @@ export function describeRealtime(mode: Mode) {
     });
 
     it("pushes a unit's new alert and readings to that unit's dashboard, never to another unit's", async () => {
-      const dashA = await openDashboard(env.hub.urls.http, cookieA);
-      const dashB = await openDashboard(env.hub.urls.http, cookieB);
+      const dashA = await openDashboard(t.env.hub.urls.http, cookieA);
+      const dashB = await openDashboard(t.env.hub.urls.http, cookieB);
       await deviceA.publish(spo2(85));
       await waitFor(() => dashA.alerts.some((p) => p.change.kind === 'opened'), 'the alert on A');
       await waitFor(() => dashA.readings.length > 0, 'the reading on A');
@@ -177,7 +163,7 @@ export function describeRealtime(mode: Mode) {
     });
 
     it("sends a patient's newest reading of a type and how many came, not every reading", async () => {
-      const dash = await openDashboard(env.hub.urls.http, cookieA);
+      const dash = await openDashboard(t.env.hub.urls.http, cookieA);
       const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
       // one batch, so one commit and one push: the newest of the three is the one carried
       await deviceA.publish({
@@ -202,12 +188,12 @@ export function describeRealtime(mode: Mode) {
     });
 
     it('carries the alert as the API shows it, so that no dashboard has to fetch it', async () => {
-      const dash = await openDashboard(env.hub.urls.http, cookieB);
+      const dash = await openDashboard(t.env.hub.urls.http, cookieB);
       // a lower SpO2 updates B's alert opened above: the push shows the updated alert
       await deviceB.publish(spo2(80));
       await waitFor(() => dash.alerts.length > 0, 'an alert push');
       const push = dash.alerts[0]!;
-      const res = await fetch(`${env.hub.urls.http}/api/v1/alerts/${push.change.alertId}`, {
+      const res = await fetch(`${t.env.hub.urls.http}/api/v1/alerts/${push.change.alertId}`, {
         headers: { cookie: cookieB },
       });
       const { history: _history, ...shown } = (await res.json()) as Record<string, unknown>;
@@ -217,7 +203,7 @@ export function describeRealtime(mode: Mode) {
     });
 
     it('gives a dashboard that reconnects every alert change it missed, in order', async () => {
-      const dash = await openDashboard(env.hub.urls.http, cookieA);
+      const dash = await openDashboard(t.env.hub.urls.http, cookieA);
       await deviceA.publish(spo2(83));
       await waitFor(() => dash.alerts.length > 0, 'a live alert');
       const lastSeen = dash.alerts.at(-1)!.change.seq;
@@ -226,24 +212,24 @@ export function describeRealtime(mode: Mode) {
       // while away: an update and an acknowledgement. Another dashboard that stays connected
       // sees each pushed live: only then has the push gone out (and the rules' update is in
       // before the acknowledgement), so the dashboard coming back gets them from the resume alone
-      const stayed = await openDashboard(env.hub.urls.http, cookieA);
+      const stayed = await openDashboard(t.env.hub.urls.http, cookieA);
       await deviceA.publish(spo2(82));
       await waitFor(
         () => stayed.alerts.some((p) => p.change.kind === 'updated' && p.change.seq > lastSeen),
         'the update pushed live',
       );
-      const { rows } = await env.hub.db.query<{ id: string }>(
+      const { rows } = await t.env.hub.db.query<{ id: string }>(
         "SELECT id FROM alerts WHERE patient_id = $1 AND rule = 'spo2.very_low'",
         [a.patientId],
       );
-      await env.hub.alerts.acknowledge(rows[0]!.id, nurseA, null, new Date());
+      await t.env.hub.alerts.acknowledge(rows[0]!.id, nurseA, null, new Date());
       await waitFor(
         () => stayed.alerts.some((p) => p.change.kind === 'acknowledged'),
         'the acknowledgement pushed live',
       );
       stayed.close();
 
-      const back = await openDashboard(env.hub.urls.http, cookieA);
+      const back = await openDashboard(t.env.hub.urls.http, cookieA);
       const resumed = new Promise<{ seq: number }>((r) => back.socket.once('resumed', r));
       back.socket.emit('resume', { sinceSeq: lastSeen });
       const { seq } = await resumed;
@@ -260,25 +246,25 @@ export function describeRealtime(mode: Mode) {
       it('reaches a dashboard connected to another hub process, alerts and readings', async () => {
         const second: Hub = await startHub(
           configSchema.parse({
-            ...rawConfig(env),
-            HUB_ID: `${env.config.HUB_ID}-2`,
+            ...rawConfig(t.env),
+            HUB_ID: `${t.env.config.HUB_ID}-2`,
             HTTP_PORT: '0',
             DATA_DIR: await mkdtemp(join(tmpdir(), 'hub-')),
           }),
           { log: createLogger('silent') },
         );
-        const views = countAlertViews(env.hub);
+        const views = countAlertViews(t.env.hub);
         try {
           // each hub knows the other from its heartbeat once it listens for the other's pushes
-          await waitUntil(async () => (await hubsKnownTo(env.hub)) === 2, 'the first hub seen');
+          await waitUntil(async () => (await hubsKnownTo(t.env.hub)) === 2, 'the first hub seen');
           await waitUntil(async () => (await hubsKnownTo(second)) === 2, 'the second hub seen');
 
           // with no dashboard open here, a change is still prepared: the other hub's may follow
-          await env.hub.alerts.raise(a.patientId, finding('test.cross_hub', 'low'), new Date());
+          await t.env.hub.alerts.raise(a.patientId, finding('test.cross_hub', 'low'), new Date());
           await waitFor(() => views.count > 0, 'the push prepared for the other hub');
 
           const dash = await openDashboard(second.urls.http, cookieA);
-          const change = await env.hub.alerts.raise(
+          const change = await t.env.hub.alerts.raise(
             a.patientId,
             finding('test.cross_hub', 'high'),
             new Date(),

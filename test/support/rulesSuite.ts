@@ -1,16 +1,15 @@
 // Readings published over MQTT become findings and alerts, in either mode.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDevice, weight, type TestDevice } from './device.js';
+import { describe, expect, it } from 'vitest';
+import { connectDevice, weight } from './device.js';
 import type { Finding } from '../../server/rules/types.js';
 import { storeBatch } from '../../server/store/readings.js';
 import type { Queryable, QueryOptions } from '../../server/store/db.js';
 import { createRuleRunner } from '../../server/rules/runner.js';
 import {
+  hubWithPatientDevice,
   registerPatientWithDevice,
-  startTestHub,
   type Mode,
   type Registered,
-  type TestEnv,
 } from './hub.js';
 
 /**
@@ -38,46 +37,35 @@ function readingsOf(type: 'spo2' | 'heart_rate', unit: string) {
 
 export function describeRulesOnIngest(mode: Mode) {
   describe(`rules on ingest (${mode} mode)`, () => {
-    let env: TestEnv;
-    let reg: Registered;
-    let device: TestDevice;
-    beforeAll(async () => {
-      env = await startTestHub(mode);
-      reg = await registerPatientWithDevice(env.hub);
-      device = await connectDevice(env.mqttUrl, reg.deviceId, reg.secret);
-    });
-    afterAll(async () => {
-      await device?.close();
-      await env?.close();
-    });
+    const t = hubWithPatientDevice(mode);
 
     const alertsOf = async () => {
-      await env.hub.rules.idle();
+      await t.env.hub.rules.idle();
       return (
-        await env.hub.db.query<{
+        await t.env.hub.db.query<{
           rule: string;
           severity: string;
           status: string;
           finding: { reason: { en: string } };
         }>(
           'SELECT rule, severity, status, finding FROM alerts WHERE patient_id = $1 ORDER BY opened_at',
-          [reg.patientId],
+          [t.reg.patientId],
         )
       ).rows;
     };
 
     it('opens nothing for normal readings', async () => {
-      device.receipts.length = 0;
-      await device.publish(weight(81));
-      await device.publish({ ...weight(0), type: 'spo2', value: 97, unit: '%' });
-      await device.waitForReceipts(2);
+      t.device.receipts.length = 0;
+      await t.device.publish(weight(81));
+      await t.device.publish({ ...weight(0), type: 'spo2', value: 97, unit: '%' });
+      await t.device.waitForReceipts(2);
       expect(await alertsOf()).toEqual([]);
     });
 
     it('opens a critical alert for a dangerously low SpO2, explaining itself', async () => {
-      device.receipts.length = 0;
-      await device.publish({ ...weight(0), type: 'spo2', value: 85, unit: '%' });
-      await device.waitForReceipts(1);
+      t.device.receipts.length = 0;
+      await t.device.publish({ ...weight(0), type: 'spo2', value: 85, unit: '%' });
+      await t.device.waitForReceipts(1);
       const alerts = await alertsOf();
       expect(alerts).toMatchObject([
         { rule: 'spo2.very_low', severity: 'critical', status: 'open' },
@@ -88,7 +76,7 @@ export function describeRulesOnIngest(mode: Mode) {
     it("judges a patient's first commit on what had come by then, not on a later commit's readings", async () => {
       // The rules have not met this patient: they load the history from the database, which
       // by then already holds a later commit (commit lanes; a burst after a start).
-      const other = await registerPatientWithDevice(env.hub);
+      const other = await registerPatientWithDevice(t.env.hub);
       const now = Date.now();
       const spo2 = (value: number, measuredMinutesAgo: number, receivedMs: number) => ({
         deviceId: other.deviceId,
@@ -106,11 +94,11 @@ export function describeRulesOnIngest(mode: Mode) {
       });
       const low = spo2(85, 10, now - 2000);
       const later = spo2(97, 5, now - 1000);
-      await storeBatch(env.hub.db, [low], []);
-      await storeBatch(env.hub.db, [later], []);
-      env.hub.rules.onReadings([{ ...low, patientId: other.patientId }]);
-      await env.hub.rules.idle();
-      const { rows } = await env.hub.db.query<{ rule: string }>(
+      await storeBatch(t.env.hub.db, [low], []);
+      await storeBatch(t.env.hub.db, [later], []);
+      t.env.hub.rules.onReadings([{ ...low, patientId: other.patientId }]);
+      await t.env.hub.rules.idle();
+      const { rows } = await t.env.hub.db.query<{ rule: string }>(
         'SELECT rule FROM alerts WHERE patient_id = $1',
         [other.patientId],
       );
@@ -119,8 +107,8 @@ export function describeRulesOnIngest(mode: Mode) {
 
     it('judges a patient it had to forget (past its history cap) as one it kept, loading the history again', async () => {
       const [a, b] = [
-        await registerPatientWithDevice(env.hub),
-        await registerPatientWithDevice(env.hub),
+        await registerPatientWithDevice(t.env.hub),
+        await registerPatientWithDevice(t.env.hub),
       ];
       let loadsOfA = 0;
       const counting = {
@@ -128,13 +116,13 @@ export function describeRulesOnIngest(mode: Mode) {
           // a history load names its patients in its first parameter
           const patients = [params?.[0]].flat();
           if (/JOIN readings r/.test(sql) && patients.includes(a.patientId)) loadsOfA++;
-          return env.hub.db.query(sql, params, opts);
+          return t.env.hub.db.query(sql, params, opts);
         }) as Queryable['query'],
       };
       const runner = createRuleRunner({
         db: counting,
-        alerts: env.hub.alerts,
-        log: env.hub.log,
+        alerts: t.env.hub.alerts,
+        log: t.env.hub.log,
         historyCap: 1,
       });
       const spo2 = readingsOf('spo2', '%');
@@ -144,12 +132,12 @@ export function describeRulesOnIngest(mode: Mode) {
         [a, 85, 10], // A was forgotten when B came: loaded again, then judged
       ] as const) {
         const r = spo2(reg, value, minutesAgo);
-        await storeBatch(env.hub.db, [r], []);
+        await storeBatch(t.env.hub.db, [r], []);
         runner.onReadings([{ ...r, patientId: reg.patientId }]);
         await runner.idle();
       }
       expect(loadsOfA).toBe(2);
-      const { rows } = await env.hub.db.query<{ rule: string }>(
+      const { rows } = await t.env.hub.db.query<{ rule: string }>(
         'SELECT rule FROM alerts WHERE patient_id = $1',
         [a.patientId],
       );
@@ -169,14 +157,14 @@ export function describeRulesOnIngest(mode: Mode) {
                 return Promise.reject(new Error('date/time field value out of range'));
               }
             }
-            return env.hub.db.query(sql, params, opts);
+            return t.env.hub.db.query(sql, params, opts);
           }) as Queryable['query'],
         };
         return { state, db };
       };
       const alertsOfPatient = async (reg: Registered) =>
         (
-          await env.hub.db.query<{
+          await t.env.hub.db.query<{
             rule: string;
             severity: string;
             finding: { readings: { messageId: string }[]; reason: { en: string } };
@@ -187,17 +175,17 @@ export function describeRulesOnIngest(mode: Mode) {
         ).rows;
 
       it('tries again, and raises what the readings call for', async () => {
-        const reg = await registerPatientWithDevice(env.hub);
+        const reg = await registerPatientWithDevice(t.env.hub);
         const { state, db } = failingLoads();
         state.failing = 1;
         const runner = createRuleRunner({
           db,
-          alerts: env.hub.alerts,
-          log: env.hub.log,
+          alerts: t.env.hub.alerts,
+          log: t.env.hub.log,
           retryDelaysMs: [10, 10],
         });
         const r = readingsOf('spo2', '%')(reg, 80, 5);
-        await storeBatch(env.hub.db, [r], []);
+        await storeBatch(t.env.hub.db, [r], []);
         runner.onReadings([{ ...r, patientId: reg.patientId }]);
         await runner.idle();
         expect(state.loads).toBe(2);
@@ -208,8 +196,8 @@ export function describeRulesOnIngest(mode: Mode) {
 
       it("checks every other patient's missed measurements when one patient's check fails", async () => {
         const [a, b] = [
-          await registerPatientWithDevice(env.hub),
-          await registerPatientWithDevice(env.hub),
+          await registerPatientWithDevice(t.env.hub),
+          await registerPatientWithDevice(t.env.hub),
         ];
         // as below: the plan began yesterday at noon, today's 10:00 weight is past its grace at 15
         const today = new Date();
@@ -223,7 +211,7 @@ export function describeRulesOnIngest(mode: Mode) {
             ),
           );
         for (const reg of [a, b]) {
-          await env.hub.db.query(
+          await t.env.hub.db.query(
             'INSERT INTO patient_plans (patient_id, plan) VALUES ($1, $2::jsonb)',
             [
               reg.patientId,
@@ -232,7 +220,7 @@ export function describeRulesOnIngest(mode: Mode) {
               }),
             ],
           );
-          await env.hub.db.query('UPDATE patients SET created_at = $2 WHERE id = $1', [
+          await t.env.hub.db.query('UPDATE patients SET created_at = $2 WHERE id = $1', [
             reg.patientId,
             utc(12, -1).toISOString(),
           ]);
@@ -241,31 +229,31 @@ export function describeRulesOnIngest(mode: Mode) {
           query: ((sql: string, params?: unknown[], opts?: QueryOptions) =>
             /FROM readings/.test(sql) && params?.[0] === a.patientId
               ? Promise.reject(new Error('date/time field value out of range'))
-              : env.hub.db.query(sql, params, opts)) as Queryable['query'],
+              : t.env.hub.db.query(sql, params, opts)) as Queryable['query'],
         };
-        const runner = createRuleRunner({ db, alerts: env.hub.alerts, log: env.hub.log });
+        const runner = createRuleRunner({ db, alerts: t.env.hub.alerts, log: t.env.hub.log });
         await runner.checkMissed(utc(15));
         expect((await alertsOfPatient(a)).map((x) => x.rule)).toEqual([]);
         expect((await alertsOfPatient(b)).map((x) => x.rule)).toEqual(['missing.body_weight']);
         // the hub's own checks in the tests below are not to meet these plans
-        await env.hub.db.query('DELETE FROM patient_plans WHERE patient_id = ANY($1::text[])', [
+        await t.env.hub.db.query('DELETE FROM patient_plans WHERE patient_id = ANY($1::text[])', [
           [a.patientId, b.patientId],
         ]);
       });
 
       it('alerts the care team that the readings were not judged when it keeps failing, and judges the next ones', async () => {
-        const reg = await registerPatientWithDevice(env.hub);
+        const reg = await registerPatientWithDevice(t.env.hub);
         const { state, db } = failingLoads();
         state.failing = 3;
         const runner = createRuleRunner({
           db,
-          alerts: env.hub.alerts,
-          log: env.hub.log,
+          alerts: t.env.hub.alerts,
+          log: t.env.hub.log,
           retryDelaysMs: [10, 10],
         });
         const spo2 = readingsOf('spo2', '%');
         const first = spo2(reg, 80, 10);
-        await storeBatch(env.hub.db, [first], []);
+        await storeBatch(t.env.hub.db, [first], []);
         runner.onReadings([{ ...first, patientId: reg.patientId }]);
         await runner.idle();
         expect(state.loads).toBe(3);
@@ -278,7 +266,7 @@ export function describeRulesOnIngest(mode: Mode) {
         expect(failed!.finding.reason.en).toMatch(/could not judge this patient's 1 new reading\./);
         // the database answers again: the next reading is judged as usual
         const next = spo2(reg, 81, 5);
-        await storeBatch(env.hub.db, [next], []);
+        await storeBatch(t.env.hub.db, [next], []);
         runner.onReadings([{ ...next, patientId: reg.patientId }]);
         await runner.idle();
         expect((await alertsOfPatient(reg)).map((a) => a.rule)).toEqual([
@@ -290,27 +278,31 @@ export function describeRulesOnIngest(mode: Mode) {
 
     it("loads the plans, histories and waiting repeats of a commit's new patients in one query each, and judges them as if one by one", async () => {
       const patients = [
-        await registerPatientWithDevice(env.hub),
-        await registerPatientWithDevice(env.hub),
-        await registerPatientWithDevice(env.hub),
+        await registerPatientWithDevice(t.env.hub),
+        await registerPatientWithDevice(t.env.hub),
+        await registerPatientWithDevice(t.env.hub),
       ];
       const statements: string[] = [];
       const counting = {
         query: ((sql: string, params?: unknown[], opts?: QueryOptions) => {
           statements.push(sql);
-          return env.hub.db.query(sql, params, opts);
+          return t.env.hub.db.query(sql, params, opts);
         }) as Queryable['query'],
       };
-      const runner = createRuleRunner({ db: counting, alerts: env.hub.alerts, log: env.hub.log });
+      const runner = createRuleRunner({
+        db: counting,
+        alerts: t.env.hub.alerts,
+        log: t.env.hub.log,
+      });
       const pulse = readingsOf('heart_rate', '/min');
       // an older reading each, stored before this hub's rules met them
-      for (const reg of patients) await storeBatch(env.hub.db, [pulse(reg, 70, 60)], []);
+      for (const reg of patients) await storeBatch(t.env.hub.db, [pulse(reg, 70, 60)], []);
       const commit = [
         pulse(patients[0]!, 72, 5),
         pulse(patients[1]!, 150, 5),
         pulse(patients[2]!, 30, 5),
       ];
-      await storeBatch(env.hub.db, commit, []);
+      await storeBatch(t.env.hub.db, commit, []);
       runner.onReadings(commit.map((r, i) => ({ ...r, patientId: patients[i]!.patientId })));
       await runner.idle();
       expect(statements.filter((q) => /FROM patient_plans/.test(q))).toHaveLength(1);
@@ -321,7 +313,7 @@ export function describeRulesOnIngest(mode: Mode) {
       ).toHaveLength(1);
       const rules = async (reg: Registered) =>
         (
-          await env.hub.db.query<{ rule: string }>(
+          await t.env.hub.db.query<{ rule: string }>(
             'SELECT rule FROM alerts WHERE patient_id = $1 ORDER BY rule',
             [reg.patientId],
           )
@@ -332,11 +324,11 @@ export function describeRulesOnIngest(mode: Mode) {
     });
 
     it('alerts on a missed daily weight after its grace time, and resolves it when the weight comes', async () => {
-      await env.hub.db.query(
+      await t.env.hub.db.query(
         `INSERT INTO patient_plans (patient_id, plan) VALUES ($1, $2::jsonb)
          ON CONFLICT (patient_id) DO UPDATE SET plan = EXCLUDED.plan`,
         [
-          reg.patientId,
+          t.reg.patientId,
           JSON.stringify({
             measurements: [{ type: 'body_weight', dueBy: '10:00', graceHours: 4 }],
           }),
@@ -345,49 +337,43 @@ export function describeRulesOnIngest(mode: Mode) {
       // two days after the last weight, in the afternoon: missed, and the device has sent other data
       const later = new Date(Date.now() + 2 * 86_400_000);
       later.setUTCHours(14, 0, 0, 0);
-      await env.hub.rules.checkMissed(later);
-      await env.hub.rules.checkMissed(later); // a second check does not add a change
+      await t.env.hub.rules.checkMissed(later);
+      await t.env.hub.rules.checkMissed(later); // a second check does not add a change
       const missed = (await alertsOf()).filter((a) => a.rule === 'missing.body_weight');
       expect(missed).toMatchObject([{ severity: 'medium', status: 'open' }]);
-      const { rows: changes } = await env.hub.db.query(
+      const { rows: changes } = await t.env.hub.db.query(
         "SELECT kind FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE a.rule = 'missing.body_weight' AND a.patient_id = $1",
-        [reg.patientId],
+        [t.reg.patientId],
       );
       expect(changes).toEqual([{ kind: 'opened' }]);
 
-      device.receipts.length = 0;
-      await device.publish(weight(81.2));
-      await device.waitForReceipts(1);
+      t.device.receipts.length = 0;
+      await t.device.publish(weight(81.2));
+      await t.device.waitForReceipts(1);
       expect((await alertsOf()).filter((a) => a.rule === 'missing.body_weight')).toMatchObject([
         { status: 'resolved' },
       ]);
     });
 
     it('updates the same alert, not a second one, when it happens again', async () => {
-      device.receipts.length = 0;
-      await device.publish({ ...weight(0), type: 'spo2', value: 84, unit: '%' });
-      await device.waitForReceipts(1);
+      t.device.receipts.length = 0;
+      await t.device.publish({ ...weight(0), type: 'spo2', value: 84, unit: '%' });
+      await t.device.waitForReceipts(1);
       expect((await alertsOf()).filter((a) => a.rule === 'spo2.very_low')).toHaveLength(1);
     });
   });
 
   describe(`re-measure before alarming, reminders before missed-measurement alerts (${mode} mode)`, () => {
-    let env: TestEnv;
-    beforeAll(async () => {
-      env = await startTestHub(mode);
-    });
-    afterAll(async () => {
-      await env?.close();
-    });
+    const t = hubWithPatientDevice(mode, { patients: 0 });
 
     /** A patient of their own with a connected device, for each behaviour. */
     async function patient() {
-      const reg = await registerPatientWithDevice(env.hub);
-      const device = await connectDevice(env.mqttUrl, reg.deviceId, reg.secret);
+      const reg = await registerPatientWithDevice(t.env.hub);
+      const device = await connectDevice(t.env.mqttUrl, reg.deviceId, reg.secret);
       const alerts = async () => {
-        await env.hub.rules.idle();
+        await t.env.hub.rules.idle();
         return (
-          await env.hub.db.query<{ rule: string; status: string; finding: Finding }>(
+          await t.env.hub.db.query<{ rule: string; status: string; finding: Finding }>(
             'SELECT rule, status, finding FROM alerts WHERE patient_id = $1 ORDER BY opened_at',
             [reg.patientId],
           )
@@ -398,7 +384,7 @@ export function describeRulesOnIngest(mode: Mode) {
         const n = device.receipts.length;
         await device.publish({ ...weight(0), type: 'spo2', value, unit: '%', measuredAt: at });
         await device.waitForReceipts(n + 1);
-        await env.hub.rules.idle();
+        await t.env.hub.rules.idle();
       };
       return { reg, device, alerts, measure };
     }
@@ -427,7 +413,7 @@ export function describeRulesOnIngest(mode: Mode) {
       const p = await patient();
       await p.measure(91, 10);
       await p.measure(96, 2);
-      await env.hub.rules.expireRemeasures(new Date(Date.now() + 2 * 3_600_000));
+      await t.env.hub.rules.expireRemeasures(new Date(Date.now() + 2 * 3_600_000));
       expect(await p.alerts()).toEqual([]);
       await p.device.close();
     });
@@ -435,10 +421,10 @@ export function describeRulesOnIngest(mode: Mode) {
     it('alerts the care team when no repeat comes in time, saying so', async () => {
       const p = await patient();
       await p.measure(91, 10);
-      await env.hub.rules.expireRemeasures(new Date(Date.now() + 10 * 60_000)); // not yet
+      await t.env.hub.rules.expireRemeasures(new Date(Date.now() + 10 * 60_000)); // not yet
       expect(await p.alerts()).toEqual([]);
-      await env.hub.rules.expireRemeasures(new Date(Date.now() + 31 * 60_000));
-      await env.hub.rules.expireRemeasures(new Date(Date.now() + 40 * 60_000)); // once
+      await t.env.hub.rules.expireRemeasures(new Date(Date.now() + 31 * 60_000));
+      await t.env.hub.rules.expireRemeasures(new Date(Date.now() + 40 * 60_000)); // once
       const alerts = await p.alerts();
       expect(alerts).toMatchObject([{ rule: 'spo2.low', status: 'open' }]);
       expect(alerts[0]!.finding.reason.en).toContain('No repeat measurement within 30 minutes');
@@ -455,7 +441,7 @@ export function describeRulesOnIngest(mode: Mode) {
 
     it('reminds the patient of a missed daily weight once, before the care team is alerted', async () => {
       const p = await patient();
-      await env.hub.db.query(
+      await t.env.hub.db.query(
         'INSERT INTO patient_plans (patient_id, plan) VALUES ($1, $2::jsonb)',
         [
           p.reg.patientId,
@@ -475,16 +461,16 @@ export function describeRulesOnIngest(mode: Mode) {
             hhUtc,
           ),
         );
-      await env.hub.db.query('UPDATE patients SET created_at = $2 WHERE id = $1', [
+      await t.env.hub.db.query('UPDATE patients SET created_at = $2 WHERE id = $1', [
         p.reg.patientId,
         at(12, -1).toISOString(),
       ]);
-      await env.hub.rules.checkMissed(at(10)); // 11:00 or 12:00 in Stockholm: remind
-      await env.hub.rules.checkMissed(at(11)); // not twice
+      await t.env.hub.rules.checkMissed(at(10)); // 11:00 or 12:00 in Stockholm: remind
+      await t.env.hub.rules.checkMissed(at(11)); // not twice
       await waitFor(() => p.device.notices.length >= 1);
       expect(p.device.notices).toMatchObject([{ notice: 'reminder', type: 'body_weight' }]);
       expect(await p.alerts()).toEqual([]);
-      await env.hub.rules.checkMissed(at(15)); // past the grace: the care team is told
+      await t.env.hub.rules.checkMissed(at(15)); // past the grace: the care team is told
       expect((await p.alerts()).map((a) => a.rule)).toEqual(['missing.body_weight']);
       expect(p.device.notices).toHaveLength(1);
       await p.device.close();
