@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { topics } from '../../devices/contract.js';
 import { encodeGatt } from '../../devices/gatt/index.js';
 import { connectDevice, weight } from './device.js';
-import { addDevice, hubWithPatientDevice, type Mode } from './hub.js';
+import { addDevice, type Mode } from './hub.js';
+import { hubWithPatientDevice } from './hubSuite.js';
 
 export function describeDeviceContract(mode: Mode) {
   describe(`device contract (${mode} mode)`, () => {

@@ -6,12 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
 import { configSchema, type Config } from '../../server/config.js';
 import { startHub, type Hub } from '../../server/hub.js';
 import { runCommand } from '../../server/admin/commands/index.js';
 import { createLogger } from '../../server/ops/log.js';
-import { connectDevice, type TestDevice } from './device.js';
 
 export type Mode = 'embedded' | 'services';
 
@@ -151,60 +149,5 @@ export async function addDevice(hub: Hub, patientId: string) {
   return (await runCommand({ db: hub.db }, 'device add', { patient: patientId })) as {
     deviceId: string;
     secret: string;
-  };
-}
-
-/** A hub with registered patients whose devices are connected, for the tests of one describe block. */
-export interface HubWithPatientDevice {
-  readonly env: TestEnv;
-  /** The first patient, and its device. */
-  readonly reg: Registered;
-  readonly device: TestDevice;
-  /** Every patient registered, and their devices in the same order. */
-  readonly patients: readonly Registered[];
-  readonly devices: readonly TestDevice[];
-}
-
-/**
- * Called in a describe block: before its tests, a hub in `mode` (startTestHub), `patients`
- * patients (1 by default; 0 for a hub alone), each with an organisation, a unit and a device of
- * its own, then their devices connected; after them, the devices and the hub closed. Call it
- * first in the block: its beforeAll then runs before the block's own, and what it returns is
- * filled in for them and the tests; read earlier (or `reg`/`device` with no patient), it throws.
- */
-export function hubWithPatientDevice(
-  mode: Mode,
-  o: { patients?: number } = {},
-): HubWithPatientDevice {
-  let env: TestEnv | undefined;
-  const patients: Registered[] = [];
-  const devices: TestDevice[] = [];
-  const present = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`hubWithPatientDevice: no ${what} (yet)`);
-    return value;
-  };
-  beforeAll(async () => {
-    env = await startTestHub(mode);
-    for (let i = 0; i < (o.patients ?? 1); i++) {
-      patients.push(await registerPatientWithDevice(env.hub));
-    }
-    for (const p of patients) devices.push(await connectDevice(env.mqttUrl, p.deviceId, p.secret));
-  });
-  afterAll(async () => {
-    for (const d of devices) await d.close();
-    await env?.close();
-  });
-  return {
-    get env() {
-      return present(env, 'hub');
-    },
-    get reg() {
-      return present(patients[0], 'patient');
-    },
-    get device() {
-      return present(devices[0], 'device');
-    },
-    patients,
-    devices,
   };
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { Rejection } from '../../server/shapes/reading.js';
 import { pruneRejected, storeBatch } from '../../server/store/readings.js';
 import { weight } from './device.js';
-import { hubWithPatientDevice, registerPatientWithDevice, type Mode } from './hub.js';
+import { registerPatientWithDevice, type Mode } from './hub.js';
+import { hubWithPatientDevice } from './hubSuite.js';
 
 const nested = (depth: number, inner: string) => '['.repeat(depth) + inner + ']'.repeat(depth);
 const reading = (extra: Record<string, unknown>) => JSON.stringify(weight(70, extra));

@@ -11,7 +11,8 @@ import { startHub, type Hub } from '../../server/hub.js';
 import { createLogger } from '../../server/ops/log.js';
 import { finding } from './finding.js';
 import { weight, type TestDevice } from './device.js';
-import { hubWithPatientDevice, type Mode, type Registered, type TestEnv } from './hub.js';
+import { type Mode, type Registered, type TestEnv } from './hub.js';
+import { hubWithPatientDevice } from './hubSuite.js';
 
 interface AlertPush {
   change: { seq: number; patientId: string; kind: string; alertId: string };

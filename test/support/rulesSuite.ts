@@ -5,12 +5,8 @@ import type { Finding } from '../../server/rules/types.js';
 import { storeBatch } from '../../server/store/readings.js';
 import type { Queryable, QueryOptions } from '../../server/store/db.js';
 import { createRuleRunner } from '../../server/rules/runner.js';
-import {
-  hubWithPatientDevice,
-  registerPatientWithDevice,
-  type Mode,
-  type Registered,
-} from './hub.js';
+import { registerPatientWithDevice, type Mode, type Registered } from './hub.js';
+import { hubWithPatientDevice } from './hubSuite.js';
 
 /**
  * Stored readings of one type for a registered device, made as a commit hands them to the rules:
