@@ -2,66 +2,22 @@
 // defaults. Resolving a plan gives every rule its settings and the set of dotted keys the team
 // overrode, so that each finding can say whether it used a default or the patient's own value.
 import { z } from 'zod';
-import { timeZoneSchema } from '../../devices/timeZone.js';
 import { DomainError } from '../errors.js';
 import {
-  bloodPressureSettingsSchema,
   DEFAULT_BLOOD_PRESSURE,
   DEFAULT_PERSONAL,
   DEFAULT_VITALS,
   DEFAULT_WEIGHT,
-  personalSettingsSchema,
-  planItemSchema,
-  vitalThresholdsSchema,
-  weightSettingsSchema,
+  patientPlanSchema,
   type BloodPressureSettings,
+  type PatientPlan,
   type PersonalSettings,
   type PlanItem,
   type VitalThresholds,
   type WeightSettings,
-} from './settings.js';
+} from '../../contract/plan.js';
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
-
-/** Every field optional, all the way down; unknown keys are refused so typos do not pass. */
-function deepPartial(schema: z.ZodObject): z.ZodObject {
-  const shape: Record<string, z.ZodType> = {};
-  for (const [key, field] of Object.entries(schema.shape)) {
-    shape[key] = (
-      field instanceof z.ZodObject ? deepPartial(field) : (field as z.ZodType)
-    ).optional();
-  }
-  return z.strictObject(shape);
-}
-
-export const patientPlanSchema = z.strictObject({
-  timeZone: timeZoneSchema.optional(),
-  /** NEWS2 SpO2 scale 2: only for a prescribed target of 88-92 %, set by a clinician. */
-  spo2Scale: z.union([z.literal(1), z.literal(2)]).optional(),
-  measurements: z.array(planItemSchema).optional(),
-  /** Minutes a patient has to measure again after a borderline reading. */
-  remeasureMinutes: z
-    .number()
-    .int()
-    .min(5)
-    .max(24 * 60)
-    .optional(),
-  vitals: deepPartial(vitalThresholdsSchema).optional(),
-  bloodPressure: deepPartial(bloodPressureSettingsSchema).optional(),
-  weight: deepPartial(weightSettingsSchema).optional(),
-  personal: deepPartial(personalSettingsSchema).optional(),
-});
-
-export interface PatientPlan {
-  timeZone?: string;
-  spo2Scale?: 1 | 2;
-  measurements?: PlanItem[];
-  remeasureMinutes?: number;
-  vitals?: DeepPartial<VitalThresholds>;
-  bloodPressure?: DeepPartial<BloodPressureSettings>;
-  weight?: DeepPartial<WeightSettings>;
-  personal?: DeepPartial<PersonalSettings>;
-}
+export { patientPlanSchema, type PatientPlan };
 
 export interface ResolvedPlan {
   timeZone: string;

@@ -2,7 +2,7 @@
 // judged on the average of the recent home readings, as the home-measurement protocol does
 // (ESH 2021 practice guidelines: morning and evening readings over 3-7 days, averaged), so one
 // anxious reading does not page a nurse.
-import type { BloodPressureSettings } from '../plans/settings.js';
+import type { BloodPressureSettings } from '../../contract/plan.js';
 import { isQuestionable } from './localDay.js';
 import { refOf, type Finding, type RuleReading } from './types.js';
 

@@ -1,7 +1,7 @@
 // A missed measurement: the plan expects, say, a morning weight every day, and none has come.
 // Before a nurse is alerted the patient is reminded, and the hub tells apart a patient who did
 // not measure, a device or gateway that has gone quiet, and a backlog that is still arriving.
-import type { PlanItem } from '../plans/settings.js';
+import type { PlanItem } from '../../contract/plan.js';
 import type { ReadingType } from '../../devices/contract.js';
 import { localFields, wallTimeToInstant } from '../../devices/gatt/datetime.js';
 import { measurementNames } from '../../devices/measurementNames.js';

@@ -26,7 +26,7 @@
 // configurable per patient. `personal` holds the settings paths the care team set, prefixed
 // with `personal.` (e.g. `personal.pulse.kUp`, `personal.baselineDays`); a finding's threshold
 // source is 'personal' when one of the settings it used is among them.
-import type { PersonalSettings } from '../plans/settings.js';
+import type { PersonalSettings } from '../../contract/plan.js';
 import {
   dayNumber,
   dayOfNumber,

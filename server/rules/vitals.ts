@@ -2,7 +2,7 @@
 // override any of them per patient (the plan), and a finding says which one it used. The
 // thresholds and their defaults: server/plans/settings.ts.
 // Severity words: "urgent" -> critical, "contact the same day" -> high, "contact" -> medium.
-import type { VitalThresholds } from '../plans/settings.js';
+import type { VitalThresholds } from '../../contract/plan.js';
 import type { ReadingType } from '../../devices/contract.js';
 import { refOf, type Finding, type RuleReading, type Severity } from './types.js';
 

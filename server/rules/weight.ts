@@ -12,7 +12,7 @@
 // this patient, prefixed with `weight.` (e.g. `weight.gain3dKg`, `weight.macd.thresholdKg`). A
 // finding says `threshold.source: 'personal'` when the threshold it used is among them. The
 // dry-weight rule is always 'personal': the dry weight is set for the patient.
-import type { WeightSettings } from '../plans/settings.js';
+import type { WeightSettings } from '../../contract/plan.js';
 import { dayNumber, type DailyWeight } from './localDay.js';
 import { refOf, type Finding, type Severity } from './types.js';
 

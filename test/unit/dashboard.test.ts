@@ -11,6 +11,7 @@ import {
   type LiveReading,
 } from '../../dashboards/src/liveReadings.js';
 import { getPath, planFields, proposePlan, setPath } from '../../dashboards/src/plan.js';
+import { patientPlanSchema } from '../../contract/plan.js';
 import {
   applyAlertEvent,
   formatDuration,
@@ -329,5 +330,18 @@ describe('live readings in the patient view', () => {
     off();
     bus.emit([reading(2, 81)]);
     expect(got).toEqual([1]);
+  });
+});
+
+describe("the plan editor's fields", () => {
+  it('are settings the contract takes, within the ranges the editor offers', () => {
+    for (const f of planFields) {
+      for (const value of [f.min, f.max]) {
+        const parsed = patientPlanSchema.safeParse(setPath({}, f.path, value));
+        expect(parsed.success, `${f.path} = ${value}`).toBe(true);
+      }
+      // and a path the contract does not know is refused, so a renamed setting fails here
+      expect(patientPlanSchema.safeParse(setPath({}, `${f.path}X`, f.min)).success).toBe(false);
+    }
   });
 });

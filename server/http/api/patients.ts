@@ -8,6 +8,7 @@ import {
   patientDetailSchema,
   patientSummarySchema,
 } from '../../../contract/patients.js';
+import { planBodySchema } from '../../../contract/plan.js';
 import { planViewSchema, whatIfSchema } from '../../../contract/plans.js';
 import { seriesQuerySchema, seriesSchema } from '../../../contract/readings.js';
 import { visiblePatientIds } from '../../access/scope.js';
@@ -15,7 +16,7 @@ import { auditOf } from '../../audit/log.js';
 import { DomainError } from '../../errors.js';
 import { readingSeries } from '../../patients/series.js';
 import { patientDetail, summaries } from '../../patients/summaries.js';
-import { patientPlanSchema, resolvePlan } from '../../plans/plan.js';
+import { resolvePlan } from '../../plans/plan.js';
 import { changePlan, planView } from '../../plans/store.js';
 import { whatIf } from '../../rules/whatIf.js';
 import { audit, requirePatient, viewerOf, type ApiDeps } from './context.js';
@@ -23,8 +24,6 @@ import { parseInput } from './errors.js';
 import type { RouteDoc } from './openapiTypes.js';
 
 const DAY = 86_400_000;
-
-const planBody = z.object({ plan: patientPlanSchema });
 
 export const patientRoutes: RouteDoc[] = [
   {
@@ -52,14 +51,14 @@ export const patientRoutes: RouteDoc[] = [
     method: 'put',
     path: '/patients/{id}/plan',
     summary: 'Replace the stored plan',
-    body: planBody,
+    body: planBodySchema,
     response: planViewSchema,
   },
   {
     method: 'post',
     path: '/patients/{id}/plan/what-if',
     summary: 'Alerts the last 90 days would have raised under the current and a proposed plan',
-    body: planBody,
+    body: planBodySchema,
     response: whatIfSchema,
   },
 ];
@@ -134,7 +133,7 @@ export function patientsRouter(deps: ApiDeps): Router {
   r.put('/patients/:id/plan', async (req, res) => {
     const viewer = viewerOf(res);
     const id = req.params.id;
-    const body = parseInput(planBody, req.body ?? {});
+    const body = parseInput(planBodySchema, req.body ?? {});
     await requirePatient(deps, viewer, id, 'clinical');
     // a refusal names its field in the body: `plan.weight.gain3dKg`
     await db.transaction(async (tx) => {
@@ -148,7 +147,7 @@ export function patientsRouter(deps: ApiDeps): Router {
   r.post('/patients/:id/plan/what-if', async (req, res) => {
     const viewer = viewerOf(res);
     const id = req.params.id;
-    const body = parseInput(planBody, req.body ?? {});
+    const body = parseInput(planBodySchema, req.body ?? {});
     await requirePatient(deps, viewer, id, 'clinical');
     const answer = await whatIf(db, id, resolvePlan(body.plan), deps.now());
     await audit(deps, req, viewer, [id], 'plan.what-if');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BLOOD_PRESSURE } from '../../../server/plans/settings.js';
+import { DEFAULT_BLOOD_PRESSURE } from '../../../contract/plan.js';
 import { judgeBloodPressure } from '../../../server/rules/bloodPressure.js';
 import { reading } from './support.js';
 

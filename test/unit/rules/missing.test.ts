@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planItemSchema } from '../../../server/plans/settings.js';
+import { planItemSchema } from '../../../contract/plan.js';
 import { checkMissing, dueAt, missingFinding } from '../../../server/rules/missing.js';
 import { reading } from './support.js';
 

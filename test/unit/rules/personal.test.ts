@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PERSONAL, type PersonalSettings } from '../../../server/plans/settings.js';
+import { DEFAULT_PERSONAL, type PersonalSettings } from '../../../contract/plan.js';
 import { deviation, judgePersonal, personalSeries } from '../../../server/rules/personal.js';
 import type { RuleReading } from '../../../server/rules/types.js';
 import { gauss, mulberry32, reading } from './support.js';

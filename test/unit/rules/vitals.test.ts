@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VITALS } from '../../../server/plans/settings.js';
+import { DEFAULT_VITALS } from '../../../contract/plan.js';
 import { judgeVitalSign, type ThresholdContext } from '../../../server/rules/vitals.js';
 import { reading } from './support.js';
 

@@ -6,7 +6,7 @@ import {
   isQuestionable,
   localDate,
 } from '../../../server/rules/localDay.js';
-import { DEFAULT_WEIGHT, type WeightSettings } from '../../../server/plans/settings.js';
+import { DEFAULT_WEIGHT, type WeightSettings } from '../../../contract/plan.js';
 import {
   dryWeight,
   judgeWeight,

@@ -1,8 +1,11 @@
-// What a care team can set per patient for each rule, and the defaults every patient starts
-// from. Each default names its source; the rules (server/rules/) judge with the settings a plan
-// resolves to (plan.ts), and a finding says whether it used a default or the patient's own value.
+// A patient's plan as the staff API takes it (PUT /patients/{id}/plan, the what-if): what a care
+// team can set per patient for each rule, and the defaults every patient starts from. Each
+// default names its source; the rules (server/rules/) judge with the settings a plan resolves to
+// (server/plans/plan.ts), and a finding says whether it used a default or the patient's own
+// value. In the contract because the dashboard's plan editor edits exactly this.
 import { z } from 'zod';
-import { readingTypes } from '../../devices/contract.js';
+import { readingTypes } from '../devices/contract.js';
+import { timeZoneSchema } from '../devices/timeZone.js';
 
 /** One setting: how a care team's value is checked, and the value every patient starts from. */
 interface Setting<S extends z.ZodType = z.ZodType> {
@@ -197,3 +200,50 @@ export const planItemSchema = z.object({
   graceHours: z.number().min(0).max(72).default(4),
 });
 export type PlanItem = z.infer<typeof planItemSchema>;
+
+// The plan a care team sets: any part of the settings above, on top of the defaults.
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Every field optional, all the way down; unknown keys are refused so typos do not pass. */
+function deepPartial(schema: z.ZodObject): z.ZodObject {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    shape[key] = (
+      field instanceof z.ZodObject ? deepPartial(field) : (field as z.ZodType)
+    ).optional();
+  }
+  return z.strictObject(shape);
+}
+
+export const patientPlanSchema = z.strictObject({
+  timeZone: timeZoneSchema.optional(),
+  /** NEWS2 SpO2 scale 2: only for a prescribed target of 88-92 %, set by a clinician. */
+  spo2Scale: z.union([z.literal(1), z.literal(2)]).optional(),
+  measurements: z.array(planItemSchema).optional(),
+  /** Minutes a patient has to measure again after a borderline reading. */
+  remeasureMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .optional(),
+  vitals: deepPartial(vitalThresholdsSchema).optional(),
+  bloodPressure: deepPartial(bloodPressureSettingsSchema).optional(),
+  weight: deepPartial(weightSettingsSchema).optional(),
+  personal: deepPartial(personalSettingsSchema).optional(),
+});
+
+export interface PatientPlan {
+  timeZone?: string;
+  spo2Scale?: 1 | 2;
+  measurements?: PlanItem[];
+  remeasureMinutes?: number;
+  vitals?: DeepPartial<VitalThresholds>;
+  bloodPressure?: DeepPartial<BloodPressureSettings>;
+  weight?: DeepPartial<WeightSettings>;
+  personal?: DeepPartial<PersonalSettings>;
+}
+
+/** The body of PUT /patients/{id}/plan and of the what-if. */
+export const planBodySchema = z.object({ plan: patientPlanSchema });
