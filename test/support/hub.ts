@@ -8,7 +8,12 @@ import mqtt from 'mqtt';
 import pg from 'pg';
 import { configSchema, type Config } from '../../server/config.js';
 import { startHub, type Hub } from '../../server/hub.js';
-import { runCommand } from '../../server/admin/commands/index.js';
+import {
+  addDevice as registerDevice,
+  addOrganisation,
+  addUnit,
+  registerPatient,
+} from '../../server/registry/index.js';
 import { createLogger } from '../../server/ops/log.js';
 
 export type Mode = 'embedded' | 'services';
@@ -125,18 +130,11 @@ export interface Registered {
   secret: string;
 }
 
-/** An organisation, a unit, a patient and a device, through the admin commands. */
+/** An organisation, a unit, a patient and a device, through the registry's typed functions. */
 export async function registerPatientWithDevice(hub: Hub): Promise<Registered> {
-  const ctx = { db: hub.db, onDeviceRevoked: (id: string) => hub.broker.deviceRevoked(id) };
-  const org = (await runCommand(ctx, 'org add', { name: 'Region Test', kind: 'region' })) as {
-    id: string;
-  };
-  const unit = (await runCommand(ctx, 'unit add', { org: org.id, name: 'VC Test' })) as {
-    id: string;
-  };
-  const patient = (await runCommand(ctx, 'patient add', { unit: unit.id, name: 'P' })) as {
-    id: string;
-  };
+  const org = await addOrganisation(hub.db, { name: 'Region Test', kind: 'region' });
+  const unit = await addUnit(hub.db, { organisationId: org.id, name: 'VC Test' });
+  const patient = await registerPatient(hub.db, { unitId: unit.id, name: 'P' });
   return {
     orgId: org.id,
     unitId: unit.id,
@@ -145,9 +143,6 @@ export async function registerPatientWithDevice(hub: Hub): Promise<Registered> {
   };
 }
 
-export async function addDevice(hub: Hub, patientId: string) {
-  return (await runCommand({ db: hub.db }, 'device add', { patient: patientId })) as {
-    deviceId: string;
-    secret: string;
-  };
+export function addDevice(hub: Hub, patientId: string) {
+  return registerDevice(hub.db, { patientId });
 }
