@@ -261,3 +261,46 @@ export async function alertRecord(db: Queryable, alertId: string, now: Date) {
     })),
   };
 }
+
+/** An alert in brief with the time its finding is about (the quality report, the demo). */
+export interface AlertBrief {
+  id: string;
+  patientId: string;
+  rule: string;
+  severity: Severity;
+  status: AlertStatus;
+  openedAt: string;
+  /**
+   * What the finding is about, in the patients' time: its newest reading's measured time, else
+   * the end of its window (a missed measurement), else when the alert opened.
+   */
+  findingAt: string;
+}
+
+/** Every alert of these patients in brief, oldest first. */
+export async function alertBriefs(db: Queryable, patientIds: string[]): Promise<AlertBrief[]> {
+  const { rows } = await db.query<AlertBrief>(
+    `SELECT id, patient_id AS "patientId", rule, severity, status,
+       to_json(opened_at)#>>'{}' AS "openedAt",
+       COALESCE(
+         (SELECT max(r->>'measuredAt') FROM jsonb_array_elements(finding->'readings') r),
+         finding->'window'->>'to', to_json(opened_at)#>>'{}') AS "findingAt"
+     FROM alerts WHERE patient_id = ANY($1::text[]) ORDER BY opened_at, seq`,
+    [patientIds],
+  );
+  return rows;
+}
+
+/** How many alerts there are by rule, most first, and how many are not resolved. */
+export async function alertCounts(
+  db: Queryable,
+): Promise<{ open: number; byRule: { rule: string; n: number }[] }> {
+  const { rows } = await db.query<{ rule: string; n: number; open: number }>(
+    `SELECT rule, count(*)::int AS n, count(*) FILTER (WHERE status <> 'resolved')::int AS open
+     FROM alerts GROUP BY rule ORDER BY n DESC, rule`,
+  );
+  return {
+    open: rows.reduce((sum, r) => sum + r.open, 0),
+    byRule: rows.map(({ rule, n }) => ({ rule, n })),
+  };
+}

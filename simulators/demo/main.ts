@@ -10,9 +10,11 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configOrExit } from '../../server/ops/configOrExit.js';
+import { alertBriefs, alertCounts } from '../../server/alerts/views.js';
 import { startHub, type Hub } from '../../server/hub.js';
 import { createPatient } from '../patients/index.js';
 import { hubAdmin } from '../scenario/admin.js';
+import { alertQuality, describeQuality } from '../scenario/quality.js';
 import { registerOrganisations, registerPatients } from '../scenario/register.js';
 import { LIVE_DAYS, runScenario, type ScenarioRun } from '../scenario/runner.js';
 import { loadScenario } from '../scenario/schema.js';
@@ -101,10 +103,8 @@ dashboard: http://${host}:${httpPort}`);
   });
   // a line now and then: the simulated day and the alerts open
   const progress = setInterval(() => {
-    hub.db
-      .query<{ n: number }>("SELECT count(*)::int AS n FROM alerts WHERE status <> 'resolved'")
-      .then(({ rows }) => {
-        const n = rows[0]?.n ?? 0;
+    alertCounts(hub.db)
+      .then(({ open: n }) => {
         if (n !== alertsSeen) {
           alertsSeen = n;
           const day = (run.simNow().getTime() - start.getTime()) / DAY;
@@ -127,12 +127,13 @@ dashboard: http://${host}:${httpPort}`);
     clearInterval(progress);
     console.log(`\n${signal}: stopping the patients and the hub ...`);
     const truth = await run.stop();
-    const { rows: byRule } = await hub.db
-      .query<{ rule: string; n: number }>(
-        'SELECT rule, count(*)::int AS n FROM alerts GROUP BY rule ORDER BY n DESC, rule',
-      )
-      .catch(() => ({ rows: [] as { rule: string; n: number }[] }));
-    console.log(`alerts by rule: ${byRule.map((r) => `${r.rule} ${r.n}`).join(', ') || 'none'}`);
+    const alerts = await alertBriefs(
+      hub.db,
+      patients.map((p) => p.patientId),
+    ).catch(() => []);
+    // the quality report against the truth so far (npm run scenario:quality lives the week
+    // to its end without the live days)
+    for (const line of describeQuality(alertQuality(truth, alerts))) console.log(line);
     const truthFile = join(tmpdir(), `telehealth-demo-truth-${process.pid}.json`);
     await writeFile(truthFile, JSON.stringify(truth, null, 2));
     console.log(`ground truth (who deteriorated, from when): ${truthFile}`);
