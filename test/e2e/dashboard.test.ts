@@ -194,13 +194,13 @@ describe('nurse dashboard', () => {
     expect(await chart.locator('.u-legend').innerText()).toContain('Tid');
     expect(await host.getAttribute('aria-label')).toBe('Diagram: Vikt (kg)');
 
-    // the header writes units as people do: mmHg, never UCUM's mm[Hg]; a decimal comma
+    // the header writes units as people do: mmHg, never UCUM's mm[Hg]
     const head = view.locator('header.patient-head');
     await expect
       .poll(() => head.getByTestId('latest-blood_pressure').innerText())
       .toContain('142/88 mmHg');
     expect(await head.innerText()).not.toContain('mm[Hg]');
-    expect(await head.getByTestId('latest-body_weight').innerText()).toMatch(/\d+,\d kg/);
+    expect(await head.getByTestId('latest-body_weight').innerText()).toContain('80 kg');
     await page.screenshot({ path: `${SHOTS}/patient-view.png`, fullPage: true });
 
     const patientCard = view.locator(`[data-alert-id="${alertId}"]`);
@@ -227,6 +227,10 @@ describe('nurse dashboard', () => {
     await expect
       .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 10_000 })
       .toBe(before + 1);
+    // and the header's latest weight with it, with a decimal comma
+    await expect
+      .poll(() => page.getByTestId('latest-body_weight').innerText())
+      .toContain('80,3 kg');
   });
 
   it('edits the plan for the measurements the patient has, a decimal comma, rules by name', async () => {
