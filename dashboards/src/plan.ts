@@ -2,18 +2,15 @@
 // grouped by the measurement they judge, and the measurement schedule; which groups a patient
 // needs; and the plan the editor's text proposes. Pure.
 import type { Key } from './i18n.js';
-import { parseNumber } from './format.js';
+import { canonicalUnits, parseNumber } from './format.js';
 import type { Lang, ReadingType } from './types.js';
 
-/** Every measurement, in the order the patient view shows them. */
+/**
+ * Every measurement, in the order the patient view shows them: those with a unit (format.ts
+ * names each, so the compiler finds a new one missing), then consciousness (ACVPU, no unit).
+ */
 export const measurementTypes: readonly ReadingType[] = [
-  'body_weight',
-  'blood_pressure',
-  'heart_rate',
-  'spo2',
-  'body_temperature',
-  'respiratory_rate',
-  'blood_glucose',
+  ...(Object.keys(canonicalUnits) as ReadingType[]),
   'consciousness',
 ];
 
