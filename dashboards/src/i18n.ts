@@ -1,7 +1,13 @@
 // Every string the dashboard shows, in Swedish (the default) and English. `en` must have exactly
 // the keys of `sv` (the compiler checks; a unit test checks placeholders too). Placeholders are
-// `{name}`. Pure: no DOM, so the unit tests import it under Node.
+// `{name}`; numbers put in them are written the reader's way (format.ts). A string with a count
+// has a form per plural category (Intl.PluralRules), chosen by its `{n}`: never "1 alerts".
+// Pure: no DOM, so the unit tests import it under Node.
+import { formatNumber, pluralCategory } from './format.js';
 import type { Lang, Severity } from './types.js';
+
+/** A counted string: its forms by plural category; `other` is every category a language lacks. */
+export type Plural = { readonly other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
 
 export const sv = {
   appTitle: 'Hemmonitorering',
@@ -32,7 +38,7 @@ export const sv = {
   filterFrailty: 'Skörhet (CFS)',
   filterAll: 'Alla',
   filterUnknown: 'Ej bedömd',
-  shownCount: '{shown} av {total} larm',
+  shownCount: { one: '{shown} av {n} larm', other: '{shown} av {n} larm' },
   patient: 'Patient',
   owner: 'Ägare',
   noOwner: 'Ingen ägare',
@@ -77,7 +83,7 @@ export const sv = {
   frailtyLevel: 'CFS {level}: {name}',
   trends: 'Trender',
   period: 'Period',
-  days: '{n} dygn',
+  days: { one: '{n} dygn', other: '{n} dygn' },
   noReadings: 'Inga mätvärden under perioden.',
   chartOf: 'Diagram: {type}',
   baseline: 'Personligt utgångsvärde',
@@ -123,9 +129,12 @@ export const sv = {
   planOverridden: 'Ändrat för patienten',
   planDefault: 'Standard',
   editThresholds: 'Ändra gränsvärden',
-  whatIfTitle: 'Så många larm hade de föreslagna värdena gett de senaste {days} dygnen',
-  whatIfCurrent: 'Nuvarande värden: {n} larm',
-  whatIfProposed: 'Föreslagna värden: {n} larm',
+  whatIfTitle: {
+    one: 'Så många larm hade de föreslagna värdena gett det senaste dygnet',
+    other: 'Så många larm hade de föreslagna värdena gett de senaste {n} dygnen',
+  },
+  whatIfCurrent: { one: 'Nuvarande värden: {n} larm', other: 'Nuvarande värden: {n} larm' },
+  whatIfProposed: { one: 'Föreslagna värden: {n} larm', other: 'Föreslagna värden: {n} larm' },
   whatIfCalculating: 'Räknar på de senaste 90 dygnen…',
   whatIfByRule: 'Per regel',
   rule: 'Regel',
@@ -144,7 +153,6 @@ export const sv = {
   kind_resolved: 'Avslutat',
   kind_snoozed: 'Snoozat',
   system: 'Systemet',
-  justNow: 'nyss',
   type_body_weight: 'Vikt',
   type_blood_pressure: 'Blodtryck',
   type_heart_rate: 'Puls',
@@ -164,21 +172,114 @@ export const sv = {
   cfs7: 'Lever med svår skörhet',
   cfs8: 'Lever med mycket svår skörhet',
   cfs9: 'Terminalt sjuk',
-  th_gain1dKg: 'Viktökning på 1 dygn (kg)',
-  th_gain3dKg: 'Viktökning på 3 dygn (kg)',
-  th_loss1dKg: 'Viktminskning på 1 dygn (kg)',
-  th_loss3dKg: 'Viktminskning på 3 dygn (kg)',
-  th_dryWeightKg: 'Torrvikt (kg)',
-  th_dryWeightToleranceKg: 'Tolerans kring torrvikt (kg)',
-  th_spo2Contact: 'SpO₂: kontakt under (%)',
-  th_spo2Urgent: 'SpO₂: akut under (%)',
-  th_pulseContactLow: 'Puls: kontakt under (/min)',
-  th_pulseContactHigh: 'Puls: kontakt över (/min)',
+  chartTime: 'Tid',
+  planGroup_general: 'Allmänt',
+  planGroup_personal: 'Personliga normalvärden (vikt, puls, blodtryck)',
+  schedule: 'Mätschema',
+  scheduleNone: 'Ingår inte i mätschemat.',
+  scheduleAdd: 'Lägg till i mätschemat',
+  scheduleRemove: 'Ta bort ur mätschemat',
+  addMeasurement: 'Ny mätning i schemat',
+  add: 'Lägg till',
+  sched_everyDays: 'Mäts med intervall',
+  sched_dueBy: 'Senast klockan',
+  sched_graceHours: 'Marginal innan larm',
+  fieldRange: 'Ange ett tal från {min} till {max}.',
+  fieldTime: 'Ange en tid som 08:30.',
+  spo2Scale: 'SpO₂-skala (NEWS2)',
+  spo2Scale_1: 'Skala 1 (de flesta patienter)',
+  spo2Scale_2: 'Skala 2 (ordinerat mål 88–92 %)',
+  th_gain1dKg: 'Viktökning på 1 dygn, mer än',
+  th_gain3dKg: 'Viktökning på 3 dygn, mer än',
+  th_loss1dKg: 'Viktminskning på 1 dygn, mer än',
+  th_loss3dKg: 'Viktminskning på 3 dygn, mer än',
+  th_macdThresholdKg: 'Stigande vikttrend (MACD) över',
+  th_macdLossThresholdKg: 'Sjunkande vikttrend (MACD) under minus',
+  th_macdShortDays: 'MACD: kort medelvärde',
+  th_macdLongDays: 'MACD: långt medelvärde',
+  th_macdMinDays: 'MACD: dagliga vikter som krävs',
+  th_dryWeightKg: 'Torrvikt',
+  th_dryWeightToleranceKg: 'Tolerans kring torrvikt',
+  th_personalWeightKUp: 'Vikt över personligt medelvärde med',
+  th_personalWeightKDown: 'Vikt under personligt medelvärde med',
+  th_personalWeightSdFloor: 'Minsta standardavvikelse för vikt',
+  th_bpSevereSystolic: 'Systoliskt: mycket högt från',
+  th_bpSevereDiastolic: 'Diastoliskt: mycket högt från',
+  th_bpLowSystolic: 'Systoliskt: lågt under',
+  th_bpAverageSystolic: 'Medelvärde systoliskt: högt från',
+  th_bpAverageDiastolic: 'Medelvärde diastoliskt: högt från',
+  th_bpAverageDays: 'Medelvärde över',
+  th_bpMinReadings: 'Mätningar som krävs för medelvärdet',
+  th_personalSystolicKUp: 'Systoliskt över personligt medelvärde med',
+  th_personalSystolicKDown: 'Systoliskt under personligt medelvärde med',
+  th_personalSystolicSdFloor: 'Minsta standardavvikelse för systoliskt',
+  th_pulseUrgentLow: 'Puls: akut vid högst',
+  th_pulseUrgentHigh: 'Puls: akut över',
+  th_pulseContactLow: 'Puls: kontakt vid högst',
+  th_pulseContactHigh: 'Puls: kontakt över',
+  th_personalPulseKUp: 'Puls över personligt medelvärde med',
+  th_personalPulseSdFloor: 'Minsta standardavvikelse för puls',
+  th_spo2Contact: 'SpO₂: kontakt under',
+  th_spo2Urgent: 'SpO₂: akut under',
+  th_tempFever: 'Feber från',
+  th_tempHighFever: 'Hög feber från',
+  th_tempHypothermia: 'Låg kroppstemperatur vid högst',
+  th_glucoseSevereLow: 'Blodsocker: mycket lågt under',
+  th_glucoseLow: 'Blodsocker: lågt under',
+  th_glucoseHigh: 'Blodsocker: högt över',
+  th_respUrgentLow: 'Andningsfrekvens: akut vid högst',
+  th_respUrgentHigh: 'Andningsfrekvens: akut från',
+  th_respContactHigh: 'Andningsfrekvens: kontakt från',
+  th_personalBaselineDays: 'Personligt medelvärde över',
+  th_personalExcludeRecentDays: 'Utan de senaste',
+  th_personalConsecutive: 'Avvikelser i rad före larm',
+  th_personalMinBaselineDays: 'Dygn med värden som krävs',
+  th_personalCombinedMin: 'Samtidiga avvikelser för ett kombinerat larm',
+  th_personalCombinedWithinDays: 'Kombinerat larm: inom',
+  th_remeasureMinutes: 'Tid att mäta om efter ett gränsvärde',
+  'rule_pulse.very_low': 'Mycket låg puls',
+  'rule_pulse.very_high': 'Mycket hög puls',
+  'rule_pulse.low': 'Låg puls',
+  'rule_pulse.high': 'Hög puls',
+  'rule_spo2.very_low': 'Mycket låg syremättnad',
+  'rule_spo2.low': 'Låg syremättnad',
+  'rule_temperature.high_fever': 'Hög feber',
+  'rule_temperature.fever': 'Feber',
+  'rule_temperature.low': 'Låg kroppstemperatur',
+  'rule_glucose.very_low': 'Mycket lågt blodsocker',
+  'rule_glucose.low': 'Lågt blodsocker',
+  'rule_glucose.high': 'Högt blodsocker',
+  'rule_respiratory_rate.urgent': 'Andningsfrekvens: akut avvikelse',
+  'rule_respiratory_rate.high': 'Hög andningsfrekvens',
+  'rule_consciousness.not_alert': 'Inte fullt vaken (ACVPU)',
+  'rule_bp.very_high': 'Mycket högt blodtryck',
+  'rule_bp.low': 'Lågt blodtryck',
+  'rule_bp.high_average': 'Högt blodtryck i medel',
+  rule_news2: 'NEWS2-poäng',
+  'rule_weight.gain_1d': 'Viktökning på 1 dygn',
+  'rule_weight.gain_3d': 'Viktökning på 3 dygn',
+  'rule_weight.loss_1d': 'Viktminskning på 1 dygn',
+  'rule_weight.loss_3d': 'Viktminskning på 3 dygn',
+  'rule_weight.macd': 'Stigande vikttrend (MACD)',
+  'rule_weight.macd_loss': 'Sjunkande vikttrend (MACD)',
+  'rule_weight.above_dry_weight': 'Över torrvikten',
+  'rule_weight.below_dry_weight': 'Under torrvikten',
+  'rule_personal.weight_up': 'Vikt över personligt normalvärde',
+  'rule_personal.weight_down': 'Vikt under personligt normalvärde',
+  'rule_personal.pulse_up': 'Puls över personligt normalvärde',
+  'rule_personal.systolic_up': 'Systoliskt över personligt normalvärde',
+  'rule_personal.systolic_down': 'Systoliskt under personligt normalvärde',
+  'rule_personal.combined': 'Flera personliga avvikelser samtidigt',
+  'rule_rules.failed': 'Regelkontrollen misslyckades',
+  rule_missing: 'Utebliven mätning: {type}',
 } as const;
 
 export type Key = keyof typeof sv;
+type Message = string | Plural;
+/** English has a counted form wherever Swedish has one. */
+type Messages = { [K in Key]: (typeof sv)[K] extends string ? string : Plural };
 
-export const en: Record<Key, string> = {
+export const en: Messages = {
   appTitle: 'Home monitoring',
   skipToContent: 'Skip to content',
   language: 'Language',
@@ -207,7 +308,7 @@ export const en: Record<Key, string> = {
   filterFrailty: 'Frailty (CFS)',
   filterAll: 'All',
   filterUnknown: 'Not assessed',
-  shownCount: '{shown} of {total} alerts',
+  shownCount: { one: '{shown} of {n} alert', other: '{shown} of {n} alerts' },
   patient: 'Patient',
   owner: 'Owner',
   noOwner: 'No owner',
@@ -252,7 +353,7 @@ export const en: Record<Key, string> = {
   frailtyLevel: 'CFS {level}: {name}',
   trends: 'Trends',
   period: 'Period',
-  days: '{n} days',
+  days: { one: '{n} day', other: '{n} days' },
   noReadings: 'No readings in this period.',
   chartOf: 'Chart: {type}',
   baseline: 'Personal baseline',
@@ -297,9 +398,12 @@ export const en: Record<Key, string> = {
   planOverridden: 'Set for this patient',
   planDefault: 'Default',
   editThresholds: 'Edit thresholds',
-  whatIfTitle: 'Alerts the proposed values would have raised in the last {days} days',
-  whatIfCurrent: 'Current values: {n} alerts',
-  whatIfProposed: 'Proposed values: {n} alerts',
+  whatIfTitle: {
+    one: 'Alerts the proposed values would have raised in the last day',
+    other: 'Alerts the proposed values would have raised in the last {n} days',
+  },
+  whatIfCurrent: { one: 'Current values: {n} alert', other: 'Current values: {n} alerts' },
+  whatIfProposed: { one: 'Proposed values: {n} alert', other: 'Proposed values: {n} alerts' },
   whatIfCalculating: 'Replaying the last 90 days…',
   whatIfByRule: 'By rule',
   rule: 'Rule',
@@ -318,7 +422,6 @@ export const en: Record<Key, string> = {
   kind_resolved: 'Resolved',
   kind_snoozed: 'Snoozed',
   system: 'System',
-  justNow: 'just now',
   type_body_weight: 'Weight',
   type_blood_pressure: 'Blood pressure',
   type_heart_rate: 'Pulse',
@@ -338,42 +441,158 @@ export const en: Record<Key, string> = {
   cfs7: 'Living with severe frailty',
   cfs8: 'Living with very severe frailty',
   cfs9: 'Terminally ill',
-  th_gain1dKg: 'Weight gain in 1 day (kg)',
-  th_gain3dKg: 'Weight gain in 3 days (kg)',
-  th_loss1dKg: 'Weight loss in 1 day (kg)',
-  th_loss3dKg: 'Weight loss in 3 days (kg)',
-  th_dryWeightKg: 'Dry weight (kg)',
-  th_dryWeightToleranceKg: 'Tolerance around dry weight (kg)',
-  th_spo2Contact: 'SpO₂: contact below (%)',
-  th_spo2Urgent: 'SpO₂: urgent below (%)',
-  th_pulseContactLow: 'Pulse: contact below (/min)',
-  th_pulseContactHigh: 'Pulse: contact above (/min)',
+  chartTime: 'Time',
+  planGroup_general: 'General',
+  planGroup_personal: 'Personal baselines (weight, pulse, blood pressure)',
+  schedule: 'Measurement schedule',
+  scheduleNone: 'Not in the measurement schedule.',
+  scheduleAdd: 'Add to the measurement schedule',
+  scheduleRemove: 'Remove from the schedule',
+  addMeasurement: 'New measurement in the schedule',
+  add: 'Add',
+  sched_everyDays: 'Measured every',
+  sched_dueBy: 'Due by',
+  sched_graceHours: 'Grace before an alert',
+  fieldRange: 'Enter a number from {min} to {max}.',
+  fieldTime: 'Enter a time such as 08:30.',
+  spo2Scale: 'SpO₂ scale (NEWS2)',
+  spo2Scale_1: 'Scale 1 (most patients)',
+  spo2Scale_2: 'Scale 2 (prescribed target 88–92%)',
+  th_gain1dKg: 'Weight gain in 1 day, more than',
+  th_gain3dKg: 'Weight gain in 3 days, more than',
+  th_loss1dKg: 'Weight loss in 1 day, more than',
+  th_loss3dKg: 'Weight loss in 3 days, more than',
+  th_macdThresholdKg: 'Rising weight trend (MACD) above',
+  th_macdLossThresholdKg: 'Falling weight trend (MACD) below minus',
+  th_macdShortDays: 'MACD: short average',
+  th_macdLongDays: 'MACD: long average',
+  th_macdMinDays: 'MACD: daily weights needed',
+  th_dryWeightKg: 'Dry weight',
+  th_dryWeightToleranceKg: 'Tolerance around dry weight',
+  th_personalWeightKUp: 'Weight above the personal mean by',
+  th_personalWeightKDown: 'Weight below the personal mean by',
+  th_personalWeightSdFloor: 'Smallest standard deviation of weight',
+  th_bpSevereSystolic: 'Systolic: very high from',
+  th_bpSevereDiastolic: 'Diastolic: very high from',
+  th_bpLowSystolic: 'Systolic: low below',
+  th_bpAverageSystolic: 'Average systolic: high from',
+  th_bpAverageDiastolic: 'Average diastolic: high from',
+  th_bpAverageDays: 'Average over',
+  th_bpMinReadings: 'Readings needed for the average',
+  th_personalSystolicKUp: 'Systolic above the personal mean by',
+  th_personalSystolicKDown: 'Systolic below the personal mean by',
+  th_personalSystolicSdFloor: 'Smallest standard deviation of systolic',
+  th_pulseUrgentLow: 'Pulse: urgent at or below',
+  th_pulseUrgentHigh: 'Pulse: urgent above',
+  th_pulseContactLow: 'Pulse: contact at or below',
+  th_pulseContactHigh: 'Pulse: contact above',
+  th_personalPulseKUp: 'Pulse above the personal mean by',
+  th_personalPulseSdFloor: 'Smallest standard deviation of pulse',
+  th_spo2Contact: 'SpO₂: contact below',
+  th_spo2Urgent: 'SpO₂: urgent below',
+  th_tempFever: 'Fever from',
+  th_tempHighFever: 'High fever from',
+  th_tempHypothermia: 'Low body temperature at or below',
+  th_glucoseSevereLow: 'Blood glucose: very low below',
+  th_glucoseLow: 'Blood glucose: low below',
+  th_glucoseHigh: 'Blood glucose: high above',
+  th_respUrgentLow: 'Respiratory rate: urgent at or below',
+  th_respUrgentHigh: 'Respiratory rate: urgent from',
+  th_respContactHigh: 'Respiratory rate: contact from',
+  th_personalBaselineDays: 'Personal mean over',
+  th_personalExcludeRecentDays: 'Leaving out the last',
+  th_personalConsecutive: 'Deviations in a row before an alert',
+  th_personalMinBaselineDays: 'Days with values needed',
+  th_personalCombinedMin: 'Deviations together for a combined alert',
+  th_personalCombinedWithinDays: 'Combined alert: within',
+  th_remeasureMinutes: 'Time to measure again after a borderline value',
+  'rule_pulse.very_low': 'Very low pulse',
+  'rule_pulse.very_high': 'Very high pulse',
+  'rule_pulse.low': 'Low pulse',
+  'rule_pulse.high': 'High pulse',
+  'rule_spo2.very_low': 'Very low oxygen saturation',
+  'rule_spo2.low': 'Low oxygen saturation',
+  'rule_temperature.high_fever': 'High fever',
+  'rule_temperature.fever': 'Fever',
+  'rule_temperature.low': 'Low body temperature',
+  'rule_glucose.very_low': 'Very low blood glucose',
+  'rule_glucose.low': 'Low blood glucose',
+  'rule_glucose.high': 'High blood glucose',
+  'rule_respiratory_rate.urgent': 'Respiratory rate: urgent',
+  'rule_respiratory_rate.high': 'High respiratory rate',
+  'rule_consciousness.not_alert': 'Not alert (ACVPU)',
+  'rule_bp.very_high': 'Very high blood pressure',
+  'rule_bp.low': 'Low blood pressure',
+  'rule_bp.high_average': 'High average blood pressure',
+  rule_news2: 'NEWS2 score',
+  'rule_weight.gain_1d': 'Weight gain in 1 day',
+  'rule_weight.gain_3d': 'Weight gain in 3 days',
+  'rule_weight.loss_1d': 'Weight loss in 1 day',
+  'rule_weight.loss_3d': 'Weight loss in 3 days',
+  'rule_weight.macd': 'Rising weight trend (MACD)',
+  'rule_weight.macd_loss': 'Falling weight trend (MACD)',
+  'rule_weight.above_dry_weight': 'Above the dry weight',
+  'rule_weight.below_dry_weight': 'Below the dry weight',
+  'rule_personal.weight_up': 'Weight above personal normal',
+  'rule_personal.weight_down': 'Weight below personal normal',
+  'rule_personal.pulse_up': 'Pulse above personal normal',
+  'rule_personal.systolic_up': 'Systolic above personal normal',
+  'rule_personal.systolic_down': 'Systolic below personal normal',
+  'rule_personal.combined': 'Several personal deviations together',
+  'rule_rules.failed': 'The rule check failed',
+  rule_missing: 'Missed measurement: {type}',
 };
 
-export const strings: Record<Lang, Record<Key, string>> = { sv, en };
+export const strings: Record<Lang, Record<Key, Message>> = { sv, en };
 export const DEFAULT_LANG: Lang = 'sv';
+
+/** The forms of a message: one for a plain string, one per plural category for a count. */
+export const forms = (m: Message): string[] => (typeof m === 'string' ? [m] : Object.values(m));
 
 /** The placeholders of a string, sorted: `'{a} of {b}'` -> `['a', 'b']`. */
 export function placeholders(s: string): string[] {
   return [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
 }
 
+/**
+ * The string for `key` with `vars` put in; numbers are written the reader's way ("1 234,5"), and
+ * a counted string takes the form its `n` calls for ("1 alert", "5 alerts").
+ */
 export function translate(
   lang: Lang,
   key: Key,
   vars: Record<string, string | number> = {},
 ): string {
-  return strings[lang][key].replace(/\{(\w+)\}/g, (m, name: string) =>
-    name in vars ? String(vars[name]) : m,
-  );
+  const m = strings[lang][key];
+  const text = typeof m === 'string' ? m : (m[pluralCategory(lang, Number(vars.n))] ?? m.other);
+  return text.replace(/\{(\w+)\}/g, (ph, name: string) => {
+    const v = vars[name];
+    if (v === undefined) return ph;
+    return typeof v === 'number' ? formatNumber(lang, v) : v;
+  });
 }
 
 export const severityKey = (s: Severity): Key => `severity_${s}`;
 
 /** A key made at run time (a reading type, an event kind) that may have no string. */
 export function maybe(lang: Lang, key: string): string | null {
-  return key in sv ? strings[lang][key as Key] : null;
+  return key in sv ? translate(lang, key as Key) : null;
 }
+
+/**
+ * A rule's name in the reader's language ("Låg syremättnad" for `spo2.low`); a missed
+ * measurement names its type; a rule this dashboard does not know yet shows its id.
+ */
+export function ruleName(lang: Lang, rule: string): string {
+  const named = maybe(lang, `rule_${rule}`);
+  if (named) return named;
+  const missing = /^missing\.(.+)$/.exec(rule)?.[1];
+  if (missing) return translate(lang, 'rule_missing', { type: typeName(lang, missing) });
+  return rule;
+}
+
+/** A measurement's name ("Blodtryck"), or its type as sent when unknown here. */
+export const typeName = (lang: Lang, type: string): string => maybe(lang, `type_${type}`) ?? type;
 
 /** Clinical Frailty Scale 1-9 with its name, e.g. "CFS 6: Lever med måttlig skörhet". */
 export function frailtyLabel(lang: Lang, level: number | null): string {

@@ -115,31 +115,6 @@ export function formatTimeLeft(
   };
 }
 
-const locale = (lang: Lang) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
-
-/** "för 5 minuter sedan" / "5 minutes ago". */
-export function formatRelative(iso: string, now: number, lang: Lang): string {
-  const diff = time(iso) - now;
-  const abs = Math.abs(diff);
-  if (abs < 45_000) return translate(lang, 'justNow');
-  const rtf = new Intl.RelativeTimeFormat(locale(lang), { numeric: 'auto' });
-  if (abs < 3_600_000) return rtf.format(Math.round(diff / 60_000), 'minute');
-  if (abs < 86_400_000) return rtf.format(Math.round(diff / 3_600_000), 'hour');
-  return rtf.format(Math.round(diff / 86_400_000), 'day');
-}
-
-/** "2026-11-24 07:02" in the hub's zone (Swedish care: Europe/Stockholm unless told). */
-export function formatAbsolute(iso: string, lang: Lang, timeZone = 'Europe/Stockholm'): string {
-  return new Intl.DateTimeFormat(locale(lang), {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
-}
-
 /** Snooze choices per severity, at most what the hub allows (README: 15/60/240/1440/1440). */
 export const snoozeMax: Record<Severity, number> = {
   critical: 15,

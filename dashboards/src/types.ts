@@ -21,6 +21,7 @@ export type {
   SeriesReference as Reference,
 } from '../../contract/readings.js';
 export type { AlertEvent } from '../../contract/realtime.js';
+export type { ReadingType } from '../../devices/contract.js';
 export type { Me } from '../../contract/session.js';
 
 export type Lang = 'sv' | 'en';

@@ -68,8 +68,17 @@ beforeAll(async () => {
       measuredAt: new Date(Date.now() - (10 - i) * DAY + 3_600_000).toISOString(),
     }),
   );
-  await device.publish({ readings: weights });
-  await device.waitForReceipts(10);
+  // and one blood pressure (UCUM mm[Hg] on the wire), which alone raises nothing
+  const bp = {
+    messageId: `bp-${Date.now()}`,
+    measuredAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+    type: 'blood_pressure',
+    systolic: 142,
+    diastolic: 88,
+    unit: 'mm[Hg]',
+  };
+  await device.publish({ readings: [...weights, bp] });
+  await device.waitForReceipts(11);
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -167,6 +176,31 @@ describe('nurse dashboard', () => {
     expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(10);
     await chart.locator('canvas').first().waitFor();
     await page.getByTestId('chart-spo2').locator('canvas').first().waitFor({ timeout: 20_000 });
+
+    // the chart speaks Swedish: days on the x axis as "24 nov", the legend's "Tid", the unit
+    const host = chart.locator('.chart-host');
+    await expect.poll(() => host.getAttribute('data-x-labels')).toBeTruthy();
+    const labels = (await host.getAttribute('data-x-labels'))!.split('|');
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    const day = (ms: number) =>
+      new Intl.DateTimeFormat('sv-SE', { day: 'numeric', month: 'short' })
+        .format(ms)
+        .replace(/\.$/, '');
+    const period = new Set(Array.from({ length: 16 }, (_, i) => day(Date.now() - i * DAY)));
+    for (const label of labels) {
+      expect(label).toMatch(/^\d{1,2} (jan|feb|mars|apr|maj|juni|juli|aug|sep|okt|nov|dec)\.?$/);
+      expect(period).toContain(label.replace(/\.$/, ''));
+    }
+    expect(await chart.locator('.u-legend').innerText()).toContain('Tid');
+    expect(await host.getAttribute('aria-label')).toBe('Diagram: Vikt (kg)');
+
+    // the header writes units as people do: mmHg, never UCUM's mm[Hg]
+    const head = view.locator('header.patient-head');
+    await expect
+      .poll(() => head.getByTestId('latest-blood_pressure').innerText())
+      .toContain('142/88 mmHg');
+    expect(await head.innerText()).not.toContain('mm[Hg]');
+    expect(await head.getByTestId('latest-body_weight').innerText()).toContain('80 kg');
     await page.screenshot({ path: `${SHOTS}/patient-view.png`, fullPage: true });
 
     const patientCard = view.locator(`[data-alert-id="${alertId}"]`);
@@ -193,6 +227,36 @@ describe('nurse dashboard', () => {
     await expect
       .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 10_000 })
       .toBe(before + 1);
+    // and the header's latest weight with it, with a decimal comma
+    await expect
+      .poll(() => page.getByTestId('latest-body_weight').innerText())
+      .toContain('80,3 kg');
+  });
+
+  it('edits the plan for the measurements the patient has, a decimal comma, rules by name', async () => {
+    const editor = page.getByTestId('plan-editor');
+    // weight, blood pressure and SpO2 measured: their groups, and none for a thermometer
+    for (const g of ['body_weight', 'blood_pressure', 'spo2', 'personal', 'general']) {
+      await editor.locator(`fieldset[data-group="${g}"]`).waitFor();
+    }
+    expect(await editor.locator('fieldset[data-group="body_temperature"]').count()).toBe(0);
+    await editor
+      .locator('fieldset[data-group="blood_pressure"]')
+      .getByLabel('Systoliskt: mycket högt från (mmHg)')
+      .waitFor();
+    const gain = editor.getByLabel('Viktökning på 1 dygn, mer än (kg)');
+    expect(await gain.getAttribute('placeholder')).toBe('1,36');
+    await gain.fill('1,5');
+    const whatIf = page.getByTestId('what-if');
+    await whatIf.getByText(/Föreslagna värden: \d+ larm/).waitFor({ timeout: 20_000 });
+    // the replay names its rules in Swedish, never by id
+    const row = whatIf.locator('tr[data-rule="spo2.very_low"] th');
+    await expect.poll(() => row.innerText(), { timeout: 20_000 }).toBe('Mycket låg syremättnad');
+    await gain.fill('1.5x');
+    await editor.getByText('Ange ett tal från 0,1 till 10.').waitFor();
+    expect(await editor.getByRole('button', { name: 'Spara' }).isDisabled()).toBe(true);
+    await editor.getByRole('button', { name: 'Avbryt' }).click();
+    expect(await gain.inputValue()).toBe('');
   });
 
   it("lists the patient's devices; adds one from the keyboard (secret shown once) and revokes it", async () => {

@@ -1,7 +1,16 @@
 // The dashboard's pure logic: triage order, live changes, time left, frailty filter, the plan
 // editor's paths, and that every string exists in Swedish and English with the same placeholders.
 import { describe, expect, it } from 'vitest';
-import { en, frailtyLabel, placeholders, sv, translate } from '../../dashboards/src/i18n.js';
+import {
+  en,
+  forms,
+  frailtyLabel,
+  placeholders,
+  sv,
+  translate,
+  type Key,
+  type Plural,
+} from '../../dashboards/src/i18n.js';
 import {
   addLiveReadings,
   applyLatest,
@@ -10,8 +19,27 @@ import {
   pushHeldBack,
   type LiveReading,
 } from '../../dashboards/src/liveReadings.js';
-import { getPath, planFields, proposePlan, setPath } from '../../dashboards/src/plan.js';
-import { patientPlanSchema } from '../../contract/plan.js';
+import {
+  choiceFields,
+  fieldValue,
+  getPath,
+  groupsFor,
+  measuredTypes,
+  measurementTypes,
+  planFields,
+  proposePlan,
+  scheduleFields,
+  scheduleRows,
+  setPath,
+} from '../../dashboards/src/plan.js';
+import {
+  DEFAULT_BLOOD_PRESSURE,
+  DEFAULT_PERSONAL,
+  DEFAULT_VITALS,
+  DEFAULT_WEIGHT,
+  patientPlanSchema,
+} from '../../contract/plan.js';
+import { readingTypes } from '../../devices/contract.js';
 import {
   applyAlertEvent,
   formatDuration,
@@ -159,34 +187,86 @@ describe('time left before escalation', () => {
 describe('strings', () => {
   it('has every key in both languages, non-empty, with the same placeholders', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(sv).sort());
-    for (const key of Object.keys(sv) as (keyof typeof sv)[]) {
-      expect(sv[key].trim(), key).not.toBe('');
-      expect(en[key].trim(), key).not.toBe('');
-      expect(placeholders(en[key]), key).toEqual(placeholders(sv[key]));
+    for (const key of Object.keys(sv) as Key[]) {
+      const other = (m: Plural | string) => (typeof m === 'string' ? m : m.other);
+      expect(placeholders(other(en[key])), key).toEqual(placeholders(other(sv[key])));
+      for (const form of [...forms(sv[key]), ...forms(en[key])]) {
+        expect(form.trim(), key).not.toBe('');
+        // a form for one may leave the count out ("the last day"), never add a placeholder
+        for (const p of placeholders(form)) expect(placeholders(other(sv[key])), key).toContain(p);
+      }
     }
   });
 
-  it('has a label for every threshold in the plan editor', () => {
-    for (const f of planFields) expect(f.label in sv, f.label).toBe(true);
+  it('has a label for every setting in the plan editor', () => {
+    for (const f of [...planFields, ...scheduleFields, ...choiceFields]) {
+      expect(f.label in sv, f.label).toBe(true);
+    }
+    for (const c of choiceFields) for (const o of c.options) expect(o.label in sv).toBe(true);
   });
 
   it('names the Clinical Frailty Scale level', () => {
     expect(frailtyLabel('sv', 6)).toBe('CFS 6: Lever med måttlig skörhet');
     expect(frailtyLabel('en', 9)).toBe('CFS 9: Terminally ill');
     expect(frailtyLabel('sv', null)).toBe('Ej bedömd');
-    expect(translate('en', 'shownCount', { shown: 2, total: 5 })).toBe('2 of 5 alerts');
+    expect(translate('en', 'shownCount', { shown: 2, n: 5 })).toBe('2 of 5 alerts');
   });
 });
 
 describe('plan paths', () => {
   it('sets, reads and removes nested thresholds without touching the rest', () => {
     const stored = { spo2Scale: 2, weight: { gain3dKg: 1.5 } };
-    const p = proposePlan(stored, { 'weight.gain3dKg': '', 'vitals.spo2.contactBelow': '90' });
-    expect(p).toEqual({ spo2Scale: 2, vitals: { spo2: { contactBelow: 90 } } });
+    const { plan: p, invalid } = proposePlan(
+      stored,
+      { 'weight.gain3dKg': '', 'vitals.spo2.contactBelow': '90', spo2Scale: '' },
+      'sv',
+    );
+    expect(invalid).toEqual([]);
+    expect(p).toEqual({ vitals: { spo2: { contactBelow: 90 } } });
     expect(getPath(p, 'vitals.spo2.contactBelow')).toBe(90);
     expect(stored.weight.gain3dKg).toBe(1.5);
     expect(setPath({}, 'weight.dryWeightKg', 71.5)).toEqual({ weight: { dryWeightKg: 71.5 } });
-    expect(proposePlan({}, { 'weight.gain1dKg': '1,2' })).toEqual({ weight: { gain1dKg: 1.2 } });
+  });
+
+  it('takes a decimal comma in Swedish and a point in both; lists what is not a value', () => {
+    const gain = (raw: string, lang: 'sv' | 'en') =>
+      proposePlan({ weight: { gain1dKg: 2 } }, { 'weight.gain1dKg': raw }, lang);
+    expect(gain('1,2', 'sv')).toEqual({ plan: { weight: { gain1dKg: 1.2 } }, invalid: [] });
+    expect(gain(' 1.2 ', 'sv').plan).toEqual({ weight: { gain1dKg: 1.2 } });
+    expect(gain('1.2', 'en').plan).toEqual({ weight: { gain1dKg: 1.2 } });
+    // in English a comma groups thousands: refused, not read as 12 or 1.2; the stored value stays
+    expect(gain('1,2', 'en')).toEqual({
+      plan: { weight: { gain1dKg: 2 } },
+      invalid: ['weight.gain1dKg'],
+    });
+    expect(gain('mycket', 'sv').invalid).toEqual(['weight.gain1dKg']);
+    expect(gain('50', 'sv').invalid).toEqual(['weight.gain1dKg']); // above the field's range
+    const pulse = planFields.find((f) => f.path === 'vitals.pulse.contactHigh')!;
+    expect(fieldValue(pulse, '110,5', 'sv')).toBeNull(); // whole beats only
+    expect(fieldValue(pulse, '', 'sv')).toBeUndefined(); // back to the default
+  });
+
+  it('replaces the schedule: empty fields take the defaults, an empty schedule is none', () => {
+    const stored = {
+      measurements: [{ type: 'body_weight', everyDays: 1, dueBy: '09:00', graceHours: 4 }],
+    };
+    const rows = scheduleRows(stored, String);
+    expect(rows).toEqual([
+      { type: 'body_weight', everyDays: '1', dueBy: '09:00', graceHours: '4' },
+    ]);
+    const next = proposePlan(stored, {}, 'sv', [
+      { ...rows[0]!, graceHours: '2,5' },
+      { type: 'blood_pressure', everyDays: '7', dueBy: '', graceHours: '' },
+    ]);
+    expect(next.invalid).toEqual([]);
+    expect(next.plan.measurements).toEqual([
+      { type: 'body_weight', everyDays: 1, dueBy: '09:00', graceHours: 2.5 },
+      { type: 'blood_pressure', everyDays: 7 },
+    ]);
+    expect(patientPlanSchema.safeParse(next.plan).success).toBe(true);
+    expect(proposePlan(stored, {}, 'sv', []).plan).toEqual({});
+    const bad = proposePlan(stored, {}, 'en', [{ ...rows[0]!, everyDays: '0', dueBy: '9' }]);
+    expect(bad.invalid).toEqual(['measurements.0.everyDays', 'measurements.0.dueBy']);
   });
 });
 
@@ -339,9 +419,62 @@ describe("the plan editor's fields", () => {
       for (const value of [f.min, f.max]) {
         const parsed = patientPlanSchema.safeParse(setPath({}, f.path, value));
         expect(parsed.success, `${f.path} = ${value}`).toBe(true);
+        if (f.integer) expect(Number.isInteger(value), f.path).toBe(true);
       }
       // and a path the contract does not know is refused, so a renamed setting fails here
       expect(patientPlanSchema.safeParse(setPath({}, `${f.path}X`, f.min)).success).toBe(false);
     }
+    for (const c of choiceFields) {
+      for (const o of c.options) {
+        expect(patientPlanSchema.safeParse(setPath({}, c.path, o.value)).success).toBe(true);
+      }
+    }
+  });
+
+  it("cover every rule's settings the contract has (vitals, blood pressure, weight, personal)", () => {
+    const paths = new Set([...planFields, ...choiceFields].map((f) => f.path));
+    /** Every leaf setting of a part of the plan, as dotted paths. */
+    const leaves = (obj: unknown, at: string): string[] =>
+      typeof obj === 'object' && obj !== null
+        ? Object.entries(obj).flatMap(([k, v]) => leaves(v, `${at}.${k}`))
+        : [at];
+    const resolved = {
+      vitals: DEFAULT_VITALS,
+      bloodPressure: DEFAULT_BLOOD_PRESSURE,
+      weight: { ...DEFAULT_WEIGHT, dryWeightKg: 80 },
+      personal: DEFAULT_PERSONAL,
+    };
+    const missing = Object.entries(resolved)
+      .flatMap(([part, v]) => leaves(v, part))
+      .filter((p) => !paths.has(p));
+    expect(missing).toEqual([]);
+    for (const top of ['spo2Scale', 'remeasureMinutes']) expect(paths.has(top), top).toBe(true);
+  });
+
+  it('takes the schedule within what the contract takes', () => {
+    for (const f of scheduleFields) {
+      for (const value of [f.min, f.max]) {
+        const item = { type: 'body_weight', [f.path]: value };
+        expect(patientPlanSchema.safeParse({ measurements: [item] }).success, f.path).toBe(true);
+      }
+    }
+  });
+
+  it("shows only the patient's measurements: scheduled or among the latest readings", () => {
+    expect([...measurementTypes].sort()).toEqual([...readingTypes].sort());
+    const bpOnly = measuredTypes({}, ['blood_pressure']);
+    expect(bpOnly).toEqual(['blood_pressure']);
+    // no scale: no weight fields; blood pressure has the personal detector's shared settings
+    expect(groupsFor(bpOnly)).toEqual(['blood_pressure', 'personal', 'general']);
+    const scheduled = { measurements: [{ type: 'spo2' }, { type: 'body_weight' }] };
+    expect(measuredTypes(scheduled, ['heart_rate'])).toEqual(['body_weight', 'heart_rate', 'spo2']);
+    expect(groupsFor(['spo2'])).toEqual(['spo2', 'general']);
+    expect(groupsFor(measuredTypes(null, []))).toEqual(['general']);
+    // every field belongs to a group the editor can show
+    const groups = new Set<string>([...measurementTypes, 'personal', 'general']);
+    for (const f of planFields) expect(groups.has(f.group), f.path).toBe(true);
+    expect(planFields.filter((f) => f.group === 'blood_pressure').map((f) => f.path)).toContain(
+      'bloodPressure.severeSystolic',
+    );
   });
 });

@@ -1,5 +1,6 @@
 // One alert: severity (colour and text), patient, reason, owner, fixed care contact, escalation
 // level and the time left before it escalates, and the actions.
+import { formatTime } from '../format.js';
 import { frailtyLabel, type Key } from '../i18n.js';
 import { useLang } from '../lang.js';
 import { hrefPatient } from '../route.js';
@@ -74,9 +75,7 @@ export function AlertCard(props: {
         </div>
       </dl>
       {a.snoozedUntil && Date.parse(a.snoozedUntil) > props.now && (
-        <p class="muted">
-          {t('snoozedUntil', { time: new Date(a.snoozedUntil).toLocaleTimeString(lang) })}
-        </p>
+        <p class="muted">{t('snoozedUntil', { time: formatTime(lang, a.snoozedUntil) })}</p>
       )}
       <AlertActions alert={a} onChanged={props.onChanged} />
     </article>

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { useLang, useNow } from '../lang.js';
-import { formatAbsolute } from '../triage.js';
+import { formatDateTime } from '../format.js';
 import type { Device } from '../types.js';
 import { Time } from './bits.js';
 
@@ -78,7 +78,7 @@ export function DeviceList(props: { patientId: string; timeZone: string; onChang
               </span>{' '}
               {d.revokedAt ? (
                 <span class="badge revoked">
-                  {t('revoked', { time: formatAbsolute(d.revokedAt, lang, props.timeZone) })}
+                  {t('revoked', { time: formatDateTime(lang, d.revokedAt, props.timeZone) })}
                 </span>
               ) : (
                 <>

@@ -4,11 +4,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { applyLatest, liveReadings } from '../liveReadings.js';
-import { frailtyLabel, maybe } from '../i18n.js';
+import { formatReading } from '../format.js';
+import { frailtyLabel, typeName } from '../i18n.js';
 import { useLang, useNow } from '../lang.js';
+import { measuredTypes } from '../plan.js';
 import { hrefTriage } from '../route.js';
 import { sortAlerts } from '../triage.js';
-import type { Alert, LatestReading, PatientDetail } from '../types.js';
+import type { Alert, PatientDetail } from '../types.js';
 import { AlertCard } from './AlertCard.js';
 import { AlertHistory } from './AlertHistory.js';
 import { AuditTrail } from './AuditTrail.js';
@@ -17,23 +19,7 @@ import { Time } from './bits.js';
 import { PlanEditor } from './PlanEditor.js';
 import { TrendChart } from './TrendChart.js';
 
-const chartTypes = [
-  'body_weight',
-  'blood_pressure',
-  'heart_rate',
-  'spo2',
-  'body_temperature',
-  'respiratory_rate',
-  'blood_glucose',
-];
 const periods = [7, 14, 30, 90];
-
-function formatLatest(r: LatestReading): string {
-  if (r.systolic !== null && r.diastolic !== null)
-    return `${r.systolic}/${r.diastolic} ${r.unit ?? ''}`;
-  if (r.code) return r.code;
-  return `${r.value ?? '–'} ${r.unit ?? ''}`.trim();
-}
 
 export function PatientView(props: {
   patientId: string;
@@ -89,7 +75,10 @@ export function PatientView(props: {
   const closed = resolved
     .filter((r) => !open.some((o) => o.id === r.id))
     .sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
-  const types = chartTypes.filter((ty) => ty in patient.latest || ty === 'body_weight');
+  // the measurements the patient has (scheduled or sent): a patient without a scale has no
+  // weight chart and no weight settings
+  const latestTypes = Object.keys(patient.latest);
+  const types = measuredTypes(patient.plan, latestTypes).filter((ty) => ty !== 'consciousness');
 
   return (
     <article class="patient" data-testid="patient-view">
@@ -115,12 +104,12 @@ export function PatientView(props: {
         {Object.keys(patient.latest).length > 0 && (
           <dl class="facts latest">
             {Object.entries(patient.latest).map(([type, r]) => (
-              <div key={type}>
+              <div key={type} data-testid={`latest-${type}`}>
                 <dt>
-                  {t('latest')}: {maybe(lang, `type_${type}`) ?? type}
+                  {t('latest')}: {typeName(lang, type)}
                 </dt>
                 <dd>
-                  <strong>{formatLatest(r)}</strong>{' '}
+                  <strong>{formatReading(lang, type, r)}</strong>{' '}
                   <Time iso={r.measuredAt} now={now} timeZone={patient.timeZone} />
                 </dd>
               </div>
@@ -162,14 +151,20 @@ export function PatientView(props: {
         </div>
         <div class="charts">
           {types.map((ty) => (
-            <TrendChart key={ty} patientId={patient.id} type={ty} days={days} />
+            <TrendChart
+              key={ty}
+              patientId={patient.id}
+              type={ty}
+              days={days}
+              timeZone={patient.timeZone}
+            />
           ))}
         </div>
       </section>
 
       <section aria-labelledby="plan-title">
         <h2 id="plan-title">{t('plan')}</h2>
-        <PlanEditor patientId={patient.id} />
+        <PlanEditor patientId={patient.id} latest={latestTypes} />
       </section>
 
       <section aria-labelledby="devices-title">

@@ -1,17 +1,83 @@
-// Edit a patient's thresholds. Before saving, the proposed plan is replayed over the patient's
-// last 90 days (POST .../plan/what-if) and the editor shows how many alerts it would have raised
-// beside the current plan's count.
+// Edit a patient's plan: every rule's settings and the measurement schedule, grouped by
+// measurement, for the measurements the patient has (schedule or readings). Numbers are typed
+// and shown the reader's way (a decimal comma in Swedish). Before saving, the proposed plan is
+// replayed over the patient's last 90 days (POST .../plan/what-if) and the editor shows how many
+// alerts it would have raised, per rule by name, beside the current plan's count.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
-import type { Key } from '../i18n.js';
+import { formatNumber, formatValue, unitName } from '../format.js';
+import { ruleName, typeName, type Key } from '../i18n.js';
 import { useLang } from '../lang.js';
-import { getPath, planFields, proposePlan } from '../plan.js';
-import type { PlanResponse, WhatIf } from '../types.js';
+import {
+  choiceFields,
+  getPath,
+  groupsFor,
+  measuredTypes,
+  measurementTypes,
+  planFields,
+  proposePlan,
+  scheduleFields,
+  scheduleRows,
+  type Group,
+  type PlanField,
+  type ScheduleRow,
+} from '../plan.js';
+import type { Lang, PlanResponse, ReadingType, WhatIf } from '../types.js';
 
-export function PlanEditor({ patientId }: { patientId: string }) {
-  const { t } = useLang();
+const isType = (g: Group): g is ReadingType => (measurementTypes as string[]).includes(g);
+
+const groupName = (lang: Lang, t: (k: Key) => string, g: Group) =>
+  isType(g) ? typeName(lang, g) : t(g === 'personal' ? 'planGroup_personal' : 'planGroup_general');
+
+/** "Viktökning på 1 dygn, mer än (kg)": the label with its unit as the reader writes it. */
+function fieldLabel(lang: Lang, t: (k: Key) => string, f: PlanField): string {
+  const type = isType(f.group) ? f.group : undefined;
+  return f.unit ? `${t(f.label)} (${unitName(lang, f.unit, type)})` : t(f.label);
+}
+
+function NumberInput(props: {
+  f: PlanField;
+  name: string;
+  value: string;
+  placeholder?: string;
+  invalid: boolean;
+  hint?: string;
+  onInput(v: string): void;
+}) {
+  const { lang, t } = useLang();
+  const { f } = props;
+  const id = `plan-${props.name.replace(/\W/g, '-')}`;
+  const write = (n: number) => formatNumber(lang, n, { grouping: false });
+  // the hint is outside the label: the field's name is its label, the hint describes it
+  return (
+    <div class="field">
+      <label for={id}>{fieldLabel(lang, t, f)}</label>
+      <input
+        type="text"
+        inputMode={f.integer ? 'numeric' : 'decimal'}
+        autoComplete="off"
+        id={id}
+        name={props.name}
+        value={props.value}
+        placeholder={props.placeholder}
+        aria-invalid={props.invalid}
+        aria-describedby={`${id}-hint`}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+      <span class={props.invalid ? 'hint error' : 'hint'} id={`${id}-hint`}>
+        {props.invalid ? t('fieldRange', { min: write(f.min), max: write(f.max) }) : props.hint}
+      </span>
+    </div>
+  );
+}
+
+export function PlanEditor({ patientId, latest }: { patientId: string; latest: string[] }) {
+  const { lang, t } = useLang();
   const [plan, setPlan] = useState<PlanResponse | null>(null);
   const [edits, setEdits] = useState<Record<string, string>>({});
+  // null: the schedule as stored
+  const [schedule, setSchedule] = useState<ScheduleRow[] | null>(null);
+  const [adding, setAdding] = useState<string>('');
   const [whatIf, setWhatIf] = useState<WhatIf | null>(null);
   const [calculating, setCalculating] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -24,19 +90,30 @@ export function PlanEditor({ patientId }: { patientId: string }) {
       .then(setPlan, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, [patientId]);
 
-  const dirty = Object.keys(edits).length > 0;
-  const proposed = plan ? proposePlan(plan.plan, edits) : null;
+  const write = (n: number) => formatNumber(lang, n, { grouping: false });
+  const storedRows = plan ? scheduleRows(plan.plan, write) : [];
+  const rows = schedule ?? storedRows;
+  const dirty = Object.keys(edits).length > 0 || schedule !== null;
+  const proposal = plan ? proposePlan(plan.plan, edits, lang, schedule ?? undefined) : null;
+  const valid = proposal !== null && proposal.invalid.length === 0;
+  // the hub names a refused field by its path in the body (`plan.weight.gain3dKg`): its label here
+  const problem = (e: unknown) => {
+    if (!(e instanceof ApiError && e.field)) return e instanceof Error ? e.message : String(e);
+    const f = planFields.find((x) => `plan.${x.path}` === e.field);
+    return t('invalidField', { field: f ? fieldLabel(lang, t, f) : e.field });
+  };
 
-  // replay the proposal, debounced while the person types
+  // replay the proposal, debounced while the person types; not while a field is not a value
   useEffect(() => {
-    if (!plan || !dirty || !proposed) {
+    if (!plan || !dirty || !proposal || !valid) {
       setWhatIf(null);
+      setCalculating(false);
       return;
     }
     let cancelled = false;
     setCalculating(true);
     const timer = setTimeout(() => {
-      api.whatIf(patientId, proposed).then(
+      api.whatIf(patientId, proposal.plan).then(
         (w) => {
           if (cancelled) return;
           setWhatIf(w);
@@ -47,13 +124,7 @@ export function PlanEditor({ patientId }: { patientId: string }) {
           if (cancelled) return;
           setWhatIf(null);
           setCalculating(false);
-          setError(
-            e instanceof ApiError && e.field
-              ? t('invalidField', { field: e.field })
-              : e instanceof Error
-                ? e.message
-                : String(e),
-          );
+          setError(problem(e));
         },
       );
     }, 500);
@@ -61,33 +132,135 @@ export function PlanEditor({ patientId }: { patientId: string }) {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [patientId, plan, JSON.stringify(proposed)]);
+  }, [patientId, plan, valid, JSON.stringify(proposal?.plan)]);
 
   if (!plan) return error ? <p class="error">{error}</p> : <p role="status">{t('loading')}</p>;
 
   const save = async (e: Event) => {
     e.preventDefault();
-    if (!proposed) return;
+    if (!proposal || !valid) return;
     setBusy(true);
     try {
-      const next = await api.savePlan(patientId, proposed);
+      const next = await api.savePlan(patientId, proposal.plan);
       setPlan(next);
       setEdits({});
+      setSchedule(null);
       setSaved(true);
       setError(null);
     } catch (err) {
-      setError(
-        err instanceof ApiError && err.field
-          ? t('invalidField', { field: err.field })
-          : err instanceof Error
-            ? err.message
-            : String(err),
-      );
+      setError(problem(err));
     } finally {
       setBusy(false);
     }
   };
 
+  const edit = (path: string, storedText: string, v: string) => {
+    setSaved(false);
+    setEdits((old) => {
+      const next = { ...old };
+      if (v === storedText) delete next[path];
+      else next[path] = v;
+      return next;
+    });
+  };
+  const editRows = (change: (rows: ScheduleRow[]) => ScheduleRow[]) => {
+    setSaved(false);
+    const next = change(rows);
+    setSchedule(JSON.stringify(next) === JSON.stringify(storedRows) ? null : next);
+  };
+  const addRow = (type: ReadingType) =>
+    editRows((r) => [...r, { type, everyDays: '', dueBy: '', graceHours: '' }]);
+  const invalid = new Set(proposal?.invalid);
+
+  const numberField = (f: PlanField) => {
+    const stored = getPath(plan.plan, f.path);
+    const resolved = getPath(plan.resolved, f.path);
+    const storedText = typeof stored === 'number' ? write(stored) : '';
+    const type = isType(f.group) ? f.group : undefined;
+    const shown = (n: number) =>
+      f.unit ? formatValue(lang, n, f.unit, { type, maxDecimals: 3 }) : write(n);
+    return (
+      <NumberInput
+        key={f.path}
+        f={f}
+        name={f.path}
+        value={edits[f.path] ?? storedText}
+        placeholder={typeof resolved === 'number' ? write(resolved) : ''}
+        invalid={invalid.has(f.path)}
+        hint={
+          stored === undefined
+            ? `${t('planDefault')}${typeof resolved === 'number' ? `: ${shown(resolved)}` : ''}`
+            : t('planOverridden')
+        }
+        onInput={(v) => edit(f.path, storedText, v)}
+      />
+    );
+  };
+
+  const scheduleOf = (type: ReadingType) => {
+    const i = rows.findIndex((r) => r.type === type);
+    const row = rows[i];
+    if (!row)
+      return (
+        <p class="schedule">
+          {t('scheduleNone')}{' '}
+          <button type="button" class="secondary" onClick={() => addRow(type)}>
+            {t('scheduleAdd')}
+          </button>
+        </p>
+      );
+    const set = (key: keyof ScheduleRow, v: string) =>
+      editRows((r) => r.map((x, j) => (j === i ? { ...x, [key]: v } : x)));
+    const dueId = `plan-measurements-${i}-dueBy`;
+    const dueInvalid = invalid.has(`measurements.${i}.dueBy`);
+    return (
+      <div
+        class="schedule field-grid"
+        role="group"
+        aria-label={t('schedule')}
+        data-testid={`schedule-${type}`}
+      >
+        {scheduleFields.map((f) => (
+          <NumberInput
+            key={f.path}
+            f={f}
+            name={`measurements.${i}.${f.path}`}
+            value={row[f.path as 'everyDays' | 'graceHours']}
+            invalid={invalid.has(`measurements.${i}.${f.path}`)}
+            onInput={(v) => set(f.path as keyof ScheduleRow, v)}
+          />
+        ))}
+        <div class="field">
+          <label for={dueId}>{t('sched_dueBy')}</label>
+          <input
+            type="time"
+            id={dueId}
+            name={`measurements.${i}.dueBy`}
+            value={row.dueBy}
+            aria-invalid={dueInvalid}
+            aria-describedby={`${dueId}-hint`}
+            onInput={(e) => set('dueBy', e.currentTarget.value)}
+          />
+          <span class={dueInvalid ? 'hint error' : 'hint'} id={`${dueId}-hint`}>
+            {dueInvalid ? t('fieldTime') : ''}
+          </span>
+        </div>
+        <div>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => editRows((r) => r.filter((_, j) => j !== i))}
+          >
+            {t('scheduleRemove')}
+          </button>
+        </div>
+      </div>
+    );
+  };
+
+  const measured = measuredTypes(proposal?.plan, latest);
+  const groups = groupsFor(measured);
+  const unmeasured = measurementTypes.filter((ty) => !measured.includes(ty));
   const rules = whatIf
     ? [...new Set([...Object.keys(whatIf.current.byRule), ...Object.keys(whatIf.proposed.byRule)])]
     : [];
@@ -95,49 +268,74 @@ export function PlanEditor({ patientId }: { patientId: string }) {
   return (
     <form class="plan-editor card stack" onSubmit={(e) => void save(e)} data-testid="plan-editor">
       <h3>{t('editThresholds')}</h3>
-      <div class="field-grid">
-        {planFields.map((f) => {
-          const stored = getPath(plan.plan, f.path);
-          const resolved = getPath(plan.resolved, f.path);
-          const value = edits[f.path] ?? (stored === undefined ? '' : String(stored));
-          return (
-            <label key={f.path}>
-              {t(f.label as Key)}
-              <input
-                type="number"
-                inputMode="decimal"
-                name={f.path}
-                step={f.step}
-                min={f.min}
-                max={f.max}
-                value={value}
-                placeholder={resolved === undefined ? '' : String(resolved)}
-                onInput={(e) => {
-                  const v = e.currentTarget.value;
-                  setSaved(false);
-                  setEdits((old) => {
-                    const next = { ...old };
-                    if (v === (stored === undefined ? '' : String(stored))) delete next[f.path];
-                    else next[f.path] = v;
-                    return next;
-                  });
-                }}
-              />
-              <span class="hint">
-                {stored === undefined
-                  ? `${t('planDefault')}${resolved === undefined ? '' : `: ${String(resolved)}`}`
-                  : t('planOverridden')}
-              </span>
-            </label>
-          );
-        })}
-      </div>
+      {groups.map((g) => {
+        const fields = planFields.filter((f) => f.group === g);
+        const choices = choiceFields.filter((c) => c.group === g);
+        return (
+          <fieldset key={g} class="plan-group" data-group={g}>
+            <legend>{groupName(lang, t, g)}</legend>
+            {isType(g) && scheduleOf(g)}
+            {(fields.length > 0 || choices.length > 0) && (
+              <div class="field-grid">
+                {fields.map(numberField)}
+                {choices.map((c) => {
+                  const stored = getPath(plan.plan, c.path);
+                  const storedText = stored === undefined ? '' : String(stored);
+                  return (
+                    <label key={c.path}>
+                      {t(c.label)}
+                      <select
+                        name={c.path}
+                        value={edits[c.path] ?? storedText}
+                        onChange={(e) => edit(c.path, storedText, e.currentTarget.value)}
+                      >
+                        <option value="">{t('planDefault')}</option>
+                        {c.options.map((o) => (
+                          <option key={o.value} value={String(o.value)}>
+                            {t(o.label)}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                  );
+                })}
+              </div>
+            )}
+          </fieldset>
+        );
+      })}
+      {unmeasured.length > 0 && (
+        <div class="controls">
+          <label>
+            {t('addMeasurement')}
+            <select value={adding} onChange={(e) => setAdding(e.currentTarget.value)}>
+              <option value="" />
+              {unmeasured.map((ty) => (
+                <option key={ty} value={ty}>
+                  {typeName(lang, ty)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            class="secondary"
+            disabled={adding === ''}
+            onClick={() => {
+              addRow(adding as ReadingType);
+              setAdding('');
+            }}
+          >
+            {t('add')}
+          </button>
+        </div>
+      )}
       <div class="what-if" aria-live="polite" data-testid="what-if">
         {dirty && calculating && <p role="status">{t('whatIfCalculating')}</p>}
         {dirty && whatIf && !calculating && (
           <>
             <p>
-              <strong>{t('whatIfTitle', { days: whatIf.days })}</strong>
+              <strong>{t('whatIfTitle', { n: whatIf.days })}</strong>
             </p>
             <p>
               {t('whatIfCurrent', { n: whatIf.current.alerts })}
@@ -156,10 +354,10 @@ export function PlanEditor({ patientId }: { patientId: string }) {
                 </thead>
                 <tbody>
                   {rules.map((r) => (
-                    <tr key={r}>
-                      <th scope="row">{r}</th>
-                      <td>{whatIf.current.byRule[r] ?? 0}</td>
-                      <td>{whatIf.proposed.byRule[r] ?? 0}</td>
+                    <tr key={r} data-rule={r}>
+                      <th scope="row">{ruleName(lang, r)}</th>
+                      <td>{formatNumber(lang, whatIf.current.byRule[r] ?? 0)}</td>
+                      <td>{formatNumber(lang, whatIf.proposed.byRule[r] ?? 0)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -175,10 +373,18 @@ export function PlanEditor({ patientId }: { patientId: string }) {
       )}
       {saved && <p role="status">{t('saved')}</p>}
       <div class="buttons">
-        <button type="submit" disabled={!dirty || busy}>
+        <button type="submit" disabled={!dirty || !valid || busy}>
           {busy ? t('saving') : t('save')}
         </button>
-        <button type="button" class="secondary" disabled={!dirty} onClick={() => setEdits({})}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={!dirty}
+          onClick={() => {
+            setEdits({});
+            setSchedule(null);
+          }}
+        >
           {t('cancel')}
         </button>
       </div>

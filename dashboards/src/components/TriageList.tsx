@@ -64,7 +64,7 @@ export function TriageList(props: {
       {props.alerts === null && !props.error && <p role="status">{t('loading')}</p>}
       {props.alerts && (
         <p class="muted" aria-live="polite">
-          {t('shownCount', { shown: shown.length, total: props.alerts.length })}
+          {t('shownCount', { shown: shown.length, n: props.alerts.length })}
         </p>
       )}
       {props.alerts && shown.length === 0 && <p>{t('noAlerts')}</p>}

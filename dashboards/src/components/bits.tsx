@@ -2,7 +2,7 @@
 // relative and absolute.
 import { severityKey } from '../i18n.js';
 import { useLang } from '../lang.js';
-import { formatAbsolute, formatRelative } from '../triage.js';
+import { formatDateTime, formatRelative } from '../format.js';
 import type { Severity } from '../types.js';
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
@@ -16,7 +16,7 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
 
 export function Time({ iso, now, timeZone }: { iso: string; now: number; timeZone?: string }) {
   const { lang } = useLang();
-  const abs = formatAbsolute(iso, lang, timeZone);
+  const abs = formatDateTime(lang, iso, timeZone);
   return (
     <time dateTime={iso} title={abs}>
       {formatRelative(iso, now, lang)} <span class="abs">({abs})</span>
