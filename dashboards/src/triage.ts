@@ -115,7 +115,7 @@ export function formatTimeLeft(
   };
 }
 
-const locale = (lang: Lang) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
+export const locale = (lang: Lang) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
 
 /** "för 5 minuter sedan" / "5 minutes ago". */
 export function formatRelative(iso: string, now: number, lang: Lang): string {

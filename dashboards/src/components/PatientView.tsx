@@ -28,7 +28,7 @@ const chartTypes = [
 ];
 const periods = [7, 14, 30, 90];
 
-function formatLatest(r: LatestReading): string {
+export function formatLatest(r: LatestReading): string {
   if (r.systolic !== null && r.diastolic !== null)
     return `${r.systolic}/${r.diastolic} ${r.unit ?? ''}`;
   if (r.code) return r.code;
