@@ -4,7 +4,9 @@
 //
 // `readings` has no index by device (migration 009: it cost the ingest ~10 %), so a device's
 // readings are found among its patient's (`readings_patient_type_time`) and ordered by receipt
-// there: a patient's readings, not the hub's. Refused messages have their own index by device.
+// there: a patient's readings, not the hub's (a patient with 100,000 readings, two devices and
+// 1,000 refused messages: deviceLog ~250 ms on PGlite, ~55 ms on PostgreSQL, median of 7; 9,000
+// readings: ~105 and ~45 ms). Refused messages have their own index by device.
 import type { ReadingType, RejectionReason } from '../../devices/contract.js';
 import { isQuestionable } from '../../devices/gatt/index.js';
 import type { FieldError, MeasuredValues } from '../shapes/reading.js';
