@@ -7,6 +7,7 @@ import type {
   AlertStatus,
   AuditEntry,
   Device,
+  DeviceLog,
   Me,
   PatientDetail,
   PatientSummary,
@@ -105,6 +106,8 @@ export const api = {
     ),
   revokeDevice: (deviceId: string) =>
     request<{ id: string; revokedAt: string }>('POST', `/devices/${enc(deviceId)}/revoke`, {}),
+  /** A device's readings and refused messages, for troubleshooting. */
+  deviceLog: (deviceId: string) => request<DeviceLog>('GET', `/devices/${enc(deviceId)}/log`),
   audit: (patientId: string) => request<AuditEntry[]>('GET', `/patients/${enc(patientId)}/audit`),
   /** Alerts of one patient, resolved ones too, for the patient view's history. */
   patientAlerts: async (patientId: string) => {

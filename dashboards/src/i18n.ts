@@ -4,7 +4,9 @@
 // has a form per plural category (Intl.PluralRules), chosen by its `{n}`: never "1 alerts".
 // Pure: no DOM, so the unit tests import it under Node.
 import { formatNumber, pluralCategory } from './format.js';
-import type { Lang, Severity } from './types.js';
+import type { Lang, RefusedMessage, Severity } from './types.js';
+
+type RejectionReason = RefusedMessage['reason'];
 
 /** A counted string: its forms by plural category; `other` is every category a language lacks. */
 export type Plural = { readonly other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
@@ -102,6 +104,45 @@ export const sv = {
   revoked: 'Spärrad {time}',
   active: 'Aktiv',
   addedAt: 'Tillagd',
+  openDeviceLog: 'Felsök',
+  refresh: 'Uppdatera',
+  deviceLogTitle: 'Felsökning: {name}',
+  backToPatient: 'Till patienten',
+  lastSeen: 'Senaste mätvärde mottaget',
+  neverSeen: 'Inga mätvärden mottagna',
+  deviceStatus: 'Status enligt utrustningen (senaste mätningen)',
+  noStatusFlags: 'Inga anmärkningar',
+  battery: 'Batteri',
+  batteryNotReported: 'Rapporteras inte av utrustningen',
+  recentTraffic: 'Senaste 7 dygnen',
+  acceptedCount: 'Mottagna mätvärden: {n}',
+  refusedCount: 'Avvisade meddelanden: {n}',
+  refusedMessages: 'Avvisade meddelanden',
+  noRefused: 'Inga avvisade meddelanden.',
+  deviceReadings: 'Senaste mätvärden',
+  noDeviceReadings: 'Inga mätvärden från utrustningen.',
+  measurement: 'Mätning',
+  value: 'Värde',
+  measuredAt: 'Mätt',
+  receivedAt: 'Mottaget',
+  refusedErrors: 'Fel',
+  messageId: 'Meddelande-id',
+  payload: 'Innehåll',
+  questionable: 'Osäker mätning',
+  reason_not_json: 'Inte läsbart (inte JSON)',
+  reason_invalid_shape: 'Felaktigt format',
+  reason_unknown_type: 'Okänd typ av mätning',
+  reason_bad_unit: 'Fel eller okänd enhet',
+  reason_implausible_value: 'Orimligt värde',
+  reason_future_timestamp: 'Mättid i framtiden (fel klocka?)',
+  reason_old_timestamp: 'För gammal mättid (fel klocka?)',
+  reason_batch_too_large: 'För många mätvärden i ett meddelande',
+  reason_payload_too_large: 'För stort meddelande',
+  reason_gatt_invalid: 'Ogiltigt Bluetooth-värde',
+  reason_unknown_device: 'Utrustningen är inte registrerad',
+  reason_revoked_device: 'Utrustningen är spärrad',
+  reason_store_error: 'Kunde inte sparas',
+  reason_hub_error: 'Fel i mottagningen',
   auditTrail: 'Vem har tittat (logg)',
   auditIntro: 'Varje läsning eller ändring av patientens uppgifter, senaste först.',
   noAudit: 'Inga loggposter.',
@@ -123,6 +164,7 @@ export const sv = {
   'audit_devices.read': 'Mätutrustningen',
   'audit_device.add': 'Lade till utrustning',
   'audit_device.revoke': 'Spärrade utrustning',
+  'audit_device.log.read': 'Utrustningens logg',
   'audit_audit.read': 'Loggen',
   events: 'Händelser',
   plan: 'Plan',
@@ -371,6 +413,45 @@ export const en: Messages = {
   revoked: 'Revoked {time}',
   active: 'Active',
   addedAt: 'Added',
+  openDeviceLog: 'Troubleshoot',
+  refresh: 'Refresh',
+  deviceLogTitle: 'Troubleshooting: {name}',
+  backToPatient: 'Back to the patient',
+  lastSeen: 'Last reading received',
+  neverSeen: 'No readings received',
+  deviceStatus: 'Status reported by the device (latest measurement)',
+  noStatusFlags: 'Nothing reported',
+  battery: 'Battery',
+  batteryNotReported: 'Not reported by the device',
+  recentTraffic: 'Last 7 days',
+  acceptedCount: 'Readings received: {n}',
+  refusedCount: 'Messages refused: {n}',
+  refusedMessages: 'Refused messages',
+  noRefused: 'No refused messages.',
+  deviceReadings: 'Latest readings',
+  noDeviceReadings: 'No readings from this device.',
+  measurement: 'Measurement',
+  value: 'Value',
+  measuredAt: 'Measured',
+  receivedAt: 'Received',
+  refusedErrors: 'Errors',
+  messageId: 'Message id',
+  payload: 'Content',
+  questionable: 'Questionable measurement',
+  reason_not_json: 'Not readable (not JSON)',
+  reason_invalid_shape: 'Malformed message',
+  reason_unknown_type: 'Unknown kind of measurement',
+  reason_bad_unit: 'Wrong or unknown unit',
+  reason_implausible_value: 'Implausible value',
+  reason_future_timestamp: 'Measured in the future (clock wrong?)',
+  reason_old_timestamp: 'Measurement time too old (clock wrong?)',
+  reason_batch_too_large: 'Too many readings in one message',
+  reason_payload_too_large: 'Message too large',
+  reason_gatt_invalid: 'Invalid Bluetooth value',
+  reason_unknown_device: 'Device not registered',
+  reason_revoked_device: 'Device revoked',
+  reason_store_error: 'Could not be stored',
+  reason_hub_error: 'Error in the hub',
   auditTrail: 'Who looked (audit log)',
   auditIntro: "Every read or change of the patient's data, newest first.",
   noAudit: 'No audit entries.',
@@ -392,6 +473,7 @@ export const en: Messages = {
   'audit_devices.read': 'The devices',
   'audit_device.add': 'Added a device',
   'audit_device.revoke': 'Revoked a device',
+  'audit_device.log.read': "A device's log",
   'audit_audit.read': 'The audit log',
   events: 'Events',
   plan: 'Plan',
@@ -573,6 +655,9 @@ export function translate(
 }
 
 export const severityKey = (s: Severity): Key => `severity_${s}`;
+
+/** A refused message's reason in words; every reason code of the device contract has them. */
+export const reasonKey = (r: RejectionReason): Key => `reason_${r}`;
 
 /** A key made at run time (a reading type, an event kind) that may have no string. */
 export function maybe(lang: Lang, key: string): string | null {

@@ -10,7 +10,7 @@ export type {
   Severity,
 } from '../../contract/alerts.js';
 export type { Localized, Person } from '../../contract/common.js';
-export type { Device } from '../../contract/devices.js';
+export type { Device, DeviceLog, DeviceReading, RefusedMessage } from '../../contract/devices.js';
 export type { ErrorBody as ApiErrorBody } from '../../contract/errors.js';
 export type { AuditEntry, PatientDetail, PatientSummary } from '../../contract/patients.js';
 export type { PlanView as PlanResponse, WhatIf } from '../../contract/plans.js';

@@ -59,32 +59,36 @@ export async function revokeDevice(db: Queryable, deviceId: string): Promise<Rev
   return { deviceId, revokedAt: rows[0].revoked_at };
 }
 
+type DeviceRow = { id: string; label: string | null; created_at: Date; revoked_at: Date | null };
+
+const deviceView = (d: DeviceRow): DeviceView => ({
+  id: d.id,
+  label: d.label,
+  createdAt: new Date(d.created_at).toISOString(),
+  revokedAt: d.revoked_at ? new Date(d.revoked_at).toISOString() : null,
+});
+
 /** The patient's devices, revoked ones too, oldest first. */
 export async function listDevices(db: Queryable, patientId: string): Promise<DeviceView[]> {
-  const { rows } = await db.query<{
-    id: string;
-    label: string | null;
-    created_at: Date;
-    revoked_at: Date | null;
-  }>(
+  const { rows } = await db.query<DeviceRow>(
     'SELECT id, label, created_at, revoked_at FROM devices WHERE patient_id = $1 ORDER BY created_at, id',
     [patientId],
   );
-  return rows.map((d) => ({
-    id: d.id,
-    label: d.label,
-    createdAt: new Date(d.created_at).toISOString(),
-    revokedAt: d.revoked_at ? new Date(d.revoked_at).toISOString() : null,
-  }));
+  return rows.map(deviceView);
 }
 
-/** The patient a device is registered to, or null when there is no such device. */
-export async function patientOfDevice(db: Queryable, deviceId: string): Promise<string | null> {
-  const { rows } = await db.query<{ patient_id: string }>(
-    'SELECT patient_id FROM devices WHERE id = $1',
+/** A device with its patient and the patient's time zone, or null when there is no such device. */
+export async function deviceOf(
+  db: Queryable,
+  deviceId: string,
+): Promise<(DeviceView & { patientId: string; timeZone: string }) | null> {
+  const { rows } = await db.query<DeviceRow & { patient_id: string; time_zone: string }>(
+    `SELECT d.id, d.label, d.created_at, d.revoked_at, d.patient_id, p.time_zone
+     FROM devices d JOIN patients p ON p.id = d.patient_id WHERE d.id = $1`,
     [deviceId],
   );
-  return rows[0]?.patient_id ?? null;
+  const d = rows[0];
+  return d ? { ...deviceView(d), patientId: d.patient_id, timeZone: d.time_zone } : null;
 }
 
 /** What the broker checks a connecting device against, or null when there is no such device. */

@@ -294,6 +294,50 @@ describe('nurse dashboard', () => {
     await page.screenshot({ path: `${SHOTS}/patient-view-devices-audit.png`, fullPage: true });
   });
 
+  it("opens a device's log from the patient's devices: the refused message with its reason, in both languages", async () => {
+    // the scale sends a weight nobody weighs, and the hub refuses it
+    const refused = weight(999);
+    const before = device.receipts.length;
+    await device.publish(refused);
+    expect((await device.waitForReceipts(before + 1))[before]).toMatchObject({
+      status: 'rejected',
+      reason: 'implausible_value',
+    });
+
+    const devices = page.getByTestId('devices');
+    await devices
+      .locator(`[data-device="${reg.deviceId}"]`)
+      .getByRole('link', { name: /Felsök/ })
+      .click();
+    const log = page.getByTestId('device-page');
+    await log.waitFor();
+    expect(page.url()).toContain(`#/devices/${reg.deviceId}`);
+    const row = log.locator('[data-testid="refused"] tr[data-reason="implausible_value"]');
+    await row.getByText('Orimligt värde').waitFor();
+    await row.getByText(refused.messageId, { exact: true }).waitFor();
+    await row.getByText('"value":999', { exact: false }).waitFor();
+    // when it last delivered a reading, and those readings
+    expect(await log.getByTestId('last-seen').innerText()).not.toBe('Inga mätvärden mottagna');
+    expect(await log.locator('[data-testid="device-readings"] tbody tr').count()).toBeGreaterThan(
+      10,
+    );
+    await log.getByText('Rapporteras inte av utrustningen').waitFor(); // no battery in the contract
+    await page.screenshot({ path: `${SHOTS}/device-log.png`, fullPage: true });
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await row.getByText('Implausible value').waitFor();
+    await page.getByRole('button', { name: 'Svenska' }).click();
+    await row.getByText('Orimligt värde').waitFor();
+
+    // back to the patient, whose audit log names the read
+    await log.getByRole('link', { name: /Till patienten/ }).click();
+    await page
+      .getByTestId('audit')
+      .locator('tr', { hasText: 'Utrustningens logg' })
+      .first()
+      .waitFor();
+  });
+
   it('the triage list is empty again and the language switches to English', async () => {
     await page.getByRole('link', { name: 'Larmlistan' }).click();
     await page.getByText('Inga öppna larm.').waitFor();

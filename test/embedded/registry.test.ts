@@ -9,9 +9,9 @@ import {
   addStaff,
   addUnit,
   deviceCredentials,
+  deviceOf,
   devicesOfPatient,
   listDevices,
-  patientOfDevice,
   registerPatient,
   revokeDevice,
   setPatientCare,
@@ -70,8 +70,12 @@ describe('the registry', () => {
     expect(listed.find((d) => d.id === c.deviceId)?.label).toBeNull();
     expect(new Set(await devicesOfPatient(db, other))).toEqual(new Set([a.deviceId, c.deviceId]));
 
-    expect(await patientOfDevice(db, b.deviceId)).toBe(other);
-    expect(await patientOfDevice(db, 'dev_unknown')).toBeNull();
+    expect(await deviceOf(db, b.deviceId)).toEqual({
+      ...listed.find((d) => d.id === b.deviceId),
+      patientId: other,
+      timeZone: 'Europe/Stockholm',
+    });
+    expect(await deviceOf(db, 'dev_unknown')).toBeNull();
   });
 
   it('keeps the first time a device was revoked when it is revoked again', async () => {

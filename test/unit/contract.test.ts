@@ -15,8 +15,11 @@ import {
 } from '../../contract/realtime.js';
 import type { Alert as ServerAlert } from '../../server/alerts/views.js';
 import type { AlertChange as LifecycleChange } from '../../server/alerts/lifecycle.js';
+import type { DeviceLog } from '../../contract/devices.js';
+import type { DeviceLogRecord } from '../../server/store/deviceLog.js';
 import type {
   Alert as DashboardAlert,
+  DeviceLog as DashboardDeviceLog,
   AlertEvent as DashboardEvent,
   Me as DashboardMe,
   PatientSummary as DashboardSummary,
@@ -63,6 +66,8 @@ describe('the contract', () => {
     expectTypeOf<DashboardSeries>().toEqualTypeOf<Series>();
     expectTypeOf<Viewer>().toEqualTypeOf<Me>();
     expectTypeOf<DashboardMe>().toEqualTypeOf<Me>();
+    expectTypeOf<DashboardDeviceLog>().toEqualTypeOf<DeviceLog>();
+    expectTypeOf<DeviceLogRecord>().toEqualTypeOf<Omit<DeviceLog, 'device'>>();
   });
 
   it("types the server's and the dashboard's sockets from the same event maps", () => {

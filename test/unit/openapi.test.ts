@@ -203,6 +203,7 @@ describe('the OpenAPI document', () => {
       'GET /patients/{id}/devices': [200, 400, 401, 403, 404, 500],
       'POST /patients/{id}/devices': [200, 400, 401, 403, 404, 500],
       'POST /devices/{id}/revoke': [200, 400, 401, 403, 404, 500],
+      'GET /devices/{id}/log': [200, 400, 401, 403, 404, 500],
       'GET /alerts': [200, 400, 401, 500],
       'GET /alerts/{id}': [200, 400, 401, 403, 404, 500],
       'POST /alerts/{id}/acknowledge': [200, 400, 401, 403, 404, 409, 500],

@@ -1,6 +1,6 @@
 // The shell: who is signed in, the header (language, sign-out, live status), the banner for new
-// critical alerts, and the two views. The alert list lives here so that the live feed keeps it
-// current whichever view is open.
+// critical alerts, and the views (the triage list, a patient, a device's log). The alert list
+// lives here so that the live feed keeps it current whichever view is open.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, setUnauthenticatedHandler } from '../api.js';
 import { beep, unlockAudio } from '../cue.js';
@@ -11,6 +11,7 @@ import { hrefTriage, useRoute } from '../route.js';
 import { applyAlertEvent, isNewCritical } from '../triage.js';
 import type { Alert, AlertEvent, Me } from '../types.js';
 import { CriticalBanner, type BannerItem } from './CriticalBanner.js';
+import { DevicePage } from './DevicePage.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { PatientView } from './PatientView.js';
 import { SignIn } from './SignIn.js';
@@ -197,14 +198,15 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
         onDismiss={(id) => setBanner((b) => b.filter((x) => x.id !== id))}
       />
       <main id="main" tabIndex={-1}>
-        {route.name === 'triage' ? (
+        {route.name === 'triage' && (
           <TriageList
             alerts={alerts}
             error={loadError}
             onRetry={() => void load()}
             onChanged={replace}
           />
-        ) : (
+        )}
+        {route.name === 'patient' && (
           <PatientView
             key={route.id}
             patientId={route.id}
@@ -212,6 +214,7 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
             onChanged={replace}
           />
         )}
+        {route.name === 'device' && <DevicePage key={route.id} deviceId={route.id} />}
       </main>
     </>
   );

@@ -1,10 +1,12 @@
-// A patient's devices: the list, adding one (its secret is shown once, to be entered on the
-// device, and never again: the hub keeps only a hash) and revoking one (asks first: a revoked
-// device cannot send readings). Plain buttons and a form, so it works from the keyboard.
+// A patient's devices: the list, each with a link to its log (what it sent, what was refused and
+// why), adding one (its secret is shown once, to be entered on the device, and never again: the
+// hub keeps only a hash) and revoking one (asks first: a revoked device cannot send readings).
+// Plain links, buttons and a form, so it works from the keyboard.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { useLang, useNow } from '../lang.js';
 import { formatDateTime } from '../format.js';
+import { hrefDevice } from '../route.js';
 import type { Device } from '../types.js';
 import { Time } from './bits.js';
 
@@ -76,6 +78,9 @@ export function DeviceList(props: { patientId: string; timeZone: string; onChang
               <span class="muted">
                 {t('addedAt')} <Time iso={d.createdAt} now={now} timeZone={props.timeZone} />
               </span>{' '}
+              <a href={hrefDevice(d.id)}>
+                {t('openDeviceLog')} <span class="visually-hidden">{d.label ?? d.id}</span>
+              </a>{' '}
               {d.revokedAt ? (
                 <span class="badge revoked">
                   {t('revoked', { time: formatDateTime(lang, d.revokedAt, props.timeZone) })}

@@ -1,0 +1,3 @@
+import { describeDeviceLog } from '../support/deviceLogSuite.js';
+
+describeDeviceLog('embedded');
