@@ -128,6 +128,28 @@ export function formatRelative(iso: string, now: number, lang: Lang): string {
   return rtf.format(Math.round(diff / 86_400_000), 'day');
 }
 
+/**
+ * A late reading's age, "30 timmar" / "30 hours", in days ("19 dygn") from two days on: in
+ * words by Intl, so that plurals are the language's own.
+ */
+export function formatAge(hours: number, lang: Lang): string {
+  const inDays = hours >= 48;
+  return new Intl.NumberFormat(locale(lang), {
+    style: 'unit',
+    unit: inDays ? 'day' : 'hour',
+    unitDisplay: 'long',
+  }).format(inDays ? Math.floor(hours / 24) : hours);
+}
+
+/**
+ * When the alert's reading reached the hub, if that was more than an hour after it was measured
+ * (a phone or gateway that held it): worth saying beside the measured time. Else null.
+ */
+export function arrivedLate(a: Pick<Alert, 'measuredAt' | 'receivedAt'>): string | null {
+  if (!a.measuredAt || !a.receivedAt) return null;
+  return time(a.receivedAt) - time(a.measuredAt) > 3_600_000 ? a.receivedAt : null;
+}
+
 /** "2026-11-24 07:02" in the hub's zone (Swedish care: Europe/Stockholm unless told). */
 export function formatAbsolute(iso: string, lang: Lang, timeZone = 'Europe/Stockholm'): string {
   return new Intl.DateTimeFormat(locale(lang), {
