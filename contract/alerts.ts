@@ -29,6 +29,19 @@ export const alertSchema = z.object({
   openedAt: z.string(),
   updatedAt: z.string(),
   reason: localizedSchema,
+  /**
+   * When the newest reading the finding rests on was measured, and when it reached the hub (its
+   * finding's latest, as an alert is updated); null for an alert about no reading (a missed
+   * measurement), and `receivedAt` for an alert raised before the hub kept it.
+   */
+  measuredAt: z.string().nullable(),
+  receivedAt: z.string().nullable(),
+  /**
+   * That reading was older than its rule's freshness window (the plan's `freshness`) when the
+   * hub judged it: raised at most 'low', with no escalation. `ageHours`: how old, whole hours.
+   */
+  late: z.boolean(),
+  ageHours: z.number().int().min(0).nullable(),
   finding: z.record(z.string(), z.unknown()),
   seq: z.number().int(),
   snoozedUntil: z.string().nullable(),

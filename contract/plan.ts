@@ -185,6 +185,31 @@ export const { schema: personalSettingsSchema, defaults: DEFAULT_PERSONAL } = se
 });
 export type PersonalSettings = z.infer<typeof personalSettingsSchema>;
 
+// How old a finding's newest reading may be when the hub judges it, per rule family, in hours
+// (server/rules/evaluate.ts). Older, it is a late finding: raised at most 'low', with no
+// escalation timer and shown with its age, because a value measured days ago that only arrives
+// now (a gateway offline, a phone out of coverage) is not today's state: paging the care team
+// for same-day contact and escalating within the hour pretended it was (issue 18: a 19-day-old
+// blood pressure). Design proposals [U], each the span a value keeps its meaning for:
+/** A month: longer, and a value is history, not news. */
+const MAX_FRESHNESS_HOURS = 24 * 31;
+const hours = (defaults: number) =>
+  setting(z.number().int().min(1).max(MAX_FRESHNESS_HOURS), defaults);
+
+export const { schema: freshnessSettingsSchema, defaults: DEFAULT_FRESHNESS } = settings({
+  /** weight.*: a daily weight; past a day it is no longer today's weight. */
+  weight: hours(24),
+  /** personal.*: daily values against the patient's own baseline, likewise a day. */
+  personal: hours(24),
+  /** Single vital signs (pulse, SpO2, temperature, glucose, respiratory rate, consciousness). */
+  vitals: hours(24),
+  /** bp.*: one reading (very high, low) or the home average whose newest reading it is. */
+  bloodPressure: hours(24),
+  /** news2: an acute score; RCP 2017 asks for a new set at least every 12 hours. */
+  news2: hours(12),
+});
+export type FreshnessSettings = z.infer<typeof freshnessSettingsSchema>;
+
 // A measurement the plan expects (server/rules/missing.ts).
 
 export const planItemSchema = z.object({
@@ -232,6 +257,7 @@ export const patientPlanSchema = z.strictObject({
   bloodPressure: deepPartial(bloodPressureSettingsSchema).optional(),
   weight: deepPartial(weightSettingsSchema).optional(),
   personal: deepPartial(personalSettingsSchema).optional(),
+  freshness: deepPartial(freshnessSettingsSchema).optional(),
 });
 
 export interface PatientPlan {
@@ -243,6 +269,7 @@ export interface PatientPlan {
   bloodPressure?: DeepPartial<BloodPressureSettings>;
   weight?: DeepPartial<WeightSettings>;
   personal?: DeepPartial<PersonalSettings>;
+  freshness?: DeepPartial<FreshnessSettings>;
 }
 
 /** The body of PUT /patients/{id}/plan and of the what-if. */

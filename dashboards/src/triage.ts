@@ -1,6 +1,7 @@
 // The triage list's logic: order, filter, apply live changes, and the times shown on an alert.
 // Pure (no DOM, no clock but the `now` given), so the unit tests run it under Node.
 import { translate } from './i18n.js';
+import { locales } from './format.js';
 import type { Alert, AlertEvent, Lang, Severity } from './types.js';
 
 export const severityRank: Record<Severity, number> = {
@@ -113,6 +114,28 @@ export function formatTimeLeft(
       time: formatDuration(left, lang),
     }),
   };
+}
+
+/**
+ * A late reading's age, "30 timmar" / "30 hours", in days ("19 dygn") from two days on: in
+ * words by Intl, so that plurals are the language's own.
+ */
+export function formatAge(hours: number, lang: Lang): string {
+  const inDays = hours >= 48;
+  return new Intl.NumberFormat(locales[lang], {
+    style: 'unit',
+    unit: inDays ? 'day' : 'hour',
+    unitDisplay: 'long',
+  }).format(inDays ? Math.floor(hours / 24) : hours);
+}
+
+/**
+ * When the alert's reading reached the hub, if that was more than an hour after it was measured
+ * (a phone or gateway that held it): worth saying beside the measured time. Else null.
+ */
+export function arrivedLate(a: Pick<Alert, 'measuredAt' | 'receivedAt'>): string | null {
+  if (!a.measuredAt || !a.receivedAt) return null;
+  return time(a.receivedAt) - time(a.measuredAt) > 3_600_000 ? a.receivedAt : null;
 }
 
 /** Snooze choices per severity, at most what the hub allows (README: 15/60/240/1440/1440). */

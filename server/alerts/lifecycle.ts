@@ -68,6 +68,16 @@ const triggerOf = (f: Finding): { trigger?: unknown } =>
 const plusMinutes = (now: Date, minutes: number | null) =>
   minutes === null ? null : new Date(now.getTime() + minutes * 60_000);
 
+/**
+ * When a new alert of `finding` escalates: after its severity's limit, except a late finding's
+ * (its reading was older than its rule's freshness when judged: server/rules/freshness.ts),
+ * which gets no timer at all: a day-old value is not made urgent by waiting. An
+ * update keeps the alert's timer unless its severity rises (RAISE_SQL): a late finding on an
+ * alert raised fresh leaves that alert's escalation as it was.
+ */
+export const escalateAtOf = (limits: EscalationLimits) => (finding: Finding, now: Date) =>
+  finding.late ? null : (plusMinutes(now, limits[finding.severity])?.toISOString() ?? null);
+
 /** Severities from the lowest up, for SQL to rank a stored severity as severityRank does. */
 const severityOrder = (Object.keys(severityRank) as Severity[]).sort(
   (x, y) => severityRank[x] - severityRank[y],
@@ -78,8 +88,9 @@ const severityOrder = (Object.keys(severityRank) as Severity[]).sort(
  * (one round trip, no explicit transaction; the rules raise what a commit of many patients
  * found together): an upsert on alerts_one_unresolved, with the events and the snooze deletions
  * as CTEs on its result. $1 a JSON array of { ord, id (a new alert's), patient_id, rule,
- * severity, escalate_at (now + the severity's escalation limit), finding, trig (the event's
- * trigger: {} or {trigger}) }, $2 now, $3 severityOrder. Each event comes back with its `ord`.
+ * severity, escalate_at (now + the severity's escalation limit; null for a late finding),
+ * finding, trig (the event's trigger: {} or {trigger}) }, $2 now, $3 severityOrder. Each event
+ * comes back with its `ord`.
  *
  * The SET sees the old row but RETURNING only the new one, so the old severity (whether this
  * rises) comes from `cur`, which locks the unresolved alerts first; under READ COMMITTED FOR
@@ -162,6 +173,7 @@ export function createAlerts(
   opts: { limits?: EscalationLimits; snoozeMax?: Partial<SnoozeLimits>; events?: AlertEvents } = {},
 ) {
   const limits = opts.limits ?? DEFAULT_ESCALATION;
+  const escalateAt = escalateAtOf(limits);
   const snoozeMax: SnoozeLimits = { ...DEFAULT_SNOOZE_MAX, ...opts.snoozeMax };
   const events = opts.events ?? new AlertEvents();
 
@@ -269,7 +281,7 @@ export function createAlerts(
         patient_id: patientId,
         rule: finding.rule,
         severity: finding.severity,
-        escalate_at: plusMinutes(now, limits[finding.severity])?.toISOString() ?? null,
+        escalate_at: escalateAt(finding, now),
         finding,
         trig: triggerOf(finding),
       }));

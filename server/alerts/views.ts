@@ -23,9 +23,37 @@ interface Row {
   escalate_at: Date | null;
   opened_at: Date;
   updated_at: Date;
-  finding: Record<string, unknown> & { reason?: { sv: string; en: string } };
+  finding: StoredFinding;
   seq: string | number;
   snoozed_until: Date | null;
+}
+
+/** A finding as stored: what the view reads of it (older alerts may lack any of these). */
+type StoredFinding = Record<string, unknown> & {
+  reason?: { sv: string; en: string };
+  readings?: { measuredAt?: string }[];
+  measuredAt?: string;
+  receivedAt?: string;
+  late?: boolean;
+  ageHours?: number;
+};
+
+/**
+ * When the finding's newest reading was measured and arrived, and whether it was late: from the
+ * finding (the rules set them); an alert raised before they did has its readings' newest time.
+ */
+function measurementOf(f: StoredFinding) {
+  const times = (f.readings ?? []).map((r) => r.measuredAt).filter((t) => t !== undefined);
+  const newest = times.length
+    ? times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a))
+    : null;
+  const late = f.late === true;
+  return {
+    measuredAt: f.measuredAt ?? newest,
+    receivedAt: f.receivedAt ?? null,
+    late,
+    ageHours: late ? (f.ageHours ?? null) : null,
+  };
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -45,6 +73,7 @@ const toAlert = (r: Row): Alert => ({
   openedAt: iso(r.opened_at)!,
   updatedAt: iso(r.updated_at)!,
   reason: r.finding.reason ?? { sv: '', en: '' },
+  ...measurementOf(r.finding),
   finding: r.finding,
   seq: Number(r.seq),
   snoozedUntil: iso(r.snoozed_until),

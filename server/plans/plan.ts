@@ -5,11 +5,13 @@ import { z } from 'zod';
 import { DomainError } from '../errors.js';
 import {
   DEFAULT_BLOOD_PRESSURE,
+  DEFAULT_FRESHNESS,
   DEFAULT_PERSONAL,
   DEFAULT_VITALS,
   DEFAULT_WEIGHT,
   patientPlanSchema,
   type BloodPressureSettings,
+  type FreshnessSettings,
   type PatientPlan,
   type PersonalSettings,
   type PlanItem,
@@ -28,6 +30,8 @@ export interface ResolvedPlan {
   bloodPressure: BloodPressureSettings;
   weight: WeightSettings;
   personal: PersonalSettings;
+  /** Hours a finding's newest reading stays news, per rule family (older: a late finding). */
+  freshness: FreshnessSettings;
   /** Dotted keys the care team set, e.g. `vitals.pulse.contactHigh` becomes `pulse.contactHigh`. */
   overridden: ReadonlySet<string>;
 }
@@ -57,6 +61,7 @@ export function resolvePlan(plan: PatientPlan = {}): ResolvedPlan {
   const bloodPressure = merge(DEFAULT_BLOOD_PRESSURE, plan.bloodPressure, 'bloodPressure', keys);
   const weight = merge(DEFAULT_WEIGHT, plan.weight, 'weight', keys);
   const personal = merge(DEFAULT_PERSONAL, plan.personal, 'personal', keys);
+  const freshness = merge(DEFAULT_FRESHNESS, plan.freshness, 'freshness', keys);
   if (plan.spo2Scale === 2) keys.add('spo2Scale');
   return {
     timeZone: plan.timeZone ?? 'Europe/Stockholm',
@@ -67,6 +72,7 @@ export function resolvePlan(plan: PatientPlan = {}): ResolvedPlan {
     bloodPressure,
     weight,
     personal,
+    freshness,
     overridden: keys,
   };
 }

@@ -2,8 +2,11 @@
 // patient's history up to that reading. A reading that arrives late (a gateway offline for
 // days) is judged in its place in the history; if newer readings of the same kind already
 // exist, its findings are about a past that has been superseded: they are marked late and
-// lowered to 'low' (a 'low' one to 'info'); the runner raises no alert for them.
+// superseded and lowered to 'low' (a 'low' one to 'info'); the runner raises no alert for them.
+// A finding whose newest reading is simply old when judged (`judgedAt`, the hub's clock), past
+// its rule's freshness window in the plan, is late too (freshness.ts): raised, at lower urgency.
 import { judgeBloodPressure } from './bloodPressure.js';
+import { asLate, freshnessMs } from './freshness.js';
 import { dayNumber, dayStartOf, isQuestionable, localDate } from './localDay.js';
 import {
   DEFAULT_NEWS2_WINDOW_MS,
@@ -30,13 +33,13 @@ export interface EvaluatedFinding extends Finding {
   /** The reading whose arrival produced the finding. */
   trigger: { deviceId: string; messageId: string };
   /** The finding is about a past already superseded by newer readings of the same kind. */
-  late?: true;
+  superseded?: true;
 }
 
 const NEWS2_SET: ReadonlySet<string> = new Set(NEWS2_TYPES);
 const PERSONAL_TYPES = new Set(['body_weight', 'heart_rate', 'blood_pressure']);
 /** A finding about a superseded past, lowered: never more than 'low', which never escalates. */
-const late: Record<Severity, Severity> = {
+const supersededSeverity: Record<Severity, Severity> = {
   critical: 'low',
   high: 'low',
   medium: 'low',
@@ -143,24 +146,52 @@ function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan):
 }
 
 /**
+ * The newest reading a finding of `r` rests on (`r` itself when it names none): when measured,
+ * and when it arrived, from what the history holds.
+ */
+function newestOf(h: PatientHistory, f: Finding, r: RuleReading): RuleReading {
+  const [first, ...rest] = f.readings;
+  if (!first) return r;
+  // ISO times of one format: their order is the order of the times
+  const ref = rest.reduce((a, b) => (b.measuredAt > a.measuredAt ? b : a), first);
+  if (ref.messageId === r.messageId && ref.deviceId === r.deviceId) return r;
+  const t = Date.parse(ref.measuredAt);
+  const held = h.window([ref.type], t - 1, t);
+  return held.find((x) => x.messageId === ref.messageId && x.deviceId === ref.deviceId) ?? r;
+}
+
+/**
  * Findings for the newly stored `fresh` readings of one patient, `history` being what is stored
  * for them (it includes `fresh`) back to at least `lookBackMs` before the oldest fresh one: a
- * PatientHistory the caller keeps, or readings in any order.
+ * PatientHistory the caller keeps, or readings in any order. `judgedAt` (ms) is the hub's clock
+ * now: a finding whose newest reading is older than its rule's freshness window then is late
+ * (freshness.ts). Without it (a replay judges each reading as if it came when measured) none is.
  */
 export function evaluatePatient(
   history: PatientHistory | readonly RuleReading[],
   fresh: readonly RuleReading[],
   plan: ResolvedPlan,
+  judgedAt?: number,
 ): EvaluatedFinding[] {
   const h = history instanceof PatientHistory ? history : new PatientHistory(history);
   const out: EvaluatedFinding[] = [];
   for (const r of [...fresh].sort((a, b) => timeOf(a) - timeOf(b))) {
     const superseded = isSuperseded(r, h.newest(r.type));
     for (const f of evaluateReading(h, r, plan)) {
-      const trigger = { deviceId: r.deviceId, messageId: r.messageId };
-      out.push(
-        superseded ? { ...f, severity: late[f.severity], late: true, trigger } : { ...f, trigger },
-      );
+      const newest = newestOf(h, f, r);
+      const seen: EvaluatedFinding = {
+        ...f,
+        trigger: { deviceId: r.deviceId, messageId: r.messageId },
+        measuredAt: newest.measuredAt.toISOString(),
+        receivedAt: newest.receivedAt.toISOString(),
+      };
+      const age = judgedAt === undefined ? 0 : judgedAt - timeOf(newest);
+      const window = freshnessMs(f.rule, plan.freshness);
+      if (superseded) {
+        const severity = supersededSeverity[f.severity];
+        out.push({ ...seen, severity, late: true, superseded: true });
+      } else if (age > window) out.push(asLate(seen, age, window));
+      else out.push(seen);
     }
   }
   return out;

@@ -17,6 +17,8 @@ export interface EvaluationJob {
   fresh: RuleReading[];
   /** Readings measured before this (ms) are no longer needed. */
   dropBefore?: number;
+  /** The hub's clock when it judges (ms): findings on readings older than the plan's freshness are late. */
+  judgedAt?: number;
 }
 
 export function createJudge() {
@@ -37,7 +39,7 @@ export function createJudge() {
       const plan = plans.get(job.patientId);
       if (!plan) throw new Error(`no plan held for patient ${job.patientId}`);
       if (job.dropBefore !== undefined) history.dropBefore(job.dropBefore);
-      return evaluatePatient(history, job.fresh, plan);
+      return evaluatePatient(history, job.fresh, plan, job.judgedAt);
     },
     forget(patientId: string) {
       histories.delete(patientId);

@@ -19,7 +19,9 @@ const timeOf = (r: RuleReading) => r.measuredAt.getTime();
  * Each reading measured at or after `from`, in measurement order, with what the rules find when
  * it arrives: judged on what was stored before it (nothing measured after it yet), as the
  * runner sees readings come. 'info' findings page nobody and are left out. `readings` should
- * reach `lookBackMs(plan)` further back so the first days are judged with history.
+ * reach `lookBackMs(plan)` further back so the first days are judged with history. Each is
+ * judged as if it came when measured, with no clock: none is a late finding (freshness.ts), so
+ * the count is what a plan raises, not how late a gateway was, and the same for every replay.
  */
 export function* replayFindings(
   readings: readonly RuleReading[],

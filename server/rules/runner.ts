@@ -299,19 +299,23 @@ export function createRuleRunner(o: RuleRunnerOptions) {
     const planned = planOf(patientId);
     const plan = planned instanceof Promise ? await planned : planned;
     const made = jobOf(patientId, fresh, plan, lookBackMs(plan));
-    const judged = evaluator.judge(made instanceof Promise ? await made : made);
+    const job = made instanceof Promise ? await made : made;
+    // judged at the hub's clock: a reading older than its rule's freshness is a late finding,
+    // raised at lower urgency without escalation (freshness.ts), however late it arrived
+    job.judgedAt = now().getTime();
+    const judged = evaluator.judge(job);
     const all = judged instanceof Promise ? await judged : judged;
     // A finding about a past that newer readings have superseded (a late backlog) is flagged
-    // late by the rules and raises no alert: the readings are in the charts, and what the care
-    // team must act on is the present. It is logged, so that it can be traced.
-    const late = all.filter((f) => f.late);
-    if (late.length) {
+    // by the rules and raises no alert: the readings are in the charts, and what the care team
+    // must act on is the present. It is logged, so that it can be traced.
+    const superseded = all.filter((f) => f.superseded);
+    if (superseded.length) {
       log.info(
-        { patientId, rules: late.map((f) => f.rule) },
+        { patientId, rules: superseded.map((f) => f.rule) },
         'late findings about a superseded past',
       );
     }
-    const findings = all.filter((f) => f.severity !== 'info' && !f.late);
+    const findings = all.filter((f) => f.severity !== 'info' && !f.superseded);
     const asksFirst = findings.some((f) => f.remeasure);
     if (!asksFirst) {
       const asked = mayHavePending(patientId);

@@ -36,4 +36,19 @@ export interface Finding {
   readings: ReadingRef[];
   /** Borderline: ask the patient to measure again before alarming the nurse. */
   remeasure?: boolean;
+  /**
+   * The newest reading it rests on: when it was measured and when the hub received it (the
+   * rules set both; a finding about no reading, a missed measurement, has neither).
+   */
+  measuredAt?: string;
+  receivedAt?: string;
+  /**
+   * Late: that reading was older than the rule's freshness window (the plan's `freshness`) when
+   * judged, or (the rules only, never raised) newer readings had superseded it. A late finding
+   * is raised at most 'low' and never escalates.
+   */
+  late?: true;
+  /** A late finding's reading: whole hours old when judged, past `freshnessHours`. */
+  ageHours?: number;
+  freshnessHours?: number;
 }

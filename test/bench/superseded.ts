@@ -1,5 +1,5 @@
 // The rules raise no alert for a reading about a superseded past (a newer reading of its type
-// came in the same commit or before it: flagged late, server/rules/evaluate.ts). The rules
+// came in the same commit or before it: flagged superseded, server/rules/evaluate.ts). The rules
 // benchmark's compressed time puts a device's consecutive readings in one commit now and then,
 // so an abnormal reading may be superseded by design: these helpers tell those apart from
 // abnormal readings that should have raised an alert and did not.
@@ -15,9 +15,9 @@ import { isSuperseded } from '../../server/rules/evaluate.js';
  * Fed every commit in the order the rules get them (the hub's reading listeners), notes the
  * readings that were superseded when committed: the newest of the patient's readings of that
  * type, in this commit or an earlier one, was measured after them. The rules, whose history of
- * the patient holds at least those readings, flag each of them late. (A patient's history loaded
- * from the database may also hold commits made after the reading's own, which the rules then
- * also flag late: those are not noted here, so they still count as missing.)
+ * the patient holds at least those readings, flag each of them superseded. (A patient's history
+ * loaded from the database may also hold commits made after the reading's own, which the rules
+ * then also flag superseded: those are not noted here, so they still count as missing.)
  * Keeps one number per patient and type, and the keys of the superseded abnormal readings.
  */
 export function createSupersededTracker() {

@@ -2,7 +2,8 @@
 // and the API; a nurse signs in through the page in Debian's chromium; a device publishes an
 // SpO2 of 85 % over MQTT; the critical alert appears in the triage list without a reload, with
 // the banner; the nurse acknowledges it, opens the patient, sees the trend chart and resolves the
-// alert with a note. Screenshots go to test-results/e2e/.
+// alert with a note; a reading measured 30 hours ago shows as a late one, with its measured time
+// and age, in both languages. Screenshots go to test-results/e2e/.
 //
 // E2E_SERVE=vite serves dashboards/dist with `vite preview` instead, proxying /api and
 // /socket.io to the test hub: for working on the dashboard before the hub serves it.
@@ -12,6 +13,7 @@ import { preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../server/admin/commands/index.js';
+import { formatDateTime } from '../../dashboards/src/format.js';
 import { connectDevice, weight, type TestDevice } from '../support/device.js';
 import {
   registerPatientWithDevice,
@@ -345,6 +347,53 @@ describe('nurse dashboard', () => {
     await page.getByRole('heading', { name: 'Open alerts' }).waitFor();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a reading measured 30 hours ago as a late one: when it was measured, when it came in, and its age', async () => {
+    const measuredAt = new Date(Date.now() - 30 * 3_600_000).toISOString();
+    await device.publish({
+      messageId: `temp-${Date.now()}`,
+      measuredAt,
+      type: 'body_temperature',
+      value: 39.6, // high fever: 'high', same-day contact, when fresh
+      unit: 'Cel',
+    });
+    const card = page.locator('[data-testid="triage-list"] [data-testid="alert-card"]').first();
+    await card.waitFor({ timeout: 20_000 });
+    // lowered, and no escalation timer
+    expect(await card.locator('[data-severity]').getAttribute('data-severity')).toBe('low');
+    expect(await card.getByTestId('time-left').count()).toBe(0);
+    const measured = card.getByTestId('measured-at');
+    expect(await measured.locator('time').getAttribute('datetime')).toBe(measuredAt);
+    const facts = async () => (await card.locator('.facts').innerText()).replace(/\s+/g, ' ');
+    for (const [lang, button, words] of [
+      [
+        'en',
+        null,
+        { late: 'Late reading, 30 hours old', measured: 'Measured', arrived: 'Arrived' },
+      ],
+      [
+        'sv',
+        'Svenska',
+        { late: 'Sen mätning, 30 timmar gammal', measured: 'Mätt', arrived: 'Kom in' },
+      ],
+    ] as const) {
+      if (button) await page.getByRole('button', { name: button }).click();
+      await expect.poll(() => card.getByTestId('late-reading').innerText()).toContain(words.late);
+      const text = await facts();
+      // measured, then came in, before opened; each with its absolute time in the hub's zone
+      const order = [words.measured, words.arrived, lang === 'sv' ? 'Öppnat' : 'Opened'].map((w) =>
+        text.indexOf(w),
+      );
+      expect(
+        order.every((i, n) => i >= 0 && (n === 0 || i > order[n - 1]!)),
+        text,
+      ).toBe(true);
+      expect(text).toContain(formatDateTime(lang, measuredAt));
+    }
+    await page.screenshot({ path: `${SHOTS}/late-reading.png`, fullPage: true });
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Open alerts' }).waitFor();
   });
 
   it('reflows at 200 % zoom (half the width): no sideways scrolling', async () => {

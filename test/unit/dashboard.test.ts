@@ -42,6 +42,8 @@ import {
 import { readingTypes } from '../../devices/contract.js';
 import {
   applyAlertEvent,
+  arrivedLate,
+  formatAge,
   formatDuration,
   formatTimeLeft,
   isNewCritical,
@@ -71,6 +73,10 @@ function alert(id: string, over: Partial<Alert> = {}): Alert {
     openedAt: iso(0),
     updatedAt: iso(0),
     reason: { sv: 'x', en: 'x' },
+    measuredAt: iso(0),
+    receivedAt: iso(0),
+    late: false,
+    ageHours: null,
     finding: {},
     seq: 1,
     snoozedUntil: null,
@@ -181,6 +187,30 @@ describe('time left before escalation', () => {
   it('offers snooze lengths up to the hub maximum for the severity', () => {
     expect(Math.max(...snoozeChoices('critical'))).toBe(15);
     expect(Math.max(...snoozeChoices('high'))).toBe(60);
+  });
+});
+
+describe("when an alert's value was measured", () => {
+  it("says a late reading's age in words, by Intl, in hours and from two days on in days", () => {
+    expect(translate('sv', 'lateReading', { age: formatAge(30, 'sv') })).toMatch(
+      /^Sen mätning, 30 timmar gammal/,
+    );
+    expect(translate('en', 'lateReading', { age: formatAge(30, 'en') })).toMatch(
+      /^Late reading, 30 hours old/,
+    );
+    expect(formatAge(1, 'sv')).toBe('1 timme');
+    expect(formatAge(1, 'en')).toBe('1 hour');
+    expect(formatAge(47, 'en')).toBe('47 hours');
+    expect(formatAge(19 * 24 + 5, 'sv')).toBe('19 dygn');
+    expect(formatAge(19 * 24 + 5, 'en')).toBe('19 days');
+  });
+
+  it('names the arrival only when it came more than an hour after the measurement', () => {
+    const a = alert('a', { measuredAt: iso(0), receivedAt: iso(60) });
+    expect(arrivedLate(a)).toBeNull();
+    expect(arrivedLate({ ...a, receivedAt: iso(61) })).toBe(iso(61));
+    expect(arrivedLate({ ...a, receivedAt: null })).toBeNull();
+    expect(arrivedLate({ ...a, measuredAt: null })).toBeNull();
   });
 });
 

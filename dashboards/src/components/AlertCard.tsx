@@ -1,10 +1,11 @@
 // One alert: severity (colour and text), patient, reason, owner, fixed care contact, escalation
-// level and the time left before it escalates, and the actions.
+// level and the time left before it escalates, when its value was measured (and arrived, when
+// that was later) before when the alert opened, a late reading's age, and the actions.
 import { formatTime } from '../format.js';
 import { frailtyLabel, type Key } from '../i18n.js';
 import { useLang } from '../lang.js';
 import { hrefPatient } from '../route.js';
-import { formatTimeLeft } from '../triage.js';
+import { arrivedLate, formatAge, formatTimeLeft } from '../triage.js';
 import type { Alert } from '../types.js';
 import { AlertActions } from './AlertActions.js';
 import { SeverityBadge, Time } from './bits.js';
@@ -18,6 +19,7 @@ export function AlertCard(props: {
   const { lang, t } = useLang();
   const a = props.alert;
   const left = formatTimeLeft(a, props.now, lang);
+  const arrived = arrivedLate(a);
   return (
     <article
       class={`alert-card sev-edge-${a.severity} ${a.owner ? 'owned' : 'unowned'}`}
@@ -44,6 +46,13 @@ export function AlertCard(props: {
         {props.showPatient && <span class="frailty-chip">{frailtyLabel(lang, a.frailty)}</span>}
       </header>
       {props.showPatient && <p class="reason">{a.reason[lang]}</p>}
+      {a.late && (
+        <p class="late-reading" data-testid="late-reading">
+          {a.ageHours === null
+            ? t('lateReadingNoAge')
+            : t('lateReading', { age: formatAge(a.ageHours, lang) })}
+        </p>
+      )}
       <dl class="facts">
         <div>
           <dt>{t('owner')}</dt>
@@ -67,6 +76,22 @@ export function AlertCard(props: {
             )}
           </dd>
         </div>
+        {a.measuredAt && (
+          <div data-testid="measured-at">
+            <dt>{t('measured')}</dt>
+            <dd>
+              <Time iso={a.measuredAt} now={props.now} />
+            </dd>
+          </div>
+        )}
+        {arrived && (
+          <div data-testid="arrived-at">
+            <dt>{t('arrived')}</dt>
+            <dd>
+              <Time iso={arrived} now={props.now} />
+            </dd>
+          </div>
+        )}
         <div>
           <dt>{t('opened')}</dt>
           <dd>

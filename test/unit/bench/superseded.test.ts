@@ -110,7 +110,7 @@ describe('the rules benchmark: abnormal readings superseded when committed', () 
         history.add(fresh);
         for (const f of evaluatePatient(history, fresh, plan)) {
           const key = `${f.trigger.deviceId} ${f.trigger.messageId}`;
-          if (f.late) late.add(key);
+          if (f.superseded) late.add(key);
           else if (f.severity !== 'info') alerted.add(key);
         }
       }
