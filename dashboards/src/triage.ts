@@ -14,6 +14,7 @@ export const severityRank: Record<Severity, number> = {
 export type SortKey = 'triage' | 'frailty' | 'time';
 /** `all`, `unknown` (not assessed), or a CFS band. */
 export type FrailtyFilter = 'all' | '1-3' | '4-6' | '7-9' | 'unknown';
+export const frailtyFilters: readonly FrailtyFilter[] = ['all', '1-3', '4-6', '7-9', 'unknown'];
 
 const time = (iso: string) => Date.parse(iso);
 
@@ -139,6 +140,17 @@ export function formatAbsolute(iso: string, lang: Lang, timeZone = 'Europe/Stock
     minute: '2-digit',
   }).format(new Date(iso));
 }
+
+/** A calendar day 'YYYY-MM-DD' as people write it: "2 juni 2025", "2 Jun 2025". */
+export function formatDay(day: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeZone: 'UTC' }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
+}
+
+/** Today where the patient lives, 'YYYY-MM-DD' (Swedish writes dates that way). */
+export const todayIn = (now: number, timeZone: string): string =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short' }).format(now);
 
 /** Snooze choices per severity, at most what the hub allows (README: 15/60/240/1440/1440). */
 export const snoozeMax: Record<Severity, number> = {

@@ -1,18 +1,20 @@
-// A patient: frailty (CFS with its name), fixed care contact, latest values, a trend chart per
-// measurement, the alerts (open ones with their actions) with their history, the plan, the
-// devices and the audit log.
+// A patient: frailty (CFS with its name, when and by whom it was assessed, and a form to assess
+// it), fixed care contact, latest values, a trend chart per measurement, the alerts (open ones
+// with their actions) with their history, the plan, the devices and the audit log.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { applyLatest, liveReadings } from '../liveReadings.js';
 import { frailtyLabel, maybe } from '../i18n.js';
 import { useLang, useNow } from '../lang.js';
 import { hrefTriage } from '../route.js';
-import { sortAlerts } from '../triage.js';
-import type { Alert, LatestReading, PatientDetail } from '../types.js';
+import { formatLatest } from '../readingText.js';
+import { formatDay, sortAlerts } from '../triage.js';
+import type { Alert, FrailtyAssessment, PatientDetail } from '../types.js';
 import { AlertCard } from './AlertCard.js';
 import { AlertHistory } from './AlertHistory.js';
 import { AuditTrail } from './AuditTrail.js';
 import { DeviceList } from './DeviceList.js';
+import { FrailtyForm } from './FrailtyForm.js';
 import { Time } from './bits.js';
 import { PlanEditor } from './PlanEditor.js';
 import { TrendChart } from './TrendChart.js';
@@ -28,17 +30,12 @@ const chartTypes = [
 ];
 const periods = [7, 14, 30, 90];
 
-function formatLatest(r: LatestReading): string {
-  if (r.systolic !== null && r.diastolic !== null)
-    return `${r.systolic}/${r.diastolic} ${r.unit ?? ''}`;
-  if (r.code) return r.code;
-  return `${r.value ?? '–'} ${r.unit ?? ''}`.trim();
-}
-
 export function PatientView(props: {
   patientId: string;
   liveAlerts: Alert[];
   onChanged(a: Alert): void;
+  /** A new frailty level was recorded: the patient's alert cards show it. */
+  onFrailty(patientId: string, level: number): void;
 }) {
   const { lang, t } = useLang();
   const now = useNow();
@@ -77,6 +74,12 @@ export function PatientView(props: {
     props.onChanged(a);
   };
 
+  const frailtySaved = (a: FrailtyAssessment) => {
+    setPatient((p) => (p ? { ...p, frailty: a.level, frailtyAssessment: a } : p));
+    props.onFrailty(props.patientId, a.level);
+    setAuditVersion((v) => v + 1);
+  };
+
   if (error)
     return (
       <p class="error" role="alert">
@@ -101,7 +104,21 @@ export function PatientView(props: {
         <dl class="facts">
           <div>
             <dt>{t('frailty')}</dt>
-            <dd data-testid="frailty">{frailtyLabel(lang, patient.frailty)}</dd>
+            <dd data-testid="frailty">
+              {frailtyLabel(lang, patient.frailty)}
+              {patient.frailtyAssessment && (
+                <span class="muted frailty-assessed" data-testid="frailty-assessed">
+                  {patient.frailtyAssessment.assessedBy
+                    ? t('frailtyAssessedBy', {
+                        date: formatDay(patient.frailtyAssessment.assessedAt, lang),
+                        who: patient.frailtyAssessment.assessedBy.displayName,
+                      })
+                    : t('frailtyAssessedOn', {
+                        date: formatDay(patient.frailtyAssessment.assessedAt, lang),
+                      })}
+                </span>
+              )}
+            </dd>
           </div>
           <div>
             <dt>{t('fixedContact')}</dt>
@@ -128,6 +145,16 @@ export function PatientView(props: {
           </dl>
         )}
       </header>
+
+      <section aria-labelledby="frailty-title">
+        <h2 id="frailty-title">{t('assessFrailty')}</h2>
+        <FrailtyForm
+          patientId={patient.id}
+          current={patient.frailty}
+          timeZone={patient.timeZone}
+          onSaved={frailtySaved}
+        />
+      </section>
 
       <section aria-labelledby="alerts-title">
         <h2 id="alerts-title">{t('alertHistory')}</h2>

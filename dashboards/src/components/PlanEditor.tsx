@@ -2,7 +2,7 @@
 // last 90 days (POST .../plan/what-if) and the editor shows how many alerts it would have raised
 // beside the current plan's count.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../api.js';
+import { api, failureText } from '../api.js';
 import type { Key } from '../i18n.js';
 import { useLang } from '../lang.js';
 import { getPath, planFields, proposePlan } from '../plan.js';
@@ -47,13 +47,7 @@ export function PlanEditor({ patientId }: { patientId: string }) {
           if (cancelled) return;
           setWhatIf(null);
           setCalculating(false);
-          setError(
-            e instanceof ApiError && e.field
-              ? t('invalidField', { field: e.field })
-              : e instanceof Error
-                ? e.message
-                : String(e),
-          );
+          setError(failureText(e, (field) => t('invalidField', { field })));
         },
       );
     }, 500);
@@ -76,13 +70,7 @@ export function PlanEditor({ patientId }: { patientId: string }) {
       setSaved(true);
       setError(null);
     } catch (err) {
-      setError(
-        err instanceof ApiError && err.field
-          ? t('invalidField', { field: err.field })
-          : err instanceof Error
-            ? err.message
-            : String(err),
-      );
+      setError(failureText(err, (field) => t('invalidField', { field })));
     } finally {
       setBusy(false);
     }
