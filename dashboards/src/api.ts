@@ -8,6 +8,7 @@ import type {
   AuditEntry,
   Device,
   DeviceLog,
+  FrailtyAssessment,
   Me,
   PatientDetail,
   PatientSummary,
@@ -25,6 +26,15 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * What a failed call says to a person: the field the hub refused, in their language (`field`
+ * words it), or the failure's message.
+ */
+export function failureText(err: unknown, field: (name: string) => string): string {
+  if (err instanceof ApiError && err.field) return field(err.field);
+  return err instanceof Error ? err.message : String(err);
 }
 
 let onUnauthenticated: () => void = () => {};
@@ -86,6 +96,9 @@ export const api = {
 
   patients: () => request<PatientSummary[]>('GET', '/patients'),
   patient: (id: string) => request<PatientDetail>('GET', `/patients/${enc(id)}`),
+  /** Answers the patient's current assessment (a back-dated one may not become it). */
+  setFrailty: (id: string, level: number, assessedAt?: string) =>
+    request<FrailtyAssessment>('PUT', `/patients/${enc(id)}/frailty`, { level, assessedAt }),
   readings: (id: string, type: string, from: Date, to: Date) =>
     request<ReadingSeries>(
       'GET',

@@ -62,6 +62,14 @@ const asDate = (w: When) => (w instanceof Date ? w : new Date(w));
 export const formatDay = (lang: Lang, when: When, timeZone?: string): string =>
   dateFormat(lang, { timeZone, day: 'numeric', month: 'short' }).format(asDate(when));
 
+/** A calendar day 'YYYY-MM-DD' (a frailty assessment) as people write it: "2 juni 2025". */
+export const formatCalendarDay = (lang: Lang, day: string): string =>
+  dateFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+
+/** Today where the patient lives, 'YYYY-MM-DD' (Swedish writes dates that way). */
+export const todayIn = (now: number, timeZone: string): string =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short' }).format(now);
+
 /** "07:02", the reader's 24-hour clock. */
 export const formatTime = (lang: Lang, when: When, timeZone?: string): string =>
   dateFormat(lang, { timeZone, hour: '2-digit', minute: '2-digit' }).format(asDate(when));

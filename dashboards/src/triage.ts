@@ -15,6 +15,7 @@ export const severityRank: Record<Severity, number> = {
 export type SortKey = 'triage' | 'frailty' | 'time';
 /** `all`, `unknown` (not assessed), or a CFS band. */
 export type FrailtyFilter = 'all' | '1-3' | '4-6' | '7-9' | 'unknown';
+export const frailtyFilters: readonly FrailtyFilter[] = ['all', '1-3', '4-6', '7-9', 'unknown'];
 
 const time = (iso: string) => Date.parse(iso);
 

@@ -12,7 +12,12 @@ export type {
 export type { Localized, Person } from '../../contract/common.js';
 export type { Device, DeviceLog, DeviceReading, RefusedMessage } from '../../contract/devices.js';
 export type { ErrorBody as ApiErrorBody } from '../../contract/errors.js';
-export type { AuditEntry, PatientDetail, PatientSummary } from '../../contract/patients.js';
+export type {
+  AuditEntry,
+  FrailtyAssessment,
+  PatientDetail,
+  PatientSummary,
+} from '../../contract/patients.js';
 export type { PlanView as PlanResponse, WhatIf } from '../../contract/plans.js';
 export type {
   ReadingValues as LatestReading,

@@ -1,9 +1,11 @@
 // A patient as the staff's views show them: the registration, the units that follow them, their
-// open alerts and latest values, gathered from each table's owner in one round of queries.
+// open alerts, latest values and planned measurements, gathered from each table's owner in one
+// round of queries.
 import type { PatientDetail, PatientSummary } from '../../contract/patients.js';
 import { unitsFollowing } from '../access/scope.js';
 import { openAlertsOfPatients } from '../alerts/views.js';
-import { planView } from '../plans/store.js';
+import { plannedTypesOf, planView } from '../plans/store.js';
+import { currentFrailty } from '../registry/frailty.js';
 import { patientCards } from '../registry/patients.js';
 import { readingValues } from '../shapes/reading.js';
 import type { Queryable } from '../store/db.js';
@@ -24,11 +26,12 @@ function byPatient<R>(rows: R[], patientOf: (r: R) => string): (id: string) => R
 /** Summaries of these patients, in name order; an unknown id is left out. */
 export async function summaries(db: Queryable, ids: string[]): Promise<PatientSummary[]> {
   if (!ids.length) return [];
-  const [cards, units, alerts, latest] = await Promise.all([
+  const [cards, units, alerts, latest, planned] = await Promise.all([
     patientCards(db, ids),
     unitsFollowing(db, ids),
     openAlertsOfPatients(db, ids),
     latestOfPatients(db, ids),
+    plannedTypesOf(db, ids),
   ]);
   const alertsOf = byPatient(alerts, (a) => a.patientId);
   const latestOf = byPatient(latest, (r) => r.patientId);
@@ -45,16 +48,21 @@ export async function summaries(db: Queryable, ids: string[]): Promise<PatientSu
       status,
     })),
     latest: Object.fromEntries(latestOf(p.id).map((r) => [r.type, readingValues(r, r.measuredAt)])),
+    plannedMeasurements: planned.get(p.id) ?? [],
   }));
 }
 
-/** One patient with the plan in use and their time zone; null when there is no such patient. */
+/**
+ * One patient with the plan in use, their time zone and the assessment behind their frailty
+ * level; null when there is no such patient.
+ */
 export async function patientDetail(db: Queryable, id: string): Promise<PatientDetail | null> {
-  const [[summary], [card], view] = await Promise.all([
+  const [[summary], [card], view, frailty] = await Promise.all([
     summaries(db, [id]),
     patientCards(db, [id]),
     planView(db, id),
+    currentFrailty(db, id),
   ]);
   if (!summary || !card) return null;
-  return { ...summary, plan: view.resolved, timeZone: card.timeZone };
+  return { ...summary, plan: view.resolved, timeZone: card.timeZone, frailtyAssessment: frailty };
 }

@@ -101,6 +101,25 @@ export async function storedPlansOf(
   return patientIds.map((p) => stored.get(p));
 }
 
+/**
+ * The reading types each patient's plan expects on a schedule (`measurements`), each once, in
+ * the plan's order; a patient without a stored plan, or whose stored plan is no plan (as the
+ * missed-measurement check reads it), expects none. For the patient list's filter.
+ */
+export async function plannedTypesOf(
+  db: Queryable,
+  patientIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const stored = await storedPlansOf(db, patientIds);
+  const out = new Map<string, string[]>();
+  patientIds.forEach((id, i) => {
+    const plan = stored[i] === undefined ? null : resolveStored(stored[i]);
+    const types = [...new Set(plan?.measurements.map((m) => m.type) ?? [])];
+    if (types.length) out.set(id, types);
+  });
+  return out;
+}
+
 export interface PlannedPatient {
   patientId: string;
   plan: ResolvedPlan;

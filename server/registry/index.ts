@@ -1,7 +1,8 @@
 // The registry: who and what the hub knows of. Organisations, their care units, staff and their
 // units, the patients registered to a unit, and the patients' devices. The only code that writes
 // SQL for `organisations`, `care_units`, `staff`, `staff_units`, `devices`, `care_relationships`
-// and the registration columns of `patients` (its id, name, fixed contact and frailty level).
+// and the registration columns of `patients` (its id, name, fixed contact and frailty level),
+// and `frailty_assessments`, the dated history of that level.
 // The admin CLI (server/admin/commands/), the staff API (server/http/api/devices.ts), the
 // embedded broker's device check (server/broker/deviceAuth.ts) and the rules' re-measurement
 // requests (server/rules/remeasureStore.ts) all call these functions.
@@ -13,6 +14,7 @@
 // Reads of patients and staff for the staff's views go through patientCards and staffNames;
 // the alert list joins them in its one query (server/alerts/views.ts).
 export * from './devices.js';
+export * from './frailty.js';
 export * from './organisations.js';
 export * from './patients.js';
 export * from './staff.js';

@@ -1,8 +1,10 @@
 // A patient's registration: who they are, the care unit that follows them, their fixed care
-// contact and frailty level. (Their plan is the plans' own; their readings, the store's.)
+// contact and frailty level (its dated history: frailty.ts). (Their plan is the plans' own; their
+// readings, the store's.)
 import type { Db, Queryable } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { mustExist } from './exists.js';
+import { recordFrailty } from './frailty.js';
 
 /** Registers a patient followed by a care unit; `not_found` (field `unit`) without the unit. */
 export async function registerPatient(
@@ -28,25 +30,38 @@ export interface PatientCare {
   patientId: string;
   /** The staff member who is the patient's fixed care contact; unchanged when not given. */
   contactId?: string | undefined;
-  /** Clinical Frailty Scale, 1-9; unchanged when not given. */
+  /** Clinical Frailty Scale, 1-9, recorded as an assessment (frailty.ts); unchanged when not given. */
   frailty?: number | undefined;
+  /** The day the frailty was assessed, 'YYYY-MM-DD'; today where the patient lives when not given. */
+  assessedAt?: string | undefined;
+  /** Who assessed the frailty; null when not known (the CLI without --by). */
+  by?: string | null | undefined;
+  now?: Date | undefined;
 }
 
 /**
- * Sets a patient's fixed care contact and frailty level (what is not given stays); `not_found`
- * (field `patient` or `contact`) when the patient or the staff member does not exist.
+ * Sets a patient's fixed care contact and records a frailty assessment (what is not given
+ * stays); `not_found` (field `patient` or `contact`) when the patient or the staff member does
+ * not exist. Run it in a transaction when it records frailty (recordFrailty locks the patient).
  */
 export async function setPatientCare(db: Queryable, input: PatientCare): Promise<void> {
   await mustExist(db, 'patient', input.patientId, 'patient');
   if (input.contactId !== undefined) {
     await mustExist(db, 'staff member', input.contactId, 'contact');
+    await db.query('UPDATE patients SET fixed_contact_id = $2 WHERE id = $1', [
+      input.patientId,
+      input.contactId,
+    ]);
   }
-  if (input.contactId === undefined && input.frailty === undefined) return;
-  await db.query(
-    `UPDATE patients SET fixed_contact_id = COALESCE($2, fixed_contact_id),
-       frailty_level = COALESCE($3, frailty_level) WHERE id = $1`,
-    [input.patientId, input.contactId ?? null, input.frailty ?? null],
-  );
+  if (input.frailty !== undefined) {
+    await recordFrailty(db, {
+      patientId: input.patientId,
+      level: input.frailty,
+      assessedAt: input.assessedAt,
+      by: input.by ?? null,
+      now: input.now ?? new Date(),
+    });
+  }
 }
 
 /** A patient as the staff's lists show them: name, fixed contact and frailty. */

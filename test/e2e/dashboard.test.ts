@@ -7,13 +7,12 @@
 //
 // E2E_SERVE=vite serves dashboards/dist with `vite preview` instead, proxying /api and
 // /socket.io to the test hub: for working on the dashboard before the hub serves it.
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { preview, type PreviewServer } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../server/admin/commands/index.js';
 import { formatDateTime } from '../../dashboards/src/format.js';
+import { launchChromium, requireDashboardAndChromium, SHOTS } from '../support/browser.js';
 import { connectDevice, weight, type TestDevice } from '../support/device.js';
 import {
   registerPatientWithDevice,
@@ -22,8 +21,6 @@ import {
   type TestEnv,
 } from '../support/hub.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = 'test-results/e2e';
 const DAY = 86_400_000;
 
 let env: TestEnv;
@@ -37,11 +34,7 @@ let vite: PreviewServer | undefined;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync('dashboards/dist/index.html')) {
-    throw new Error('dashboards/dist/index.html is missing: run `npm run build:dashboard` first');
-  }
-  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM} (CHROMIUM_PATH)`);
-  await mkdir(SHOTS, { recursive: true });
+  await requireDashboardAndChromium();
   env = await startTestHub('embedded');
   base = env.hub.urls.http;
   if (process.env.E2E_SERVE === 'vite') {
@@ -82,18 +75,7 @@ beforeAll(async () => {
   await device.publish({ readings: [...weights, bp] });
   await device.waitForReceipts(11);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   // a tablet in landscape, as a home-care team carries
   page = await browser.newPage({ viewport: { width: 1180, height: 820 } });
   page.setDefaultTimeout(15_000);
@@ -171,7 +153,7 @@ describe('nurse dashboard', () => {
     await card.getByRole('link').first().click();
     const view = page.getByTestId('patient-view');
     await view.waitFor();
-    await view.getByText('CFS 6: Lever med måttlig skörhet').waitFor();
+    await view.getByTestId('frailty').getByText('CFS 6: Lever med måttlig skörhet').waitFor();
 
     const chart = page.getByTestId('chart-body_weight');
     await expect.poll(() => chart.getAttribute('data-points'), { timeout: 20_000 }).not.toBe('0');

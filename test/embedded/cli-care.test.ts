@@ -1,6 +1,7 @@
 // The admin CLI for care teams: staff, on-call cover, patient settings, alerts and scores.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySecret } from '../../server/auth/secrets.js';
+import { addStaff, currentFrailty } from '../../server/registry/index.js';
 import { hubCli, hubJson } from '../support/cli.js';
 import { connectDevice, weight, type TestDevice } from '../support/device.js';
 import {
@@ -101,6 +102,53 @@ describe('the admin CLI for care teams', () => {
     const bad = await hubCli(cliEnv, 'patient', 'set', reg.patientId, '--spo2-scale', '3');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--spo2Scale/);
+    // the frailty is an assessment dated today, as one entered in the dashboard; nobody named
+    const today = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Stockholm',
+      dateStyle: 'short',
+    }).format(new Date());
+    expect(await currentFrailty(env.hub.db, reg.patientId)).toEqual({
+      level: 6,
+      assessedAt: today,
+      assessedBy: null,
+      recordedAt: expect.any(String),
+    });
+  });
+
+  it('dates a frailty assessment and names who made it', async () => {
+    const nurse = await addStaff(env.hub.db, {
+      unitId: reg.unitId,
+      username: 'cfs.nurse',
+      role: 'nurse',
+    });
+    await hubJson(
+      cliEnv,
+      'patient',
+      'set',
+      reg.patientId,
+      ...['--frailty', '5', '--assessed-at', '2025-02-03', '--by', nurse.id],
+    );
+    const { rows } = await env.hub.db.query(
+      `SELECT level, assessed_on::text AS day, assessed_by FROM frailty_assessments
+       WHERE patient_id = $1 ORDER BY id`,
+      [reg.patientId],
+    );
+    expect(rows).toEqual([
+      { level: 6, day: expect.any(String), assessed_by: null },
+      { level: 5, day: '2025-02-03', assessed_by: nurse.id },
+    ]);
+    // today's level stays the current one
+    expect((await currentFrailty(env.hub.db, reg.patientId))?.level).toBe(6);
+    const alone = await hubCli(
+      cliEnv,
+      'patient',
+      'set',
+      reg.patientId,
+      '--assessed-at',
+      '2025-02-03',
+    );
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toMatch(/--frailty/);
   });
 
   it("lists a patient's alerts with rule, severity, status and reason", async () => {

@@ -274,6 +274,7 @@ export function describeStaffApi(mode: Mode) {
           ['GET', `/patients/${p}`],
           ['GET', `/patients/${p}/readings?type=body_weight`],
           ['GET', `/patients/${p}/audit`],
+          ['PUT', `/patients/${p}/frailty`, { level: 5 }],
           ['GET', `/patients/${p}/plan`],
           ['PUT', `/patients/${p}/plan`, { plan: {} }],
           ['POST', `/patients/${p}/plan/what-if`, { plan: {} }],
@@ -318,12 +319,14 @@ export function describeStaffApi(mode: Mode) {
           ['GET', `/patients/${p}`],
           ['GET', `/patients/${p}/readings?type=body_weight`],
           ['GET', `/patients/${p}/audit`],
+          ['PUT', `/patients/${p}/frailty`, { level: 5 }],
           ['GET', `/patients/${p}/plan`],
           ['PUT', `/patients/${p}/plan`, { plan: {} }],
           ['POST', `/patients/${p}/plan/what-if`, { plan: {} }],
           ['GET', `/patients/${p}/devices`],
           ['POST', `/patients/${p}/devices`, {}],
           ['GET', '/patients/pat_doesnotexist'],
+          ['PUT', '/patients/pat_doesnotexist/frailty', { level: 5 }],
         ] as [string, string, unknown?][]) {
           const r = await c.call(method, path, body);
           expect(r.status, `${method} ${path}`).toBe(404);
@@ -351,6 +354,10 @@ export function describeStaffApi(mode: Mode) {
           expect(r.status, path).toBe(403);
           expect(r.body.error!.code).toBe('forbidden');
         }
+        // nor assess frailty, a clinical judgement
+        const frailty = await a.call('PUT', `/patients/${s.patients.vcOnly}/frailty`, { level: 4 });
+        expect(frailty.status).toBe(403);
+        expect(frailty.body.error!.code).toBe('forbidden');
         expect((await a.call('GET', `/patients/${s.patients.shared}/audit`)).status).toBe(200);
         const added = await a.call('POST', `/patients/${s.patients.vcOnly}/devices`, {
           label: 'våg',
@@ -387,7 +394,9 @@ export function describeStaffApi(mode: Mode) {
           displayName: 'Delad Patient',
           timeZone: 'Europe/Stockholm',
           frailty: null,
+          frailtyAssessment: null,
           fixedContact: null,
+          plannedMeasurements: [],
         });
         expect((r.body.plan as { weight: { gain3dKg: number } }).weight.gain3dKg).toBe(2);
       });
@@ -471,6 +480,136 @@ export function describeStaffApi(mode: Mode) {
           code: 'invalid',
           field: 'plan.vitals.pulse.contactHigh',
         });
+      });
+    });
+
+    describe('frailty', () => {
+      /** Today where the seeded patients live, as the hub dates an assessment. */
+      const today = () =>
+        new Intl.DateTimeFormat('sv-SE', {
+          timeZone: 'Europe/Stockholm',
+          dateStyle: 'short',
+        }).format(new Date());
+
+      it('records an assessment dated today and signed by the nurse, and shows it with the patient', async () => {
+        const c = as['nurse.vc']!;
+        const p = s.patients.vcOnly;
+        const put = await c.call('PUT', `/patients/${p}/frailty`, { level: 6 });
+        expect(put.status).toBe(200);
+        const nurse = { id: s.ids['nurse.vc'], displayName: 'Name nurse.vc' };
+        expect(put.body).toEqual({
+          level: 6,
+          assessedAt: today(),
+          assessedBy: nurse,
+          recordedAt: expect.any(String),
+        });
+        expect(Date.now() - Date.parse(put.body.recordedAt as string)).toBeLessThan(60_000);
+        const read = await c.call('GET', `/patients/${p}`);
+        expect(read.body).toMatchObject({ frailty: 6, frailtyAssessment: put.body });
+        const listed = (await c.call('GET', '/patients')).body.find((x) => x.id === p);
+        expect(listed!.frailty).toBe(6);
+        // the triage list's cards read the same level
+        const alert = await env.hub.alerts.raise(p, finding('test.frail', 'low'), new Date());
+        expect((await c.call('GET', `/alerts/${alert.alertId}`)).body.frailty).toBe(6);
+        await env.hub.alerts.resolve(alert.alertId, s.ids['nurse.vc']!, 'test', new Date());
+      });
+
+      it('keeps the newest by assessment day as the level: a back-dated one joins the history only', async () => {
+        const c = as['nurse.home']!;
+        const p = s.patients.shared;
+        const older = await c.call('PUT', `/patients/${p}/frailty`, {
+          level: 3,
+          assessedAt: '2025-01-15',
+        });
+        expect(older.body).toMatchObject({ level: 3, assessedAt: '2025-01-15' });
+        const now = await c.call('PUT', `/patients/${p}/frailty`, { level: 7 });
+        expect(now.body).toMatchObject({ level: 7, assessedAt: today() });
+        const backDated = await c.call('PUT', `/patients/${p}/frailty`, {
+          level: 2,
+          assessedAt: '2025-03-01',
+        });
+        expect(backDated.status).toBe(200);
+        expect(backDated.body).toEqual(now.body); // the current one: still today's
+        const read = await as['nurse.vc']!.call('GET', `/patients/${p}`);
+        expect(read.body).toMatchObject({
+          frailty: 7,
+          frailtyAssessment: { level: 7, assessedBy: { id: s.ids['nurse.home'] } },
+        });
+        const { rows } = await env.hub.db.query<{ level: number; assessed_on: string }>(
+          `SELECT level, assessed_on::text AS assessed_on FROM frailty_assessments
+           WHERE patient_id = $1 ORDER BY id`,
+          [p],
+        );
+        expect(rows).toEqual([
+          { level: 3, assessed_on: '2025-01-15' },
+          { level: 7, assessed_on: today() },
+          { level: 2, assessed_on: '2025-03-01' },
+        ]);
+      });
+
+      it('audits each assessment as frailty.change with the level and the day', async () => {
+        const p = s.patients.vcOnly;
+        await as['nurse.vc']!.call('PUT', `/patients/${p}/frailty`, {
+          level: 5,
+          assessedAt: '2025-06-02',
+        });
+        const { rows } = await env.hub.db.query<{
+          staff_id: string;
+          detail: unknown;
+          ip: string | null;
+        }>(
+          `SELECT staff_id, detail, ip FROM audit_log
+           WHERE patient_id = $1 AND action = 'frailty.change' ORDER BY id`,
+          [p],
+        );
+        expect(rows.map((r) => r.detail)).toEqual([
+          { level: 6, assessedAt: today() },
+          { level: 5, assessedAt: '2025-06-02' },
+        ]);
+        expect(rows.every((r) => r.staff_id === s.ids['nurse.vc'] && r.ip)).toBe(true);
+        const trail = await as['admin.vc']!.call('GET', `/patients/${p}/audit`);
+        expect(trail.body.some((e) => e.action === 'frailty.change')).toBe(true);
+      });
+
+      it('refuses a level outside 1-9, a day that is no day or after today, naming the field', async () => {
+        const c = as['nurse.vc']!;
+        const p = s.patients.vcOnly;
+        const tomorrow = new Date(Date.now() + 2 * DAY).toISOString().slice(0, 10);
+        for (const [body, field] of [
+          [{ level: 0 }, 'level'],
+          [{ level: 10 }, 'level'],
+          [{ level: 4.5 }, 'level'],
+          [{ level: '6' }, 'level'],
+          [{}, 'level'],
+          [{ level: 4, assessedAt: '2025-13-01' }, 'assessedAt'],
+          [{ level: 4, assessedAt: 'yesterday' }, 'assessedAt'],
+          [{ level: 4, assessedAt: tomorrow }, 'assessedAt'],
+        ] as const) {
+          const r = await c.call('PUT', `/patients/${p}/frailty`, body);
+          expect(r.status, JSON.stringify(body)).toBe(400);
+          expect(r.body.error).toMatchObject({ code: 'invalid', field });
+        }
+        // nothing of it was kept
+        expect((await c.call('GET', `/patients/${p}`)).body.frailty).toBe(6);
+      });
+
+      it('lists the measurements each patient is planned to take', async () => {
+        const c = as['nurse.vc']!;
+        const p = s.patients.vcOnly;
+        const plan = {
+          measurements: [
+            { type: 'body_weight' },
+            { type: 'blood_pressure', dueBy: '09:00' },
+            { type: 'body_weight', dueBy: '20:00' },
+          ],
+        };
+        expect((await c.call('PUT', `/patients/${p}/plan`, { plan })).status).toBe(200);
+        const list = (await c.call('GET', '/patients')).body;
+        expect(list.find((x) => x.id === p)!.plannedMeasurements).toEqual([
+          'body_weight',
+          'blood_pressure',
+        ]);
+        expect(list.find((x) => x.id === s.patients.shared)!.plannedMeasurements).toEqual([]);
       });
     });
 

@@ -197,6 +197,7 @@ describe('the OpenAPI document', () => {
       'GET /patients/{id}': [200, 400, 401, 403, 404, 500],
       'GET /patients/{id}/readings': [200, 400, 401, 403, 404, 500],
       'GET /patients/{id}/audit': [200, 400, 401, 403, 404, 500],
+      'PUT /patients/{id}/frailty': [200, 400, 401, 403, 404, 500],
       'GET /patients/{id}/plan': [200, 400, 401, 403, 404, 500],
       'PUT /patients/{id}/plan': [200, 400, 401, 403, 404, 500],
       'POST /patients/{id}/plan/what-if': [200, 400, 401, 403, 404, 500],

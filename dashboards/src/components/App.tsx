@@ -1,18 +1,19 @@
 // The shell: who is signed in, the header (language, sign-out, live status), the banner for new
-// critical alerts, and the views (the triage list, a patient, a device's log). The alert list
-// lives here so that the live feed keeps it current whichever view is open.
+// critical alerts, and the views (triage, patient list, patient, a device's log). The alert
+// list lives here so that the live feed keeps it current whichever view is open.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, setUnauthenticatedHandler } from '../api.js';
 import { beep, unlockAudio } from '../cue.js';
 import { useLang } from '../lang.js';
 import { liveReadings } from '../liveReadings.js';
 import { connectFeed, type Feed } from '../realtime.js';
-import { hrefTriage, useRoute } from '../route.js';
+import { hrefPatients, hrefTriage, useRoute } from '../route.js';
 import { applyAlertEvent, isNewCritical } from '../triage.js';
 import type { Alert, AlertEvent, Me } from '../types.js';
 import { CriticalBanner, type BannerItem } from './CriticalBanner.js';
 import { DevicePage } from './DevicePage.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
+import { PatientList } from './PatientList.js';
 import { PatientView } from './PatientView.js';
 import { SignIn } from './SignIn.js';
 import { TriageList } from './TriageList.js';
@@ -173,6 +174,12 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
     );
   };
 
+  // a new frailty level shows on the patient's cards at once (the hub's alert list reads the same)
+  const setFrailty = (patientId: string, level: number) =>
+    commit(
+      alertsRef.current.map((a) => (a.patientId === patientId ? { ...a, frailty: level } : a)),
+    );
+
   return (
     <>
       <header class="topbar">
@@ -182,6 +189,9 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
         <nav aria-label={t('appTitle')}>
           <a href={hrefTriage} aria-current={route.name === 'triage' ? 'page' : undefined}>
             {t('triage')}
+          </a>
+          <a href={hrefPatients()} aria-current={route.name === 'patients' ? 'page' : undefined}>
+            {t('patients')}
           </a>
         </nav>
         <span class={`live ${live ? 'on' : 'off'}`} role="status">
@@ -206,12 +216,14 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
             onChanged={replace}
           />
         )}
+        {route.name === 'patients' && <PatientList query={route.query} />}
         {route.name === 'patient' && (
           <PatientView
             key={route.id}
             patientId={route.id}
             liveAlerts={alerts ?? []}
             onChanged={replace}
+            onFrailty={setFrailty}
           />
         )}
         {route.name === 'device' && <DevicePage key={route.id} deviceId={route.id} />}

@@ -1,20 +1,21 @@
-// A patient: frailty (CFS with its name), fixed care contact, latest values, a trend chart per
-// measurement, the alerts (open ones with their actions) with their history, the plan, the
-// devices and the audit log.
+// A patient: frailty (CFS with its name, when and by whom it was assessed, and a form to assess
+// it), fixed care contact, latest values, a trend chart per measurement, the alerts (open ones
+// with their actions) with their history, the plan, the devices and the audit log.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { applyLatest, liveReadings } from '../liveReadings.js';
-import { formatReading } from '../format.js';
+import { formatCalendarDay, formatReading } from '../format.js';
 import { frailtyLabel, typeName } from '../i18n.js';
 import { useLang, useNow } from '../lang.js';
 import { measuredTypes } from '../plan.js';
 import { hrefTriage } from '../route.js';
 import { sortAlerts } from '../triage.js';
-import type { Alert, PatientDetail } from '../types.js';
+import type { Alert, FrailtyAssessment, PatientDetail } from '../types.js';
 import { AlertCard } from './AlertCard.js';
 import { AlertHistory } from './AlertHistory.js';
 import { AuditTrail } from './AuditTrail.js';
 import { DeviceList } from './DeviceList.js';
+import { FrailtyForm } from './FrailtyForm.js';
 import { Time } from './bits.js';
 import { PlanEditor } from './PlanEditor.js';
 import { TrendChart } from './TrendChart.js';
@@ -25,6 +26,8 @@ export function PatientView(props: {
   patientId: string;
   liveAlerts: Alert[];
   onChanged(a: Alert): void;
+  /** A new frailty level was recorded: the patient's alert cards show it. */
+  onFrailty(patientId: string, level: number): void;
 }) {
   const { lang, t } = useLang();
   const now = useNow();
@@ -63,6 +66,12 @@ export function PatientView(props: {
     props.onChanged(a);
   };
 
+  const frailtySaved = (a: FrailtyAssessment) => {
+    setPatient((p) => (p ? { ...p, frailty: a.level, frailtyAssessment: a } : p));
+    props.onFrailty(props.patientId, a.level);
+    setAuditVersion((v) => v + 1);
+  };
+
   if (error)
     return (
       <p class="error" role="alert">
@@ -90,7 +99,21 @@ export function PatientView(props: {
         <dl class="facts">
           <div>
             <dt>{t('frailty')}</dt>
-            <dd data-testid="frailty">{frailtyLabel(lang, patient.frailty)}</dd>
+            <dd data-testid="frailty">
+              {frailtyLabel(lang, patient.frailty)}
+              {patient.frailtyAssessment && (
+                <span class="muted frailty-assessed" data-testid="frailty-assessed">
+                  {patient.frailtyAssessment.assessedBy
+                    ? t('frailtyAssessedBy', {
+                        date: formatCalendarDay(lang, patient.frailtyAssessment.assessedAt),
+                        who: patient.frailtyAssessment.assessedBy.displayName,
+                      })
+                    : t('frailtyAssessedOn', {
+                        date: formatCalendarDay(lang, patient.frailtyAssessment.assessedAt),
+                      })}
+                </span>
+              )}
+            </dd>
           </div>
           <div>
             <dt>{t('fixedContact')}</dt>
@@ -117,6 +140,16 @@ export function PatientView(props: {
           </dl>
         )}
       </header>
+
+      <section aria-labelledby="frailty-title">
+        <h2 id="frailty-title">{t('assessFrailty')}</h2>
+        <FrailtyForm
+          patientId={patient.id}
+          current={patient.frailty}
+          timeZone={patient.timeZone}
+          onSaved={frailtySaved}
+        />
+      </section>
 
       <section aria-labelledby="alerts-title">
         <h2 id="alerts-title">{t('alertHistory')}</h2>

@@ -5,8 +5,7 @@ import { useLang, useNow } from '../lang.js';
 import { viewAlerts, type FrailtyFilter, type SortKey } from '../triage.js';
 import type { Alert } from '../types.js';
 import { AlertCard } from './AlertCard.js';
-
-const frailtyFilters: FrailtyFilter[] = ['all', '1-3', '4-6', '7-9', 'unknown'];
+import { FrailtyFilterSelect } from './bits.js';
 
 export function TriageList(props: {
   alerts: Alert[] | null;
@@ -37,20 +36,7 @@ export function TriageList(props: {
               <option value="time">{t('sortTime')}</option>
             </select>
           </label>
-          <label>
-            {t('filterFrailty')}
-            <select
-              value={filter}
-              onChange={(e) => setFilter(e.currentTarget.value as FrailtyFilter)}
-              name="frailty"
-            >
-              {frailtyFilters.map((f) => (
-                <option value={f}>
-                  {f === 'all' ? t('filterAll') : f === 'unknown' ? t('filterUnknown') : `CFS ${f}`}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FrailtyFilterSelect value={filter} onChange={setFilter} />
         </div>
       </div>
       {props.error && (

@@ -43,18 +43,25 @@ export const patientCommands = {
   }),
 
   'patient set': define({
-    summary: "set a patient's fixed care contact, frailty level or SpO2 scale",
+    summary:
+      "set a patient's fixed care contact, frailty level (an assessment dated --assessed-at, today by default, by --by) or SpO2 scale",
     positional: ['patient'],
-    args: z.object({
-      patient: id,
-      contact: id.optional(),
-      frailty: z.coerce.number().int().min(1).max(9).optional(),
-      spo2Scale: z.coerce
-        .number()
-        .pipe(z.union([z.literal(1), z.literal(2)]))
-        .optional(),
-      by: id.optional(),
-    }),
+    args: z
+      .object({
+        patient: id,
+        contact: id.optional(),
+        frailty: z.coerce.number().int().min(1).max(9).optional(),
+        assessedAt: z.iso.date().optional(),
+        spo2Scale: z.coerce
+          .number()
+          .pipe(z.union([z.literal(1), z.literal(2)]))
+          .optional(),
+        by: id.optional(),
+      })
+      .refine((a) => a.assessedAt === undefined || a.frailty !== undefined, {
+        path: ['assessedAt'],
+        message: 'the day a --frailty was assessed: give --frailty too',
+      }),
     async run(ctx, a) {
       const { db } = ctx;
       await mustExist(db, 'patient', a.patient, 'patient');
@@ -62,10 +69,13 @@ export const patientCommands = {
       if (a.by) await mustExist(db, 'staff member', a.by, 'by');
       await db.transaction(async (tx) => {
         if (a.contact !== undefined || a.frailty !== undefined) {
+          // the same dated assessment as the staff API's (registry/frailty.ts)
           await setPatientCare(tx, {
             patientId: a.patient,
             contactId: a.contact,
             frailty: a.frailty,
+            assessedAt: a.assessedAt,
+            by: a.by ?? null,
           });
         }
         const scale = a.spo2Scale;

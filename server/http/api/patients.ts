@@ -1,10 +1,13 @@
-// Patients of the person's clinical units: the list, one patient, their readings as a chart
-// series, their plan (read, change, what-if) and their audit trail. Every read or change is
-// audited. The routes check access and audit; the patients, plans and rules modules answer.
+// Patients of the person's clinical units: the list, one patient, their frailty assessment,
+// their readings as a chart series, their plan (read, change, what-if) and their audit trail.
+// Every read or change is audited. The routes check access and audit; the patients, plans,
+// registry and rules modules answer.
 import { Router } from 'express';
 import { z } from 'zod';
 import {
   auditEntrySchema,
+  frailtyAssessmentSchema,
+  frailtyBodySchema,
   patientDetailSchema,
   patientSummarySchema,
 } from '../../../contract/patients.js';
@@ -18,6 +21,7 @@ import { readingSeries } from '../../patients/series.js';
 import { patientDetail, summaries } from '../../patients/summaries.js';
 import { resolvePlan } from '../../plans/plan.js';
 import { changePlan, planView } from '../../plans/store.js';
+import { recordFrailty } from '../../registry/frailty.js';
 import { whatIf } from '../../rules/whatIf.js';
 import { audit, requirePatient, viewerOf, type ApiDeps } from './context.js';
 import { parseInput } from './errors.js';
@@ -45,6 +49,14 @@ export const patientRoutes: RouteDoc[] = [
     path: '/patients/{id}/audit',
     summary: "Who read or changed the patient's data, newest first",
     response: z.array(auditEntrySchema),
+  },
+  {
+    method: 'put',
+    path: '/patients/{id}/frailty',
+    summary:
+      "Record a frailty assessment (CFS 1-9) dated and signed by the person; answers the patient's current one (the newest by day)",
+    body: frailtyBodySchema,
+    response: frailtyAssessmentSchema,
   },
   { method: 'get', path: '/patients/{id}/plan', summary: 'The plan', response: planViewSchema },
   {
@@ -119,6 +131,27 @@ export function patientsRouter(deps: ApiDeps): Router {
     const entries = await auditOf(db, id);
     await audit(deps, req, viewer, [id], 'audit.read');
     res.json(entries);
+  });
+
+  r.put('/patients/:id/frailty', async (req, res) => {
+    const viewer = viewerOf(res);
+    const id = req.params.id;
+    const body = parseInput(frailtyBodySchema, req.body ?? {});
+    await requirePatient(deps, viewer, id, 'clinical');
+    const current = await db.transaction((tx) =>
+      recordFrailty(tx, {
+        patientId: id,
+        level: body.level,
+        assessedAt: body.assessedAt,
+        by: viewer.id,
+        now: deps.now(),
+      }),
+    );
+    await audit(deps, req, viewer, [id], 'frailty.change', {
+      level: body.level,
+      assessedAt: body.assessedAt ?? current.assessedAt,
+    });
+    res.json(current);
   });
 
   r.get('/patients/:id/plan', async (req, res) => {
