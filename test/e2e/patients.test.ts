@@ -7,12 +7,15 @@
 import { writeFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatNumber } from '../../dashboards/src/format.js';
 import { registerPatient } from '../../server/registry/index.js';
 import { seedDashboard } from '../bench/dashboardSeed.js';
 import { launchChromium, requireDashboardAndChromium, SHOTS } from '../support/browser.js';
 import { startTestHub, type TestEnv } from '../support/hub.js';
 
 const PATIENTS = 1250;
+/** Every patient of the unit, as the Swedish page writes the number ("1 251"). */
+const ALL = formatNumber('sv', PATIENTS + 1);
 const PASSWORD = `e2e-${Date.now()}-password`;
 
 let env: TestEnv;
@@ -65,7 +68,7 @@ describe('the patient list and frailty', () => {
 
     const t = performance.now();
     await page.getByRole('navigation').getByRole('link', { name: 'Patienter' }).click();
-    await page.getByText(`Visar ${PATIENTS + 1} av ${PATIENTS + 1}`).waitFor();
+    await page.getByText(`Visar ${ALL} av ${ALL}`).waitFor();
     await page.locator('.patient-table tbody tr').first().waitFor();
     measured.listShownMs = Math.round(performance.now() - t);
     // the request as the browser timed it, and what came after its answer until the rows were
@@ -89,7 +92,7 @@ describe('the patient list and frailty', () => {
     const list = page.getByTestId('patient-list');
     const t = performance.now();
     await list.getByLabel('Sök patient').fill('lindq');
-    await page.getByText(`Visar 1 av ${PATIENTS + 1}`).waitFor();
+    await page.getByText(`Visar 1 av ${ALL}`).waitFor();
     measured.searchMs = Math.round(performance.now() - t);
     const row = list.locator(`tr[data-patient="${greta}"]`);
     await row.waitFor();
@@ -98,7 +101,7 @@ describe('the patient list and frailty', () => {
     // every seeded patient is assessed: "not assessed" leaves Greta alone
     await list.getByLabel('Sök patient').fill('');
     await list.getByLabel('Skörhet (CFS)').selectOption('unknown');
-    await page.getByText(`Visar 1 av ${PATIENTS + 1}`).waitFor();
+    await page.getByText(`Visar 1 av ${ALL}`).waitFor();
     await row.waitFor();
     await list.getByLabel('Skörhet (CFS)').selectOption('all');
     await list.getByLabel('Sök patient').fill('Greta');
@@ -153,7 +156,7 @@ describe('the patient list and frailty', () => {
   it('keeps the search when going back to the list, and reflows at 200 % zoom', async () => {
     await page.goto(`${env.hub.urls.http}/#/patients?q=Greta`);
     const list = page.getByTestId('patient-list');
-    await page.getByText(`Visar 1 av ${PATIENTS + 1}`).waitFor();
+    await page.getByText(`Visar 1 av ${ALL}`).waitFor();
     expect(await list.getByLabel('Sök patient').inputValue()).toBe('Greta');
     await list.locator(`tr[data-patient="${greta}"]`).getByText('CFS 5').waitFor();
     await page.setViewportSize({ width: 590, height: 410 });
