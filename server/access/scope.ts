@@ -67,3 +67,7 @@ export async function unitsFollowing(
   }
   return out;
 }
+
+/** The person's role in a care unit, or null when they do not work there. */
+export const roleIn = (v: Viewer, unitId: string): Viewer['units'][number]['role'] | null =>
+  v.units.find((u) => u.id === unitId)?.role ?? null;

@@ -60,7 +60,7 @@ const owners: [table: RegExp, folder: string, exceptions: string[]][] = [
   [/\b(FROM|JOIN|INTO|UPDATE)\s+(patient_plans|patient_plan_changes)\b/, 'plans', []],
   [/\b(FROM|JOIN|INTO|UPDATE)\s+(readings|latest_readings|rejected_messages)\b/, 'store', []],
   [
-    /\b(FROM|JOIN|INTO|UPDATE)\s+(patients|staff|staff_units|care_units|organisations|care_relationships)\b/,
+    /\b(FROM|JOIN|INTO|UPDATE)\s+(patients|staff|staff_units|care_units|organisations|care_relationships|on_call_shifts)\b/,
     'registry',
     [
       'alerts/views.ts',

@@ -1,0 +1,164 @@
+// The on-call roster over the staff API and the admin CLI, against a real hub: who may read and
+// change it, and its rules held by the database's contents (overlap, membership, order).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../../server/admin/commands/index.js';
+import { apiClient, type ApiClient } from '../support/apiClient.js';
+import { hubCli, hubJson } from '../support/cli.js';
+import { startTestHub, type TestEnv } from '../support/hub.js';
+
+const HOUR = 3_600_000;
+
+describe('the on-call roster', () => {
+  let env: TestEnv;
+  let cliEnv: Record<string, string>;
+  const units: Record<'a' | 'b' | 'c', string> = { a: '', b: '', c: '' };
+  const ids: Record<string, string> = {};
+  const as: Record<string, ApiClient> = {};
+  const base = Date.parse('2031-03-02T16:00:00Z'); // far from now: nothing else overlaps
+  const at = (h: number) => new Date(base + h * HOUR).toISOString();
+
+  beforeAll(async () => {
+    env = await startTestHub('embedded');
+    cliEnv = { DATA_DIR: 'memory', ADMIN_SOCKET: env.hub.urls.adminSocket };
+    const run = async (cmd: string, args: Record<string, unknown>) =>
+      (await runCommand({ db: env.hub.db }, cmd, args)) as { id: string; password: string };
+    const org = await run('org add', { name: 'Region Roster', kind: 'region' });
+    units.a = (await run('unit add', { org: org.id, name: 'VC Roster' })).id;
+    units.b = (await run('unit add', { org: org.id, name: 'Jour Roster' })).id;
+    units.c = (await run('unit add', { org: org.id, name: 'VC Annan' })).id;
+    for (const [username, unit, role] of [
+      ['r.nurse.b', units.b, 'nurse'],
+      ['r.doc.b', units.b, 'physician'],
+      ['r.admin.b', units.b, 'admin'],
+      ['r.nurse.a', units.a, 'nurse'],
+      ['r.nurse.c', units.c, 'nurse'],
+    ] as const) {
+      const s = await run('staff add', { unit, username, role, name: `Name ${username}` });
+      ids[username] = s.id;
+      as[username] = apiClient(env.hub.urls.http);
+      expect((await as[username].signIn(username, s.password)).status).toBe(200);
+    }
+  });
+  afterAll(() => env?.close());
+
+  describe('over the staff API', () => {
+    it("lets the unit's admin add a shift, recorded as theirs, which everyone in the unit reads", async () => {
+      const added = await as['r.admin.b']!.call('POST', `/units/${units.b}/oncall`, {
+        staffId: ids['r.nurse.b'],
+        startsAt: at(0),
+        endsAt: at(15),
+      });
+      expect(added.status).toBe(201);
+      expect(added.body).toMatchObject({
+        unitId: units.b,
+        staff: { id: ids['r.nurse.b'], displayName: 'Name r.nurse.b' },
+        startsAt: at(0),
+        endsAt: at(15),
+        createdBy: { id: ids['r.admin.b'], displayName: 'Name r.admin.b' },
+      });
+      const window = `from=${encodeURIComponent(at(-24))}&to=${encodeURIComponent(at(48))}`;
+      for (const who of ['r.nurse.b', 'r.doc.b', 'r.admin.b']) {
+        const list = await as[who]!.call('GET', `/units/${units.b}/oncall?${window}`);
+        expect(list.status).toBe(200);
+        expect(list.body.map((s) => s.id)).toEqual([added.body.id]);
+      }
+      const now = await as['r.nurse.b']!.call(
+        'GET',
+        `/units/${units.b}/oncall/now?at=${encodeURIComponent(at(3))}`,
+      );
+      expect(now.body).toMatchObject({ unitId: units.b, at: at(3), shift: { id: added.body.id } });
+      const after = await as['r.nurse.b']!.call(
+        'GET',
+        `/units/${units.b}/oncall/now?at=${encodeURIComponent(at(15))}`,
+      );
+      expect(after.body.shift).toBeNull(); // [start, end): 07:00 is the next shift's
+    });
+
+    it('refuses an overlapping shift (409), an outsider (400) and a backwards one (400)', async () => {
+      const add = (body: Record<string, unknown>) =>
+        as['r.admin.b']!.call('POST', `/units/${units.b}/oncall`, body);
+      const overlap = await add({ staffId: ids['r.doc.b'], startsAt: at(14), endsAt: at(24) });
+      expect(overlap.status).toBe(409);
+      expect(overlap.body.error).toMatchObject({ code: 'conflict', field: 'startsAt' });
+      const outsider = await add({ staffId: ids['r.nurse.a'], startsAt: at(15), endsAt: at(24) });
+      expect(outsider.status).toBe(400);
+      expect(outsider.body.error).toMatchObject({ code: 'invalid', field: 'staffId' });
+      const admin = await add({ staffId: ids['r.admin.b'], startsAt: at(15), endsAt: at(24) });
+      expect(admin.body.error).toMatchObject({ code: 'invalid', field: 'staffId' });
+      const backwards = await add({ staffId: ids['r.doc.b'], startsAt: at(24), endsAt: at(15) });
+      expect(backwards.body.error).toMatchObject({ code: 'invalid', field: 'endsAt' });
+      const noTime = await add({ staffId: ids['r.doc.b'], startsAt: 'tonight', endsAt: at(24) });
+      expect(noTime.body.error).toMatchObject({ code: 'invalid', field: 'startsAt' });
+      // the next shift, starting where the first ends, is fine
+      const next = await add({ staffId: ids['r.doc.b'], startsAt: at(15), endsAt: at(24) });
+      expect(next.status).toBe(201);
+    });
+
+    it("lets only the unit's admins change it (403), and hides it from other units (404)", async () => {
+      const body = { staffId: ids['r.nurse.b'], startsAt: at(100), endsAt: at(110) };
+      const nurse = await as['r.nurse.b']!.call('POST', `/units/${units.b}/oncall`, body);
+      expect(nurse.status).toBe(403);
+      const other = await as['r.nurse.c']!.call('GET', `/units/${units.b}/oncall`);
+      expect(other.status).toBe(404);
+      const otherAdd = await as['r.nurse.c']!.call('POST', `/units/${units.b}/oncall`, body);
+      expect(otherAdd.status).toBe(404);
+    });
+
+    it("removes a shift for the unit's admin only", async () => {
+      const added = await as['r.admin.b']!.call('POST', `/units/${units.b}/oncall`, {
+        staffId: ids['r.nurse.b'],
+        startsAt: at(200),
+        endsAt: at(210),
+      });
+      const path = `/units/${units.b}/oncall/${added.body.id as string}`;
+      expect((await as['r.nurse.b']!.call('DELETE', path)).status).toBe(403);
+      expect((await as['r.admin.b']!.call('DELETE', path)).status).toBe(204);
+      expect((await as['r.admin.b']!.call('DELETE', path)).status).toBe(404);
+    });
+  });
+
+  describe('over the admin CLI', () => {
+    it('adds, lists, tells who is on call and removes', async () => {
+      const add = (staff: string, from: number, to: number) => [
+        'oncall',
+        'add',
+        '--unit',
+        units.b,
+        '--staff',
+        staff,
+        '--from',
+        at(from),
+        '--to',
+        at(to),
+      ];
+      const shift = await hubJson<{ id: string; staff: { id: string } }>(
+        cliEnv,
+        ...add(ids['r.doc.b']!, 300, 312),
+      );
+      expect(shift.staff.id).toBe(ids['r.doc.b']);
+      const list = () =>
+        hubJson<{ id: string }[]>(
+          cliEnv,
+          ...['oncall', 'list', '--unit', units.b, '--from', at(290), '--to', at(320)],
+        );
+      expect((await list()).map((s) => s.id)).toEqual([shift.id]);
+      const now = await hubJson<{ id: string } | null>(
+        cliEnv,
+        'oncall',
+        'now',
+        '--unit',
+        units.b,
+        '--at',
+        at(305),
+      );
+      expect(now?.id).toBe(shift.id);
+      const people = await hubCli(cliEnv, 'oncall', 'now', '--unit', units.b, '--at', at(400));
+      expect(people.stdout.trim()).toBe('nobody is on call');
+      const overlap = await hubCli(cliEnv, ...add(ids['r.nurse.b']!, 311, 320));
+      expect(overlap.code).not.toBe(0);
+      expect(overlap.stderr).toMatch(/overlaps shift/);
+      await hubJson(cliEnv, 'oncall', 'remove', shift.id, '--unit', units.b);
+      expect(await list()).toEqual([]);
+    });
+  });
+});
