@@ -108,22 +108,81 @@ export function alertView(db: Queryable, now: () => Date) {
   return (alertId: string): Promise<Alert | null> => views.load(alertId);
 }
 
-/** The alerts of these patients in these statuses, as `viewerId` sees them (the nurse's list). */
-export function alertsOfPatients(
+/** Who asks, for the alerts granted to them: their id and the units where they are clinicians. */
+export interface Grantee {
+  id: string;
+  clinicalUnitIds: string[];
+}
+
+/** How long after its resolution an alert stays visible through a grant, in hours. */
+export const GRANT_AFTER_RESOLVED_H = 24;
+
+/**
+ * SQL over `a`: an escalation's grant shows the alert to the person (`$units`: their clinical
+ * units, `$staff`: their id) while it is unresolved and a day after it was resolved ($2: now), so
+ * that whoever acted on it at night still finds it in the morning.
+ */
+const granted = (units: string, staff: string) =>
+  `(EXISTS (SELECT 1 FROM alert_access g WHERE g.alert_id = a.id
+      AND (g.care_unit_id = ANY(${units}::text[]) OR g.staff_id = ${staff}))
+    AND (a.status <> 'resolved'
+      OR a.resolved_at > $2::timestamptz - interval '${GRANT_AFTER_RESOLVED_H} hours'))`;
+
+/**
+ * The alerts in these statuses of these patients (those the person's units follow) and those
+ * granted to the person, as they see them (the nurse's list).
+ */
+export function alertsVisibleTo(
   db: Queryable,
-  viewerId: string,
+  viewer: Grantee,
   now: Date,
   patientIds: string[],
   statuses: string[],
 ): Promise<Alert[]> {
-  if (!patientIds.length) return Promise.resolve([]);
   return selectAlerts(
     db,
-    viewerId,
+    viewer.id,
     now,
-    'a.patient_id = ANY($3::text[]) AND a.status = ANY($4::text[])',
-    [patientIds, statuses],
+    `(a.patient_id = ANY($3::text[]) OR ${granted('$5', '$6')}) AND a.status = ANY($4::text[])`,
+    [patientIds, statuses, viewer.clinicalUnitIds, viewer.id],
   );
+}
+
+/** Whether an escalation's grant lets the person see the alert at `now`. */
+export async function isGranted(
+  db: Queryable,
+  viewer: Grantee,
+  now: Date,
+  alertId: string,
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM alerts a WHERE a.id = $1 AND ${granted('$3', '$4')}`,
+    [alertId, now.toISOString(), viewer.clinicalUnitIds, viewer.id],
+  );
+  return rows.length > 0;
+}
+
+/** The ids of the alerts granted to the person at `now` (a dashboard resuming its feed). */
+export async function grantedAlertIds(
+  db: Queryable,
+  viewer: Grantee,
+  now: Date,
+): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT a.id FROM alerts a WHERE a.id IN (SELECT alert_id FROM alert_access) AND ${granted('$1', '$3')}`,
+    [viewer.clinicalUnitIds, now.toISOString(), viewer.id],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The care units an alert was granted to (realtime pushes its changes to them too). */
+export async function grantedUnitsOf(db: Queryable, alertId: string): Promise<string[]> {
+  const { rows } = await db.query<{ care_unit_id: string }>(
+    `SELECT DISTINCT care_unit_id FROM alert_access
+     WHERE alert_id = $1 AND care_unit_id IS NOT NULL ORDER BY care_unit_id`,
+    [alertId],
+  );
+  return rows.map((r) => r.care_unit_id);
 }
 
 /** One alert as `viewerId` sees it, or null. */

@@ -228,3 +228,33 @@ export async function onCallAt(
   );
   return rows[0] ? toShift(rows[0]) : null;
 }
+
+/** An on-call unit of a patient and the person on call there at an instant (null: nobody). */
+export interface OnCallCover {
+  unitId: string;
+  staffId: string | null;
+}
+
+/**
+ * Where an alert of the patient goes at the on-call level at `at`: for each care unit following
+ * the patient, its on-call unit (itself when it names none), once each, with the person on call
+ * there then. In `db`'s transaction (the escalation's).
+ */
+export async function onCallCoverOf(
+  db: Queryable,
+  patientId: string,
+  at: Date,
+): Promise<OnCallCover[]> {
+  const { rows } = await db.query<{ unit_id: string; staff_id: string | null }>(
+    `SELECT u.unit_id, s.staff_id FROM (
+       SELECT DISTINCT COALESCE(cu.on_call_unit_id, cu.id) AS unit_id
+       FROM care_relationships cr JOIN care_units cu ON cu.id = cr.care_unit_id
+       WHERE cr.patient_id = $1
+     ) u
+     LEFT JOIN on_call_shifts s ON s.care_unit_id = u.unit_id AND s.starts_at <= $2
+       AND s.ends_at > $2
+     ORDER BY u.unit_id`,
+    [patientId, at.toISOString()],
+  );
+  return rows.map((r) => ({ unitId: r.unit_id, staffId: r.staff_id }));
+}

@@ -1,19 +1,26 @@
 // The on-call roster over the staff API and the admin CLI, against a real hub: who may read and
-// change it, and its rules held by the database's contents (overlap, membership, order).
+// change it, and its rules held by the database's contents (overlap, membership, order). Then
+// what it is for: an alert escalated to the on-call level reaches the on-call unit and the
+// person on call, through the API and the live feed, audited as access by escalation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../server/admin/commands/index.js';
 import { apiClient, type ApiClient } from '../support/apiClient.js';
 import { hubCli, hubJson } from '../support/cli.js';
+import { finding } from '../support/finding.js';
 import { startTestHub, type TestEnv } from '../support/hub.js';
+import { openDashboard, signIn, waitFor } from '../support/realtimeSuite.js';
 
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 
 describe('the on-call roster', () => {
   let env: TestEnv;
   let cliEnv: Record<string, string>;
   const units: Record<'a' | 'b' | 'c', string> = { a: '', b: '', c: '' };
   const ids: Record<string, string> = {};
+  const passwords: Record<string, string> = {};
   const as: Record<string, ApiClient> = {};
+  let patient = '';
   const base = Date.parse('2031-03-02T16:00:00Z'); // far from now: nothing else overlaps
   const at = (h: number) => new Date(base + h * HOUR).toISOString();
 
@@ -26,15 +33,19 @@ describe('the on-call roster', () => {
     units.a = (await run('unit add', { org: org.id, name: 'VC Roster' })).id;
     units.b = (await run('unit add', { org: org.id, name: 'Jour Roster' })).id;
     units.c = (await run('unit add', { org: org.id, name: 'VC Annan' })).id;
+    await run('unit set', { unit: units.a, onCall: units.b });
+    patient = (await run('patient add', { unit: units.a, name: 'Karin Lind' })).id;
     for (const [username, unit, role] of [
       ['r.nurse.b', units.b, 'nurse'],
       ['r.doc.b', units.b, 'physician'],
       ['r.admin.b', units.b, 'admin'],
       ['r.nurse.a', units.a, 'nurse'],
+      ['r.admin.a', units.a, 'admin'],
       ['r.nurse.c', units.c, 'nurse'],
     ] as const) {
       const s = await run('staff add', { unit, username, role, name: `Name ${username}` });
       ids[username] = s.id;
+      passwords[username] = s.password;
       as[username] = apiClient(env.hub.urls.http);
       expect((await as[username].signIn(username, s.password)).status).toBe(200);
     }
@@ -159,6 +170,92 @@ describe('the on-call roster', () => {
       expect(overlap.stderr).toMatch(/overlaps shift/);
       await hubJson(cliEnv, 'oncall', 'remove', shift.id, '--unit', units.b);
       expect(await list()).toEqual([]);
+    });
+  });
+
+  describe('an alert escalated to the on-call level', () => {
+    const now = Date.now();
+    let alertId = '';
+
+    beforeAll(async () => {
+      // nurse B is on call in B, A's on-call unit, from an hour ago for eight hours
+      await as['r.admin.b']!.call('POST', `/units/${units.b}/oncall`, {
+        staffId: ids['r.nurse.b'],
+        startsAt: new Date(now - HOUR).toISOString(),
+        endsAt: new Date(now + 8 * HOUR).toISOString(),
+      });
+      // raised now: the hub's own escalation timer (real time) leaves it to the test's clock
+      alertId = (
+        await env.hub.alerts.raise(patient, finding('test.crit', 'critical'), new Date(now))
+      ).alertId;
+    });
+
+    const listed = async (who: string) =>
+      (await as[who]!.call('GET', '/alerts')).body.map((a) => a.id);
+
+    it("is not the on-call unit's before it gets there", async () => {
+      await env.hub.alerts.escalateDue(new Date(now + 15 * MINUTE)); // level 1: the care unit
+      expect(await listed('r.nurse.b')).not.toContain(alertId);
+      expect((await as['r.nurse.b']!.call('GET', `/alerts/${alertId}`)).status).toBe(404);
+    });
+
+    it('reaches the on-call unit and the person on call, live, in the list and alone', async () => {
+      const cookie = await signIn(env.hub.urls.http, 'r.nurse.b', passwords['r.nurse.b']!);
+      const dashboard = await openDashboard(env.hub.urls.http, cookie);
+      try {
+        const escalated = await env.hub.alerts.escalateDue(new Date(now + 30 * MINUTE));
+        expect(escalated.find((c) => c.alertId === alertId)?.data).toEqual({
+          level: 2,
+          to: 'on_call_unit',
+          onCall: [{ unitId: units.b, staffId: ids['r.nurse.b'] }],
+        });
+        await waitFor(
+          () =>
+            dashboard.alerts.some(
+              (p) => p.change.alertId === alertId && p.change.kind === 'escalated',
+            ),
+          'the escalation pushed to the on-call unit',
+        );
+      } finally {
+        dashboard.close();
+      }
+      for (const who of ['r.nurse.b', 'r.doc.b']) expect(await listed(who)).toContain(alertId);
+      const read = await as['r.nurse.b']!.call('GET', `/alerts/${alertId}`);
+      expect(read.status).toBe(200);
+      expect(read.body).toMatchObject({ patientId: patient, escalationLevel: 2 });
+      // the alert, not the rest of the patient's record
+      expect((await as['r.nurse.b']!.call('GET', `/patients/${patient}`)).status).toBe(404);
+    });
+
+    it("stays hidden from an unrelated unit and from the on-call unit's admin (no clinical role)", async () => {
+      expect(await listed('r.nurse.c')).not.toContain(alertId);
+      expect((await as['r.nurse.c']!.call('GET', `/alerts/${alertId}`)).status).toBe(404);
+      expect((await as['r.admin.b']!.call('GET', `/alerts/${alertId}`)).status).toBe(404);
+    });
+
+    it("can be acknowledged by the person on call, which the patient's audit trail shows as access by escalation", async () => {
+      const ack = await as['r.nurse.b']!.call('POST', `/alerts/${alertId}/acknowledge`, {
+        note: 'ringer patienten',
+      });
+      expect(ack.status).toBe(200);
+      expect(ack.body).toMatchObject({
+        status: 'acknowledged',
+        owner: { id: ids['r.nurse.b'], displayName: 'Name r.nurse.b' },
+      });
+      const trail = await as['r.nurse.a']!.call('GET', `/patients/${patient}/audit`);
+      expect(trail.status).toBe(200);
+      const byNurseB = trail.body.filter((e) => e.staffId === ids['r.nurse.b']);
+      expect(byNurseB.map((e) => [e.action, e.via])).toEqual(
+        expect.arrayContaining([
+          ['alert.acknowledge', 'escalation'],
+          ['alert.read', 'escalation'],
+          ['alerts.list', 'escalation'],
+        ]),
+      );
+      // the patient's own care team reads through their care relationship
+      expect(
+        trail.body.filter((e) => e.staffId === ids['r.nurse.a']).every((e) => e.via === 'care'),
+      ).toBe(true);
     });
   });
 });

@@ -55,7 +55,7 @@ function importedFolders(file: string): { spec: string; folder: string | null }[
  * in the raising statement, and the access and sign-in gates read who works where.
  */
 const owners: [table: RegExp, folder: string, exceptions: string[]][] = [
-  [/\b(FROM|JOIN|INTO|UPDATE)\s+(alerts|alert_events|alert_snoozes)\b/, 'alerts', []],
+  [/\b(FROM|JOIN|INTO|UPDATE)\s+(alerts|alert_events|alert_snoozes|alert_access)\b/, 'alerts', []],
   [/\b(FROM|JOIN|INTO|UPDATE)\s+devices\b/, 'registry', []],
   [/\b(FROM|JOIN|INTO|UPDATE)\s+(patient_plans|patient_plan_changes)\b/, 'plans', []],
   [/\b(FROM|JOIN|INTO|UPDATE)\s+(readings|latest_readings|rejected_messages)\b/, 'store', []],
