@@ -1,31 +1,42 @@
 // The on-call roster over the staff API and the admin CLI, against a real hub: who may read and
 // change it, and its rules held by the database's contents (overlap, membership, order). Then
 // what it is for: an alert escalated to the on-call level reaches the on-call unit and the
-// person on call, through the API and the live feed, audited as access by escalation.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// person on call, through the API and the live feed, audited as access by escalation, and an
+// email arrives at a real SMTP server; where nobody is on call, the unit's admins are alerted.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../../server/admin/commands/index.js';
 import { apiClient, type ApiClient } from '../support/apiClient.js';
 import { hubCli, hubJson } from '../support/cli.js';
 import { finding } from '../support/finding.js';
 import { startTestHub, type TestEnv } from '../support/hub.js';
 import { openDashboard, signIn, waitFor } from '../support/realtimeSuite.js';
+import { startSmtpServer, type TestSmtp } from '../support/smtp.js';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
+const PUBLIC_URL = 'https://hemvard.example.se/';
+const mailOf = (username: string) => `${username}@example.se`;
 
 describe('the on-call roster', () => {
   let env: TestEnv;
+  let smtp: TestSmtp;
   let cliEnv: Record<string, string>;
   const units: Record<'a' | 'b' | 'c', string> = { a: '', b: '', c: '' };
   const ids: Record<string, string> = {};
   const passwords: Record<string, string> = {};
   const as: Record<string, ApiClient> = {};
   let patient = '';
+  let patientOfC = '';
   const base = Date.parse('2031-03-02T16:00:00Z'); // far from now: nothing else overlaps
   const at = (h: number) => new Date(base + h * HOUR).toISOString();
 
   beforeAll(async () => {
-    env = await startTestHub('embedded');
+    smtp = await startSmtpServer();
+    env = await startTestHub('embedded', {
+      SMTP_URL: smtp.url,
+      NOTIFY_FROM: 'Telehealth <noreply@example.se>',
+      PUBLIC_URL,
+    });
     cliEnv = { DATA_DIR: 'memory', ADMIN_SOCKET: env.hub.urls.adminSocket };
     const run = async (cmd: string, args: Record<string, unknown>) =>
       (await runCommand({ db: env.hub.db }, cmd, args)) as { id: string; password: string };
@@ -35,6 +46,7 @@ describe('the on-call roster', () => {
     units.c = (await run('unit add', { org: org.id, name: 'VC Annan' })).id;
     await run('unit set', { unit: units.a, onCall: units.b });
     patient = (await run('patient add', { unit: units.a, name: 'Karin Lind' })).id;
+    patientOfC = (await run('patient add', { unit: units.c, name: 'Per Berg' })).id;
     for (const [username, unit, role] of [
       ['r.nurse.b', units.b, 'nurse'],
       ['r.doc.b', units.b, 'physician'],
@@ -42,15 +54,25 @@ describe('the on-call roster', () => {
       ['r.nurse.a', units.a, 'nurse'],
       ['r.admin.a', units.a, 'admin'],
       ['r.nurse.c', units.c, 'nurse'],
+      ['r.admin.c', units.c, 'admin'],
     ] as const) {
-      const s = await run('staff add', { unit, username, role, name: `Name ${username}` });
+      const s = await run('staff add', {
+        unit,
+        username,
+        role,
+        name: `Name ${username}`,
+        email: mailOf(username),
+      });
       ids[username] = s.id;
       passwords[username] = s.password;
       as[username] = apiClient(env.hub.urls.http);
       expect((await as[username].signIn(username, s.password)).status).toBe(200);
     }
   });
-  afterAll(() => env?.close());
+  afterAll(async () => {
+    await env?.close();
+    await smtp?.close();
+  });
 
   describe('over the staff API', () => {
     it("lets the unit's admin add a shift, recorded as theirs, which everyone in the unit reads", async () => {
@@ -256,6 +278,79 @@ describe('the on-call roster', () => {
       expect(
         trail.body.filter((e) => e.staffId === ids['r.nurse.a']).every((e) => e.via === 'care'),
       ).toBe(true);
+    });
+
+    it("emails the person on call the patient's initials, the severity and a link, nothing more", async () => {
+      await waitFor(
+        () => smtp.mails.some((m) => m.to.includes(mailOf('r.nurse.b'))),
+        'the email to the nurse on call',
+      );
+      const mails = smtp.mails.filter((m) => m.to.includes(mailOf('r.nurse.b')));
+      expect(mails).toHaveLength(1);
+      const mail = mails[0]!;
+      expect(mail.from).toBe('noreply@example.se');
+      expect(mail.raw).toContain('patient K. L.');
+      expect(mail.raw).toContain('critical');
+      expect(mail.raw).toContain(`${PUBLIC_URL}#/alerts/${alertId}`);
+      expect(mail.raw).toContain('Jour Roster');
+      // privacy: neither the patient's name nor what was measured
+      expect(mail.raw).not.toMatch(/Karin|Lind/);
+      // nobody else on call, and the unit had someone: no admin was told
+      expect(smtp.mails.filter((m) => m.to.includes(mailOf('r.admin.b')))).toEqual([]);
+    });
+  });
+
+  describe('an alert escalated where nobody is on call', () => {
+    const now = Date.now();
+    let alertId = '';
+
+    beforeAll(async () => {
+      // unit C names no on-call unit: it is its own, and its roster is empty
+      alertId = (
+        await env.hub.alerts.raise(patientOfC, finding('test.crit.c', 'critical'), new Date(now))
+      ).alertId;
+      await env.hub.alerts.escalateDue(new Date(now + 15 * MINUTE));
+      const escalated = await env.hub.alerts.escalateDue(new Date(now + 30 * MINUTE));
+      expect(escalated.find((c) => c.alertId === alertId)?.data).toEqual({
+        level: 2,
+        to: 'on_call_unit',
+        onCall: [{ unitId: units.c, staffId: null }],
+      });
+    });
+
+    it("raises an oncall.nobody alert that the unit's admins see and are emailed", async () => {
+      const gap = await vi.waitFor(
+        async () => {
+          const list = await as['r.admin.c']!.call('GET', '/alerts');
+          const found = list.body.find((a) => a.rule === 'oncall.nobody');
+          if (!found) throw new Error('no oncall.nobody alert yet');
+          return found;
+        },
+        { timeout: 5000, interval: 50 },
+      );
+      expect(gap).toMatchObject({ patientId: patientOfC, severity: 'high', status: 'open' });
+      expect((gap.reason as { en: string }).en).toMatch(/^Nobody was on call in VC Annan at /);
+      // the admin is told of the gap, not given the escalated alert itself
+      const list = await as['r.admin.c']!.call('GET', '/alerts');
+      expect(list.body.map((a) => a.id)).not.toContain(alertId);
+      expect((await as['r.admin.c']!.call('GET', `/alerts/${alertId}`)).status).toBe(403);
+      // the patient's care team sees both
+      const team = (await as['r.nurse.c']!.call('GET', '/alerts')).body.map((a) => a.id);
+      expect(team).toEqual(expect.arrayContaining([alertId, gap.id]));
+      await waitFor(
+        () => smtp.mails.some((m) => m.to.includes(mailOf('r.admin.c'))),
+        'the email to the unit admin',
+      );
+      const mail = smtp.mails.find((m) => m.to.includes(mailOf('r.admin.c')))!;
+      expect(mail.raw).toContain('Nobody on call in VC Annan');
+      expect(mail.raw).toContain('patient P. B.');
+      expect(mail.raw).toContain(`${PUBLIC_URL}#/alerts/${gap.id as string}`);
+      expect(mail.raw).not.toMatch(/Per Berg/);
+    });
+
+    it('leaves it hidden from a nurse of an unrelated unit', async () => {
+      expect((await as['r.nurse.a']!.call('GET', `/alerts/${alertId}`)).status).toBe(404);
+      expect((await as['r.nurse.b']!.call('GET', `/alerts/${alertId}`)).status).toBe(404);
     });
   });
 });

@@ -16,13 +16,15 @@ const mayNotImport: Record<string, string[]> = {
   ingest: ['broker', 'rules', 'alerts', 'realtime', 'http', 'admin'],
   plans: ['broker', 'ingest', 'rules', 'alerts', 'realtime', 'http', 'admin'],
   rules: ['broker', 'ingest', 'realtime', 'http', 'admin'],
-  alerts: ['broker', 'ingest', 'rules', 'realtime', 'http', 'admin'],
+  alerts: ['broker', 'ingest', 'rules', 'realtime', 'http', 'admin', 'notify'],
   realtime: ['broker', 'ingest', 'rules', 'http', 'admin'],
   // who and what the hub knows of (devices, staff, units, organisations, patients' registration):
   // every way in calls it, so it calls none of them
-  registry: ['broker', 'ingest', 'rules', 'alerts', 'realtime', 'http', 'admin'],
+  registry: ['broker', 'ingest', 'rules', 'alerts', 'realtime', 'http', 'admin', 'notify'],
   // the staff's views of a patient gather from the owners; no way in calls them back
   patients: ['broker', 'ingest', 'realtime', 'http', 'admin'],
+  // tells people of what the alerts did: nothing upstream calls it
+  notify: ['broker', 'ingest', 'rules', 'realtime', 'http', 'admin'],
   // a way in calls the domain modules, never the admin CLI's commands
   http: ['admin'],
 };

@@ -33,6 +33,7 @@ export const commands = {
   'device revoke': byNoun['device revoke'],
   'staff add': byNoun['staff add'],
   'staff password': byNoun['staff password'],
+  'staff email': byNoun['staff email'],
   'unit set': byNoun['unit set'],
   'oncall add': byNoun['oncall add'],
   'oncall list': byNoun['oncall list'],

@@ -37,3 +37,7 @@ CREATE INDEX alert_access_staff ON alert_access (staff_id) WHERE staff_id IS NOT
 -- record shows access by escalation as such.
 ALTER TABLE audit_log ADD COLUMN via text NOT NULL DEFAULT 'care'
   CHECK (via IN ('care', 'escalation'));
+
+-- Where a staff member is told of what needs them (server/notify/: an alert escalated to them
+-- while they are on call, or nobody on call in a unit they administer); null: nowhere.
+ALTER TABLE staff ADD COLUMN email text;
