@@ -11,6 +11,7 @@ import {
   type LiveReading,
 } from '../../dashboards/src/liveReadings.js';
 import { getPath, planFields, proposePlan, setPath } from '../../dashboards/src/plan.js';
+import { hrefAlert, hrefPatient, parseRoute } from '../../dashboards/src/route.js';
 import { patientPlanSchema } from '../../contract/plan.js';
 import {
   applyAlertEvent,
@@ -343,5 +344,14 @@ describe("the plan editor's fields", () => {
       // and a path the contract does not know is refused, so a renamed setting fails here
       expect(patientPlanSchema.safeParse(setPath({}, `${f.path}X`, f.min)).success).toBe(false);
     }
+  });
+});
+
+describe('routes', () => {
+  it('opens the triage list, a patient, or the triage list at the alert a notification links', () => {
+    expect(parseRoute('')).toEqual({ name: 'triage' });
+    expect(parseRoute(hrefPatient('pat_a b'))).toEqual({ name: 'patient', id: 'pat_a b' });
+    expect(parseRoute(hrefAlert('alert_k3x'))).toEqual({ name: 'triage', alertId: 'alert_k3x' });
+    expect(parseRoute('#/alerts/')).toEqual({ name: 'triage' });
   });
 });

@@ -203,6 +203,7 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
             error={loadError}
             onRetry={() => void load()}
             onChanged={replace}
+            alertId={route.alertId}
           />
         ) : (
           <PatientView
