@@ -13,6 +13,7 @@ import { hashSeed } from '../../simulators/patients/random.js';
 import { registerScenario } from '../../simulators/scenario/register.js';
 import { runScenario, type ScenarioRun } from '../../simulators/scenario/runner.js';
 import { parseScenario, type ScenarioInput } from '../../simulators/scenario/schema.js';
+import { apiClient } from './apiClient.js';
 import { startTestHub, type Mode, type TestEnv } from './hub.js';
 
 const HOUR = 3_600_000;
@@ -67,6 +68,7 @@ const organisation = (tag: string) => [
         key: 'jour',
         name: `Jour ${tag}`,
         staff: [{ username: `jour.${tag}`, role: 'nurse' as const }],
+        roster: { staff: [`jour.${tag}`] },
       },
     ],
   },
@@ -160,6 +162,19 @@ export function describeScenarios(mode: Mode) {
         weightAlerts.map((a) => `${a.rule} ${a.severity}: ${a.finding.reason.en}`),
         `a ${picked.episode.weightGainKg.toFixed(1)} kg episode from day ${picked.fromDay.toFixed(1)}`,
       ).not.toEqual([]);
+
+      // the scenario's roster puts the on-call unit's nurse on call from its start: what nobody
+      // acknowledges reaches her list (medium and above escalate, twice)
+      const later = Date.now();
+      await env.hub.alerts.escalateDue(new Date(later + 5 * HOUR));
+      const escalated = await env.hub.alerts.escalateDue(new Date(later + 10 * HOUR));
+      const reached = escalated.filter((c) => c.data.level === 2).map((c) => c.alertId);
+      expect(reached).not.toEqual([]);
+      const jour = reg.logins.find((l) => l.unitKey === 'jour')!;
+      const nurse = apiClient(env.hub.urls.http);
+      expect((await nurse.signIn(jour.username, jour.password)).status).toBe(200);
+      const listed = (await nurse.call('GET', '/alerts')).body.map((a) => a.id);
+      expect(listed).toEqual(expect.arrayContaining(reached));
     });
 
     it('an offline gateway later delivers every reading exactly once, in measurement order, with no alert for the superseded past', async () => {
