@@ -118,15 +118,21 @@ export interface Grantee {
 export const GRANT_AFTER_RESOLVED_H = 24;
 
 /**
- * SQL over `a`: an escalation's grant shows the alert to the person (`$units`: their clinical
- * units, `$staff`: their id) while it is unresolved and a day after it was resolved ($2: now), so
- * that whoever acted on it at night still finds it in the morning.
+ * SQL: the ids of the alerts granted to the person (`units`: their clinical units, `staff`: their
+ * id), as an array computed once per statement, so that `a.id = ANY(...)` ORed with the care
+ * units' `a.patient_id = ANY(...)` is two index scans (a correlated EXISTS there made the nurse's
+ * list a sequential scan of every alert: 200 ms against 2 ms for 300,000 alerts on PostgreSQL).
  */
-const granted = (units: string, staff: string) =>
-  `(EXISTS (SELECT 1 FROM alert_access g WHERE g.alert_id = a.id
-      AND (g.care_unit_id = ANY(${units}::text[]) OR g.staff_id = ${staff}))
-    AND (a.status <> 'resolved'
-      OR a.resolved_at > $2::timestamptz - interval '${GRANT_AFTER_RESOLVED_H} hours'))`;
+const grantedIds = (units: string, staff: string) =>
+  `ARRAY(SELECT g.alert_id FROM alert_access g
+    WHERE g.care_unit_id = ANY(${units}::text[]) OR g.staff_id = ${staff})`;
+
+/**
+ * SQL over `a`: how long a grant lasts: while the alert is unresolved and a day after it was
+ * resolved ($2: now), so that whoever acted on it at night still finds it in the morning.
+ */
+const GRANT_LASTS = `(a.status <> 'resolved'
+  OR a.resolved_at > $2::timestamptz - interval '${GRANT_AFTER_RESOLVED_H} hours')`;
 
 /**
  * The alerts in these statuses of these patients (those the person's units follow) and those
@@ -143,7 +149,9 @@ export function alertsVisibleTo(
     db,
     viewer.id,
     now,
-    `(a.patient_id = ANY($3::text[]) OR ${granted('$5', '$6')}) AND a.status = ANY($4::text[])`,
+    `(a.patient_id = ANY($3::text[]) OR a.id = ANY(${grantedIds('$5', '$6')}))
+     AND a.status = ANY($4::text[])
+     AND (a.patient_id = ANY($3::text[]) OR ${GRANT_LASTS})`,
     [patientIds, statuses, viewer.clinicalUnitIds, viewer.id],
   );
 }
@@ -156,7 +164,9 @@ export async function isGranted(
   alertId: string,
 ): Promise<boolean> {
   const { rows } = await db.query(
-    `SELECT 1 FROM alerts a WHERE a.id = $1 AND ${granted('$3', '$4')}`,
+    `SELECT 1 FROM alerts a WHERE a.id = $1 AND ${GRANT_LASTS} AND EXISTS (
+       SELECT 1 FROM alert_access g WHERE g.alert_id = a.id
+         AND (g.care_unit_id = ANY($3::text[]) OR g.staff_id = $4))`,
     [alertId, now.toISOString(), viewer.clinicalUnitIds, viewer.id],
   );
   return rows.length > 0;
@@ -169,7 +179,7 @@ export async function grantedAlertIds(
   now: Date,
 ): Promise<Set<string>> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT a.id FROM alerts a WHERE a.id IN (SELECT alert_id FROM alert_access) AND ${granted('$1', '$3')}`,
+    `SELECT a.id FROM alerts a WHERE a.id = ANY(${grantedIds('$1', '$3')}) AND ${GRANT_LASTS}`,
     [viewer.clinicalUnitIds, now.toISOString(), viewer.id],
   );
   return new Set(rows.map((r) => r.id));

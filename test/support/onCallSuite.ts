@@ -6,6 +6,7 @@
 // email arrives at a real SMTP server; where nobody is on call, the unit's admins are alerted.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../../server/admin/commands/index.js';
+import { isGranted } from '../../server/alerts/views.js';
 import { apiClient, type ApiClient } from './apiClient.js';
 import { hubCli, hubJson } from './cli.js';
 import { finding } from './finding.js';
@@ -314,6 +315,19 @@ export function describeOnCall(mode: Mode) {
         expect(mail.raw).not.toMatch(/Karin|Lind/);
         // nobody else on call, and the unit had someone: no admin was told
         expect(smtp.mails.filter((m) => m.to.includes(mailOf('r.admin.b')))).toEqual([]);
+      });
+
+      it('stays theirs after it is resolved for a day, then no longer', async () => {
+        const resolved = await as['r.nurse.b']!.call('POST', `/alerts/${alertId}/resolve`, {
+          note: 'pratat med patienten, lugnt',
+        });
+        expect(resolved.body.status).toBe('resolved');
+        const list = await as['r.nurse.b']!.call('GET', '/alerts?status=resolved');
+        expect(list.body.map((a) => a.id)).toContain(alertId);
+        const nurseB = { id: ids['r.nurse.b']!, clinicalUnitIds: [units.b] };
+        const after = (hours: number) => new Date(Date.now() + hours * HOUR);
+        expect(await isGranted(env.hub.db, nurseB, after(23), alertId)).toBe(true);
+        expect(await isGranted(env.hub.db, nurseB, after(25), alertId)).toBe(false);
       });
     });
 
