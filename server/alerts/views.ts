@@ -185,14 +185,24 @@ export async function grantedAlertIds(
   return new Set(rows.map((r) => r.id));
 }
 
-/** The care units an alert was granted to (realtime pushes its changes to them too). */
-export async function grantedUnitsOf(db: Queryable, alertId: string): Promise<string[]> {
-  const { rows } = await db.query<{ care_unit_id: string }>(
-    `SELECT DISTINCT care_unit_id FROM alert_access
-     WHERE alert_id = $1 AND care_unit_id IS NOT NULL ORDER BY care_unit_id`,
-    [alertId],
-  );
-  return rows.map((r) => r.care_unit_id);
+/**
+ * The care units each alert was granted to (realtime pushes its changes to them too); the alerts
+ * changed in one turn of the event loop are read in one query, as their views are.
+ */
+export function grantedUnits(db: Queryable) {
+  const units = perTurn<string, string[]>(async (ids) => {
+    const { rows } = await db.query<{ alert_id: string; care_unit_id: string }>(
+      `SELECT DISTINCT alert_id, care_unit_id FROM alert_access
+       WHERE alert_id = ANY($1::text[]) AND care_unit_id IS NOT NULL`,
+      [ids],
+      { prepare: 'alert_granted_units' },
+    );
+    const byAlert = new Map<string, string[]>();
+    for (const r of rows)
+      byAlert.set(r.alert_id, [...(byAlert.get(r.alert_id) ?? []), r.care_unit_id]);
+    return ids.map((id) => byAlert.get(id) ?? []);
+  });
+  return (alertId: string): Promise<string[]> => units.load(alertId);
 }
 
 /** One alert as `viewerId` sees it, or null. */

@@ -17,7 +17,7 @@ import {
 } from '../../contract/realtime.js';
 import type { Alert } from '../../contract/alerts.js';
 import type { AlertChange, Alerts } from '../alerts/lifecycle.js';
-import { grantedAlertIds, grantedUnitsOf } from '../alerts/views.js';
+import { grantedAlertIds, grantedUnits } from '../alerts/views.js';
 import { readingValues, type StoredReading } from '../shapes/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
@@ -150,13 +150,15 @@ export function createRealtime(d: RealtimeDeps) {
   // of the changes: prepared concurrently, a later change could otherwise overtake an earlier
   // one, and a dashboard resumes from the highest seq it saw.
   let sent: Promise<void> = Promise.resolve();
+  /** The on-call units an alert was granted to: its changes go to their rooms too. */
+  const unitsGranted = grantedUnits(d.db);
   const onChange = (change: AlertChange) => {
     if (!mayBeListening()) return;
     const ready = anyoneListening().then((yes) =>
       yes
         ? Promise.all([
             followersOf(change.patientId),
-            grantedUnitsOf(d.db, change.alertId),
+            unitsGranted(change.alertId),
             payload(change),
           ])
         : null,
