@@ -66,12 +66,20 @@ export const patientDetailSchema = patientSummarySchema.extend({
 });
 export type PatientDetail = z.infer<typeof patientDetailSchema>;
 
-/** One read or change of the patient's data: who, what, when, from where. */
+/**
+ * How the reader reached the patient: `care`, a care unit of theirs follows the patient;
+ * `escalation`, an alert of the patient escalated to their on-call unit or to them.
+ */
+export const auditViaSchema = z.enum(['care', 'escalation']);
+export type AuditVia = z.infer<typeof auditViaSchema>;
+
+/** One read or change of the patient's data: who, what, when, from where, and through what. */
 export const auditEntrySchema = z.object({
   at: z.string(),
   staffId: z.string(),
   staffName: z.string(),
   action: z.string(),
   ip: z.string().nullable(),
+  via: auditViaSchema,
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

@@ -123,6 +123,23 @@ export const configSchema = z.object({
    * test hub, so that a test meeting an undocumented answer fails; off in production.
    */
   API_CHECK_RESPONSES: z.stringbool().default(false),
+  /**
+   * The SMTP server that mails notifications (server/notify/email.ts): the person on call when an
+   * alert escalates to them, a unit's admins when nobody is on call. `smtps://` for TLS from the
+   * start; credentials in the URL (`smtp://user:password@host:587`). Unset: no email is sent.
+   */
+  SMTP_URL: url(['smtp://', 'smtps://']).optional(),
+  /** The sender of notifications, `address` or `Name <address>`; needed with SMTP_URL. */
+  NOTIFY_FROM: z
+    .string()
+    .trim()
+    .regex(/^(?:[^<>]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/, 'an address or Name <address>')
+    .optional(),
+  /**
+   * Where people reach the dashboard (behind a proxy, its public address): the links in
+   * notifications. Unset: the hub's own HTTP address.
+   */
+  PUBLIC_URL: url(['http://', 'https://']).optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -140,6 +157,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const c = parsed.data;
     if (Boolean(c.MQTT_TLS_CERT) !== Boolean(c.MQTT_TLS_KEY)) {
       throw new ConfigError('MQTT_TLS_CERT and MQTT_TLS_KEY: set both or neither');
+    }
+    if (c.SMTP_URL && !c.NOTIFY_FROM) {
+      throw new ConfigError('NOTIFY_FROM: needed with SMTP_URL (the sender of notifications)');
     }
     return c;
   }

@@ -22,6 +22,8 @@ import { createSessions } from './auth/sessions.js';
 import { createSignIn } from './auth/signIn.js';
 import { createAlerts, type Alerts } from './alerts/lifecycle.js';
 import { startEscalationTimer } from './alerts/escalationTimer.js';
+import { emailNotifier } from './notify/email.js';
+import { startOnCallNotifications } from './notify/onCall.js';
 import { createIngest, type Ingest } from './ingest/pipeline.js';
 import { createRuleRunner, type RuleRunner } from './rules/runner.js';
 import { startRuleTimers } from './rules/timers.js';
@@ -128,6 +130,22 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
       s.drain(() => rules.idle());
       s.close(() => rules.close()); // the evaluator's thread, if it has one
       return { alerts, rules };
+    });
+
+    // Who is told when an alert reaches the on-call level (an email to the person on call; the
+    // alert that nobody is). Before the timers that escalate, and drained after them.
+    let publicUrl = config.PUBLIC_URL ?? '';
+    await step('notify', (s) => {
+      const notifiers =
+        config.SMTP_URL && config.NOTIFY_FROM
+          ? [emailNotifier({ smtpUrl: config.SMTP_URL, from: config.NOTIFY_FROM })]
+          : [];
+      s.drain(
+        startOnCallNotifications({ db, alerts, notifiers, publicUrl: () => publicUrl, log }),
+        {
+          label: 'notifications',
+        },
+      );
     });
 
     const listeners: ((r: StoredReading[]) => void)[] =
@@ -257,6 +275,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     const httpPort = await step('http listen', () =>
       listen(http, config.HTTP_PORT, config.HTTP_HOST, 'HTTP_PORT'),
     );
+    publicUrl ||= `http://${config.HTTP_HOST}:${httpPort}`;
 
     await step('admin socket', async (s) => {
       const admin = await serveAdminSocket(

@@ -3,6 +3,14 @@
 // of such a unit manages devices and reads the audit trail but reads no clinical data unless
 // they also hold a clinical role in a unit that follows the patient. A patient no unit of
 // the person follows does not exist for them (404, so that existence does not leak).
+//
+// One alert may be seen beyond that: when it escalates to the on-call level, its on-call units
+// and the person on call are granted it (server/alerts/lifecycle.ts writes the grant, views.ts
+// reads it). Such access is to that alert alone (its list entry, the alert with its history,
+// acknowledge, snooze, resolve), never to the rest of the patient's record, and each read
+// through it is audited `via: 'escalation'`.
+import type { AuditVia } from '../../contract/patients.js';
+import { isGranted, patientOfAlert } from '../alerts/views.js';
 import { CLINICAL_ROLES, type Viewer } from '../auth/sessions.js';
 import type { Queryable } from '../store/db.js';
 
@@ -66,4 +74,34 @@ export async function unitsFollowing(
     out.set(r.patient_id, list);
   }
   return out;
+}
+
+/** The person's role in a care unit, or null when they do not work there. */
+export const roleIn = (v: Viewer, unitId: string): Viewer['units'][number]['role'] | null =>
+  v.units.find((u) => u.id === unitId)?.role ?? null;
+
+/** How the person may act on one alert clinically: through whom they reach it, or why not. */
+export type AlertAccess =
+  | { patientId: string; via: AuditVia }
+  /** Their unit follows the patient, but their role there is not clinical (and no grant). */
+  | { patientId: string; via: null }
+  | null;
+
+/**
+ * Through which the person sees an alert: their care unit following the patient ('care', first),
+ * or the alert's escalation grant ('escalation'); null when neither (or there is no such alert).
+ */
+export async function alertAccessOf(
+  db: Queryable,
+  viewer: Viewer,
+  alertId: string,
+  now: Date,
+): Promise<AlertAccess> {
+  const patientId = await patientOfAlert(db, alertId);
+  if (!patientId) return null;
+  const care = await accessTo(db, viewer, patientId);
+  if (care?.clinical) return { patientId, via: 'care' };
+  const grantee = { id: viewer.id, clinicalUnitIds: clinicalUnitIds(viewer) };
+  if (await isGranted(db, grantee, now, alertId)) return { patientId, via: 'escalation' };
+  return care ? { patientId, via: null } : null;
 }

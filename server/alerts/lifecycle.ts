@@ -3,6 +3,8 @@
 // who, when and a note, kept as events numbered from one sequence. An open alert that nobody
 // acknowledges escalates: fixed care contact -> care unit -> on-call unit. Escalation is
 // claimed with FOR UPDATE SKIP LOCKED, so two hub processes never escalate the same alert.
+// Reaching the on-call level grants the on-call units and the persons on call then (the
+// registry's roster) access to the alert (alert_access), in the escalating transaction.
 // Snoozing is per person ("do not remind me until ..., because ..."): it is an event everyone
 // sees, but it changes neither status, owner nor escalation, so it never hides an alert from all.
 import { EventEmitter } from 'node:events';
@@ -10,6 +12,7 @@ import { DomainError } from '../errors.js';
 import { isConflictRollback, type Db, type Queryable } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { mustExist } from '../registry/exists.js';
+import { onCallCoverOf, type OnCallCover } from '../registry/roster.js';
 import { severityRank, type Finding, type Severity } from '../shapes/finding.js';
 
 export type { AlertChange, AlertEventKind, AlertStatus } from '../../contract/alerts.js';
@@ -25,6 +28,35 @@ export const DEFAULT_ESCALATION: EscalationLimits = {
   info: null,
 };
 const MAX_LEVEL = 2;
+
+/** Who an alert is shown to beyond its patient's care units: a unit's clinicians, a person. */
+export interface AlertGrant {
+  unitId: string | null;
+  staffId: string | null;
+}
+
+/**
+ * Why access to an alert is an explicit grant, written when the escalation happens, rather than
+ * a rule derived from its level and the units' on-call unit at the time of reading: the roster
+ * and `on_call_unit_id` change (a shift ends at 07:00, a unit gets another on-call unit), and the
+ * person who was on call and acted must still find the alert, while whoever is on call next week
+ * must not find this one. The grant records who was given access, when and why, as the audit
+ * trail needs; it lasts while the alert is unresolved and a day after (views.ts).
+ */
+async function grant(
+  tx: Queryable,
+  alertId: string,
+  grants: readonly AlertGrant[],
+  at: Date,
+): Promise<void> {
+  if (!grants.length) return;
+  await tx.query(
+    `INSERT INTO alert_access (alert_id, care_unit_id, staff_id, reason, granted_at)
+     SELECT $1, g.unit_id, g.staff_id, 'escalation', $4
+     FROM unnest($2::text[], $3::text[]) AS g(unit_id, staff_id)`,
+    [alertId, grants.map((g) => g.unitId), grants.map((g) => g.staffId), at.toISOString()],
+  );
+}
 
 /**
  * The longest one person may snooze an alert of each severity, in minutes (configurable).
@@ -459,14 +491,38 @@ export function createAlerts(
             'UPDATE alerts SET escalation_level = $2, escalate_at = $3 WHERE id = $1',
             [a.id, level, next?.toISOString() ?? null],
           );
+          // the on-call units and whoever is on call there now; each listed in the event, so
+          // that its listeners (notifications) know whom it reached and where nobody was on call
+          let onCall: OnCallCover[] | null = null;
+          if (level === MAX_LEVEL) {
+            onCall = await onCallCoverOf(tx, a.patient_id, now);
+            await grant(
+              tx,
+              a.id,
+              onCall.map((c) => ({ unitId: c.unitId, staffId: c.staffId })),
+              now,
+            );
+          }
           changes.push(
             await record(tx, a, 'escalated', now, null, null, {
               level,
               to: level === 1 ? 'care_unit' : 'on_call_unit',
+              ...(onCall ? { onCall } : {}),
             }),
           );
         }
         return changes.slice();
+      });
+    },
+
+    /**
+     * Shows an alert to more units or persons, for the escalation's reason (the alert that
+     * nobody is on call, to the unit's admins); `not_found` without the alert.
+     */
+    grantAccess(alertId: string, grants: readonly AlertGrant[], now: Date): Promise<void> {
+      return db.transaction(async (tx) => {
+        await lockAlert(tx, alertId);
+        await grant(tx, alertId, grants, now);
       });
     },
 

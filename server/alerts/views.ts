@@ -137,22 +137,101 @@ export function alertView(db: Queryable, now: () => Date) {
   return (alertId: string): Promise<Alert | null> => views.load(alertId);
 }
 
-/** The alerts of these patients in these statuses, as `viewerId` sees them (the nurse's list). */
-export function alertsOfPatients(
+/** Who asks, for the alerts granted to them: their id and the units where they are clinicians. */
+export interface Grantee {
+  id: string;
+  clinicalUnitIds: string[];
+}
+
+/** How long after its resolution an alert stays visible through a grant, in hours. */
+export const GRANT_AFTER_RESOLVED_H = 24;
+
+/**
+ * SQL: the ids of the alerts granted to the person (`units`: their clinical units, `staff`: their
+ * id), as an array computed once per statement, so that `a.id = ANY(...)` ORed with the care
+ * units' `a.patient_id = ANY(...)` is two index scans (a correlated EXISTS there made the nurse's
+ * list a sequential scan of every alert: 200 ms against 2 ms for 300,000 alerts on PostgreSQL).
+ */
+const grantedIds = (units: string, staff: string) =>
+  `ARRAY(SELECT g.alert_id FROM alert_access g
+    WHERE g.care_unit_id = ANY(${units}::text[]) OR g.staff_id = ${staff})`;
+
+/**
+ * SQL over `a`: how long a grant lasts: while the alert is unresolved and a day after it was
+ * resolved ($2: now), so that whoever acted on it at night still finds it in the morning.
+ */
+const GRANT_LASTS = `(a.status <> 'resolved'
+  OR a.resolved_at > $2::timestamptz - interval '${GRANT_AFTER_RESOLVED_H} hours')`;
+
+/**
+ * The alerts in these statuses of these patients (those the person's units follow) and those
+ * granted to the person, as they see them (the nurse's list).
+ */
+export function alertsVisibleTo(
   db: Queryable,
-  viewerId: string,
+  viewer: Grantee,
   now: Date,
   patientIds: string[],
   statuses: string[],
 ): Promise<Alert[]> {
-  if (!patientIds.length) return Promise.resolve([]);
   return selectAlerts(
     db,
-    viewerId,
+    viewer.id,
     now,
-    'a.patient_id = ANY($3::text[]) AND a.status = ANY($4::text[])',
-    [patientIds, statuses],
+    `(a.patient_id = ANY($3::text[]) OR a.id = ANY(${grantedIds('$5', '$6')}))
+     AND a.status = ANY($4::text[])
+     AND (a.patient_id = ANY($3::text[]) OR ${GRANT_LASTS})`,
+    [patientIds, statuses, viewer.clinicalUnitIds, viewer.id],
   );
+}
+
+/** Whether an escalation's grant lets the person see the alert at `now`. */
+export async function isGranted(
+  db: Queryable,
+  viewer: Grantee,
+  now: Date,
+  alertId: string,
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM alerts a WHERE a.id = $1 AND ${GRANT_LASTS} AND EXISTS (
+       SELECT 1 FROM alert_access g WHERE g.alert_id = a.id
+         AND (g.care_unit_id = ANY($3::text[]) OR g.staff_id = $4))`,
+    [alertId, now.toISOString(), viewer.clinicalUnitIds, viewer.id],
+  );
+  return rows.length > 0;
+}
+
+/** The ids of the alerts granted to the person at `now` (a dashboard resuming its feed). */
+export async function grantedAlertIds(
+  db: Queryable,
+  viewer: Grantee,
+  now: Date,
+): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT a.id FROM alerts a WHERE a.id = ANY(${grantedIds('$1', '$3')}) AND ${GRANT_LASTS}`,
+    [viewer.clinicalUnitIds, now.toISOString(), viewer.id],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The care units each alert was granted to (realtime pushes its changes to them too); the alerts
+ * changed in one turn of the event loop are read in one query, as their views are.
+ */
+export function grantedUnits(db: Queryable) {
+  const units = perTurn<string, string[]>(async (ids) => {
+    const { rows } = await db.query<{ alert_id: string; care_unit_id: string }>(
+      `SELECT DISTINCT alert_id, care_unit_id FROM alert_access
+       WHERE alert_id = ANY($1::text[]) AND care_unit_id IS NOT NULL`,
+      [ids],
+      { prepare: 'alert_granted_units' },
+    );
+    const byAlert = new Map<string, string[]>();
+    for (const r of rows)
+      byAlert.set(r.alert_id, [...(byAlert.get(r.alert_id) ?? []), r.care_unit_id]);
+    return ids.map((id) => byAlert.get(id) ?? []);
+  });
+  return (alertId: string): Promise<string[]> => units.load(alertId);
 }
 
 /** One alert as `viewerId` sees it, or null. */

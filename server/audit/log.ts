@@ -1,10 +1,10 @@
 // The audit trail: every read or change of a patient's data by a person, appended to audit_log
 // (who, which patient, what, when, from where). Nothing here updates or deletes; the database
 // refuses that too (migration 006).
-import type { AuditEntry } from '../../contract/patients.js';
+import type { AuditEntry, AuditVia } from '../../contract/patients.js';
 import type { Queryable } from '../store/db.js';
 
-export type { AuditEntry };
+export type { AuditEntry, AuditVia };
 
 export interface AuditRecord {
   staffId: string;
@@ -15,13 +15,15 @@ export interface AuditRecord {
   ip: string | null;
   at: Date;
   detail?: Record<string, unknown>;
+  /** Through what the person reached the patient; 'care' unless said. */
+  via?: AuditVia;
 }
 
 export async function appendAudit(db: Queryable, r: AuditRecord): Promise<void> {
   if (!r.patientIds.length) return;
   await db.query(
-    `INSERT INTO audit_log (at, staff_id, patient_id, action, ip, detail)
-     SELECT $1, $2, p, $4, $5, $6::jsonb FROM unnest($3::text[]) AS p`,
+    `INSERT INTO audit_log (at, staff_id, patient_id, action, ip, detail, via)
+     SELECT $1, $2, p, $4, $5, $6::jsonb, $7 FROM unnest($3::text[]) AS p`,
     [
       r.at.toISOString(),
       r.staffId,
@@ -29,6 +31,7 @@ export async function appendAudit(db: Queryable, r: AuditRecord): Promise<void> 
       r.action,
       r.ip,
       JSON.stringify(r.detail ?? {}),
+      r.via ?? 'care',
     ],
   );
 }
@@ -45,8 +48,9 @@ export async function auditOf(
     staff_name: string;
     action: string;
     ip: string | null;
+    via: AuditVia;
   }>(
-    `SELECT a.at, a.staff_id, s.display_name AS staff_name, a.action, a.ip
+    `SELECT a.at, a.staff_id, s.display_name AS staff_name, a.action, a.ip, a.via
      FROM audit_log a JOIN staff s ON s.id = a.staff_id
      WHERE a.patient_id = $1 ORDER BY a.id DESC LIMIT $2`,
     [patientId, limit],
@@ -57,5 +61,6 @@ export async function auditOf(
     staffName: r.staff_name,
     action: r.action,
     ip: r.ip,
+    via: r.via,
   }));
 }

@@ -1,7 +1,9 @@
 // The realtime stage: alert changes and new readings pushed to the dashboards of the people
 // whose care units follow the patient, over socket.io. A signed-in person's socket joins one
 // room per clinical care unit; every push goes to the rooms of the units following its patient,
-// so a socket never receives a patient outside its units. Across several hubs the socket.io
+// so a socket never receives a patient outside its units; an alert escalated to an on-call
+// unit is pushed to that unit's room too, as the API shows it to them (server/access/scope.ts).
+// Across several hubs the socket.io
 // adapter (PostgreSQL in services mode) carries each push to the sockets of the other hubs.
 // After a reconnect a dashboard asks to `resume` from the last alert sequence number it saw.
 import type { Server as HttpServer } from 'node:http';
@@ -15,6 +17,7 @@ import {
 } from '../../contract/realtime.js';
 import type { Alert } from '../../contract/alerts.js';
 import type { AlertChange, Alerts } from '../alerts/lifecycle.js';
+import { grantedAlertIds, grantedUnits } from '../alerts/views.js';
 import { readingValues, type StoredReading } from '../shapes/reading.js';
 import type { Logger } from '../ops/log.js';
 import type { Queryable } from '../store/db.js';
@@ -123,11 +126,15 @@ export function createRealtime(d: RealtimeDeps) {
       return;
     }
     const visible = new Set(await visiblePatientIds(d.db, viewer));
+    const grantee = { id: viewer.id, clinicalUnitIds: clinicalUnitIds(viewer) };
+    const granted = await grantedAlertIds(d.db, grantee, new Date());
     let seq = parsed.data.sinceSeq;
     for (;;) {
       const changes = await d.alerts.changesSince(seq, 500);
       for (const change of changes) {
-        if (visible.has(change.patientId)) socket.emit('alert', await payload(change));
+        if (visible.has(change.patientId) || granted.has(change.alertId)) {
+          socket.emit('alert', await payload(change));
+        }
       }
       if (changes.length) seq = changes.at(-1)!.seq;
       if (changes.length < 500) break;
@@ -143,15 +150,26 @@ export function createRealtime(d: RealtimeDeps) {
   // of the changes: prepared concurrently, a later change could otherwise overtake an earlier
   // one, and a dashboard resumes from the highest seq it saw.
   let sent: Promise<void> = Promise.resolve();
+  /** The on-call units an alert was granted to: its changes go to their rooms too. */
+  const unitsGranted = grantedUnits(d.db);
   const onChange = (change: AlertChange) => {
     if (!mayBeListening()) return;
     const ready = anyoneListening().then((yes) =>
-      yes ? Promise.all([followersOf(change.patientId), payload(change)]) : null,
+      yes
+        ? Promise.all([
+            followersOf(change.patientId),
+            unitsGranted(change.alertId),
+            payload(change),
+          ])
+        : null,
     );
     sent = sent
       .then(() => ready)
       .then((prepared) => {
-        if (prepared?.[0].length) io.to(prepared[0].map(room)).emit('alert', prepared[1]);
+        if (!prepared) return;
+        const [followers, granted, event] = prepared;
+        const units = [...new Set([...followers, ...granted])];
+        if (units.length) io.to(units.map(room)).emit('alert', event);
       })
       .catch((err: Error) => log.warn({ err }, 'alert push failed'));
   };

@@ -50,3 +50,16 @@ export async function setUnitOnCall(
   ]);
   return { id: input.unitId, onCall: input.onCallUnitId };
 }
+
+/** The names of these care units, by id (an unknown id is left out). */
+export async function unitNames(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const { rows } = await db.query<{ id: string; name: string }>(
+    'SELECT id, name FROM care_units WHERE id = ANY($1::text[])',
+    [ids],
+  );
+  return new Map(rows.map((u) => [u.id, u.name]));
+}

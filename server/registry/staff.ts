@@ -13,6 +13,8 @@ export interface NewStaff {
   role: StaffRole;
   /** The name people see; the username when not given. */
   displayName?: string | undefined;
+  /** Where notifications reach them (server/notify/); none when not given. */
+  email?: string | undefined;
 }
 
 /**
@@ -30,8 +32,8 @@ export async function addStaff(db: Db, input: NewStaff): Promise<{ id: string; p
   const hash = await hashSecret(password);
   await db.transaction(async (tx) => {
     await tx.query(
-      'INSERT INTO staff (id, username, display_name, password_hash) VALUES ($1, $2, $3, $4)',
-      [staffId, input.username, input.displayName ?? input.username, hash],
+      'INSERT INTO staff (id, username, display_name, password_hash, email) VALUES ($1, $2, $3, $4, $5)',
+      [staffId, input.username, input.displayName ?? input.username, hash, input.email ?? null],
     );
     await tx.query('INSERT INTO staff_units (staff_id, care_unit_id, role) VALUES ($1, $2, $3)', [
       staffId,
@@ -79,4 +81,54 @@ export async function staffNames(
     [ids],
   );
   return new Map(rows.map((s) => [s.id, s.display_name]));
+}
+
+/**
+ * Sets (or with null clears) where notifications reach a staff member; `not_found` (field
+ * `username`) without the person.
+ */
+export async function setStaffEmail(
+  db: Queryable,
+  username: string,
+  email: string | null,
+): Promise<{ id: string; username: string; email: string | null }> {
+  const { rows } = await db.query<{ id: string }>(
+    'UPDATE staff SET email = $2 WHERE username = $1 RETURNING id',
+    [username, email],
+  );
+  if (!rows[0]) throw new DomainError('not_found', `no staff member ${username}`, 'username');
+  return { id: rows[0].id, username, email };
+}
+
+/** A staff member as notifications address them. */
+export interface StaffContact {
+  id: string;
+  displayName: string;
+  /** Null: they have no address, and are told nothing by email. */
+  email: string | null;
+}
+
+/** These staff members' contacts (an unknown or disabled one is left out). */
+export async function staffContacts(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<StaffContact[]> {
+  if (!ids.length) return [];
+  const { rows } = await db.query<{ id: string; display_name: string; email: string | null }>(
+    `SELECT id, display_name, email FROM staff
+     WHERE id = ANY($1::text[]) AND disabled_at IS NULL ORDER BY display_name, id`,
+    [ids],
+  );
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name, email: r.email }));
+}
+
+/** The ids of a care unit's admins (who keep its on-call roster). */
+export async function unitAdminIds(db: Queryable, unitId: string): Promise<string[]> {
+  const { rows } = await db.query<{ staff_id: string }>(
+    `SELECT su.staff_id FROM staff_units su JOIN staff s ON s.id = su.staff_id
+     WHERE su.care_unit_id = $1 AND su.role = 'admin' AND s.disabled_at IS NULL
+     ORDER BY su.staff_id`,
+    [unitId],
+  );
+  return rows.map((r) => r.staff_id);
 }

@@ -1,5 +1,6 @@
 // `npm run demo`: the hub in embedded mode in this process, a region health centre, a municipal
-// home-care team and the on-call unit covering both, staff logins for each, and about 30 virtual
+// home-care team and the on-call unit covering both (with a roster: its nurse is on call from
+// the start), staff logins for each, and about 30 virtual
 // patients living an accelerated week (simulators/scenarios/demo-week.json), so that a newcomer
 // sees alerts arrive on the dashboard within a minute. Honours HTTP_PORT and MQTT_PORT (0: a free
 // port) and the hub's other variables; the database lives in a fresh temporary folder (DATA_DIR
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { configOrExit } from '../../server/ops/configOrExit.js';
 import { alertBriefs, alertCounts } from '../../server/alerts/views.js';
 import { startHub, type Hub } from '../../server/hub.js';
+import { DEFAULT_ESCALATION } from '../../server/alerts/lifecycle.js';
 import { createPatient } from '../patients/index.js';
 import { hubAdmin } from '../scenario/admin.js';
 import { alertQuality, describeQuality } from '../scenario/quality.js';
@@ -81,6 +83,12 @@ telehealth demo: ${scenario.population.reduce((n, g) => n + g.count, 0)} virtual
 
 dashboard: http://${host}:${httpPort}`);
   for (const l of orgs.logins) console.log(`login: ${l.username} ${l.password} ${l.unitName}`);
+  for (const u of scenario.organisations.flatMap((o) => o.units)) {
+    if (!u.roster) continue;
+    console.log(
+      `on call in ${u.name}: ${u.roster.staff.join(', ')}, ${u.roster.shiftHours} h shifts from now for ${u.roster.days} days; an alert nobody acknowledges reaches them after ${2 * DEFAULT_ESCALATION.critical!} min (critical) or ${(2 * DEFAULT_ESCALATION.high!) / 60} h (high)`,
+    );
+  }
   console.log(
     '\nSign in with a login above; alerts arrive as the patients live their week. Ctrl-C stops.\n',
   );

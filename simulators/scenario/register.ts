@@ -104,10 +104,16 @@ export async function registerScenario(
   return { ...orgs, patients: await registerPatients(s, admin, orgs, o) };
 }
 
-/** Organisations, care units (with who is on call) and staff logins with generated passwords. */
+const HOUR = 3_600_000;
+
+/**
+ * Organisations, care units (with their on-call unit and roster) and staff logins with
+ * generated passwords. A roster starts at the hour of `now` (real time: escalation's clock).
+ */
 export async function registerOrganisations(
   s: Scenario,
   admin: Admin,
+  now = new Date(),
 ): Promise<Omit<RegisteredScenario, 'patients'>> {
   const units = new Map<string, { id: string; name: string }>();
   const logins: Login[] = [];
@@ -145,10 +151,33 @@ export async function registerOrganisations(
           onCall: units.get(u.onCall)!.id,
         });
       }
+      if (u.roster) await registerRoster(admin, units.get(u.key)!.id, u.roster, logins, now);
     }
   }
 
   return { units, logins };
+}
+
+/** A unit's shifts, taken in turn by its roster's staff from the hour of `now`, for its days. */
+async function registerRoster(
+  admin: Admin,
+  unitId: string,
+  roster: NonNullable<Scenario['organisations'][number]['units'][number]['roster']>,
+  logins: readonly Login[],
+  now: Date,
+) {
+  const start = Math.floor(now.getTime() / HOUR) * HOUR;
+  const end = start + roster.days * 24 * HOUR;
+  for (let i = 0, from = start; from < end; i++, from += roster.shiftHours * HOUR) {
+    const username = roster.staff[i % roster.staff.length]!;
+    const staffId = logins.find((l) => l.username === username)!.staffId;
+    await admin.run('oncall add', {
+      unit: unitId,
+      staff: staffId,
+      from: new Date(from).toISOString(),
+      to: new Date(Math.min(from + roster.shiftHours * HOUR, end)).toISOString(),
+    });
+  }
 }
 
 /** The patients with their physiology, home gateways, fixed care contacts and plans. */

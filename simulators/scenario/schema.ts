@@ -12,8 +12,10 @@ const name = z.string().trim().min(1).max(200);
 /** Hours from the start of the span. */
 const hour = z.number().min(0);
 
+const username = z.string().regex(/^[a-z0-9._-]{2,40}$/, 'lower-case letters, digits, . _ -');
+
 const staffSchema = z.strictObject({
-  username: z.string().regex(/^[a-z0-9._-]{2,40}$/, 'lower-case letters, digits, . _ -'),
+  username,
   role: z.enum(['nurse', 'physician', 'admin']),
   name: name.optional(),
 });
@@ -24,6 +26,18 @@ const unitSchema = z.strictObject({
   /** The unit (by key) that covers this one at nights and weekends. */
   onCall: key.optional(),
   staff: z.array(staffSchema).default([]),
+  /**
+   * The unit's on-call roster, from the hour the run starts in real time (alerts escalate on the
+   * hub's clock, not the scenario's): shifts of `shiftHours` taken in turn by these nurses or
+   * physicians of the unit (usernames), for `days`.
+   */
+  roster: z
+    .strictObject({
+      staff: z.array(username).min(1),
+      shiftHours: z.number().int().min(1).max(168).default(12),
+      days: z.number().int().min(1).max(31).default(7),
+    })
+    .optional(),
 });
 
 const organisationSchema = z.strictObject({
@@ -138,6 +152,16 @@ export const scenarioSchema = z
             message: `no unit with key ${u.onCall}`,
           });
         }
+        u.roster?.staff.forEach((name, ri) => {
+          const member = u.staff.find((st) => st.username === name);
+          if (!member || member.role === 'admin') {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['organisations', oi, 'units', ui, 'roster', 'staff', ri],
+              message: `${name} is not a nurse or physician of unit ${u.key}`,
+            });
+          }
+        });
       }),
     );
     const patients = new Set<string>();

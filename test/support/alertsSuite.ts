@@ -18,6 +18,7 @@ export function describeAlertLifecycle(
     let close: () => Promise<void>;
     let alerts: Alerts;
     let patientId: string;
+    let unitId: string;
     let nurseId: string;
     let secondNurseId: string;
     const seen: AlertChange[] = [];
@@ -31,6 +32,7 @@ export function describeAlertLifecycle(
       const unit = (await runCommand({ db }, 'unit add', { org: org.id, name: 'VC' })) as {
         id: string;
       };
+      unitId = unit.id;
       patientId = (
         (await runCommand({ db }, 'patient add', { unit: unit.id, name: 'P' })) as { id: string }
       ).id;
@@ -216,7 +218,8 @@ export function describeAlertLifecycle(
       const second = await alerts.escalateDue(at(30));
       expect(second.map((c) => [c.alertId, c.data])).toContainEqual([
         a.alertId,
-        { level: 2, to: 'on_call_unit' },
+        // a unit that names no on-call unit is its own; nobody is on its roster
+        { level: 2, to: 'on_call_unit', onCall: [{ unitId, staffId: null }] },
       ]);
       expect((await alerts.escalateDue(at(120))).filter((c) => c.alertId === a.alertId)).toEqual(
         [],

@@ -1,8 +1,9 @@
 // What the browser tests share: the built dashboard and Debian's chromium must be there (never a
-// downloaded browser), and chromium is started the same way for each.
+// downloaded browser), chromium is started the same way for each, and signing in goes through the
+// dashboard's page as a nurse does.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Where the browser tests leave their screenshots and measurements. */
@@ -30,4 +31,13 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Signs in through the page (Swedish, the default) and waits for the triage list. */
+export async function signInThroughPage(page: Page, base: string, user: string, password: string) {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Användarnamn').fill(user);
+  await page.getByLabel('Lösenord').fill(password);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.getByRole('heading', { name: 'Öppna larm' }).waitFor({ timeout: 15_000 });
 }

@@ -13,6 +13,8 @@ import { hashSeed } from '../../simulators/patients/random.js';
 import { registerScenario } from '../../simulators/scenario/register.js';
 import { runScenario, type ScenarioRun } from '../../simulators/scenario/runner.js';
 import { parseScenario, type ScenarioInput } from '../../simulators/scenario/schema.js';
+import { apiClient } from './apiClient.js';
+import { finding } from './finding.js';
 import { startTestHub, type Mode, type TestEnv } from './hub.js';
 
 const HOUR = 3_600_000;
@@ -67,6 +69,7 @@ const organisation = (tag: string) => [
         key: 'jour',
         name: `Jour ${tag}`,
         staff: [{ username: `jour.${tag}`, role: 'nurse' as const }],
+        roster: { staff: [`jour.${tag}`] },
       },
     ],
   },
@@ -167,6 +170,26 @@ export function describeScenarios(mode: Mode) {
       const late = alerts.filter((a) => a.finding.late);
       expect(late.length).toBeGreaterThan(0);
       expect(late.filter((a) => a.severity !== 'low' || a.escalate_at !== null)).toEqual([]);
+
+      // the scenario's roster puts the on-call unit's nurse on call from its start: what nobody
+      // acknowledges reaches her list (medium and above escalate, twice). The week's own alerts
+      // are late (its readings arrive days after they were measured) and do not escalate, so a
+      // fresh critical finding on the patient is raised as the hub's now.
+      const later = Date.now();
+      await env.hub.alerts.raise(
+        reg.patients[0]!.patientId,
+        finding('spo2.low', 'critical'),
+        new Date(later),
+      );
+      await env.hub.alerts.escalateDue(new Date(later + 5 * HOUR));
+      const escalated = await env.hub.alerts.escalateDue(new Date(later + 10 * HOUR));
+      const reached = escalated.filter((c) => c.data.level === 2).map((c) => c.alertId);
+      expect(reached).not.toEqual([]);
+      const jour = reg.logins.find((l) => l.unitKey === 'jour')!;
+      const nurse = apiClient(env.hub.urls.http);
+      expect((await nurse.signIn(jour.username, jour.password)).status).toBe(200);
+      const listed = (await nurse.call('GET', '/alerts')).body.map((a) => a.id);
+      expect(listed).toEqual(expect.arrayContaining(reached));
     });
 
     it('an offline gateway later delivers every reading exactly once, in measurement order, with no alert for the superseded past', async () => {

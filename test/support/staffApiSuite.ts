@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../server/admin/commands/index.js';
 import type { Finding } from '../../server/rules/types.js';
+import { apiClient as client, type Json } from './apiClient.js';
 import { hubJson } from './cli.js';
 import { startTestHub, type Mode, type TestEnv } from './hub.js';
 
-type Json = Record<string, unknown> & { error?: { code: string; message: string; field?: string } };
 const DAY = 86_400_000;
 
 const finding = (rule: string, severity: Finding['severity']): Finding => ({
@@ -17,42 +17,6 @@ const finding = (rule: string, severity: Finding['severity']): Finding => ({
   threshold: { value: 1, source: 'default', reference: 'test' },
   readings: [],
 });
-
-/** A client with a cookie jar of one cookie, as a browser would keep it. */
-function client(base: string) {
-  let cookie: string | null = null;
-  const c = {
-    get cookie() {
-      return cookie;
-    },
-    set cookie(v: string | null) {
-      cookie = v;
-    },
-    async call(method: string, path: string, body?: unknown) {
-      const res = await fetch(`${base}/api/v1${path}`, {
-        method,
-        headers: {
-          ...(cookie ? { cookie } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return {
-        status: res.status,
-        headers: res.headers,
-        body: (text ? JSON.parse(text) : null) as Json & Json[],
-      };
-    },
-    async signIn(username: string, password: string) {
-      const r = await c.call('POST', '/session', { username, password });
-      const set = r.headers.getSetCookie()[0];
-      if (set) cookie = set.split(';')[0]!;
-      return { ...r, setCookie: set ?? null };
-    },
-  };
-  return c;
-}
 
 interface Setup {
   units: { vc: string; home: string; other: string };

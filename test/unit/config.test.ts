@@ -44,6 +44,29 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ RULES_THREAD: 'gpu' })).toThrow('RULES_THREAD');
   });
 
+  it('sends no email unless SMTP_URL is set, and then needs a sender', () => {
+    const c = loadConfig({});
+    expect(c.SMTP_URL).toBeUndefined();
+    expect(c.PUBLIC_URL).toBeUndefined();
+    const mail = loadConfig({
+      SMTP_URL: 'smtps://hub:secret@mail.region.se:465',
+      NOTIFY_FROM: 'Telehealth <noreply@region.se>',
+      PUBLIC_URL: 'https://hub.region.se/',
+    });
+    expect(mail).toMatchObject({
+      SMTP_URL: 'smtps://hub:secret@mail.region.se:465',
+      NOTIFY_FROM: 'Telehealth <noreply@region.se>',
+      PUBLIC_URL: 'https://hub.region.se/',
+    });
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail:25' })).toThrow(/^NOTIFY_FROM: needed/);
+    expect(() => loadConfig({ SMTP_URL: 'http://mail:25', NOTIFY_FROM: 'a@b.se' })).toThrow(
+      /^SMTP_URL: must start with smtp:\/\/ or smtps:\/\//,
+    );
+    expect(() =>
+      loadConfig({ SMTP_URL: 'smtp://u:hemligt@mail:25', NOTIFY_FROM: 'nobody' }),
+    ).toThrow(/^NOTIFY_FROM: an address or Name <address> \(got "nobody"\)$/);
+  });
+
   it('believes X-Forwarded-For from no proxy unless TRUST_PROXY names them', () => {
     expect(loadConfig({}).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: 'loopback' }).TRUST_PROXY).toEqual(['loopback']);

@@ -40,6 +40,7 @@ import {
   patientPlanSchema,
 } from '../../contract/plan.js';
 import { readingTypes } from '../../devices/contract.js';
+import { hrefAlert, hrefPatient, parseRoute } from '../../dashboards/src/route.js';
 import {
   applyAlertEvent,
   arrivedLate,
@@ -506,5 +507,14 @@ describe("the plan editor's fields", () => {
     expect(planFields.filter((f) => f.group === 'blood_pressure').map((f) => f.path)).toContain(
       'bloodPressure.severeSystolic',
     );
+  });
+});
+
+describe('routes', () => {
+  it('opens the triage list, a patient, or the triage list at the alert a notification links', () => {
+    expect(parseRoute('')).toEqual({ name: 'triage' });
+    expect(parseRoute(hrefPatient('pat_a b'))).toEqual({ name: 'patient', id: 'pat_a b' });
+    expect(parseRoute(hrefAlert('alert_k3x'))).toEqual({ name: 'triage', alertId: 'alert_k3x' });
+    expect(parseRoute('#/alerts/')).toEqual({ name: 'triage' });
   });
 });

@@ -210,6 +210,10 @@ describe('the OpenAPI document', () => {
       'POST /alerts/{id}/acknowledge': [200, 400, 401, 403, 404, 409, 500],
       'POST /alerts/{id}/snooze': [200, 400, 401, 403, 404, 409, 500],
       'POST /alerts/{id}/resolve': [200, 400, 401, 403, 404, 409, 500],
+      'GET /units/{id}/oncall': [200, 400, 401, 403, 404, 500],
+      'POST /units/{id}/oncall': [201, 400, 401, 403, 404, 409, 500],
+      'GET /units/{id}/oncall/now': [200, 400, 401, 403, 404, 500],
+      'DELETE /units/{id}/oncall/{shiftId}': [204, 400, 401, 403, 404, 500],
     });
     const signIn = doc.paths['/session']!.post as Operation & {
       responses: Record<string, { headers?: Record<string, unknown> }>;

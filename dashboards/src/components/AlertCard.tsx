@@ -15,6 +15,8 @@ export function AlertCard(props: {
   now: number;
   onChanged(a: Alert): void;
   showPatient?: boolean;
+  /** The alert a link named: marked, and focusable so that the link can bring it into focus. */
+  linked?: boolean;
 }) {
   const { lang, t } = useLang();
   const a = props.alert;
@@ -22,7 +24,9 @@ export function AlertCard(props: {
   const arrived = arrivedLate(a);
   return (
     <article
-      class={`alert-card sev-edge-${a.severity} ${a.owner ? 'owned' : 'unowned'}`}
+      id={`alert-${a.id}`}
+      tabIndex={props.linked ? -1 : undefined}
+      class={`alert-card sev-edge-${a.severity} ${a.owner ? 'owned' : 'unowned'}${props.linked ? ' linked' : ''}`}
       data-testid="alert-card"
       data-alert-id={a.id}
       data-status={a.status}

@@ -214,6 +214,7 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
             error={loadError}
             onRetry={() => void load()}
             onChanged={replace}
+            alertId={route.alertId}
           />
         )}
         {route.name === 'patients' && <PatientList query={route.query} />}

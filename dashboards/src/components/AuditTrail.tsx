@@ -1,6 +1,7 @@
 // The patient's audit log: who read or changed their data, when, what and from where (the
 // patient's right to know who looked). Newest first, as the API gives it; a table, so that a
-// screen reader reads each entry with its column names.
+// screen reader reads each entry with its column names. A read by someone an alert escalated
+// to (the on-call unit), not by the patient's own care units, says so.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { maybe } from '../i18n.js';
@@ -52,7 +53,15 @@ export function AuditTrail(props: { patientId: string; timeZone: string; version
                     <Time iso={e.at} now={now} timeZone={props.timeZone} />
                   </td>
                   <td>{e.staffName}</td>
-                  <td>{maybe(lang, `audit_${e.action}`) ?? e.action}</td>
+                  <td>
+                    {maybe(lang, `audit_${e.action}`) ?? e.action}
+                    {e.via === 'escalation' && (
+                      <span class="via" data-testid="audit-via-escalation">
+                        {' '}
+                        ({t('auditViaEscalation')})
+                      </span>
+                    )}
+                  </td>
                   <td>{e.ip ?? '–'}</td>
                 </tr>
               ))}

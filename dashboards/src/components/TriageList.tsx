@@ -1,6 +1,7 @@
 // The triage list: open and acknowledged alerts, unowned first, then severity and time; sortable
-// and filterable by frailty. Kept current by the live feed in App.
-import { useState } from 'preact/hooks';
+// and filterable by frailty. Kept current by the live feed in App. Opened at an alert (the link
+// of a notification), it brings that alert's card into view and focus.
+import { useEffect, useState } from 'preact/hooks';
 import { useLang, useNow } from '../lang.js';
 import { viewAlerts, type FrailtyFilter, type SortKey } from '../triage.js';
 import type { Alert } from '../types.js';
@@ -12,12 +13,22 @@ export function TriageList(props: {
   error: string | null;
   onRetry(): void;
   onChanged(a: Alert): void;
+  /** The alert a link named: brought into view once it is listed. */
+  alertId?: string | undefined;
 }) {
   const { t } = useLang();
   const now = useNow();
   const [sort, setSort] = useState<SortKey>('triage');
   const [filter, setFilter] = useState<FrailtyFilter>('all');
   const shown = props.alerts ? viewAlerts(props.alerts, sort, filter) : [];
+  const listed = !!props.alertId && shown.some((a) => a.id === props.alertId);
+
+  useEffect(() => {
+    if (!listed) return;
+    const card = document.getElementById(`alert-${props.alertId}`);
+    card?.scrollIntoView({ block: 'center' });
+    card?.focus();
+  }, [listed, props.alertId]);
 
   return (
     <section aria-labelledby="triage-title">
@@ -54,10 +65,21 @@ export function TriageList(props: {
         </p>
       )}
       {props.alerts && shown.length === 0 && <p>{t('noAlerts')}</p>}
+      {props.alerts && props.alertId && !listed && (
+        <p class="muted" role="status">
+          {t('linkedAlertNotListed')}
+        </p>
+      )}
       <ol class="alert-list" data-testid="triage-list">
         {shown.map((a) => (
           <li key={a.id}>
-            <AlertCard alert={a} now={now} onChanged={props.onChanged} showPatient />
+            <AlertCard
+              alert={a}
+              now={now}
+              onChanged={props.onChanged}
+              showPatient
+              linked={a.id === props.alertId}
+            />
           </li>
         ))}
       </ol>

@@ -5,6 +5,7 @@ import { DomainError } from '../../errors.js';
 import { alertCommands } from './alerts.js';
 import type { AdminContext, Command } from './define.js';
 import { deviceCommands } from './devices.js';
+import { onCallCommands } from './oncall.js';
 import { organisationCommands } from './organisations.js';
 import { patientCommands } from './patients.js';
 import { readingCommands } from './readings.js';
@@ -18,6 +19,7 @@ const byNoun = {
   ...patientCommands,
   ...deviceCommands,
   ...staffCommands,
+  ...onCallCommands,
   ...alertCommands,
   ...readingCommands,
 };
@@ -31,7 +33,12 @@ export const commands = {
   'device revoke': byNoun['device revoke'],
   'staff add': byNoun['staff add'],
   'staff password': byNoun['staff password'],
+  'staff email': byNoun['staff email'],
   'unit set': byNoun['unit set'],
+  'oncall add': byNoun['oncall add'],
+  'oncall list': byNoun['oncall list'],
+  'oncall now': byNoun['oncall now'],
+  'oncall remove': byNoun['oncall remove'],
   'patient set': byNoun['patient set'],
   'patient plan': byNoun['patient plan'],
   'alert ack': byNoun['alert ack'],

@@ -1,5 +1,7 @@
 // Alerts of the person's patients: the list a nurse works from, one alert with its history, and
-// acknowledge / snooze / resolve by the signed-in person. Every read or change is audited.
+// acknowledge / snooze / resolve by the signed-in person. Every read or change is audited. An
+// alert escalated to the person's on-call unit (or to them) is theirs too, alone of its
+// patient's record, audited `via: 'escalation'` (server/access/scope.ts).
 import { Router } from 'express';
 import { z } from 'zod';
 import {
@@ -11,11 +13,12 @@ import {
   snoozeSchema,
   type AlertDetail,
 } from '../../../contract/alerts.js';
-import { visiblePatientIds } from '../../access/scope.js';
+import { alertAccessOf, clinicalUnitIds, visiblePatientIds } from '../../access/scope.js';
 import type { Viewer } from '../../auth/sessions.js';
-import { alertAsSeenBy, alertsOfPatients, patientOfAlert, type Alert } from '../../alerts/views.js';
+import type { AuditVia } from '../../audit/log.js';
+import { alertAsSeenBy, alertsVisibleTo, type Alert } from '../../alerts/views.js';
 import { staffNames } from '../../registry/staff.js';
-import { audit, requirePatient, viewerOf, type ApiDeps } from './context.js';
+import { audit, notClinical, viewerOf, type ApiDeps } from './context.js';
 import { DomainError } from '../../errors.js';
 import { parseInput } from './errors.js';
 import type { RouteDoc } from './openapiTypes.js';
@@ -64,19 +67,15 @@ export function alertsRouter(deps: ApiDeps): Router {
   const r = Router();
   const { db } = deps;
 
-  /** The alert after the person may see it clinically (404 / 403 otherwise). */
-  async function visibleAlert(viewer: Viewer, alertId: string): Promise<Alert> {
-    const patientId = await patientOfAlert(db, alertId);
-    if (!patientId) throw new DomainError('not_found', `alert ${alertId} does not exist`);
-    try {
-      await requirePatient(deps, viewer, patientId, 'clinical');
-    } catch (err) {
-      if (err instanceof DomainError && err.code === 'not_found') {
-        throw new DomainError('not_found', `alert ${alertId} does not exist`);
-      }
-      throw err;
-    }
-    return (await alertAsSeenBy(db, viewer.id, deps.now(), alertId))!;
+  /**
+   * The alert after the person may see it clinically (404 / 403 otherwise), and through what:
+   * their unit following the patient, or the alert's escalation.
+   */
+  async function visibleAlert(viewer: Viewer, alertId: string): Promise<Alert & { via: AuditVia }> {
+    const access = await alertAccessOf(db, viewer, alertId, deps.now());
+    if (!access) throw new DomainError('not_found', `alert ${alertId} does not exist`);
+    if (!access.via) throw notClinical();
+    return { ...(await alertAsSeenBy(db, viewer.id, deps.now(), alertId))!, via: access.via };
   }
 
   r.get('/alerts', async (req, res) => {
@@ -84,8 +83,19 @@ export function alertsRouter(deps: ApiDeps): Router {
     const q = parseInput(alertsQuerySchema, req.query);
     const statuses = q.status ? [q.status] : ['open', 'acknowledged'];
     const ids = await visiblePatientIds(db, viewer);
-    const list = await alertsOfPatients(db, viewer.id, deps.now(), ids, statuses);
-    await audit(deps, req, viewer, [...new Set(list.map((a) => a.patientId))], 'alerts.list');
+    const grantee = { id: viewer.id, clinicalUnitIds: clinicalUnitIds(viewer) };
+    const list = await alertsVisibleTo(db, grantee, deps.now(), ids, statuses);
+    const cared = new Set(ids);
+    const seen = [...new Set(list.map((a) => a.patientId))];
+    await audit(
+      deps,
+      req,
+      viewer,
+      seen.filter((p) => cared.has(p)),
+      'alerts.list',
+    );
+    const escalated = seen.filter((p) => !cared.has(p));
+    await audit(deps, req, viewer, escalated, 'alerts.list', undefined, 'escalation');
     res.json(list);
   });
 
@@ -95,9 +105,18 @@ export function alertsRouter(deps: ApiDeps): Router {
     const changes = await deps.alerts.history(alert.id);
     const actorIds = [...new Set(changes.flatMap((c) => (c.actorId ? [c.actorId] : [])))];
     const names = await staffNames(db, actorIds);
-    await audit(deps, req, viewer, [alert.patientId], 'alert.read', { alertId: alert.id });
+    await audit(
+      deps,
+      req,
+      viewer,
+      [alert.patientId],
+      'alert.read',
+      { alertId: alert.id },
+      alert.via,
+    );
+    const { via: _via, ...shown } = alert;
     const detail: AlertDetail = {
-      ...alert,
+      ...shown,
       history: changes.map((c) => ({
         seq: c.seq,
         kind: c.kind,
@@ -110,32 +129,31 @@ export function alertsRouter(deps: ApiDeps): Router {
     res.json(detail);
   });
 
-  r.post('/alerts/:id/acknowledge', async (req, res) => {
-    const viewer = viewerOf(res);
-    const body = parseInput(acknowledgeSchema, req.body ?? {});
-    const alert = await visibleAlert(viewer, req.params.id);
-    await deps.alerts.acknowledge(alert.id, viewer.id, body.note ?? null, deps.now());
-    await audit(deps, req, viewer, [alert.patientId], 'alert.acknowledge', { alertId: alert.id });
-    res.json(await visibleAlert(viewer, alert.id));
-  });
-
-  r.post('/alerts/:id/snooze', async (req, res) => {
-    const viewer = viewerOf(res);
-    const body = parseInput(snoozeSchema, req.body ?? {});
-    const alert = await visibleAlert(viewer, req.params.id);
-    await deps.alerts.snooze(alert.id, viewer.id, body.minutes, body.reason, deps.now());
-    await audit(deps, req, viewer, [alert.patientId], 'alert.snooze', { alertId: alert.id });
-    res.json(await visibleAlert(viewer, alert.id));
-  });
-
-  r.post('/alerts/:id/resolve', async (req, res) => {
-    const viewer = viewerOf(res);
-    const body = parseInput(resolveSchema, req.body ?? {});
-    const alert = await visibleAlert(viewer, req.params.id);
-    await deps.alerts.resolve(alert.id, viewer.id, body.note, deps.now());
-    await audit(deps, req, viewer, [alert.patientId], 'alert.resolve', { alertId: alert.id });
-    res.json(await visibleAlert(viewer, alert.id));
-  });
+  /** A person's change of an alert they see: validated, made, audited; answers the alert after. */
+  function change<S extends z.ZodType>(
+    name: 'acknowledge' | 'snooze' | 'resolve',
+    schema: S,
+    act: (alertId: string, staffId: string, body: z.infer<S>, now: Date) => Promise<unknown>,
+  ) {
+    r.post(`/alerts/:id/${name}`, async (req, res) => {
+      const viewer = viewerOf(res);
+      const body = parseInput(schema, req.body ?? {});
+      const alert = await visibleAlert(viewer, req.params.id!);
+      await act(alert.id, viewer.id, body, deps.now());
+      const detail = { alertId: alert.id };
+      await audit(deps, req, viewer, [alert.patientId], `alert.${name}`, detail, alert.via);
+      res.json(await alertAsSeenBy(db, viewer.id, deps.now(), alert.id));
+    });
+  }
+  change('acknowledge', acknowledgeSchema, (id, staffId, body, now) =>
+    deps.alerts.acknowledge(id, staffId, body.note ?? null, now),
+  );
+  change('snooze', snoozeSchema, (id, staffId, body, now) =>
+    deps.alerts.snooze(id, staffId, body.minutes, body.reason, now),
+  );
+  change('resolve', resolveSchema, (id, staffId, body, now) =>
+    deps.alerts.resolve(id, staffId, body.note, now),
+  );
 
   return r;
 }

@@ -5,7 +5,7 @@ import type { Alerts } from '../../alerts/lifecycle.js';
 import type { Sessions, Viewer } from '../../auth/sessions.js';
 import type { SignIn } from '../../auth/signIn.js';
 import { accessTo } from '../../access/scope.js';
-import { appendAudit } from '../../audit/log.js';
+import { appendAudit, type AuditVia } from '../../audit/log.js';
 import type { Logger } from '../../ops/log.js';
 import type { Db } from '../../store/db.js';
 import { DomainError } from '../../errors.js';
@@ -48,6 +48,13 @@ export function authenticate(deps: ApiDeps): RequestHandler {
 /** The address the request came from (behind a proxy: configure express' trust proxy). */
 export const ipOf = (req: Request): string | null => req.ip ?? req.socket.remoteAddress ?? null;
 
+/** 403: the person's unit follows the patient, but their role there is not clinical. */
+export const notClinical = () =>
+  new DomainError(
+    'forbidden',
+    'your role in the units following this patient does not allow this (clinical data needs a nurse or physician role)',
+  );
+
 /**
  * Checks the person may do `need` with the patient: 404 when no unit of theirs follows the
  * patient, 403 when one does but their role there does not allow it.
@@ -61,12 +68,7 @@ export async function requirePatient(
   const access = await accessTo(deps.db, viewer, patientId);
   if (!access) throw new DomainError('not_found', `patient ${patientId} does not exist`);
   const ok = need === 'clinical' ? access.clinical : access.clinical || access.admin;
-  if (!ok) {
-    throw new DomainError(
-      'forbidden',
-      'your role in the units following this patient does not allow this (clinical data needs a nurse or physician role)',
-    );
-  }
+  if (!ok) throw notClinical();
 }
 
 /** Appends to the audit trail what this person read or changed of these patients. */
@@ -77,6 +79,8 @@ export function audit(
   patientIds: string[],
   action: string,
   detail?: Record<string, unknown>,
+  /** Through what the person reached the patients ('care' unless said). */
+  via?: AuditVia,
 ): Promise<void> {
   return appendAudit(deps.db, {
     staffId: viewer.id,
@@ -85,5 +89,6 @@ export function audit(
     ip: ipOf(req),
     at: deps.now(),
     ...(detail ? { detail } : {}),
+    ...(via ? { via } : {}),
   });
 }

@@ -7,6 +7,7 @@ import { authenticate, type ApiDeps } from './context.js';
 import { deviceRoutes, devicesRouter } from './devices.js';
 import { DomainError } from '../../errors.js';
 import { errorHandler } from './errors.js';
+import { onCallRoutes, onCallRouter } from './oncall.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteDoc } from './openapiTypes.js';
 import { patientRoutes, patientsRouter } from './patients.js';
@@ -34,6 +35,7 @@ export const apiRoutes: RouteDoc[] = [
   ...patientRoutes,
   ...deviceRoutes,
   ...alertRoutes,
+  ...onCallRoutes,
 ];
 
 export function apiRouter(deps: ApiDeps): Router {
@@ -56,6 +58,7 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use(patientsRouter(deps));
   api.use(devicesRouter(deps));
   api.use(alertsRouter(deps));
+  api.use(onCallRouter(deps));
   api.use(() => {
     throw new DomainError('not_found', 'no such endpoint');
   });

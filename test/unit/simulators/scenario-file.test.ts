@@ -114,6 +114,29 @@ describe('scenario files', () => {
     );
   });
 
+  it("takes an on-call roster of the unit's nurses and physicians, and names anyone else", () => {
+    const orgs = structuredClone(valid.organisations);
+    orgs[0]!.units[1]!.staff = [
+      { username: 'erik', role: 'nurse' },
+      { username: 'boss', role: 'admin' },
+    ];
+    orgs[0]!.units[1]!.roster = { staff: ['erik'] };
+    const s = parseScenario({ ...valid, organisations: orgs });
+    expect(s.organisations[0]!.units[1]!.roster).toEqual({
+      staff: ['erik'],
+      shiftHours: 12,
+      days: 7,
+    });
+    orgs[0]!.units[1]!.roster = { staff: ['erik', 'boss', 'anna'] };
+    const message = errorOf({ ...valid, organisations: orgs });
+    expect(message).toContain(
+      'organisations.0.units.1.roster.staff.1: boss is not a nurse or physician of unit jour',
+    );
+    expect(message).toContain(
+      'organisations.0.units.1.roster.staff.2: anna is not a nurse or physician of unit jour',
+    );
+  });
+
   it('names the file that is not JSON', async () => {
     await expect(loadScenario('README.md')).rejects.toThrow(/^README\.md: /);
   });

@@ -1,0 +1,3 @@
+import { describeOnCall } from '../support/onCallSuite.js';
+
+describeOnCall('services');
