@@ -9,6 +9,11 @@ export const sv = {
   language: 'Språk',
   signIn: 'Logga in',
   signOut: 'Logga ut',
+  pushOnThisDevice: 'Aviseringar',
+  pushHint:
+    'Aviseringar på den här enheten: larm som går vidare till dig när du har jour visas även när sidan är stängd.',
+  pushDenied: 'Aviseringar är blockerade i webbläsaren',
+  pushFailed: 'Aviseringar gick inte att slå på: {message}',
   signInTitle: 'Logga in på hemmonitoreringen',
   username: 'Användarnamn',
   password: 'Lösenord',
@@ -186,6 +191,11 @@ export const en: Record<Key, string> = {
   language: 'Language',
   signIn: 'Sign in',
   signOut: 'Sign out',
+  pushOnThisDevice: 'Notifications',
+  pushHint:
+    'Alerts that escalate to you while you are on call show here, even with the page closed.',
+  pushDenied: 'Notifications are blocked in the browser',
+  pushFailed: 'Notifications could not be turned on: {message}',
   signInTitle: 'Sign in to home monitoring',
   username: 'Username',
   password: 'Password',

@@ -14,6 +14,7 @@ export type { Device } from '../../contract/devices.js';
 export type { ErrorBody as ApiErrorBody } from '../../contract/errors.js';
 export type { AuditEntry, PatientDetail, PatientSummary } from '../../contract/patients.js';
 export type { PlanView as PlanResponse, WhatIf } from '../../contract/plans.js';
+export type { PushKey } from '../../contract/push.js';
 export type {
   ReadingValues as LatestReading,
   Series as ReadingSeries,

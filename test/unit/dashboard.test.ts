@@ -11,6 +11,7 @@ import {
   type LiveReading,
 } from '../../dashboards/src/liveReadings.js';
 import { getPath, planFields, proposePlan, setPath } from '../../dashboards/src/plan.js';
+import { keyBytes } from '../../dashboards/src/push.js';
 import { hrefAlert, hrefPatient, parseRoute } from '../../dashboards/src/route.js';
 import { patientPlanSchema } from '../../contract/plan.js';
 import {
@@ -353,5 +354,13 @@ describe('routes', () => {
     expect(parseRoute(hrefPatient('pat_a b'))).toEqual({ name: 'patient', id: 'pat_a b' });
     expect(parseRoute(hrefAlert('alert_k3x'))).toEqual({ name: 'triage', alertId: 'alert_k3x' });
     expect(parseRoute('#/alerts/')).toEqual({ name: 'triage' });
+  });
+});
+
+describe('web push', () => {
+  it("turns the hub's base64url VAPID key into the bytes the browser subscribes with", () => {
+    const key = Buffer.from(Array.from({ length: 65 }, (_, i) => (i * 37) % 256));
+    expect(Buffer.from(keyBytes(key.toString('base64url')))).toEqual(key);
+    expect(Array.from(keyBytes('-_8'))).toEqual([0xfb, 0xff]);
   });
 });

@@ -13,6 +13,7 @@ import type { Alert, AlertEvent, Me } from '../types.js';
 import { CriticalBanner, type BannerItem } from './CriticalBanner.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { PatientView } from './PatientView.js';
+import { PushToggle } from './PushToggle.js';
 import { SignIn } from './SignIn.js';
 import { TriageList } from './TriageList.js';
 
@@ -187,6 +188,7 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
           <span aria-hidden="true">{live ? '●' : '○'}</span> {live ? t('live') : t('offline')}
         </span>
         <span class="who">{t('signedInAs', { name: me.displayName })}</span>
+        <PushToggle />
         <LanguageSwitch />
         <button type="button" class="secondary" onClick={() => void signOut()}>
           {t('signOut')}
