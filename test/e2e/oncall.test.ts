@@ -115,6 +115,12 @@ describe('escalation to the nurse on call', () => {
     await card.getByRole('button', { name: 'Kvittera' }).click();
     await expect.poll(() => card.getAttribute('data-status')).toBe('acknowledged');
 
+    // the patient's name leads her to the alert, not to the record her unit does not keep
+    await card.getByRole('link', { name: /Karin Lind/ }).click();
+    await page.getByTestId('escalated-only').waitFor();
+    await page.locator(`[data-testid="alert-card"][data-alert-id="${alertId}"]`).waitFor();
+    expect(await page.getByTestId('patient-view').count()).toBe(0);
+
     const own = await browser.newPage({ viewport: { width: 1180, height: 820 } });
     own.on('pageerror', (e) => pageErrors.push(String(e)));
     await signInThroughPage(own, env.hub.urls.http, 'anna.vc', ownNurse.password);
