@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // the dashboard's service worker: a plain script run in the worker's global scope
+    files: ['dashboards/public/sw.js'],
+    languageOptions: { globals: { self: 'readonly', URL: 'readonly' } },
+  },
+  {
     // command-line programs talk to people on stdout
     files: ['server/main.ts', 'server/admin/cli.ts', 'test/bench/**', 'simulators/**'],
     rules: { 'no-console': 'off' },

@@ -140,6 +140,23 @@ export const configSchema = z.object({
    * notifications. Unset: the hub's own HTTP address.
    */
   PUBLIC_URL: url(['http://', 'https://']).optional(),
+  /**
+   * Web Push to the dashboard (server/notify/webPush.ts): the hub's VAPID key pair, base64url,
+   * as `npx web-push generate-vapid-keys` prints it, and who runs it (`mailto:` or `https:`), for
+   * the push services. All three or none; unset: no push notifications.
+   */
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{80,100}$/, 'a base64url P-256 public key')
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{40,50}$/, 'a base64url P-256 private key')
+    .optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'mailto:address or https:// URL')
+    .optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -157,6 +174,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const c = parsed.data;
     if (Boolean(c.MQTT_TLS_CERT) !== Boolean(c.MQTT_TLS_KEY)) {
       throw new ConfigError('MQTT_TLS_CERT and MQTT_TLS_KEY: set both or neither');
+    }
+    const vapid = [c.VAPID_PUBLIC_KEY, c.VAPID_PRIVATE_KEY, c.VAPID_SUBJECT].filter(Boolean).length;
+    if (vapid !== 0 && vapid !== 3) {
+      throw new ConfigError(
+        'VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT: set all three or none',
+      );
     }
     if (c.SMTP_URL && !c.NOTIFY_FROM) {
       throw new ConfigError('NOTIFY_FROM: needed with SMTP_URL (the sender of notifications)');

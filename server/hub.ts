@@ -23,6 +23,8 @@ import { createSignIn } from './auth/signIn.js';
 import { createAlerts, type Alerts } from './alerts/lifecycle.js';
 import { startEscalationTimer } from './alerts/escalationTimer.js';
 import { emailNotifier } from './notify/email.js';
+import { webPushNotifier } from './notify/webPush.js';
+import type { Notifier } from './notify/notifier.js';
 import { startOnCallNotifications } from './notify/onCall.js';
 import { createIngest, type Ingest } from './ingest/pipeline.js';
 import { createRuleRunner, type RuleRunner } from './rules/runner.js';
@@ -136,10 +138,18 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     // alert that nobody is). Before the timers that escalate, and drained after them.
     let publicUrl = config.PUBLIC_URL ?? '';
     await step('notify', (s) => {
-      const notifiers =
-        config.SMTP_URL && config.NOTIFY_FROM
-          ? [emailNotifier({ smtpUrl: config.SMTP_URL, from: config.NOTIFY_FROM })]
-          : [];
+      const notifiers: Notifier[] = [];
+      if (config.SMTP_URL && config.NOTIFY_FROM) {
+        notifiers.push(emailNotifier({ smtpUrl: config.SMTP_URL, from: config.NOTIFY_FROM }));
+      }
+      if (config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY && config.VAPID_SUBJECT) {
+        const vapid = {
+          subject: config.VAPID_SUBJECT,
+          publicKey: config.VAPID_PUBLIC_KEY,
+          privateKey: config.VAPID_PRIVATE_KEY,
+        };
+        notifiers.push(webPushNotifier({ db, vapid }));
+      }
       s.drain(
         startOnCallNotifications({ db, alerts, notifiers, publicUrl: () => publicUrl, log }),
         {
@@ -217,6 +227,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
             maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
             windowS: config.LOGIN_WINDOW_S,
           }),
+          pushPublicKey: config.VAPID_PUBLIC_KEY,
           planChanged: (id) => rules.planChanged(id),
           deviceRevoked: (id) => broker.deviceRevoked(id),
           log,

@@ -13,6 +13,7 @@ import type {
   PatientDetail,
   PatientSummary,
   PlanResponse,
+  PushKey,
   ReadingSeries,
   WhatIf,
 } from './types.js';
@@ -122,6 +123,12 @@ export const api = {
   /** A device's readings and refused messages, for troubleshooting. */
   deviceLog: (deviceId: string) => request<DeviceLog>('GET', `/devices/${enc(deviceId)}/log`),
   audit: (patientId: string) => request<AuditEntry[]>('GET', `/patients/${enc(patientId)}/audit`),
+  /** The hub's VAPID public key, or null when it sends no Web Push. */
+  pushKey: () => request<PushKey>('GET', '/push/key'),
+  subscribePush: (subscription: PushSubscriptionJSON) =>
+    request<void>('POST', '/push/subscriptions', subscription),
+  unsubscribePush: (endpoint: string) =>
+    request<void>('DELETE', `/push/subscriptions?endpoint=${enc(endpoint)}`),
   /** Alerts of one patient, resolved ones too, for the patient view's history. */
   patientAlerts: async (patientId: string) => {
     const [live, resolved] = await Promise.all([api.alerts(), api.alerts('resolved')]);

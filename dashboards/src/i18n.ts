@@ -17,6 +17,13 @@ export const sv = {
   language: 'Språk',
   signIn: 'Logga in',
   signOut: 'Logga ut',
+  pushOnThisDevice: 'Aviseringar',
+  escalatedOnly:
+    'Larmet har gått vidare till jouren och därför till dig. Patientens journal, mätvärden och plan följs av patientens egen vårdenhet; här ser du larmet.',
+  pushHint:
+    'Aviseringar på den här enheten: larm som går vidare till dig när du har jour visas även när sidan är stängd.',
+  pushDenied: 'Aviseringar är blockerade i webbläsaren',
+  pushFailed: 'Aviseringar gick inte att slå på: {message}',
   signInTitle: 'Logga in på hemmonitoreringen',
   username: 'Användarnamn',
   password: 'Lösenord',
@@ -359,6 +366,13 @@ export const en: Messages = {
   language: 'Language',
   signIn: 'Sign in',
   signOut: 'Sign out',
+  pushOnThisDevice: 'Notifications',
+  escalatedOnly:
+    "The alert escalated to on call, and so to you. The patient's record, readings and plan are kept by the patient's own care unit; here you see the alert.",
+  pushHint:
+    'Alerts that escalate to you while you are on call show here, even with the page closed.',
+  pushDenied: 'Notifications are blocked in the browser',
+  pushFailed: 'Notifications could not be turned on: {message}',
   signInTitle: 'Sign in to home monitoring',
   username: 'Username',
   password: 'Password',

@@ -19,6 +19,7 @@ export type {
   PatientSummary,
 } from '../../contract/patients.js';
 export type { PlanView as PlanResponse, WhatIf } from '../../contract/plans.js';
+export type { PushKey } from '../../contract/push.js';
 export type {
   ReadingValues as LatestReading,
   Series as ReadingSeries,

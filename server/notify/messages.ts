@@ -62,6 +62,7 @@ export function escalationMessage(o: {
       `An alert (${sev.en}) for patient ${o.initials} was not acknowledged and has escalated to on call, ${o.unitName}, where you are on call now.`,
       `Open the alert: ${o.link}`,
     ].join('\n'),
+    url: o.link,
   };
 }
 
@@ -116,5 +117,6 @@ export function nobodyOnCallMessage(gap: RosterGap, link: string): Message {
       `Nobody was on call in ${gap.unitName} at ${when('en', gap)} when an alert (${sev.en}) for patient ${gap.initials} escalated to on call. Fill the gap in the roster.`,
       `Open the alert: ${link}`,
     ].join('\n'),
+    url: link,
   };
 }

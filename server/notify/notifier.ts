@@ -1,5 +1,5 @@
 // The notifier seam: how the hub tells a person that something needs them outside the dashboard.
-// Email (email.ts) is the one kept here; a Web Push notifier would be another implementation.
+// Email (email.ts) and Web Push to the dashboard (webPush.ts) implement it.
 // What is said is made in messages.ts (pure), and when it is said, in onCall.ts.
 
 /** A staff member as a notifier addresses them. */
@@ -18,6 +18,8 @@ export interface Recipient {
 export interface Message {
   subject: string;
   text: string;
+  /** Where in the dashboard to read the rest (a push opens it when tapped). */
+  url: string;
 }
 
 export interface Notifier {

@@ -7,23 +7,16 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
+import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addOrganisation,
-  addShift,
-  addStaff,
-  addUnit,
-  registerPatient,
-  setUnitOnCall,
-} from '../../server/registry/index.js';
 import { finding } from '../support/finding.js';
 import { launchChromium, signInThroughPage } from '../support/browser.js';
 import { startTestHub, type TestEnv } from '../support/hub.js';
+import { seedOnCall } from '../support/onCallSeed.js';
 import { startSmtpServer, type TestSmtp } from '../support/smtp.js';
 
 const SHOTS = 'test-results/e2e';
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 
 let env: TestEnv;
 let smtp: TestSmtp;
@@ -42,37 +35,15 @@ beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   smtp = await startSmtpServer();
   // no PUBLIC_URL: the links name the hub's own address, which this browser reaches
+  const vapid = webpush.generateVAPIDKeys();
   env = await startTestHub('embedded', {
     SMTP_URL: smtp.url,
     NOTIFY_FROM: 'Telehealth <noreply@example.se>',
+    VAPID_PUBLIC_KEY: vapid.publicKey,
+    VAPID_PRIVATE_KEY: vapid.privateKey,
+    VAPID_SUBJECT: 'mailto:drift@example.se',
   });
-  const db = env.hub.db;
-  const org = await addOrganisation(db, { name: 'Region Uppsala', kind: 'region' });
-  const vc = await addUnit(db, { organisationId: org.id, name: 'Vårdcentral Gränby' });
-  const jour = await addUnit(db, { organisationId: org.id, name: 'Närakut Uppsala (jour)' });
-  await setUnitOnCall(db, { unitId: vc.id, onCallUnitId: jour.id });
-  patientId = (await registerPatient(db, { unitId: vc.id, name: 'Karin Lind' })).id;
-  onCall = await addStaff(db, {
-    unitId: jour.id,
-    username: 'eva.jour',
-    role: 'nurse',
-    displayName: 'Eva Jour',
-    email: 'eva.jour@example.se',
-  });
-  ownNurse = await addStaff(db, {
-    unitId: vc.id,
-    username: 'anna.vc',
-    role: 'nurse',
-    displayName: 'Anna VC',
-  });
-  const now = Date.now();
-  await addShift(db, {
-    unitId: jour.id,
-    staffId: onCall.id,
-    startsAt: new Date(now - HOUR),
-    endsAt: new Date(now + 8 * HOUR),
-    createdBy: null,
-  });
+  ({ patientId, onCall, ownNurse } = await seedOnCall(env.hub.db));
 
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1180, height: 820 } });
@@ -90,6 +61,12 @@ describe('escalation to the nurse on call', () => {
   it('reaches her dashboard live once it escalates to her unit, and not before', async () => {
     await signInThroughPage(page, env.hub.urls.http, 'eva.jour', onCall.password);
     await page.getByText('Direktuppdatering på').waitFor({ timeout: 20_000 });
+    // the hub sends Web Push: this device may be asked to show notifications, with the
+    // dashboard's service worker, which the hub serves at the root
+    await page.getByRole('button', { name: 'Aviseringar', exact: true }).waitFor();
+    const sw = await fetch(`${env.hub.urls.http}/sw.js`);
+    expect(sw.headers.get('content-type')).toMatch(/javascript/);
+    expect(await sw.text()).toContain("addEventListener('push'");
     await page.getByText('Inga öppna larm.').waitFor();
     await page.evaluate(() => {
       (globalThis as unknown as { __noReload: boolean }).__noReload = true;
@@ -137,6 +114,12 @@ describe('escalation to the nurse on call', () => {
     const card = page.locator(`#alert-${alertId}`);
     await card.getByRole('button', { name: 'Kvittera' }).click();
     await expect.poll(() => card.getAttribute('data-status')).toBe('acknowledged');
+
+    // the patient's name leads her to the alert, not to the record her unit does not keep
+    await card.getByRole('link', { name: /Karin Lind/ }).click();
+    await page.getByTestId('escalated-only').waitFor();
+    await page.locator(`[data-testid="alert-card"][data-alert-id="${alertId}"]`).waitFor();
+    expect(await page.getByTestId('patient-view').count()).toBe(0);
 
     const own = await browser.newPage({ viewport: { width: 1180, height: 820 } });
     own.on('pageerror', (e) => pageErrors.push(String(e)));

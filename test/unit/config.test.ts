@@ -67,6 +67,24 @@ describe('configuration from the environment', () => {
     ).toThrow(/^NOTIFY_FROM: an address or Name <address> \(got "nobody"\)$/);
   });
 
+  it('pushes to browsers only with all three VAPID settings', () => {
+    const vapid = {
+      VAPID_PUBLIC_KEY:
+        'BCZSTecEmxxfUGaK7WQaa_LMdpxENf-8_2-0PLbFLgZC2D1OI06HVnim303arm4VwaBPwHGo-I1n5h4iivLyDcc',
+      VAPID_PRIVATE_KEY: 'k4pAqkU0aKVJ9c4mDrvTUGa2UWZyKDPD2WdMtT4-Xy4',
+      VAPID_SUBJECT: 'mailto:drift@region.se',
+    };
+    expect(loadConfig(vapid)).toMatchObject(vapid);
+    expect(loadConfig({}).VAPID_PUBLIC_KEY).toBeUndefined();
+    expect(() => loadConfig({ ...vapid, VAPID_SUBJECT: '' })).toThrow(/set all three or none/);
+    expect(() => loadConfig({ ...vapid, VAPID_SUBJECT: 'drift@region.se' })).toThrow(
+      /^VAPID_SUBJECT: mailto:address or https:\/\/ URL/,
+    );
+    expect(() => loadConfig({ ...vapid, VAPID_PRIVATE_KEY: 'short' })).toThrow(
+      /^VAPID_PRIVATE_KEY: a base64url P-256 private key \(got "\*\*\*"\)$/,
+    );
+  });
+
   it('believes X-Forwarded-For from no proxy unless TRUST_PROXY names them', () => {
     expect(loadConfig({}).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: 'loopback' }).TRUST_PROXY).toEqual(['loopback']);

@@ -40,6 +40,7 @@ import {
   patientPlanSchema,
 } from '../../contract/plan.js';
 import { readingTypes } from '../../devices/contract.js';
+import { keyBytes } from '../../dashboards/src/push.js';
 import { hrefAlert, hrefPatient, parseRoute } from '../../dashboards/src/route.js';
 import {
   applyAlertEvent,
@@ -516,5 +517,13 @@ describe('routes', () => {
     expect(parseRoute(hrefPatient('pat_a b'))).toEqual({ name: 'patient', id: 'pat_a b' });
     expect(parseRoute(hrefAlert('alert_k3x'))).toEqual({ name: 'triage', alertId: 'alert_k3x' });
     expect(parseRoute('#/alerts/')).toEqual({ name: 'triage' });
+  });
+});
+
+describe('web push', () => {
+  it("turns the hub's base64url VAPID key into the bytes the browser subscribes with", () => {
+    const key = Buffer.from(Array.from({ length: 65 }, (_, i) => (i * 37) % 256));
+    expect(Buffer.from(keyBytes(key.toString('base64url')))).toEqual(key);
+    expect(Array.from(keyBytes('-_8'))).toEqual([0xfb, 0xff]);
   });
 });

@@ -59,6 +59,7 @@ function importedFolders(file: string): { spec: string; folder: string | null }[
 const owners: [table: RegExp, folder: string, exceptions: string[]][] = [
   [/\b(FROM|JOIN|INTO|UPDATE)\s+(alerts|alert_events|alert_snoozes|alert_access)\b/, 'alerts', []],
   [/\b(FROM|JOIN|INTO|UPDATE)\s+devices\b/, 'registry', []],
+  [/\b(FROM|JOIN|INTO|UPDATE)\s+push_subscriptions\b/, 'notify', []],
   [/\b(FROM|JOIN|INTO|UPDATE)\s+(patient_plans|patient_plan_changes)\b/, 'plans', []],
   [/\b(FROM|JOIN|INTO|UPDATE)\s+(readings|latest_readings|rejected_messages)\b/, 'store', []],
   [

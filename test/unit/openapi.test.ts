@@ -214,6 +214,9 @@ describe('the OpenAPI document', () => {
       'POST /units/{id}/oncall': [201, 400, 401, 403, 404, 409, 500],
       'GET /units/{id}/oncall/now': [200, 400, 401, 403, 404, 500],
       'DELETE /units/{id}/oncall/{shiftId}': [204, 400, 401, 403, 404, 500],
+      'GET /push/key': [200, 400, 401, 500],
+      'POST /push/subscriptions': [204, 400, 401, 409, 500],
+      'DELETE /push/subscriptions': [204, 400, 401, 500],
     });
     const signIn = doc.paths['/session']!.post as Operation & {
       responses: Record<string, { headers?: Record<string, unknown> }>;

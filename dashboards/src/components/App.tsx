@@ -15,6 +15,7 @@ import { DevicePage } from './DevicePage.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { PatientList } from './PatientList.js';
 import { PatientView } from './PatientView.js';
+import { PushToggle } from './PushToggle.js';
 import { SignIn } from './SignIn.js';
 import { TriageList } from './TriageList.js';
 
@@ -198,6 +199,7 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
           <span aria-hidden="true">{live ? '●' : '○'}</span> {live ? t('live') : t('offline')}
         </span>
         <span class="who">{t('signedInAs', { name: me.displayName })}</span>
+        <PushToggle />
         <LanguageSwitch />
         <button type="button" class="secondary" onClick={() => void signOut()}>
           {t('signOut')}

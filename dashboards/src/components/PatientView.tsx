@@ -2,7 +2,7 @@
 // it), fixed care contact, latest values, a trend chart per measurement, the alerts (open ones
 // with their actions) with their history, the plan, the devices and the audit log.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { applyLatest, liveReadings } from '../liveReadings.js';
 import { formatCalendarDay, formatReading } from '../format.js';
 import { frailtyLabel, typeName } from '../i18n.js';
@@ -34,13 +34,15 @@ export function PatientView(props: {
   const [patient, setPatient] = useState<PatientDetail | null>(null);
   const [resolved, setResolved] = useState<Alert[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [notFound, setNotFound] = useState(false);
   const [days, setDays] = useState(14);
   const [auditVersion, setAuditVersion] = useState(0);
 
   useEffect(() => {
-    api
-      .patient(props.patientId)
-      .then(setPatient, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    api.patient(props.patientId).then(setPatient, (e: unknown) => {
+      setNotFound(e instanceof ApiError && e.status === 404);
+      setError(e instanceof Error ? e.message : String(e));
+    });
     api.alerts('resolved').then(
       (list) => setResolved(list.filter((a) => a.patientId === props.patientId)),
       () => setResolved([]),
@@ -72,6 +74,28 @@ export function PatientView(props: {
     setAuditVersion((v) => v + 1);
   };
 
+  // an alert escalated to the person's on-call unit shows them that alert, not the patient's
+  // record, which the patient's own care units keep
+  const escalated = notFound ? props.liveAlerts.filter((a) => a.patientId === props.patientId) : [];
+  if (escalated.length)
+    return (
+      <section class="patient" aria-labelledby="escalated-title">
+        <p>
+          <a href={hrefTriage}>← {t('backToTriage')}</a>
+        </p>
+        <h1 id="escalated-title">{escalated[0]!.patientName}</h1>
+        <p class="muted" data-testid="escalated-only">
+          {t('escalatedOnly')}
+        </p>
+        <ol class="alert-list">
+          {sortAlerts(escalated).map((a) => (
+            <li key={a.id}>
+              <AlertCard alert={a} now={now} onChanged={props.onChanged} />
+            </li>
+          ))}
+        </ol>
+      </section>
+    );
   if (error)
     return (
       <p class="error" role="alert">

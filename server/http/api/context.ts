@@ -21,6 +21,8 @@ export interface ApiDeps {
   deviceRevoked(deviceId: string): void;
   log: Logger;
   now(): Date;
+  /** The hub's VAPID public key when Web Push is configured (GET /push/key). */
+  pushPublicKey?: string | undefined;
   /**
    * API_CHECK_RESPONSES: every JSON answer is checked against its route's documented schema
    * and statuses; one that differs is logged and answered 500 (responseCheck.ts; for tests).

@@ -11,6 +11,7 @@ import { onCallRoutes, onCallRouter } from './oncall.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteDoc } from './openapiTypes.js';
 import { patientRoutes, patientsRouter } from './patients.js';
+import { pushRoutes, pushRouter } from './push.js';
 import { responseCheck } from './responseCheck.js';
 import { sessionRoutes, sessionRouter, signInRouter } from './session.js';
 
@@ -36,6 +37,7 @@ export const apiRoutes: RouteDoc[] = [
   ...deviceRoutes,
   ...alertRoutes,
   ...onCallRoutes,
+  ...pushRoutes,
 ];
 
 export function apiRouter(deps: ApiDeps): Router {
@@ -59,6 +61,7 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use(devicesRouter(deps));
   api.use(alertsRouter(deps));
   api.use(onCallRouter(deps));
+  api.use(pushRouter(deps));
   api.use(() => {
     throw new DomainError('not_found', 'no such endpoint');
   });

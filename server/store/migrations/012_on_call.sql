@@ -41,3 +41,15 @@ ALTER TABLE audit_log ADD COLUMN via text NOT NULL DEFAULT 'care'
 -- Where a staff member is told of what needs them (server/notify/: an alert escalated to them
 -- while they are on call, or nobody on call in a unit they administer); null: nowhere.
 ALTER TABLE staff ADD COLUMN email text;
+
+-- The browsers a staff member allowed to show notifications (Web Push, server/notify/): each
+-- one's push service endpoint and keys. A subscription the push service says is gone (404,
+-- 410) is deleted; signing in from another person's browser moves its endpoint to them.
+CREATE TABLE push_subscriptions (
+  endpoint    text PRIMARY KEY,
+  staff_id    text NOT NULL REFERENCES staff (id),
+  p256dh      text NOT NULL,
+  auth        text NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX push_subscriptions_staff ON push_subscriptions (staff_id);
