@@ -6,7 +6,7 @@ import { unitsFollowing } from '../access/scope.js';
 import { openAlertsOfPatients } from '../alerts/views.js';
 import { plannedTypesOf, planView } from '../plans/store.js';
 import { currentFrailty } from '../registry/frailty.js';
-import { patientCards } from '../registry/patients.js';
+import { patientCards, type PatientCard } from '../registry/patients.js';
 import { readingValues } from '../shapes/reading.js';
 import type { Queryable } from '../store/db.js';
 import { latestOfPatients } from '../store/history.js';
@@ -25,6 +25,14 @@ function byPatient<R>(rows: R[], patientOf: (r: R) => string): (id: string) => R
 
 /** Summaries of these patients, in name order; an unknown id is left out. */
 export async function summaries(db: Queryable, ids: string[]): Promise<PatientSummary[]> {
+  return (await summarise(db, ids)).map((s) => s.summary);
+}
+
+/** Each patient's summary beside the card it was made from (the detail wants its time zone). */
+async function summarise(
+  db: Queryable,
+  ids: string[],
+): Promise<{ card: PatientCard; summary: PatientSummary }[]> {
   if (!ids.length) return [];
   const [cards, units, alerts, latest, planned] = await Promise.all([
     patientCards(db, ids),
@@ -36,19 +44,24 @@ export async function summaries(db: Queryable, ids: string[]): Promise<PatientSu
   const alertsOf = byPatient(alerts, (a) => a.patientId);
   const latestOf = byPatient(latest, (r) => r.patientId);
   return cards.map((p) => ({
-    id: p.id,
-    displayName: p.displayName,
-    frailty: p.frailty,
-    fixedContact: p.fixedContact,
-    units: units.get(p.id) ?? [],
-    openAlerts: alertsOf(p.id).map(({ id, rule, severity, status }) => ({
-      id,
-      rule,
-      severity,
-      status,
-    })),
-    latest: Object.fromEntries(latestOf(p.id).map((r) => [r.type, readingValues(r, r.measuredAt)])),
-    plannedMeasurements: planned.get(p.id) ?? [],
+    card: p,
+    summary: {
+      id: p.id,
+      displayName: p.displayName,
+      frailty: p.frailty,
+      fixedContact: p.fixedContact,
+      units: units.get(p.id) ?? [],
+      openAlerts: alertsOf(p.id).map(({ id, rule, severity, status }) => ({
+        id,
+        rule,
+        severity,
+        status,
+      })),
+      latest: Object.fromEntries(
+        latestOf(p.id).map((r) => [r.type, readingValues(r, r.measuredAt)]),
+      ),
+      plannedMeasurements: planned.get(p.id) ?? [],
+    },
   }));
 }
 
@@ -57,12 +70,16 @@ export async function summaries(db: Queryable, ids: string[]): Promise<PatientSu
  * level; null when there is no such patient.
  */
 export async function patientDetail(db: Queryable, id: string): Promise<PatientDetail | null> {
-  const [[summary], [card], view, frailty] = await Promise.all([
-    summaries(db, [id]),
-    patientCards(db, [id]),
+  const [[one], view, frailty] = await Promise.all([
+    summarise(db, [id]),
     planView(db, id),
     currentFrailty(db, id),
   ]);
-  if (!summary || !card) return null;
-  return { ...summary, plan: view.resolved, timeZone: card.timeZone, frailtyAssessment: frailty };
+  if (!one) return null;
+  return {
+    ...one.summary,
+    plan: view.resolved,
+    timeZone: one.card.timeZone,
+    frailtyAssessment: frailty,
+  };
 }

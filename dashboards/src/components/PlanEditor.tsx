@@ -4,7 +4,7 @@
 // replayed over the patient's last 90 days (POST .../plan/what-if) and the editor shows how many
 // alerts it would have raised, per rule by name, beside the current plan's count.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../api.js';
+import { api, failureText } from '../api.js';
 import { formatNumber, formatValue, unitName } from '../format.js';
 import { ruleName, typeName, type Key } from '../i18n.js';
 import { useLang } from '../lang.js';
@@ -97,11 +97,11 @@ export function PlanEditor({ patientId, latest }: { patientId: string; latest: s
   const proposal = plan ? proposePlan(plan.plan, edits, lang, schedule ?? undefined) : null;
   const valid = proposal !== null && proposal.invalid.length === 0;
   // the hub names a refused field by its path in the body (`plan.weight.gain3dKg`): its label here
-  const problem = (e: unknown) => {
-    if (!(e instanceof ApiError && e.field)) return e instanceof Error ? e.message : String(e);
-    const f = planFields.find((x) => `plan.${x.path}` === e.field);
-    return t('invalidField', { field: f ? fieldLabel(lang, t, f) : e.field });
-  };
+  const problem = (e: unknown) =>
+    failureText(e, (field) => {
+      const f = planFields.find((x) => `plan.${x.path}` === field);
+      return t('invalidField', { field: f ? fieldLabel(lang, t, f) : field });
+    });
 
   // replay the proposal, debounced while the person types; not while a field is not a value
   useEffect(() => {
