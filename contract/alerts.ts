@@ -19,7 +19,15 @@ export const alertSchema = z.object({
   patientId: z.string(),
   patientName: z.string(),
   frailty: z.number().nullable(),
+  /** The rule of the alert's worst agreeing finding (its headline: `reason`, `finding`). */
   rule: z.string(),
+  /**
+   * What the alert is about (one alert per patient and problem, e.g. `weight`,
+   * `blood_pressure`, `news2`, `missing.body_weight`), and the rules of that problem that agree
+   * now, worst first: all in one direction (a finding in the opposite one replaces them).
+   */
+  problem: z.string(),
+  rules: z.array(z.string()),
   severity: severitySchema,
   status: alertStatusSchema,
   owner: personSchema.nullable(),

@@ -2,7 +2,7 @@
 // level and the time left before it escalates, when its value was measured (and arrived, when
 // that was later) before when the alert opened, a late reading's age, and the actions.
 import { formatTime } from '../format.js';
-import { frailtyLabel, type Key } from '../i18n.js';
+import { frailtyLabel, ruleName, type Key } from '../i18n.js';
 import { useLang } from '../lang.js';
 import { hrefPatient } from '../route.js';
 import { arrivedLate, formatAge, formatTimeLeft } from '../triage.js';
@@ -50,6 +50,11 @@ export function AlertCard(props: {
         {props.showPatient && <span class="frailty-chip">{frailtyLabel(lang, a.frailty)}</span>}
       </header>
       {props.showPatient && <p class="reason">{a.reason[lang]}</p>}
+      {a.rules.length > 1 && (
+        <p class="agreeing" data-testid="agreeing-rules">
+          {t('agreeingRules', { rules: a.rules.map((r) => ruleName(lang, r)).join(', ') })}
+        </p>
+      )}
       {a.late && (
         <p class="late-reading" data-testid="late-reading">
           {a.ageHours === null
