@@ -1,6 +1,7 @@
 // The plans module's reads and its refusal, on PGlite: what the rules, the API and the CLI call.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../server/errors.js';
+import { deepMerge } from '../../server/plans/edit.js';
 import { isInvalidPlan, resolvePlan } from '../../server/plans/plan.js';
 import {
   changePlan,
@@ -110,5 +111,24 @@ describe('plans (embedded PGlite)', () => {
     const view = await planView(db, 'p_plain');
     expect(view.plan).toEqual({ weight: { gain3dKg: 1.5 } });
     expect(view.changes).toHaveLength(1);
+  });
+
+  it('refuses a part that puts the MACD spans out of order with the stored plan, and keeps the plan', async () => {
+    // the care team set a long span of 20; a short span of 15 fits it, not the default's 10
+    const set = (patch: Record<string, unknown>) =>
+      db.transaction((tx) => changePlan(tx, 'p_plain', 'staff_a', (p) => deepMerge(p, patch)));
+    await set({ weight: { macd: { longDays: 20 } } });
+    await set({ weight: { macd: { shortDays: 15 } } });
+    const err = await set({ weight: { macd: { longDays: 12 } } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isInvalidPlan(err)).toBe(true);
+    // both spans are the team's now: the first is named, the message names both
+    expect(err).toMatchObject({ code: 'invalid', field: 'weight.macd.shortDays' });
+    expect((err as Error).message).toMatch(/shortDays must be below longDays/);
+    const view = await planView(db, 'p_plain');
+    expect(view.plan).toEqual({ weight: { gain3dKg: 1.5, macd: { longDays: 20, shortDays: 15 } } });
+    expect(view.changes).toHaveLength(3);
   });
 });
