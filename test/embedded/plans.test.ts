@@ -13,6 +13,18 @@ import {
 import { openPglite, type Db, type Queryable } from '../../server/store/db.js';
 import { migrate } from '../../server/store/migrate.js';
 
+/** The database, counting the queries made through it. */
+function countingQueries(db: Queryable): Queryable & { queries: number } {
+  const counting = {
+    queries: 0,
+    query: ((sql: string, params?: unknown[]) => {
+      counting.queries++;
+      return db.query(sql, params);
+    }) as Queryable['query'],
+  };
+  return counting;
+}
+
 describe('plans (embedded PGlite)', () => {
   let db: Db;
   const created = new Date('2026-01-05T08:00:00Z');
@@ -45,15 +57,9 @@ describe('plans (embedded PGlite)', () => {
   afterAll(() => db?.close());
 
   it('reads the stored plans of many patients in one query, in the order asked', async () => {
-    let queries = 0;
-    const counting = {
-      query: ((sql: string, params?: unknown[]) => {
-        queries++;
-        return db.query(sql, params);
-      }) as Queryable['query'],
-    };
+    const counting = countingQueries(db);
     const plans = await storedPlansOf(counting, ['p_none', 'p_plain', 'p_nobody', 'p_weekly']);
-    expect(queries).toBe(1);
+    expect(counting.queries).toBe(1);
     expect(plans).toEqual([
       undefined,
       { weight: { gain3dKg: 1.5 } },
@@ -72,8 +78,10 @@ describe('plans (embedded PGlite)', () => {
     expect((await resolvedPlanOf(db, 'p_weekly')).spo2Scale).toBe(2);
   });
 
-  it('lists the patients whose plan expects measurements, with since and last traffic', async () => {
-    const planned = await patientsExpectingMeasurements(db);
+  it('lists the patients whose plan expects measurements, with since and last traffic, in one query', async () => {
+    const counting = countingQueries(db);
+    const planned = await patientsExpectingMeasurements(counting);
+    expect(counting.queries).toBe(1);
     // p_plain expects nothing; p_broken's plan is no plan
     expect(planned.map((p) => p.patientId)).toEqual(['p_weekly']);
     const [weekly] = planned;
