@@ -2,9 +2,9 @@
 // goes through `changePlan`, which validates the whole plan before storing it and keeps the
 // history (the plan after the change, who made it, when), so each way in edits plans the same
 // way; every read resolves the stored plan the same way (`resolveStored`).
-import { patientCards } from '../registry/patients.js';
+import { PLANNED_REGISTRATIONS_SQL } from '../registry/patients.js';
 import type { Queryable } from '../store/db.js';
-import { lastReceivedAt } from '../store/history.js';
+import { PLANNED_LAST_RECEIVED_SQL } from '../store/history.js';
 import type { StoredPlan } from './edit.js';
 import { checkPlan, resolvePlan, resolveStored, type ResolvedPlan } from './plan.js';
 
@@ -132,24 +132,42 @@ export interface PlannedPatient {
 /**
  * The patients whose plan expects measurements, with their plan resolved. A stored plan that is
  * no plan leaves its patient out.
+ *
+ * One statement: the registration and the last traffic are their owners' subqueries
+ * (`PLANNED_REGISTRATIONS_SQL`, `PLANNED_LAST_RECEIVED_SQL`) on the planned patients, where it
+ * was three queries, the later two waiting on the first's ids. Measured on PGlite (30 readings
+ * a patient, this 2-core machine shared, so rough): 100 planned patients ~4 ms against ~30 ms,
+ * 1,000 ~85 ms against ~125 ms, the same rows.
  */
 export async function patientsExpectingMeasurements(db: Queryable): Promise<PlannedPatient[]> {
-  const { rows } = await db.query<{ patient_id: string; plan: unknown }>(
-    `SELECT patient_id, plan FROM patient_plans
-     WHERE jsonb_array_length(COALESCE(plan->'measurements', '[]'::jsonb)) > 0`,
+  const { rows } = await db.query<{
+    patient_id: string;
+    plan: unknown;
+    registered_at: Date;
+    last_at: Date | null;
+  }>(
+    `WITH planned AS (
+       SELECT patient_id, plan FROM patient_plans
+       WHERE jsonb_array_length(COALESCE(plan->'measurements', '[]'::jsonb)) > 0
+     ), registered AS (
+       ${PLANNED_REGISTRATIONS_SQL}
+     ), traffic AS (
+       ${PLANNED_LAST_RECEIVED_SQL}
+     )
+     SELECT p.patient_id, p.plan, r.registered_at, t.at AS last_at
+     FROM planned p JOIN registered r ON r.id = p.patient_id
+     LEFT JOIN traffic t ON t.patient_id = p.patient_id`,
   );
-  const planned = rows.flatMap((r) => {
+  return rows.flatMap((r) => {
     const plan = resolveStored(r.plan);
-    return plan ? [{ patientId: r.patient_id, plan }] : [];
-  });
-  const ids = planned.map((p) => p.patientId);
-  // the registration and the last traffic from their owners: three queries where one joined
-  // them, once a check (every few minutes), not per reading
-  const [cards, traffic] = await Promise.all([patientCards(db, ids), lastReceivedAt(db, ids)]);
-  const since = new Map(cards.map((c) => [c.id, c.registeredAt]));
-  return planned.flatMap((p) => {
-    const registered = since.get(p.patientId);
-    if (!registered) return [];
-    return [{ ...p, since: registered, lastTrafficAt: traffic.get(p.patientId) ?? null }];
+    if (!plan) return [];
+    return [
+      {
+        patientId: r.patient_id,
+        plan,
+        since: new Date(r.registered_at),
+        lastTrafficAt: r.last_at === null ? null : new Date(r.last_at),
+      },
+    ];
   });
 }

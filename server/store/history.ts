@@ -1,5 +1,6 @@
 // Reading back what the store wrote: a patient's readings for the rules and the what-if, the
-// patient list's latest values, a chart's series, and when a patient's devices last sent. The
+// patient list's latest values, a chart's series, and when a patient's devices last sent (as a
+// subquery the plans embed). The
 // only reads of `readings` and `latest_readings` (the store's tables); the rules, the patients'
 // views and the plans call these.
 import type { ReadingDetails, StoredReading } from '../shapes/reading.js';
@@ -63,18 +64,13 @@ export async function readingsInWindows(
   return rows;
 }
 
-/** When each of these patients' devices last delivered a reading (absent: never). */
-export async function lastReceivedAt(
-  db: Queryable,
-  patientIds: string[],
-): Promise<Map<string, Date>> {
-  const { rows } = await db.query<{ patient_id: string; at: Date }>(
-    `SELECT patient_id, max(received_at) AS at FROM readings
-     WHERE patient_id = ANY($1::text[]) GROUP BY patient_id`,
-    [patientIds],
-  );
-  return new Map(rows.map((r) => [r.patient_id, new Date(r.at)]));
-}
+/**
+ * Rows `(patient_id, at)`: when the devices of each patient named in the statement's `planned`
+ * CTE (which has a `patient_id` column) last delivered a reading (no row: never). A subquery the
+ * plans' missed-measurement read embeds (server/plans/store.ts `patientsExpectingMeasurements`).
+ */
+export const PLANNED_LAST_RECEIVED_SQL = `SELECT patient_id, max(received_at) AS at FROM readings
+       WHERE patient_id IN (SELECT patient_id FROM planned) GROUP BY patient_id`;
 
 export interface LatestRecord {
   patientId: string;
