@@ -3,6 +3,7 @@
 // list and the rules make of the alerts table. The lifecycle (lifecycle.ts) writes them.
 import type { Queryable } from '../store/db.js';
 import { perTurn } from '../store/perTurn.js';
+import type { Finding } from '../shapes/finding.js';
 
 // the schema of what crosses the wire lives in the contract; re-exported for the server's callers
 export { alertSchema, alertStatusSchema, type Alert } from '../../contract/alerts.js';
@@ -243,6 +244,14 @@ export async function alertAsSeenBy(
 ): Promise<Alert | null> {
   const [alert] = await selectAlerts(db, viewerId, now, 'a.id = $3', [alertId]);
   return alert ?? null;
+}
+
+/**
+ * The findings of the rules that agree on an alert (its explanation lists them): the one finding
+ * an alert keeps. As stored: an older alert's finding may lack what newer rules add.
+ */
+export function agreeingFindings(alert: Pick<Alert, 'finding'>): Partial<Finding>[] {
+  return [alert.finding as Partial<Finding>];
 }
 
 /** The patient an alert is about, or null when there is no such alert. */
