@@ -34,7 +34,8 @@ function thresholdValue(v: unknown): ExplainedFinding['threshold']['value'] {
 /** The explanation of an alert the caller may see; null when its patient is gone. */
 export async function explainAlert(
   db: Queryable,
-  alert: Pick<Alert, 'id' | 'patientId' | 'finding'>,
+  /** The whole view, so that `agreeingFindings` may read whatever of it it needs. */
+  alert: Alert,
   now: Date,
 ): Promise<AlertExplanation | null> {
   const [card] = await patientCards(db, [alert.patientId]);
