@@ -116,7 +116,12 @@ export function AlertWhy(props: { alertId: string }) {
     );
   }
   const e = explanation;
-  const all = e.findings.flatMap((f) => f.readings);
+  // each reading once, though several agreeing rules rest on it
+  const all = [
+    ...new Map(
+      e.findings.flatMap((f) => f.readings).map((r) => [`${r.deviceId}\n${r.messageId}`, r]),
+    ).values(),
+  ];
   return (
     <div class="explain" data-testid="explain">
       <h3>{t('explainTitle')}</h3>
