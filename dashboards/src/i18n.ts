@@ -357,6 +357,26 @@ export const sv = {
   'rule_personal.combined': 'Flera personliga avvikelser samtidigt',
   'rule_rules.failed': 'Regelkontrollen misslyckades',
   rule_missing: 'Utebliven mätning: {type}',
+  // why an alert came (the card's "Visa varför", issue 18 item 4)
+  explainShow: 'Visa varför',
+  explainTitle: 'Varför larmet kom',
+  explainThreshold: 'Gräns',
+  explainSource: 'Källa',
+  explainDefault: 'standard',
+  explainPersonal: 'personlig',
+  explainPersonalSet: 'personlig ({who})',
+  explainSetBy: 'satt av {name}, {date}',
+  explainSetOn: 'satt {date}',
+  explainGuideline: 'Riktlinje',
+  explainReadings: 'Mätvärden larmet bygger på',
+  explainNoReadings: 'Larmet bygger inte på några mätvärden.',
+  explainMeasured: 'Mätt',
+  explainArrived: 'Kom fram',
+  explainChart: '{type} under 14 dygn runt larmet, med gränser',
+  explainChartTitle: '{type}, 14 dygn',
+  explainTriggering: 'Mätvärde larmet bygger på',
+  explainNoSeries: 'Inga mätvärden under de här dygnen.',
+  'audit_alert.explain': 'Varför ett larm kom',
 } as const;
 
 export type Key = keyof typeof sv;
@@ -703,6 +723,26 @@ export const en: Messages = {
   'rule_personal.combined': 'Several personal deviations together',
   'rule_rules.failed': 'The rule check failed',
   rule_missing: 'Missed measurement: {type}',
+  // why an alert came (the card's "Show why", issue 18 item 4)
+  explainShow: 'Show why',
+  explainTitle: 'Why the alert came',
+  explainThreshold: 'Threshold',
+  explainSource: 'Source',
+  explainDefault: 'default',
+  explainPersonal: 'personal',
+  explainPersonalSet: 'personal ({who})',
+  explainSetBy: 'set by {name}, {date}',
+  explainSetOn: 'set {date}',
+  explainGuideline: 'Guideline',
+  explainReadings: 'Readings the alert rests on',
+  explainNoReadings: 'The alert rests on no readings.',
+  explainMeasured: 'Measured',
+  explainArrived: 'Arrived',
+  explainChart: '{type} over the 14 days around the alert, with thresholds',
+  explainChartTitle: '{type}, 14 days',
+  explainTriggering: 'Reading the alert rests on',
+  explainNoSeries: 'No readings in these days.',
+  'audit_alert.explain': 'Why an alert came',
 };
 
 export const strings: Record<Lang, Record<Key, Message>> = { sv, en };

@@ -3,7 +3,7 @@
 // list and the rules make of the alerts table. The lifecycle (lifecycle.ts) writes them.
 import type { Queryable } from '../store/db.js';
 import { perTurn } from '../store/perTurn.js';
-import { severityRank } from '../shapes/finding.js';
+import { severityRank, type Finding } from '../shapes/finding.js';
 
 // the schema of what crosses the wire lives in the contract; re-exported for the server's callers
 export { alertSchema, alertStatusSchema, type Alert } from '../../contract/alerts.js';
@@ -265,6 +265,24 @@ export async function alertAsSeenBy(
 ): Promise<Alert | null> {
   const [alert] = await selectAlerts(db, viewerId, now, 'a.id = $3', [alertId]);
   return alert ?? null;
+}
+
+/**
+ * The findings of the rules that agree on an alert (its explanation lists them), worst first as
+ * `rules` lists them: the alert's `findings` (one alert per patient and problem); an alert stored
+ * before it had them, its one finding. As stored: an older finding may lack what newer rules add.
+ */
+export async function agreeingFindings(
+  db: Queryable,
+  alert: Pick<Alert, 'id' | 'finding' | 'rules'>,
+): Promise<Partial<Finding>[]> {
+  const { rows } = await db.query<{ findings: Record<string, Partial<Finding>> }>(
+    'SELECT findings FROM alerts WHERE id = $1',
+    [alert.id],
+  );
+  const findings = rows[0]?.findings ?? {};
+  const agreeing = alert.rules.map((r) => findings[r]).filter((f) => f !== undefined);
+  return agreeing.length ? agreeing : [alert.finding as Partial<Finding>];
 }
 
 /** The patient an alert is about, or null when there is no such alert. */

@@ -2,7 +2,8 @@
 // goes through `changePlan`, which validates the whole plan before storing it and keeps the
 // history (the plan after the change, who made it, when), so each way in edits plans the same
 // way; every read resolves the stored plan the same way (`resolveStored`).
-import { PLANNED_REGISTRATIONS_SQL } from '../registry/patients.js';
+import { PLANNED_REGISTRATIONS_SQL, patientCards } from '../registry/patients.js';
+import { staffNames } from '../registry/staff.js';
 import type { Queryable } from '../store/db.js';
 import { PLANNED_LAST_RECEIVED_SQL } from '../store/history.js';
 import type { StoredPlan } from './edit.js';
@@ -73,6 +74,72 @@ export async function planView(db: Queryable, patientId: string): Promise<PlanVi
       changedAt: new Date(r.changed_at).toISOString(),
     })),
   };
+}
+
+/** Who set a setting of a patient's plan to the value it has, and when. */
+export interface SettingOrigin {
+  /** The setting, a dotted path into the plan (`weight.gain3dKg`, `vitals.pulse.contactHigh`). */
+  key: string;
+  /** What the plan sets it to now. */
+  value: unknown;
+  /** Who made the change (null: made without a person, e.g. by the admin CLI). */
+  changedBy: { id: string; displayName: string } | null;
+  changedAt: string;
+}
+
+/** The value at a dotted path of a plan (undefined when the plan does not set it). */
+function valueAt(plan: unknown, key: string): unknown {
+  let v = plan;
+  for (const part of key.split('.')) {
+    if (typeof v !== 'object' || v === null || !Object.hasOwn(v, part)) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+/**
+ * For each of these settings the patient's plan sets, the change since which it has had its
+ * current value (the oldest of the newest changes that all set it so): who made it, when. A
+ * setting the plan does not set now (a default) is left out. An alert explains its personal
+ * thresholds with these (server/patients/explanation.ts).
+ */
+export async function settingOrigins(
+  db: Queryable,
+  patientId: string,
+  keys: readonly string[],
+): Promise<SettingOrigin[]> {
+  if (!keys.length) return [];
+  const { rows } = await db.query<{
+    plan: StoredPlan;
+    changed_by: string | null;
+    changed_at: Date;
+  }>(
+    `SELECT plan, changed_by, changed_at FROM patient_plan_changes WHERE patient_id = $1
+     ORDER BY id DESC`,
+    [patientId],
+  );
+  const current = rows[0]?.plan;
+  const found = [...new Set(keys)].flatMap((key) => {
+    const value = valueAt(current, key);
+    if (value === undefined) return [];
+    const same = JSON.stringify(value);
+    let origin = rows[0]!;
+    for (const r of rows) {
+      if (JSON.stringify(valueAt(r.plan, key)) !== same) break;
+      origin = r;
+    }
+    return [{ key, value, origin }];
+  });
+  const ids = found.flatMap((f) => (f.origin.changed_by ? [f.origin.changed_by] : []));
+  const names = await staffNames(db, [...new Set(ids)]);
+  return found.map(({ key, value, origin }) => ({
+    key,
+    value,
+    changedBy: origin.changed_by
+      ? { id: origin.changed_by, displayName: names.get(origin.changed_by) ?? origin.changed_by }
+      : null,
+    changedAt: new Date(origin.changed_at).toISOString(),
+  }));
 }
 
 /** The plan the rules use for a patient: the defaults when none is stored or it is no plan. */

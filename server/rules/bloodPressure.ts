@@ -4,7 +4,7 @@
 // anxious reading does not page a nurse.
 import type { BloodPressureSettings } from '../../contract/plan.js';
 import { isQuestionable } from './localDay.js';
-import { refOf, type Finding, type RuleReading } from './types.js';
+import { keysSet, refOf, type Finding, type RuleReading } from './types.js';
 
 const REF = {
   severe:
@@ -34,6 +34,11 @@ export function judgeBloodPressure(
   if (!last || last.systolic === null || last.diastolic === null) return [];
   const src = (key: string) =>
     (personal.has(`bloodPressure.${key}`) ? 'personal' : 'default') as 'personal' | 'default';
+  const keys = (...names: string[]) =>
+    keysSet(
+      personal,
+      names.map((n) => `bloodPressure.${n}`),
+    );
   const sys = last.systolic;
   const dia = last.diastolic;
 
@@ -54,6 +59,7 @@ export function judgeBloodPressure(
               ? 'personal'
               : 'default',
           reference: REF.severe,
+          ...keys('severeSystolic', 'severeDiastolic'),
         },
         readings: [refOf(last)],
       },
@@ -69,7 +75,12 @@ export function judgeBloodPressure(
           en: `Blood pressure ${r0(sys)}/${r0(dia)} mmHg: low (systolic under ${s.lowSystolic})`,
         },
         values: { systolic: sys, diastolic: dia },
-        threshold: { value: s.lowSystolic, source: src('lowSystolic'), reference: REF.low },
+        threshold: {
+          value: s.lowSystolic,
+          source: src('lowSystolic'),
+          reference: REF.low,
+          ...keys('lowSystolic'),
+        },
         readings: [refOf(last)],
       },
     ];
@@ -119,6 +130,7 @@ export function judgeBloodPressure(
             ? 'personal'
             : 'default',
         reference: REF.average,
+        ...keys('averageSystolic', 'averageDiastolic', 'averageDays', 'minReadings'),
       },
       window: { from: recent[0]!.measuredAt.toISOString(), to: last.measuredAt.toISOString() },
       readings: recent.map(refOf),

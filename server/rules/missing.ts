@@ -120,7 +120,12 @@ export function missingFinding(m: MissingMeasurement, timeZone: string): Finding
       en: `No ${name.en} measurement since ${last ?? 'the plan began'}; due by ${due}: ${causeText[m.cause].en}`,
     },
     values: { cause: m.cause, lastMeasuredAt: m.lastMeasuredAt, dueAt: m.dueAt },
-    threshold: { value: m.dueAt, source: 'personal', reference: "the patient's measurement plan" },
+    threshold: {
+      value: m.dueAt,
+      source: 'personal',
+      reference: "the patient's measurement plan",
+      keys: ['measurements'],
+    },
     readings: [],
   };
 }

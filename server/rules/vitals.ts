@@ -4,7 +4,7 @@
 // Severity words: "urgent" -> critical, "contact the same day" -> high, "contact" -> medium.
 import type { VitalThresholds } from '../../contract/plan.js';
 import type { ReadingType } from '../../devices/contract.js';
-import { refOf, type Finding, type RuleReading, type Severity } from './types.js';
+import { keysSet, refOf, type Finding, type RuleReading, type Severity } from './types.js';
 
 /**
  * SpO2 for a patient with a prescribed target of 88-92 % (hypercapnic respiratory failure,
@@ -52,6 +52,7 @@ function finding(
       value: threshold.value,
       source: ctx.personal.has(threshold.key) ? 'personal' : 'default',
       reference,
+      ...keysSet(ctx.personal, [threshold.key], 'vitals.'),
     },
     readings: [refOf(r)],
     ...(remeasure ? { remeasure: true } : {}),

@@ -33,6 +33,43 @@ export async function readingsSince(
   return rows;
 }
 
+/** Which stored reading: its device's message, and when it was measured (ISO 8601). */
+export interface ReadingKey {
+  deviceId: string;
+  messageId: string;
+  measuredAt: string;
+}
+
+/**
+ * The patient's readings these keys name (an alert's finding's readings), in canonical units
+ * with the unit, oldest first; a key naming no reading of the patient is left out. Found by
+ * device and measured time (an index), give or take a second, then by message id.
+ */
+export async function readingsByKeys(
+  db: Queryable,
+  patientId: string,
+  keys: readonly ReadingKey[],
+): Promise<(ReadingRecord & { unit: string | null })[]> {
+  if (!keys.length) return [];
+  const { rows } = await db.query<ReadingRecord & { unit: string | null }>(
+    `SELECT r.device_id AS "deviceId", r.message_id AS "messageId", r.type,
+       r.measured_at AS "measuredAt", r.received_at AS "receivedAt", r.value, r.systolic,
+       r.diastolic, r.pulse, r.code, r.details, r.unit
+     FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS k(device_id, message_id, measured_at)
+     JOIN readings r ON r.device_id = k.device_id
+       AND r.measured_at BETWEEN k.measured_at - interval '1 second' AND k.measured_at + interval '1 second'
+       AND r.message_id = k.message_id AND r.patient_id = $1
+     ORDER BY r.measured_at`,
+    [
+      patientId,
+      keys.map((k) => k.deviceId),
+      keys.map((k) => k.messageId),
+      keys.map((k) => k.measuredAt),
+    ],
+  );
+  return rows;
+}
+
 /** One patient's window for readingsInWindows: readings measured since, received by. */
 export interface HistoryWindow {
   patientId: string;
