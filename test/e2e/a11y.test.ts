@@ -191,8 +191,15 @@ describe('accessibility', () => {
       const cards = page.locator('[data-testid="triage-list"] [data-testid="alert-card"]');
       await cards.nth(2).waitFor();
       if (lang === 'sv') {
-        await raise('test.a11y_critical', 'critical', 'Mycket låg syremättnad', 'Very low SpO2');
-        await page.getByTestId('critical-banner').waitFor();
+        // a real reading, so that the rules raise it and can explain it
+        await device.publish({
+          messageId: `spo2-${Date.now()}`,
+          measuredAt: new Date(Date.now() - 30_000).toISOString(),
+          type: 'spo2',
+          value: 85,
+          unit: '%',
+        });
+        await page.getByTestId('critical-banner').waitFor({ timeout: 20_000 });
       }
       const first = cards.first();
       await first.locator('button[aria-controls^="snooze-"]').click();
@@ -202,6 +209,8 @@ describe('accessibility', () => {
         'details:not([open]) > summary, [aria-expanded="false"]:not([aria-controls^="resolve-"])',
       );
       for (const control of await more.all()) await control.click();
+      // what they load, loaded
+      await expect.poll(() => first.locator('[role="status"]').count()).toBe(0);
       found.push(...(await axe(page, `triage (${lang})`)));
       await first.locator('button[aria-controls^="snooze-"]').click();
 
