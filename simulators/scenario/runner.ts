@@ -191,6 +191,13 @@ export function runScenario(s: Scenario, reg: RegisteredScenario, o: RunOptions)
           await home.gateway.setOnline();
         },
       });
+    } else if (e.kind === 'acute') {
+      // the physiology lives it (registered with the patient); the runner only says so
+      actions.push({
+        at: start + e.atHour * HOUR,
+        label: `${e.patient}: acute exacerbation, breathless: measures SpO2 and pulse now`,
+        run: async () => {},
+      });
     } else if (e.kind === 'device_revoked') {
       actions.push({
         at: start + e.atHour * HOUR,
