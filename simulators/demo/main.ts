@@ -31,7 +31,7 @@ import {
   registerPatients,
   type RegisteredScenario,
 } from '../scenario/register.js';
-import { LIVE_DAYS, runScenario, type ScenarioRun } from '../scenario/runner.js';
+import { patientDays, runScenario, type ScenarioRun } from '../scenario/runner.js';
 import { loadScenario } from '../scenario/schema.js';
 
 const DAY = 86_400_000;
@@ -80,8 +80,8 @@ async function main() {
   // (and escalates in seconds, unless ESCALATION_MINUTES says otherwise)
   const config = configOrExit({
     LOG_LEVEL: 'warn',
-    ESCALATION_MINUTES: DEMO_ESCALATION,
     ...process.env,
+    ESCALATION_MINUTES: process.env.ESCALATION_MINUTES || DEMO_ESCALATION,
     DATA_DIR: data.dir,
   });
   const steps = config.ESCALATION_MINUTES;
@@ -139,7 +139,7 @@ after the history${onCall.length ? `: what nobody acknowledges then reaches ${on
   const patients = await registerPatients(scenario, admin, orgs, {
     createPatient,
     start: patientsFrom,
-    days: Math.ceil(scenario.historyDays + scenario.days) + (scenario.live ? LIVE_DAYS : 0),
+    days: patientDays(scenario),
   });
   const reg = { ...orgs, patients };
   console.log(`  ${clock()}  ${patients.length} patients registered; their history is coming in`);

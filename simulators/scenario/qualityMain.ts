@@ -11,7 +11,7 @@ import { createPatient } from '../patients/index.js';
 import { hubAdmin } from './admin.js';
 import { alertQuality, describeQuality } from './quality.js';
 import { registerScenario } from './register.js';
-import { runScenario } from './runner.js';
+import { patientDays, runScenario } from './runner.js';
 import { loadScenario } from './schema.js';
 
 const DAY = 86_400_000;
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     const reg = await registerScenario(scenario, admin, {
       createPatient,
       start: new Date(start.getTime() - scenario.historyDays * DAY),
-      days: Math.ceil(scenario.historyDays + scenario.days),
+      days: patientDays(scenario),
     });
     const run = runScenario(scenario, reg, { mqttUrl: hub.urls.mqtt, admin, start });
     const truth = await run.done;

@@ -25,6 +25,16 @@ const DAY = 24 * HOUR;
 const MAX_STEP_MS = 6 * HOUR;
 /** Days a live run (the demo) goes on after its span; patients are created for them too. */
 export const LIVE_DAYS = 30;
+
+/**
+ * Local days a scenario's patients are created for: the history, the span and the live days,
+ * whether or not this run goes on live. The physiology makes whole local days from the first
+ * one's midnight, so without the days after it the span's last hours (after local midnight,
+ * where it ends) were never measured; and the episodes are drawn over all of them, so a run
+ * that stops at the end of the span (`npm run scenario:quality`) lives the same patients as the
+ * live one (`npm run demo`).
+ */
+export const patientDays = (s: Scenario): number => Math.ceil(s.historyDays + s.days) + LIVE_DAYS;
 /** Real time between steps of an accelerated or live run. */
 const TICK_MS = 250;
 
