@@ -120,10 +120,10 @@ dashboard: http://${host}:${httpPort}`);
       `on call in ${u.name}: ${u.roster.staff.join(', ')}, ${u.roster.shiftHours} h shifts from now for ${u.roster.days} days; an alert nobody acknowledges reaches them after ${span(2 * steps.critical!)} (critical), ${span(2 * steps.high!)} (high) or ${span(2 * steps.medium!)} (medium)`,
     );
   }
-  const fast = steps.critical! < DEFAULT_ESCALATION.critical!;
-  console.log(
-    `escalation: ESCALATION_MINUTES=${formatEscalation(steps)}${fast ? ` (the hub's defaults ${formatEscalation(DEFAULT_ESCALATION)}, 60 times shorter for the demo)` : ''}`,
-  );
+  const why = process.env.ESCALATION_MINUTES
+    ? 'as you set it'
+    : `the hub's defaults ${formatEscalation(DEFAULT_ESCALATION)} 60 times shorter for the demo`;
+  console.log(`escalation: ESCALATION_MINUTES=${formatEscalation(steps)} (${why})`);
   const onCall = scenario.organisations
     .flatMap((o) => o.units)
     .flatMap((u) => u.roster?.staff ?? []);
