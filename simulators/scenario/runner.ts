@@ -2,8 +2,10 @@
 // homes do. Simulated time runs from `days` before the start of the run up to it (the hub takes
 // no time stamps from the future), `acceleration` times faster than real time, or as fast as
 // the hub takes it ('max': step by step, each step's receipts awaited). Events (a gateway
-// offline, a device revoked, faults) happen at their simulated hour. It records the ground
-// truth: each patient's episodes, what was measured, sent, refused and left undelivered.
+// offline, a device revoked, faults) happen at their simulated hour; an acute exacerbation is
+// the physiology's (registered with the patient), and the runner only says when it comes. It
+// records the ground truth: each patient's episodes, what was measured, sent, refused and left
+// undelivered.
 import type { Receipt } from '../../devices/contract.js';
 import { applyFault, expectedStatus, type Fault } from '../devices/faults.js';
 import { HomeGateway, type GatewayOptions } from '../devices/gateway.js';
