@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MAX_AGE_DAYS } from '../devices/contract.js';
 import { timeZoneSchema } from '../devices/timeZone.js';
+import { DEFAULT_ESCALATION, escalationMinutesSchema } from './alerts/escalationLimits.js';
 import { trustProxySchema } from './http/trustProxy.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -83,6 +84,13 @@ export const configSchema = z.object({
   MQTT_RECEIVE_MAXIMUM: z.coerce.number().int().min(1).max(65535).default(2000),
   /** Evaluate rules and raise alerts on ingest; off measures the ingest spine alone. */
   RULES: z.enum(['on', 'off']).default('on'),
+  /**
+   * Minutes an open alert nobody acknowledges waits at each level before it escalates (fixed
+   * care contact -> care unit -> on-call unit), by severity: `critical=15,high=60,medium=240`
+   * (the defaults; one left out keeps its own). Low alerts, late findings among them, never
+   * escalate. Down to 0.05 (3 s) so that `npm run demo` shows the on-call step in seconds.
+   */
+  ESCALATION_MINUTES: escalationMinutesSchema.default({ ...DEFAULT_ESCALATION }),
   /** Patients the rules evaluate at once; bounded so they leave the ingest its connections. */
   RULES_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /**

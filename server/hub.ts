@@ -21,7 +21,7 @@ import { dashboardRouter } from './http/dashboard.js';
 import { createSessions } from './auth/sessions.js';
 import { createSignIn } from './auth/signIn.js';
 import { createAlerts, type Alerts } from './alerts/lifecycle.js';
-import { startEscalationTimer } from './alerts/escalationTimer.js';
+import { escalationCheckMs, startEscalationTimer } from './alerts/escalationTimer.js';
 import { emailNotifier } from './notify/email.js';
 import { webPushNotifier } from './notify/webPush.js';
 import type { Notifier } from './notify/notifier.js';
@@ -120,7 +120,7 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
 
     // before ingest, which hands it committed readings: it finishes after ingest has drained
     const { alerts, rules } = await step('rules', (s) => {
-      const alerts = createAlerts(db);
+      const alerts = createAlerts(db, { limits: config.ESCALATION_MINUTES });
       const rules = createRuleRunner({
         db,
         alerts,
@@ -190,7 +190,12 @@ export async function startHub(config: Config, opts: { log?: Logger } = {}): Pro
     // Each domain's own timers; every hub may run them (each says why). Their stop waits for a
     // check going, so none is left querying the database as it closes.
     await step('timers', (s) => {
-      s.drain(startEscalationTimer(alerts, log), { label: 'escalation' });
+      s.drain(
+        startEscalationTimer(alerts, log, {
+          everyMs: escalationCheckMs(config.ESCALATION_MINUTES),
+        }),
+        { label: 'escalation' },
+      );
       if (config.RULES === 'on') s.drain(startRuleTimers(rules, log), { label: 'rules' });
       s.drain(
         startPruning(

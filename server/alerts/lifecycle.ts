@@ -17,19 +17,13 @@ import { mustExist } from '../registry/exists.js';
 import { onCallCoverOf, type OnCallCover } from '../registry/roster.js';
 import { severityRank, type Finding, type Severity } from '../shapes/finding.js';
 import { problemOf, storedFinding } from './problems.js';
+import { DEFAULT_ESCALATION, type EscalationLimits } from './escalationLimits.js';
 
 export type { AlertChange, AlertEventKind, AlertStatus } from '../../contract/alerts.js';
 import type { AlertChange, AlertEventKind, AlertStatus } from '../../contract/alerts.js';
 
-/** Minutes an open alert of each severity waits before it escalates a level (configurable). */
-export type EscalationLimits = Record<Severity, number | null>;
-export const DEFAULT_ESCALATION: EscalationLimits = {
-  critical: 15,
-  high: 60,
-  medium: 4 * 60,
-  low: null,
-  info: null,
-};
+/** Minutes an open alert of each severity waits before it escalates a level (ESCALATION_MINUTES). */
+export { DEFAULT_ESCALATION, type EscalationLimits };
 const MAX_LEVEL = 2;
 
 /** Who an alert is shown to beyond its patient's care units: a unit's clinicians, a person. */

@@ -428,6 +428,8 @@ export interface AlertBrief {
    * the end of its window (a missed measurement), else when the alert opened.
    */
   findingAt: string;
+  /** The same of each finding that agrees on the alert (one alert per patient and problem). */
+  findingsAt: string[];
 }
 
 /** Every alert of these patients in brief, oldest first. */
@@ -437,7 +439,11 @@ export async function alertBriefs(db: Queryable, patientIds: string[]): Promise<
        to_json(opened_at)#>>'{}' AS "openedAt",
        COALESCE(
          (SELECT max(r->>'measuredAt') FROM jsonb_array_elements(finding->'readings') r),
-         finding->'window'->>'to', to_json(opened_at)#>>'{}') AS "findingAt"
+         finding->'window'->>'to', to_json(opened_at)#>>'{}') AS "findingAt",
+       COALESCE((SELECT array_agg(t) FROM jsonb_each(findings) AS f(rule, v),
+         LATERAL (SELECT COALESCE(
+           (SELECT max(r->>'measuredAt') FROM jsonb_array_elements(v->'readings') r),
+           v->'window'->>'to') AS t) ft WHERE t IS NOT NULL), '{}') AS "findingsAt"
      FROM alerts WHERE patient_id = ANY($1::text[]) ORDER BY opened_at, seq`,
     [patientIds],
   );

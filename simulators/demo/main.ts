@@ -2,27 +2,51 @@
 // home-care team and the on-call unit covering both (with a roster: its nurse is on call from
 // the start), staff logins for each, and about 30 virtual
 // patients living an accelerated week (simulators/scenarios/demo-week.json), so that a newcomer
-// sees alerts arrive on the dashboard within a minute. Honours HTTP_PORT and MQTT_PORT (0: a free
-// port) and the hub's other variables; the database lives in a fresh temporary folder (DATA_DIR
-// to keep it elsewhere: it must be empty), so every run starts clean and a re-run just works.
+// sees alerts arrive on the dashboard within a minute, and one escalated to the on-call nurse
+// within about three. Honours HTTP_PORT and MQTT_PORT (0: a free port) and the hub's other
+// variables; the database lives in a fresh temporary folder (DATA_DIR to keep it elsewhere: it
+// must be empty), so every run starts clean and a re-run just works.
+//
+// Escalation runs on the hub's clock, not the scenario's, and the week's readings are days old
+// when they arrive (late: raised low, never escalated), so only its last hours can escalate at
+// all; at the hub's steps (15 min, 1 h) nobody trying the demo would see it. The demo therefore
+// runs the hub with steps 60 times shorter (DEMO_ESCALATION, ESCALATION_MINUTES overrides),
+// and the week ends with copd-1's acute exacerbation, fresh when judged.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configOrExit } from '../../server/ops/configOrExit.js';
-import { alertBriefs, alertCounts } from '../../server/alerts/views.js';
+import { alertBriefs, alertCounts, alertRecord } from '../../server/alerts/views.js';
 import { startHub, type Hub } from '../../server/hub.js';
-import { DEFAULT_ESCALATION } from '../../server/alerts/lifecycle.js';
+import { DEFAULT_ESCALATION, formatEscalation } from '../../server/alerts/escalationLimits.js';
+import type { AlertChange } from '../../server/alerts/lifecycle.js';
+import type { Config } from '../../server/config.js';
 import { createPatient } from '../patients/index.js';
 import { hubAdmin } from '../scenario/admin.js';
 import { alertQuality, describeQuality } from '../scenario/quality.js';
-import { registerOrganisations, registerPatients } from '../scenario/register.js';
-import { LIVE_DAYS, runScenario, type ScenarioRun } from '../scenario/runner.js';
+import {
+  registerOrganisations,
+  registerPatients,
+  type RegisteredScenario,
+} from '../scenario/register.js';
+import { patientDays, runScenario, type ScenarioRun } from '../scenario/runner.js';
 import { loadScenario } from '../scenario/schema.js';
 
 const DAY = 86_400_000;
 const SCENARIO = process.env.DEMO_SCENARIO ?? 'simulators/scenarios/demo-week.json';
+/** The hub's escalation steps (15 min, 1 h, 4 h) 60 times shorter: a minute is a second. */
+const DEMO_ESCALATION = 'critical=0.25,high=1,medium=4';
+
+/** 0.25 -> "15 s", 2 -> "2 min", 120 -> "2 h". */
+const span = (minutes: number) =>
+  minutes < 1
+    ? `${Math.round(minutes * 60)} s`
+    : minutes < 60
+      ? `${+minutes.toFixed(1)} min`
+      : `${+(minutes / 60).toFixed(1)} h`;
+const clock = () => new Date().toISOString().slice(11, 19);
 
 function buildDashboardIfMissing() {
   if (existsSync('dashboards/dist/index.html')) return;
@@ -53,7 +77,14 @@ async function main() {
   const scenario = await loadScenario(SCENARIO);
   const data = await dataDir();
   // the hub's log stays quiet so that the demo's lines are readable; LOG_LEVEL overrides
-  const config = configOrExit({ LOG_LEVEL: 'warn', ...process.env, DATA_DIR: data.dir });
+  // (and escalates in seconds, unless ESCALATION_MINUTES says otherwise)
+  const config = configOrExit({
+    LOG_LEVEL: 'warn',
+    ...process.env,
+    ESCALATION_MINUTES: process.env.ESCALATION_MINUTES || DEMO_ESCALATION,
+    DATA_DIR: data.dir,
+  });
+  const steps = config.ESCALATION_MINUTES;
 
   let hub: Hub;
   try {
@@ -86,28 +117,46 @@ dashboard: http://${host}:${httpPort}`);
   for (const u of scenario.organisations.flatMap((o) => o.units)) {
     if (!u.roster) continue;
     console.log(
-      `on call in ${u.name}: ${u.roster.staff.join(', ')}, ${u.roster.shiftHours} h shifts from now for ${u.roster.days} days; an alert nobody acknowledges reaches them after ${2 * DEFAULT_ESCALATION.critical!} min (critical) or ${(2 * DEFAULT_ESCALATION.high!) / 60} h (high)`,
+      `on call in ${u.name}: ${u.roster.staff.join(', ')}, ${u.roster.shiftHours} h shifts from now for ${u.roster.days} days; an alert nobody acknowledges reaches them after ${span(2 * steps.critical!)} (critical), ${span(2 * steps.high!)} (high) or ${span(2 * steps.medium!)} (medium)`,
     );
   }
-  console.log(
-    '\nSign in with a login above; alerts arrive as the patients live their week. Ctrl-C stops.\n',
-  );
+  const why = process.env.ESCALATION_MINUTES
+    ? 'as you set it'
+    : `the hub's defaults ${formatEscalation(DEFAULT_ESCALATION)} 60 times shorter for the demo`;
+  console.log(`escalation: ESCALATION_MINUTES=${formatEscalation(steps)} (${why})`);
+  const onCall = scenario.organisations
+    .flatMap((o) => o.units)
+    .flatMap((u) => u.roster?.staff ?? []);
+  const weekS =
+    typeof scenario.acceleration === 'number'
+      ? `about ${Math.round((scenario.days * DAY) / scenario.acceleration / 1000)} s`
+      : 'soon';
+  console.log(`
+Sign in with a login above; alerts arrive as the patients live their week. The week's readings
+arrive days after they were measured (late: low, never escalated) except its last day's, ${weekS}
+after the history${onCall.length ? `: what nobody acknowledges then reaches ${onCall.join(', ')}` : ''}. Ctrl-C stops.
+`);
   const patients = await registerPatients(scenario, admin, orgs, {
     createPatient,
     start: patientsFrom,
-    days: Math.ceil(scenario.historyDays + scenario.days) + (scenario.live ? LIVE_DAYS : 0),
+    days: patientDays(scenario),
   });
   const reg = { ...orgs, patients };
-  console.log(
-    `  ${new Date().toISOString().slice(11, 19)}  ${patients.length} patients registered; their history is coming in`,
-  );
+  console.log(`  ${clock()}  ${patients.length} patients registered; their history is coming in`);
+  hub.alerts.events.on('change', (change) => {
+    if (change.kind !== 'escalated' || change.data.to !== 'on_call_unit') return;
+    void tellOnCall(hub, reg, change, config).then(
+      (line) => line && console.log(`  ${clock()}  ${line}`),
+      () => {},
+    );
+  });
 
   let alertsSeen = 0;
   const run: ScenarioRun = runScenario(scenario, reg, {
     mqttUrl: hub.urls.mqtt,
     admin,
     start,
-    onEvent: (line) => console.log(`  ${new Date().toISOString().slice(11, 19)}  ${line}`),
+    onEvent: (line) => console.log(`  ${clock()}  ${line}`),
   });
   // a line now and then: the simulated day and the alerts open
   const progress = setInterval(() => {
@@ -122,7 +171,7 @@ dashboard: http://${host}:${httpPort}`);
               : day < scenario.days
                 ? `day ${day.toFixed(1)} of the week`
                 : 'live';
-          console.log(`  ${new Date().toISOString().slice(11, 19)}  ${when}: ${n} alerts open`);
+          console.log(`  ${clock()}  ${when}: ${n} alerts open`);
         }
       })
       .catch(() => {});
@@ -152,6 +201,36 @@ dashboard: http://${host}:${httpPort}`);
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   await run.done.catch((err: Error) => console.error(`demo: the scenario stopped: ${err.message}`));
+}
+
+/**
+ * The line for an alert that reached the on-call level: who sees it now, and what would have
+ * told them outside the dashboard (nothing unless SMTP_URL or VAPID_* is set).
+ */
+async function tellOnCall(
+  hub: Hub,
+  reg: RegisteredScenario,
+  change: AlertChange,
+  config: Config,
+): Promise<string | null> {
+  const alert = await alertRecord(hub.db, change.alertId, new Date(change.at));
+  if (!alert) return null;
+  const patient = reg.patients.find((p) => p.patientId === alert.patientId);
+  const covers = Array.isArray(change.data.onCall)
+    ? (change.data.onCall as { unitId: string; staffId: string | null }[])
+    : [];
+  const who = covers.map((c) => {
+    const unit = [...reg.units.values()].find((u) => u.id === c.unitId)?.name ?? c.unitId;
+    const login = reg.logins.find((l) => l.staffId === c.staffId);
+    return c.staffId ? `${login?.username ?? c.staffId} (${unit})` : `nobody on call in ${unit}`;
+  });
+  const email = config.SMTP_URL
+    ? 'an email goes to their address (npm run hub -- staff email)'
+    : 'no email (set SMTP_URL and NOTIFY_FROM)';
+  const push = config.VAPID_PUBLIC_KEY
+    ? 'a push to each browser they allowed'
+    : 'no push (set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT)';
+  return `on call: ${alert.severity} ${alert.rule} for ${patient?.displayName ?? alert.patientId}, unacknowledged, reached ${who.join(', ') || 'no on-call unit'}; ${email}, ${push}`;
 }
 
 main().catch((err: Error) => {

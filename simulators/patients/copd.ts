@@ -3,13 +3,21 @@
 // and pulse morning and evening and temperature in the morning, with exacerbations about once
 // or twice a year (GOLD: two or more a year is a "frequent exacerbator" [M]). Sources:
 // docs/simulation.md ("COPD").
-import { drawEpisodes, effectAt } from './episodes.js';
+import { acuteExacerbation, drawEpisodes, effectAt } from './episodes.js';
 import { habitMinute, heartRate, oxygenSaturation, temperature } from './measure.js';
 import { clamp, Rng } from './random.js';
 import type { SimMeasurement } from './types.js';
 import type { PatientSpan, ProfileModel, SimDay } from './virtualPatient.js';
 
-export function copdModel(span: PatientSpan, quietDays: number): ProfileModel {
+/**
+ * `acute`: day-index times of severe exacerbations (acuteExacerbation), each with an extra spot
+ * check at its peak: breathless, the patient measures SpO2 and pulse then, not at the usual hour.
+ */
+export function copdModel(
+  span: PatientSpan,
+  quietDays: number,
+  acute: readonly { t: number; at: Date }[] = [],
+): ProfileModel {
   const name = 'copd';
   const rng = Rng.of(span.seed, name, 'baseline');
   const base = {
@@ -21,13 +29,17 @@ export function copdModel(span: PatientSpan, quietDays: number): ProfileModel {
     morningHabit: clamp(rng.normal(8 * 60, 40), 6 * 60, 10 * 60 + 30),
     eveningHabit: clamp(rng.normal(20 * 60, 40), 18 * 60, 22 * 60 + 30),
   };
-  const courses = drawEpisodes(
-    Rng.of(span.seed, name, 'episodes'),
-    { decompensation: 0, infection: 0, exacerbation: 1.2 },
-    span.days,
-    quietDays,
-    false,
-  );
+  // the acute ones from streams of their own: the drawn episodes stay as they were without them
+  const courses = [
+    ...drawEpisodes(
+      Rng.of(span.seed, name, 'episodes'),
+      { decompensation: 0, infection: 0, exacerbation: 1.2 },
+      span.days,
+      quietDays,
+      false,
+    ),
+    ...acute.map((a, k) => acuteExacerbation(a.t, Rng.of(span.seed, name, 'acute', k))),
+  ].sort((a, b) => a.start - b.start);
 
   function day(d: SimDay): SimMeasurement[] {
     const r = d.rng;
@@ -46,6 +58,14 @@ export function copdModel(span: PatientSpan, quietDays: number): ProfileModel {
       out.push(oxygenSaturation(at, spo2, base.onOxygen), heartRate(at, pulse));
       if (k === 0) out.push(temperature(d.at(minute + 3), temp));
     }
+    acute.forEach((a, k) => {
+      if (Math.floor(a.t) !== d.index) return;
+      // the day's own stream is left alone, so that the usual measurements stay as they were
+      const rs = Rng.of(span.seed, name, 'acute spot check', k);
+      const spo2 = base.spo2 + effectAt(courses, a.t, 'spo2') + rs.normal(0, 0.9);
+      const pulse = base.pulse + effectAt(courses, a.t, 'pulse') + rs.normal(0, 5);
+      out.push(oxygenSaturation(a.at, spo2, base.onOxygen), heartRate(a.at, pulse));
+    });
     return out;
   }
 

@@ -151,6 +151,29 @@ function course(kind: Episode['kind'], start: number, rng: Rng): EpisodeCourse {
   }
 }
 
+/**
+ * A severe COPD exacerbation peaking at `peak` (a scenario's `acute` event, simulators/scenario):
+ * breathlessness building over a day and a half, SpO2 down 9-12 points and the pulse up 20-35 at
+ * the peak, recovery at home over ten days. Severe on purpose (design proposal [U], for demos and
+ * tests that need an urgent finding at a known time): at the peak a patient on scale 2 (88-92 %)
+ * is under 84 %, which the rules call urgent.
+ */
+export function acuteExacerbation(peak: number, rng: Rng): EpisodeCourse {
+  return {
+    kind: 'exacerbation',
+    start: peak - 1.5,
+    peak,
+    end: peak + 10,
+    effects: {
+      weightKg: 0,
+      pulse: rng.clampedNormal(28, 4, 20, 35),
+      spo2: -rng.clampedNormal(10.5, 0.8, 9, 12),
+      systolic: 0,
+      temperature: rng.clampedNormal(0.8, 0.3, 0.3, 1.5),
+    },
+  };
+}
+
 const YEAR_DAYS = 365.25;
 
 /** The same course moved to start at `start`. */

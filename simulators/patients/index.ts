@@ -13,7 +13,7 @@ import {
   type HeartFailureOptions,
 } from './heartFailure.js';
 import { hypertensionModel } from './hypertension.js';
-import { localCalendar, STOCKHOLM } from './localCalendar.js';
+import { localCalendar, STOCKHOLM, type LocalCalendar } from './localCalendar.js';
 import { palliativeModel } from './palliative.js';
 import { profileNames, type ProfileName, type VirtualPatient } from './types.js';
 import { assemble, type PatientSpan, type ProfileModel } from './virtualPatient.js';
@@ -43,13 +43,26 @@ export const createPatientOptionsSchema = z.strictObject({
    * from the TEN-HMS-like distribution (what-if cohorts and tests).
    */
   decompensationGainKg: z.number().min(-5).max(15).optional(),
+  /**
+   * COPD: severe exacerbations peaking at these instants, each with a spot check of SpO2 and
+   * pulse at its peak (a scenario's `acute` event: an urgent finding at a known time).
+   */
+  acute: z.array(z.date()).optional(),
 });
 export type CreatePatientOptions = z.input<typeof createPatientOptionsSchema>;
 
 export const profileSchema = z.enum(profileNames);
 
-function model(profile: ProfileName, span: PatientSpan, o: CreatePatientOptions): ProfileModel {
+function model(
+  profile: ProfileName,
+  span: PatientSpan,
+  cal: LocalCalendar,
+  o: CreatePatientOptions,
+): ProfileModel {
   const quietDays = o.quietDays ?? 14;
+  if (o.acute?.length && profile !== 'copd') {
+    throw new Error(`an acute exacerbation is modelled for copd, not ${profile}`);
+  }
   const hf = (options: Omit<HeartFailureOptions, 'quietDays'>) => {
     const rate = o.decompensationsPerYear;
     const rates = rate === undefined ? options.rates : { ...options.rates, decompensation: rate };
@@ -73,7 +86,14 @@ function model(profile: ProfileName, span: PatientSpan, o: CreatePatientOptions)
     case 'atrial-fibrillation':
       return atrialFibrillationModel(span);
     case 'copd':
-      return copdModel(span, quietDays);
+      return copdModel(
+        span,
+        quietDays,
+        (o.acute ?? []).map((at) => ({
+          t: cal.dayTime(at),
+          at: new Date(Math.round(at.getTime() / 1000) * 1000),
+        })),
+      );
     case 'palliative':
       return palliativeModel(span);
   }
@@ -84,5 +104,6 @@ export function createPatient(profile: ProfileName, options: CreatePatientOption
   const p = profileSchema.parse(profile);
   const o = createPatientOptionsSchema.parse(options);
   const span: PatientSpan = { seed: o.seed, start: o.start, days: o.days };
-  return assemble(p, span, localCalendar(o.start, STOCKHOLM), model(p, span, o));
+  const cal = localCalendar(o.start, STOCKHOLM);
+  return assemble(p, span, cal, model(p, span, cal, o));
 }

@@ -33,6 +33,8 @@ export interface LocalCalendar {
   midnight(index: number): Date;
   /** The day index an instant falls on, approximately (within a day; widen ranges by one). */
   approxIndex(at: Date): number;
+  /** The day-index time of an instant (7.5: halfway through local day 7), as episodes count. */
+  dayTime(at: Date): number;
 }
 
 export function localCalendar(start: Date, timeZone = STOCKHOLM): LocalCalendar {
@@ -44,19 +46,27 @@ export function localCalendar(start: Date, timeZone = STOCKHOLM): LocalCalendar 
     const ms = dn * DAY_MS + (minutes - offsetOn(dn, timeZone)) * MINUTE_MS;
     return new Date(Math.round(ms / 1000) * 1000);
   };
+  // not at(index, 0): that takes the offset at noon, an hour off at midnight on the days the
+  // clocks change
+  const midnight = (index: number) => {
+    const d = new Date((firstDayNumber + index) * DAY_MS);
+    const wall = { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+    return new Date(wallTimeToInstant({ ...wall, hours: 0, minutes: 0, seconds: 0 }, timeZone));
+  };
+  const approxIndex = (d: Date) => Math.floor((d.getTime() - firstDayNumber * DAY_MS) / DAY_MS);
   return {
     timeZone,
     firstDayNumber,
     at,
     // 1970-01-01 was a Thursday
     weekday: (index) => (((firstDayNumber + index + 4) % 7) + 7) % 7,
-    // not at(index, 0): that takes the offset at noon, an hour off at midnight on the days the
-    // clocks change
-    midnight: (index) => {
-      const d = new Date((firstDayNumber + index) * DAY_MS);
-      const wall = { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-      return new Date(wallTimeToInstant({ ...wall, hours: 0, minutes: 0, seconds: 0 }, timeZone));
+    midnight,
+    approxIndex,
+    dayTime: (d) => {
+      let i = approxIndex(d) + 1;
+      while (i > 0 && midnight(i).getTime() > d.getTime()) i--;
+      const from = midnight(i).getTime();
+      return i + (d.getTime() - from) / (midnight(i + 1).getTime() - from);
     },
-    approxIndex: (d) => Math.floor((d.getTime() - firstDayNumber * DAY_MS) / DAY_MS),
   };
 }

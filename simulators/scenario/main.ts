@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { createPatient } from '../patients/index.js';
 import { cliAdmin } from './admin.js';
 import { registerScenario } from './register.js';
-import { LIVE_DAYS, runScenario } from './runner.js';
+import { patientDays, runScenario } from './runner.js';
 import { loadScenario, ScenarioError } from './schema.js';
 
 const DAY = 86_400_000;
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
   const reg = await registerScenario(scenario, admin, {
     createPatient,
     start: new Date(start.getTime() - scenario.historyDays * DAY),
-    days: Math.ceil(scenario.historyDays + scenario.days) + (scenario.live ? LIVE_DAYS : 0),
+    days: patientDays(scenario),
   });
   for (const l of reg.logins) console.log(`login: ${l.username} ${l.password} ${l.unitName}`);
   console.log(`${reg.patients.length} patients registered; devices publish to ${mqttUrl}`);

@@ -14,6 +14,8 @@ export interface AlertBrief {
   status: string;
   /** What the finding is about in the patient's (simulated) time: the hub opens it in its own. */
   findingAt: string;
+  /** The same of each rule agreeing on the alert (one per patient and problem); may be absent. */
+  findingsAt?: string[];
 }
 
 export interface AlertQuality {
@@ -42,7 +44,7 @@ export const isClinical = (rule: string) => !/^(missing|rules|oncall)\./.test(ru
  * start and `graceDays` after its end (a card a little after recovery is still about it; one
  * about a time before the body changed is not).
  */
-function inEpisode(
+export function inEpisode(
   episodes: { start: string; end: string }[],
   at: number,
   graceDays: number,
@@ -69,8 +71,11 @@ export function alertQuality(
     return at >= from && at <= to;
   });
   const open = alerts.filter((a) => a.status !== 'resolved');
+  // a card belongs to an episode when any rule agreeing on it is about the episode: it shows them all
   const belongs = (a: AlertBrief) =>
-    inEpisode(episodesOf.get(a.patientId) ?? [], Date.parse(a.findingAt), grace);
+    (a.findingsAt?.length ? a.findingsAt : [a.findingAt]).some((t) =>
+      inEpisode(episodesOf.get(a.patientId) ?? [], Date.parse(t), grace),
+    );
   const clinical = open.filter((a) => isClinical(a.rule));
   const byRule = new Map<string, number>();
   for (const a of lived) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);

@@ -9,9 +9,9 @@ import { startHub } from '../../server/hub.js';
 import { configOrExit } from '../../server/ops/configOrExit.js';
 import { createPatient } from '../patients/index.js';
 import { hubAdmin } from './admin.js';
-import { alertQuality, describeQuality } from './quality.js';
+import { alertQuality, describeQuality, inEpisode } from './quality.js';
 import { registerScenario } from './register.js';
-import { runScenario } from './runner.js';
+import { patientDays, runScenario } from './runner.js';
 import { loadScenario } from './schema.js';
 
 const DAY = 86_400_000;
@@ -19,7 +19,7 @@ const DAY = 86_400_000;
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { json: { type: 'boolean' } },
+    options: { json: { type: 'boolean' }, cards: { type: 'boolean' } },
   });
   const file = positionals[0] ?? 'simulators/scenarios/demo-week.json';
   const scenario = { ...(await loadScenario(file)), live: false, acceleration: 'max' as const };
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     const reg = await registerScenario(scenario, admin, {
       createPatient,
       start: new Date(start.getTime() - scenario.historyDays * DAY),
-      days: Math.ceil(scenario.historyDays + scenario.days),
+      days: patientDays(scenario),
     });
     const run = runScenario(scenario, reg, { mqttUrl: hub.urls.mqtt, admin, start });
     const truth = await run.done;
@@ -51,6 +51,20 @@ async function main(): Promise<number> {
     else
       for (const line of [`scenario ${scenario.name}`, ...describeQuality(quality)])
         console.log(line);
+    // --cards: each card left open, what it is about and whether that is in a true episode
+    if (values.cards) {
+      const keyOf = new Map(reg.patients.map((p) => [p.patientId, p.key]));
+      const episodes = new Map(truth.patients.map((p) => [p.patientId, p.episodes]));
+      for (const a of alerts.filter((x) => x.status !== 'resolved')) {
+        const times = a.findingsAt.length ? a.findingsAt : [a.findingAt];
+        const inOne = times.some((t) =>
+          inEpisode(episodes.get(a.patientId) ?? [], Date.parse(t), 2),
+        );
+        console.log(
+          `open ${keyOf.get(a.patientId)} ${a.rule} about ${times.join(', ')}${inOne ? '  IN EPISODE' : ''}`,
+        );
+      }
+    }
     return 0;
   } finally {
     await hub.stop();

@@ -18,6 +18,7 @@ export type PatientFactory = (
     days: number;
     quietDays?: number;
     decompensationsPerYear?: number;
+    acute?: Date[];
   },
 ) => VirtualPatient;
 
@@ -197,6 +198,12 @@ export async function registerPatients(
     for (const [i, key] of patientKeys(group).entries()) {
       jobs.push(async () => {
         const seed = hashSeed(s.seed, key); // a patient's seed from the scenario's
+        // the span's hours count from the end of the history
+        const acute = s.events.flatMap((e) =>
+          e.kind === 'acute' && e.patient === key
+            ? [new Date(o.start.getTime() + (s.historyDays * 24 + e.atHour) * HOUR)]
+            : [],
+        );
         const patient = o.createPatient(group.profile, {
           seed,
           start: o.start,
@@ -205,6 +212,7 @@ export async function registerPatients(
           ...(group.decompensationsPerYear === undefined
             ? {}
             : { decompensationsPerYear: group.decompensationsPerYear }),
+          ...(acute.length ? { acute } : {}),
         });
         const name = displayName(seed, key);
         const { id: patientId } = idResult.parse(

@@ -2,8 +2,10 @@
 // homes do. Simulated time runs from `days` before the start of the run up to it (the hub takes
 // no time stamps from the future), `acceleration` times faster than real time, or as fast as
 // the hub takes it ('max': step by step, each step's receipts awaited). Events (a gateway
-// offline, a device revoked, faults) happen at their simulated hour. It records the ground
-// truth: each patient's episodes, what was measured, sent, refused and left undelivered.
+// offline, a device revoked, faults) happen at their simulated hour; an acute exacerbation is
+// the physiology's (registered with the patient), and the runner only says when it comes. It
+// records the ground truth: each patient's episodes, what was measured, sent, refused and left
+// undelivered.
 import type { Receipt } from '../../devices/contract.js';
 import { applyFault, expectedStatus, type Fault } from '../devices/faults.js';
 import { HomeGateway, type GatewayOptions } from '../devices/gateway.js';
@@ -25,6 +27,16 @@ const DAY = 24 * HOUR;
 const MAX_STEP_MS = 6 * HOUR;
 /** Days a live run (the demo) goes on after its span; patients are created for them too. */
 export const LIVE_DAYS = 30;
+
+/**
+ * Local days a scenario's patients are created for: the history, the span and the live days,
+ * whether or not this run goes on live. The physiology makes whole local days from the first
+ * one's midnight, so without the days after it the span's last hours (after local midnight,
+ * where it ends) were never measured; and the episodes are drawn over all of them, so a run
+ * that stops at the end of the span (`npm run scenario:quality`) lives the same patients as the
+ * live one (`npm run demo`).
+ */
+export const patientDays = (s: Scenario): number => Math.ceil(s.historyDays + s.days) + LIVE_DAYS;
 /** Real time between steps of an accelerated or live run. */
 const TICK_MS = 250;
 
@@ -190,6 +202,13 @@ export function runScenario(s: Scenario, reg: RegisteredScenario, o: RunOptions)
           home.truth.offline.push({ from: iso(new Date(from)), to: iso(new Date(to)) });
           await home.gateway.setOnline();
         },
+      });
+    } else if (e.kind === 'acute') {
+      // the physiology lives it (registered with the patient); the runner only says so
+      actions.push({
+        at: start + e.atHour * HOUR,
+        label: `${e.patient}: acute exacerbation, breathless: measures SpO2 and pulse now`,
+        run: async () => {},
       });
     } else if (e.kind === 'device_revoked') {
       actions.push({

@@ -81,6 +81,12 @@ const eventSchema = z.discriminatedUnion('kind', [
     toHour: hour,
   }),
   z.strictObject({ kind: z.literal('device_revoked'), patient: patientRef, atHour: hour }),
+  /**
+   * A COPD patient's severe exacerbation peaking at `atHour` (simulators/patients/episodes.ts
+   * acuteExacerbation): SpO2 far under the target band and a fast pulse, measured at the peak
+   * by the breathless patient. Near the end of the span, it is fresh when the hub judges it.
+   */
+  z.strictObject({ kind: z.literal('acute'), patient: patientRef, atHour: hour }),
   z.strictObject({
     kind: z.literal('fault'),
     patient: patientRef,
@@ -165,7 +171,9 @@ export const scenarioSchema = z
       }),
     );
     const patients = new Set<string>();
+    const copd = new Set<string>();
     s.population.forEach((p, pi) => {
+      if (p.profile === 'copd') for (const k of patientKeys(p)) copd.add(k);
       if (!units.has(p.unit)) {
         ctx.addIssue({
           code: 'custom',
@@ -209,6 +217,20 @@ export const scenarioSchema = z
             message: `${h} is after the end of the span (${lastHour} hours)`,
           });
         }
+      }
+      if (e.kind === 'acute' && patients.has(e.patient) && !copd.has(e.patient)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', ei, 'patient'],
+          message: `an acute exacerbation is modelled for copd patients; ${e.patient} is not one`,
+        });
+      }
+      if (e.kind === 'acute' && e.atHour >= lastHour) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', ei, 'atHour'],
+          message: `must be before the end of the span (${lastHour} hours): its spot check is measured then`,
+        });
       }
       if (e.kind === 'gateway_offline' && e.toHour <= e.fromHour) {
         ctx.addIssue({

@@ -14,7 +14,6 @@ import { registerScenario } from '../../simulators/scenario/register.js';
 import { runScenario, type ScenarioRun } from '../../simulators/scenario/runner.js';
 import { parseScenario, type ScenarioInput } from '../../simulators/scenario/schema.js';
 import { apiClient } from './apiClient.js';
-import { finding } from './finding.js';
 import { startTestHub, type Mode, type TestEnv } from './hub.js';
 
 const HOUR = 3_600_000;
@@ -76,6 +75,7 @@ const organisation = (tag: string) => [
 ];
 
 interface AlertRow {
+  id: string;
   rule: string;
   severity: string;
   escalate_at: Date | null;
@@ -123,7 +123,7 @@ export function describeScenarios(mode: Mode) {
     const alertsOf = async (patientId: string) =>
       (
         await env.hub.db.query<AlertRow>(
-          'SELECT rule, severity, escalate_at, finding FROM alerts WHERE patient_id = $1 ORDER BY opened_at',
+          'SELECT id, rule, severity, escalate_at, finding FROM alerts WHERE patient_id = $1 ORDER BY opened_at',
           [patientId],
         )
       ).rows;
@@ -176,26 +176,58 @@ export function describeScenarios(mode: Mode) {
       const late = alerts.filter((a) => a.finding.late);
       expect(late.length).toBeGreaterThan(0);
       expect(late.filter((a) => a.severity !== 'low' || a.escalate_at !== null)).toEqual([]);
+    });
 
-      // the scenario's roster puts the on-call unit's nurse on call from its start: what nobody
-      // acknowledges reaches her list (medium and above escalate, twice). The week's own alerts
-      // are late (its readings arrive days after they were measured) and do not escalate, so a
-      // fresh critical finding on the patient is raised as the hub's now.
-      const later = Date.now();
-      await env.hub.alerts.raise(
-        reg.patients[0]!.patientId,
-        finding('spo2.low', 'critical'),
-        new Date(later),
+    it("a COPD patient's acute exacerbation at the end of the span is fresh, escalates, and reaches the on-call nurse's list", async () => {
+      // three days ending now, the exacerbation's peak a quarter of an hour before the end: the
+      // readings before its last day arrive days late (low, no escalation), its spot check fresh
+      const days = 3;
+      const start = new Date(Date.now() - days * DAY);
+      const { reg, truth } = await live(
+        {
+          name: 'acute',
+          seed: 5,
+          days,
+          organisations: organisation(`a${mode[0]}`),
+          population: [{ profile: 'copd', count: 1, unit: 'vc' }],
+          events: [{ kind: 'acute', patient: 'copd-1', atHour: days * 24 - 0.25 }],
+        },
+        start,
       );
-      await env.hub.alerts.escalateDue(new Date(later + 5 * HOUR));
-      const escalated = await env.hub.alerts.escalateDue(new Date(later + 10 * HOUR));
-      const reached = escalated.filter((c) => c.data.level === 2).map((c) => c.alertId);
-      expect(reached).not.toEqual([]);
+      const peak = new Date(start.getTime() + (days * 24 - 0.25) * HOUR);
+      // a true episode, peaking then (the ground truth the quality report counts against)
+      expect(truth.patients[0]!.episodes.map((e) => [e.kind, e.peak])).toContainEqual([
+        'exacerbation',
+        new Date(Math.round(peak.getTime() / 1000) * 1000).toISOString(),
+      ]);
+      const patient = reg.patients[0]!;
+      const urgent = (await alertsOf(patient.patientId)).filter((a) => a.rule === 'spo2.very_low');
+      // the rules' own finding on the simulated reading: critical, fresh, with a timer
+      expect(urgent.map((a) => [a.severity, a.finding.late ?? false])).toEqual([
+        ['critical', false],
+      ]);
+      expect(urgent[0]!.escalate_at).not.toBeNull();
+
+      // the scenario's roster puts the on-call unit's nurse on call from its start: nobody
+      // acknowledges, and the escalation timer's checks (run here at the times they would)
+      // take the alert to the care unit, then to the on-call unit and its nurse
+      const later = Date.now();
+      await env.hub.alerts.escalateDue(new Date(later + 20 * 60_000));
+      const escalated = await env.hub.alerts.escalateDue(new Date(later + 40 * 60_000));
+      expect(escalated.filter((c) => c.alertId === urgent[0]!.id).map((c) => c.data.to)).toEqual([
+        'on_call_unit',
+      ]);
       const jour = reg.logins.find((l) => l.unitKey === 'jour')!;
       const nurse = apiClient(env.hub.urls.http);
       expect((await nurse.signIn(jour.username, jour.password)).status).toBe(200);
-      const listed = (await nurse.call('GET', '/alerts')).body.map((a) => a.id);
-      expect(listed).toEqual(expect.arrayContaining(reached));
+      const listed = (await nurse.call('GET', '/alerts')).body.find((a) => a.id === urgent[0]!.id);
+      expect(listed).toMatchObject({
+        rule: 'spo2.very_low',
+        severity: 'critical',
+        escalationLevel: 2,
+        late: false,
+        patientId: patient.patientId,
+      });
     });
 
     it('an offline gateway later delivers every reading exactly once, in measurement order, with no alert for the superseded past', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { heapGrowthPercent } from '../../server/ops/heap.js';
+import { DEFAULT_ESCALATION, formatEscalation } from '../../server/alerts/escalationLimits.js';
+import { escalationCheckMs } from '../../server/alerts/escalationTimer.js';
 
 describe('configuration from the environment', () => {
   it('runs embedded with no variables at all', () => {
@@ -95,6 +97,29 @@ describe('configuration from the environment', () => {
     ]);
     expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
     expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+  });
+
+  it('escalates after 15/60/240 minutes unless ESCALATION_MINUTES says otherwise', () => {
+    expect(loadConfig({}).ESCALATION_MINUTES).toEqual(DEFAULT_ESCALATION);
+    expect(escalationCheckMs(DEFAULT_ESCALATION)).toBe(30_000);
+    // the demo's: seconds, in minutes; a severity left out keeps its default
+    const demo = loadConfig({ ESCALATION_MINUTES: 'critical=0.25, high=1' }).ESCALATION_MINUTES;
+    expect(demo).toEqual({ critical: 0.25, high: 1, medium: 240, low: null, info: null });
+    expect(formatEscalation(demo)).toBe('critical=0.25,high=1,medium=240');
+    // checked often enough that an alert is late by a third of its step at most
+    expect(escalationCheckMs(demo)).toBe(5000);
+    expect(escalationCheckMs({ ...demo, critical: 0.05 })).toBe(1000);
+  });
+
+  it.each([
+    ['low=30', /^ESCALATION_MINUTES: "low=30": each part is critical=, high= or medium=/],
+    ['critical=fast', /^ESCALATION_MINUTES: "critical=fast": each part/],
+    ['critical=-1', /^ESCALATION_MINUTES: "critical=-1": each part/],
+    ['high=0', /^ESCALATION_MINUTES: high: from 0.05 to 10080 minutes/],
+    ['critical=5,critical=10', /^ESCALATION_MINUTES: critical is given twice/],
+    ['critical=90', /^ESCALATION_MINUTES: critical \(90 min\) must not wait longer than high/],
+  ])('refuses ESCALATION_MINUTES=%s with one line', (value, message) => {
+    expect(() => loadConfig({ ESCALATION_MINUTES: value })).toThrow(message);
   });
 
   it.each([

@@ -256,6 +256,35 @@ describe('the other profiles', () => {
     }
   });
 
+  it('COPD: an acute exacerbation takes SpO2 under 84 % and the pulse up at its peak, when the patient measures', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const peak = new Date(START.getTime() + 40.3 * DAY + 1234);
+      const plain = patient('copd', seed, 60);
+      const ill = createPatient('copd', { seed, start: START, days: 60, acute: [peak] });
+      // a true episode, peaking then
+      const episode = ill.truth.episodes.find((e) => e.peak.getTime() === peak.getTime() - 234);
+      expect(episode?.kind).toBe('exacerbation');
+      // the spot check at the peak (whole seconds, as devices report)
+      const at = ill
+        .measurements(...ALL)
+        .filter((m) => m.measuredAt.getTime() === peak.getTime() - 234);
+      expect(at.map((m) => m.type).sort()).toEqual(['heart_rate', 'spo2']);
+      const spo2 = at.find((m) => m.type === 'spo2')!.value!;
+      const pulse = at.find((m) => m.type === 'heart_rate')!.value!;
+      expect(spo2).toBeLessThan(84);
+      const usual = mean(
+        ofType(plain.measurements(START, peak), 'heart_rate').map((m) => m.value!),
+      );
+      expect(pulse - usual).toBeGreaterThan(12);
+      // before the exacerbation nothing changed: the acute draws have streams of their own
+      const before = new Date(peak.getTime() - 2 * DAY);
+      expect(ill.measurements(START, before)).toEqual(plain.measurements(START, before));
+    }
+    expect(() =>
+      createPatient('hf-stable', { seed: 1, start: START, days: 30, acute: [START] }),
+    ).toThrow('an acute exacerbation is modelled for copd, not hf-stable');
+  });
+
   it('frail and forgetful: misses days, in spells rather than one at a time', () => {
     let missed = 0;
     let spells = 0;

@@ -73,6 +73,21 @@ describe('alert quality against the ground truth', () => {
     expect(q.openClinicalInEpisode).toBe(2);
   });
 
+  it('counts a card in an episode when any rule agreeing on it is about the episode', () => {
+    const card = {
+      patientId: 'p1',
+      rule: 'weight.gain_1d',
+      status: 'open',
+      findingAt: '2026-11-14T08:00:00Z',
+    };
+    expect(alertQuality(truth, [card]).openInEpisode).toBe(0);
+    expect(
+      alertQuality(truth, [
+        { ...card, findingsAt: ['2026-11-14T08:00:00Z', '2026-11-07T08:00:00Z'] },
+      ]).openInEpisode,
+    ).toBe(1);
+  });
+
   it('tells clinical rules from the missed measurements and the hub', () => {
     expect(isClinical('weight.gain_3d')).toBe(true);
     expect(isClinical('missing.body_weight')).toBe(false);

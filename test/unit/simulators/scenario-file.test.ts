@@ -103,6 +103,19 @@ describe('scenario files', () => {
     expect(errorOf({ ...valid, events: unknown })).toContain('events.0.fault');
   });
 
+  it("takes a COPD patient's acute exacerbation before the end of the span, and names any other", () => {
+    const acute = [{ kind: 'acute', patient: 'copd-1', atHour: 14 * 24 - 0.25 }];
+    expect(parseScenario({ ...valid, events: acute }).events).toEqual(acute);
+    const notCopd = [{ kind: 'acute', patient: 'hf-decompensating-1', atHour: 10 }];
+    expect(errorOf({ ...valid, events: notCopd })).toContain(
+      'events.0.patient: an acute exacerbation is modelled for copd patients; hf-decompensating-1 is not one',
+    );
+    const atTheEnd = [{ kind: 'acute', patient: 'copd-1', atHour: 14 * 24 }];
+    expect(errorOf({ ...valid, events: atTheEnd })).toContain(
+      'events.0.atHour: must be before the end of the span (336 hours)',
+    );
+  });
+
   it('names an on-call unit that does not exist and a username used twice', () => {
     const orgs = structuredClone(valid.organisations);
     orgs[0]!.units[0]!.onCall = 'nobody';
