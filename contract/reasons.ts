@@ -210,6 +210,8 @@ export interface Formats {
   list(items: readonly string[]): string;
   /** `table[key]`, for a key the parameters hold; throws (caught) for any other. */
   pick<T>(table: Readonly<Record<string, T>>, key: unknown): T;
+  /** `pick` of each key of a list the parameters hold; throws (caught) for anything else. */
+  picks<T>(table: Readonly<Record<string, T>>, keys: unknown): T[];
   /** A text parameter as it is (a unit's name, an ACVPU letter). */
   text(v: unknown): string;
 }
@@ -276,6 +278,10 @@ function formatsOf(locale: string): Formats {
     pick: (table, key) => {
       if (typeof key !== 'string' || !Object.hasOwn(table, key)) throw new BadParam();
       return table[key]!;
+    },
+    picks: (table, keys) => {
+      if (!Array.isArray(keys)) throw new BadParam();
+      return keys.map((k) => f.pick(table, k));
     },
     text: (v) => {
       if (typeof v !== 'string') throw new BadParam();
@@ -446,10 +452,8 @@ export const sv: FullCatalogue = {
       `Medvetandegrad ${f.text(p.acvpu)} (ACVPU): inte vaken och klar`,
     news2: (p, f) => {
       const [risk, act] = f.pick(SV_BAND, p.band);
-      const reds =
-        p.band === 'low-medium' && p.scoresThree.length
-          ? `; 3 poäng för ${f.list(p.scoresThree.map((k) => f.pick(SV_PART, k)))}`
-          : '';
+      const parts = f.picks(SV_PART, p.scoresThree);
+      const reds = p.band === 'low-medium' && parts.length ? `; 3 poäng för ${f.list(parts)}` : '';
       const scale = p.spo2Scale === 2 ? ' SpO2-skala 2 (mål 88–92 %).' : '';
       return (
         `NEWS2 ${f.num(p.total, 'whole')} (${risk}${reds}): ${act}.${scale}` +
@@ -528,9 +532,10 @@ export const en: FullCatalogue = {
     'consciousness.not_alert': (p, f) => `Consciousness ${f.text(p.acvpu)} (ACVPU): not alert`,
     news2: (p, f) => {
       const [risk, act] = f.pick(EN_BAND, p.band);
+      const parts = f.picks(EN_PART, p.scoresThree);
       const reds =
-        p.band === 'low-medium' && p.scoresThree.length
-          ? `; ${f.list(p.scoresThree.map((k) => f.pick(EN_PART, k)))} ${p.scoresThree.length === 1 ? 'scores' : 'score'} 3`
+        p.band === 'low-medium' && parts.length
+          ? `; ${f.list(parts)} ${parts.length === 1 ? 'scores' : 'score'} 3`
           : '';
       const scale = p.spo2Scale === 2 ? ' SpO2 scale 2 (target 88–92 %).' : '';
       return (

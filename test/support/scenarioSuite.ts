@@ -3,6 +3,7 @@
 // came of it. The patients come from the physiology (simulators/patients); a test picks, by
 // the ground truth, a scenario seed whose decompensation is large enough to be alerted on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderReason, type Reason } from '../../contract/reasons.js';
 import { evaluatePatient } from '../../server/rules/evaluate.js';
 import { loadRuleReadings } from '../../server/rules/history.js';
 import { patientPlanSchema, resolvePlan } from '../../server/plans/plan.js';
@@ -83,7 +84,7 @@ interface AlertRow {
     late?: boolean;
     superseded?: boolean;
     trigger?: { messageId: string };
-    reason: { en: string };
+    reason: Reason;
     window?: { from: string; to: string };
   };
 }
@@ -162,7 +163,7 @@ export function describeScenarios(mode: Mode) {
           gainRules.has(a.rule) && new Date(a.finding.window?.to ?? 0).getTime() >= episodeStart,
       );
       expect(
-        weightAlerts.map((a) => `${a.rule} ${a.severity}: ${a.finding.reason.en}`),
+        weightAlerts.map((a) => `${a.rule} ${a.severity}: ${renderReason(a.finding.reason, 'en')}`),
         `a ${picked.episode.weightGainKg.toFixed(1)} kg episode from day ${picked.fromDay.toFixed(1)}`,
       ).not.toEqual([]);
       // readings measured days before they arrive: late findings, at low urgency, no escalation
