@@ -4,6 +4,7 @@
 // only, `import type`, so that zod stays out of its bundle).
 import { z } from 'zod';
 import { localizedSchema, personSchema } from './common.js';
+import { measuredValuesSchema, readingTypeSchema, seriesSchema } from './readings.js';
 
 export const severities = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export const severitySchema = z.enum(severities);
@@ -26,7 +27,15 @@ export const alertSchema = z.object({
   patientId: z.string(),
   patientName: z.string(),
   frailty: z.number().nullable(),
+  /** The rule of the alert's worst agreeing finding (its headline: `reason`, `finding`). */
   rule: z.string(),
+  /**
+   * What the alert is about (one alert per patient and problem, e.g. `weight`,
+   * `blood_pressure`, `news2`, `missing.body_weight`), and the rules of that problem that agree
+   * now, worst first: all in one direction (a finding in the opposite one replaces them).
+   */
+  problem: z.string(),
+  rules: z.array(z.string()),
   severity: severitySchema,
   status: alertStatusSchema,
   owner: personSchema.nullable(),
@@ -110,3 +119,72 @@ const note = z.string().trim().min(1).max(2000);
 export const acknowledgeSchema = z.object({ note: note.optional() });
 export const snoozeSchema = z.object({ minutes: z.number().int().min(1), reason: note });
 export const resolveSchema = z.object({ note });
+
+// Why an alert came (`GET /alerts/{id}/explanation`): each agreeing rule with its threshold and
+// where that came from, the readings it rests on, and the patient's readings around them.
+
+/** A reading a finding rests on, in canonical units, with when it was measured and arrived. */
+export const explainedReadingSchema = measuredValuesSchema.extend({
+  deviceId: z.string(),
+  messageId: z.string(),
+  type: readingTypeSchema,
+  measuredAt: z.string(),
+  receivedAt: z.string(),
+});
+export type ExplainedReading = z.infer<typeof explainedReadingSchema>;
+
+/** The plan change since which a personal setting has had its value: who made it, and when. */
+export const settingOriginSchema = z.object({
+  /** The setting, a dotted path into the plan (`weight.gain3dKg`, `vitals.pulse.contactHigh`). */
+  key: z.string(),
+  /** null: changed without a person (the admin CLI). */
+  changedBy: personSchema.nullable(),
+  changedAt: z.string(),
+});
+export type SettingOrigin = z.infer<typeof settingOriginSchema>;
+
+/** A threshold as a line on the chart of a reading type (`field`: which of its values). */
+export const thresholdLineSchema = z.object({
+  rule: z.string(),
+  type: readingTypeSchema,
+  field: z.enum(['value', 'systolic', 'diastolic', 'pulse']),
+  value: z.number(),
+  /** The canonical unit (UCUM) of `value`. */
+  unit: z.string(),
+});
+export type ThresholdLine = z.infer<typeof thresholdLineSchema>;
+
+export const explainedFindingSchema = z.object({
+  rule: z.string(),
+  severity: severitySchema,
+  threshold: z.object({
+    /** As the rule keeps it: a number, a text (a time, a level) or named numbers. */
+    value: z.union([z.number(), z.string(), z.record(z.string(), z.number())]),
+    /** UCUM unit of the value (null: none, or several: see the lines). */
+    unit: z.string().nullable(),
+    source: z.enum(['default', 'personal']),
+    /** A personal threshold's settings, each with the plan change that set it (else empty). */
+    setBy: z.array(settingOriginSchema),
+    /** The guideline (or other source) the threshold comes from. */
+    reference: z.string(),
+  }),
+  readings: z.array(explainedReadingSchema),
+  lines: z.array(thresholdLineSchema),
+});
+export type ExplainedFinding = z.infer<typeof explainedFindingSchema>;
+
+export const alertExplanationSchema = z.object({
+  alertId: z.string(),
+  patientId: z.string(),
+  /** The patient's zone: the chart's days are theirs. */
+  timeZone: z.string(),
+  findings: z.array(explainedFindingSchema),
+  /**
+   * The patient's readings of the types concerned from 14 days before the newest reading the
+   * findings rest on to now (at most 14 days after it).
+   */
+  from: z.string(),
+  to: z.string(),
+  series: z.array(seriesSchema.omit({ reference: true })),
+});
+export type AlertExplanation = z.infer<typeof alertExplanationSchema>;

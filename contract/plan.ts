@@ -25,17 +25,29 @@ type SettingsSchema<F extends Record<string, Setting>> = z.ZodObject<{
 /**
  * The settings of a rule, or a part of one (itself a setting), each named once with its check
  * and its default: the object schema of them all (refined by `check` when given) and the
- * defaults, which are checked against it here.
+ * defaults, which are checked against it here. A check relates settings (`fields`): its refusal
+ * names the first, and carries them all (`params.fields`) so that a refusal of a plan can name
+ * the one the care team set (server/plans/plan.ts `checkPlan`). A plan's part (`deepPartial`,
+ * below) cannot check them, one of them may be the default's: checkPlan checks the resolved plan.
  */
 function settings<F extends Record<string, Setting>>(
   fields: F,
-  check?: { test: (value: z.output<SettingsSchema<F>>) => boolean; message: string },
+  check?: {
+    test: (value: z.output<SettingsSchema<F>>) => boolean;
+    message: string;
+    fields: readonly [keyof F & string, ...(keyof F & string)[]];
+  },
 ): Setting<SettingsSchema<F>> {
   const entries = Object.entries(fields);
   let schema = z.object(
     Object.fromEntries(entries.map(([key, f]) => [key, f.schema])),
   ) as SettingsSchema<F>;
-  if (check) schema = schema.refine(check.test, { message: check.message });
+  if (check)
+    schema = schema.refine(check.test, {
+      message: check.message,
+      path: [check.fields[0]],
+      params: { fields: check.fields },
+    });
   const given = entries.filter(([, f]) => f.defaults !== undefined);
   return {
     schema,
@@ -139,7 +151,11 @@ export const { schema: weightSettingsSchema, defaults: DEFAULT_WEIGHT } = settin
       /** Daily weights needed before MACD may fire (the long EMA must have settled). */
       minDays: atLeastOne(10),
     },
-    { test: (m) => m.shortDays < m.longDays, message: 'shortDays must be below longDays' },
+    {
+      test: (m) => m.shortDays < m.longDays,
+      message: 'shortDays must be below longDays',
+      fields: ['shortDays', 'longDays'],
+    },
   ),
   /** Clinician-set dry weight, kg; the dry-weight rule is off without it. */
   dryWeightKg: setting(z.number().positive().optional(), undefined),
@@ -230,7 +246,11 @@ export type PlanItem = z.infer<typeof planItemSchema>;
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
-/** Every field optional, all the way down; unknown keys are refused so typos do not pass. */
+/**
+ * Every field optional, all the way down; unknown keys are refused so typos do not pass. A check
+ * across settings is not kept (the other setting may be missing): checkPlan checks it on the plan
+ * resolved.
+ */
 function deepPartial(schema: z.ZodObject): z.ZodObject {
   const shape: Record<string, z.ZodType> = {};
   for (const [key, field] of Object.entries(schema.shape)) {

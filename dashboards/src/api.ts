@@ -3,6 +3,7 @@
 import type {
   Alert,
   AlertDetail,
+  AlertExplanation,
   ApiErrorBody,
   AlertStatus,
   AuditEntry,
@@ -88,6 +89,8 @@ export const api = {
   alerts: (status?: AlertStatus) =>
     request<Alert[]>('GET', status ? `/alerts?status=${status}` : '/alerts'),
   alert: (id: string) => request<AlertDetail>('GET', `/alerts/${enc(id)}`),
+  /** Why the alert came: each agreeing rule's threshold and readings, and their 14 days. */
+  explanation: (id: string) => request<AlertExplanation>('GET', `/alerts/${enc(id)}/explanation`),
   acknowledge: (id: string, note?: string) =>
     request<Alert>('POST', `/alerts/${enc(id)}/acknowledge`, note ? { note } : {}),
   snooze: (id: string, minutes: number, reason: string) =>

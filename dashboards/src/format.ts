@@ -19,14 +19,15 @@ const numberFormat = (lang: Lang, o: Intl.NumberFormatOptions) =>
 const dateFormat = (lang: Lang, o: Intl.DateTimeFormatOptions) =>
   memo(`d|${lang}|${JSON.stringify(o)}`, () => new Intl.DateTimeFormat(locales[lang], o));
 
-/** "1 234,5" / "1,234.5": at most `maxDecimals` decimals (3 unless told). */
+/** "1 234,5" / "1,234.5": at most `maxDecimals` decimals (3 unless told), at least `minDecimals`. */
 export function formatNumber(
   lang: Lang,
   n: number,
-  o: { maxDecimals?: number; grouping?: boolean } = {},
+  o: { maxDecimals?: number; minDecimals?: number; grouping?: boolean } = {},
 ): string {
   return numberFormat(lang, {
-    maximumFractionDigits: o.maxDecimals ?? 3,
+    minimumFractionDigits: o.minDecimals ?? 0,
+    maximumFractionDigits: Math.max(o.maxDecimals ?? 3, o.minDecimals ?? 0),
     useGrouping: o.grouping ?? true,
   }).format(n);
 }

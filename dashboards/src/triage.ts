@@ -1,7 +1,7 @@
 // The triage list's logic: order, filter, apply live changes, and the times shown on an alert.
 // Pure (no DOM, no clock but the `now` given), so the unit tests run it under Node.
-import { translate } from './i18n.js';
-import { locales } from './format.js';
+import { ruleName, translate, typeName } from './i18n.js';
+import { canonicalUnits, formatNumber, formatReading, locales } from './format.js';
 import type { Alert, AlertEvent, Lang, Severity } from './types.js';
 
 export const severityRank: Record<Severity, number> = {
@@ -59,6 +59,87 @@ export function viewAlerts(alerts: readonly Alert[], by: SortKey, filter: Frailt
     alerts.filter((a) => matchesFrailty(a.frailty, filter)),
     by,
   );
+}
+
+/**
+ * The list as the triage shows it: one group per patient, the patients ordered by their first
+ * alert in `sorted` (by the triage order: their worst open problem), each group's alerts in that
+ * order. An alert is one problem (the hub keeps one per patient and problem).
+ */
+export function groupByPatient(sorted: readonly Alert[]): { patientId: string; alerts: Alert[] }[] {
+  const groups = new Map<string, Alert[]>();
+  for (const a of sorted) {
+    const group = groups.get(a.patientId);
+    if (group) group.push(a);
+    else groups.set(a.patientId, [a]);
+  }
+  return [...groups].map(([patientId, alerts]) => ({ patientId, alerts }));
+}
+
+/** The value an alert's event names (the hub's problems.ts `ProblemValue`). */
+interface ProblemValue {
+  type: string;
+  value?: number;
+  systolic?: number;
+  diastolic?: number;
+}
+const isProblemValue = (v: unknown): v is ProblemValue =>
+  typeof v === 'object' && v !== null && typeof (v as ProblemValue).type === 'string';
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+
+/** A weight to one decimal always, so that "105,0 → 105,8 kg" reads as a change of 0,8 kg. */
+const kg = (lang: Lang, n: number) => formatNumber(lang, n, { minDecimals: 1, maxDecimals: 1 });
+
+const valueText = (lang: Lang, v: ProblemValue): string => {
+  if (v.type === 'news2') return `NEWS2 ${v.value ?? '–'}`;
+  if (v.type === 'body_weight' && v.value !== undefined) return `${kg(lang, v.value)} kg`;
+  const type = v.type === 'systolic' ? 'blood_pressure' : v.type;
+  const unit = canonicalUnits[type as keyof typeof canonicalUnits] ?? null;
+  return formatReading(lang, type, {
+    value: v.value ?? null,
+    systolic: v.systolic ?? null,
+    diastolic: v.diastolic ?? null,
+    code: null,
+    unit,
+  });
+};
+const bare = (lang: Lang, v: ProblemValue): string =>
+  v.systolic !== undefined && v.diastolic !== undefined
+    ? `${formatNumber(lang, v.systolic, { maxDecimals: 0 })}/${formatNumber(lang, v.diastolic, { maxDecimals: 0 })}`
+    : v.value !== undefined && v.type !== 'news2'
+      ? v.type === 'body_weight'
+        ? kg(lang, v.value)
+        : formatNumber(lang, v.value, { maxDecimals: 0 })
+      : valueText(lang, v);
+
+/**
+ * What an opened or updated event changed on its problem, in words: "Vikt 105,0 → 105,8 kg;
+ * nu även: Stigande vikttrend (MACD)"; "inte längre: ..." for the rules a turn of direction
+ * dropped. Null for an event that says none of it (other kinds, alerts stored before).
+ */
+export function describeProblemChange(lang: Lang, data: Record<string, unknown>): string | null {
+  const parts: string[] = [];
+  const now = isProblemValue(data.value) ? data.value : null;
+  const before = isProblemValue(data.previousValue) ? data.previousValue : null;
+  if (now) {
+    const name = typeName(lang, now.type === 'systolic' ? 'blood_pressure' : now.type);
+    const label = now.type === 'news2' ? '' : `${name} `;
+    if (before && before.type === now.type && valueText(lang, before) !== valueText(lang, now)) {
+      const unitless = bare(lang, now) !== valueText(lang, now);
+      parts.push(
+        `${label}${unitless ? bare(lang, before) : valueText(lang, before)} → ${valueText(lang, now)}`,
+      );
+    } else if (!before || valueText(lang, before) !== valueText(lang, now)) {
+      parts.push(`${label}${valueText(lang, now)}`);
+    }
+  }
+  const names = (rules: string[]) => rules.map((r) => ruleName(lang, r)).join(', ');
+  const added = strings(data.added);
+  const dropped = strings(data.dropped);
+  if (added.length) parts.push(translate(lang, 'problemAdded', { rules: names(added) }));
+  if (dropped.length) parts.push(translate(lang, 'problemDropped', { rules: names(dropped) }));
+  return parts.length ? parts.join('; ') : null;
 }
 
 /**

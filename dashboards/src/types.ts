@@ -5,7 +5,11 @@ export type {
   Alert,
   AlertChange,
   AlertDetail,
+  AlertExplanation,
   AlertStatus,
+  ExplainedFinding,
+  ExplainedReading,
+  ThresholdLine,
   HistoryEntry,
   Severity,
 } from '../../contract/alerts.js';

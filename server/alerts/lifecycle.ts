@@ -1,5 +1,7 @@
-// Alerts: a finding opens one, or updates the unresolved alert of the same patient and rule
-// (severity can rise, never fall by itself). Open -> acknowledged -> resolved, each step with
+// Alerts: a finding opens one, or updates the unresolved alert of the same patient and problem
+// (problems.ts: the rules of one problem agree on one card; a finding in the opposite direction
+// replaces those it contradicts). Severity can rise, never fall by itself (only when the
+// direction turns, to the new finding's). Open -> acknowledged -> resolved, each step with
 // who, when and a note, kept as events numbered from one sequence. An open alert that nobody
 // acknowledges escalates: fixed care contact -> care unit -> on-call unit. Escalation is
 // claimed with FOR UPDATE SKIP LOCKED, so two hub processes never escalate the same alert.
@@ -14,6 +16,7 @@ import { newId } from '../store/ids.js';
 import { mustExist } from '../registry/exists.js';
 import { onCallCoverOf, type OnCallCover } from '../registry/roster.js';
 import { severityRank, type Finding, type Severity } from '../shapes/finding.js';
+import { problemOf, storedFinding } from './problems.js';
 
 export type { AlertChange, AlertEventKind, AlertStatus } from '../../contract/alerts.js';
 import type { AlertChange, AlertEventKind, AlertStatus } from '../../contract/alerts.js';
@@ -116,67 +119,101 @@ const severityOrder = (Object.keys(severityRank) as Severity[]).sort(
 );
 
 /**
- * Opens or updates the alerts of several findings of distinct (patient, rule) in one statement
+ * Opens or updates the alerts of several findings of distinct (patient, problem) in one statement
  * (one round trip, no explicit transaction; the rules raise what a commit of many patients
  * found together): an upsert on alerts_one_unresolved, with the events and the snooze deletions
  * as CTEs on its result. $1 a JSON array of { ord, id (a new alert's), patient_id, rule,
- * severity, escalate_at (now + the severity's escalation limit; null for a late finding),
- * finding, trig (the event's trigger: {} or {trigger}) }, $2 now, $3 severityOrder. Each event
- * comes back with its `ord`.
+ * problem, direction, escalate_at (now + the severity's escalation limit; null for a late
+ * finding), finding (as stored: problems.ts), trig (the event's trigger: {} or {trigger}) },
+ * $2 now, $3 severityOrder. Each event comes back with its `ord`.
  *
- * The SET sees the old row but RETURNING only the new one, so the old severity (whether this
- * rises) comes from `cur`, which locks the unresolved alerts first; under READ COMMITTED FOR
- * UPDATE yields the latest version of a row changed concurrently: the row ON CONFLICT updates.
- * An alert another hub inserted after this statement's snapshot conflicts but is not in `cur`:
- * the guard then updates nothing, no row comes back for that finding, and raiseAll() runs it
- * again.
+ * One alert per patient and problem (problems.ts): `merged` is the alert's agreeing findings
+ * after this one (those of the opposite direction dropped, this rule's replaced), `head` the
+ * worst of them (the newest on a tie), which becomes the alert's finding, rule and, when it
+ * rises or the direction turned, its severity. The event says what changed: the rules now
+ * agreeing, those added and dropped, and the value before and now (and when it was measured).
+ *
+ * The SET sees the old row but RETURNING only the new one, so the old state comes from `cur`,
+ * which locks the unresolved alerts first; under READ COMMITTED FOR UPDATE yields the latest
+ * version of a row changed concurrently: the row ON CONFLICT updates. An alert another hub
+ * inserted after this statement's snapshot conflicts but is not in `cur`: the guard then
+ * updates nothing, no row comes back for that finding, and raiseAll() runs it again.
  */
 const RAISE_SQL = `
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json)
-    AS i(ord int, id text, patient_id text, rule text, severity text, escalate_at timestamptz,
-      finding jsonb, trig jsonb)
+    AS i(ord int, id text, patient_id text, rule text, problem text, direction text,
+      escalate_at timestamptz, finding jsonb, trig jsonb)
 ), cur AS MATERIALIZED (
-  SELECT a.id, i.ord,
-    array_position($3::text[], i.severity) > array_position($3::text[], a.severity) AS rises
-  FROM input i JOIN alerts a ON a.patient_id = i.patient_id AND a.rule = i.rule
+  SELECT a.id, i.ord, a.findings AS old, a.severity AS old_severity
+  FROM input i JOIN alerts a ON a.patient_id = i.patient_id AND a.problem = i.problem
     AND a.status <> 'resolved'
   FOR UPDATE OF a
-), up AS (
-  INSERT INTO alerts AS a (id, patient_id, rule, severity, status, escalate_at, opened_at,
-    updated_at, finding, seq, owner_id)
-  SELECT i.id, i.patient_id, i.rule, i.severity, 'open', i.escalate_at, $2, $2, i.finding,
-    CASE WHEN c.id IS NOT NULL THEN 0 ELSE nextval('alert_seq') END,
-    (SELECT fixed_contact_id FROM patients WHERE id = i.patient_id)
+), merged AS (
+  SELECT i.ord, c.id AS cid, c.old_severity,
+    COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(c.old) AS f(k, v)
+      WHERE k <> i.rule AND (i.direction IS NULL OR v->>'direction' IS NULL
+        OR v->>'direction' = i.direction)), '{}'::jsonb)
+      || jsonb_build_object(i.rule, i.finding) AS findings,
+    EXISTS (SELECT 1 FROM jsonb_each(c.old) AS f(k, v)
+      WHERE v->>'direction' <> i.direction) AS reversed
   FROM input i LEFT JOIN cur c ON c.ord = i.ord
+), head AS (
+  SELECT m.*, h.finding, h.finding->>'severity' AS severity,
+    m.cid IS NOT NULL AND array_position($3::text[], h.finding->>'severity')
+      > array_position($3::text[], m.old_severity) AS rises
+  FROM merged m JOIN input i ON i.ord = m.ord,
+  LATERAL (SELECT v AS finding FROM jsonb_each(m.findings) AS f(k, v)
+    ORDER BY array_position($3::text[], v->>'severity') DESC, k = i.rule DESC, k LIMIT 1) h
+), up AS (
+  INSERT INTO alerts AS a (id, patient_id, rule, problem, severity, status, escalate_at,
+    opened_at, updated_at, finding, findings, seq, owner_id)
+  SELECT i.id, i.patient_id, h.finding->>'rule', i.problem, h.severity, 'open', i.escalate_at,
+    $2, $2, h.finding, h.findings,
+    CASE WHEN h.cid IS NOT NULL THEN 0 ELSE nextval('alert_seq') END,
+    (SELECT fixed_contact_id FROM patients WHERE id = i.patient_id)
+  FROM input i JOIN head h ON h.ord = i.ord
   ORDER BY i.ord
-  ON CONFLICT (patient_id, rule) WHERE status <> 'resolved' DO UPDATE SET
-    severity = CASE WHEN (SELECT rises FROM cur WHERE cur.id = a.id) THEN EXCLUDED.severity
-      ELSE a.severity END,
+  ON CONFLICT (patient_id, problem) WHERE status <> 'resolved' DO UPDATE SET
+    rule = EXCLUDED.rule,
+    severity = CASE WHEN (SELECT rises OR reversed FROM head WHERE head.cid = a.id)
+      THEN EXCLUDED.severity ELSE a.severity END,
     escalate_at = CASE
-      WHEN (SELECT rises FROM cur WHERE cur.id = a.id) AND a.status = 'open'
+      WHEN (SELECT rises FROM head WHERE head.cid = a.id) AND a.status = 'open'
         AND EXCLUDED.escalate_at < COALESCE(a.escalate_at, 'infinity')
       THEN EXCLUDED.escalate_at ELSE a.escalate_at END,
     finding = EXCLUDED.finding,
+    findings = EXCLUDED.findings,
     seq = nextval('alert_seq'),
     updated_at = EXCLUDED.updated_at
   WHERE EXISTS (SELECT 1 FROM cur WHERE cur.id = a.id)
-  RETURNING a.id, a.patient_id, a.rule, a.severity, a.seq,
+  RETURNING a.id, a.patient_id, a.problem, a.severity, a.seq, a.findings,
     NOT EXISTS (SELECT 1 FROM cur WHERE cur.id = a.id) AS opened,
-    COALESCE((SELECT rises FROM cur WHERE cur.id = a.id), false) AS rose
+    COALESCE((SELECT rises FROM head WHERE head.cid = a.id), false) AS rose
 ), unsnoozed AS (
   DELETE FROM alert_snoozes WHERE alert_id IN (SELECT id FROM up WHERE rose)
 ), event AS (
   INSERT INTO alert_events (seq, alert_id, patient_id, kind, at, data)
   SELECT u.seq, u.id, u.patient_id, CASE WHEN u.opened THEN 'opened' ELSE 'updated' END, $2,
-    jsonb_build_object('severity', u.severity, 'rule', u.rule)
-      || CASE WHEN u.opened THEN '{}' ELSE jsonb_build_object('rose', u.rose) END
+    jsonb_build_object('severity', u.severity, 'rule', i.rule, 'problem', u.problem,
+      'rules', (SELECT jsonb_agg(k ORDER BY k) FROM jsonb_object_keys(u.findings) AS k),
+      'value', i.finding->'value')
+      || CASE WHEN i.finding ? 'measuredAt'
+        THEN jsonb_build_object('measuredAt', i.finding->'measuredAt') ELSE '{}' END
+      || CASE WHEN u.opened THEN '{}' ELSE jsonb_build_object('rose', u.rose,
+        'previousValue', (SELECT e.data->'value' FROM alert_events e
+          WHERE e.alert_id = u.id AND e.data ? 'value' ORDER BY e.seq DESC LIMIT 1),
+        'added', COALESCE((SELECT jsonb_agg(k ORDER BY k) FROM jsonb_object_keys(u.findings) AS k
+          WHERE NOT c.old ? k), '[]'),
+        'dropped', COALESCE((SELECT jsonb_agg(k ORDER BY k) FROM jsonb_object_keys(c.old) AS k
+          WHERE NOT u.findings ? k), '[]')) END
       || i.trig
-  FROM up u JOIN input i ON i.patient_id = u.patient_id AND i.rule = u.rule
+  FROM up u JOIN input i ON i.patient_id = u.patient_id AND i.problem = u.problem
+  LEFT JOIN cur c ON c.id = u.id
   RETURNING seq, alert_id, patient_id, kind, actor_id, note, at, data
 )
 SELECT e.*, i.ord FROM event e JOIN input i ON i.patient_id = e.patient_id
-  AND i.rule = e.data->>'rule'
+  AND i.problem = e.data->>'problem'
 ORDER BY e.seq`;
 
 interface EventRow {
@@ -285,8 +322,8 @@ export function createAlerts(
   }
 
   /**
-   * Opens an alert for each finding, or updates the patient's unresolved alert for its rule: one
-   * statement per round, a round holding one finding per patient and rule (a second one of the
+   * Opens an alert for each finding, or updates the patient's unresolved alert for its problem: one
+   * statement per round, a round holding one finding per patient and problem (a second one of the
    * same goes in the next). Changes in the findings' order.
    */
   async function raiseAll(
@@ -300,23 +337,27 @@ export function createAlerts(
       const round: typeof rest = [];
       const later: typeof rest = [];
       for (const item of rest) {
-        const key = `${item.patientId}\u0000${item.finding.rule}`;
+        const key = `${item.patientId}\u0000${problemOf(item.finding.rule)}`;
         if (keys.has(key)) later.push(item);
         else {
           keys.add(key);
           round.push(item);
         }
       }
-      const input = round.map(({ patientId, finding }, ord) => ({
-        ord,
-        id: newId('alert'),
-        patient_id: patientId,
-        rule: finding.rule,
-        severity: finding.severity,
-        escalate_at: escalateAt(finding, now),
-        finding,
-        trig: triggerOf(finding),
-      }));
+      const input = round.map(({ patientId, finding }, ord) => {
+        const stored = storedFinding(finding);
+        return {
+          ord,
+          id: newId('alert'),
+          patient_id: patientId,
+          rule: finding.rule,
+          problem: stored.problem,
+          direction: stored.direction,
+          escalate_at: escalateAt(finding, now),
+          finding: stored,
+          trig: triggerOf(finding),
+        };
+      });
       const rows = await raiseRound(input, now);
       const raised = new Set<number>();
       for (const row of rows) {
@@ -369,7 +410,7 @@ export function createAlerts(
   return {
     events,
 
-    /** Opens an alert for the finding, or updates the patient's unresolved alert for its rule. */
+    /** Opens an alert for the finding, or updates the patient's unresolved alert for its problem. */
     raise,
 
     /** Several findings at once, in as few statements as their alerts allow. */

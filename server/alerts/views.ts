@@ -3,6 +3,7 @@
 // list and the rules make of the alerts table. The lifecycle (lifecycle.ts) writes them.
 import type { Queryable } from '../store/db.js';
 import { perTurn } from '../store/perTurn.js';
+import { severityRank, type Finding } from '../shapes/finding.js';
 
 // the schema of what crosses the wire lives in the contract; re-exported for the server's callers
 export { alertSchema, alertStatusSchema, type Alert } from '../../contract/alerts.js';
@@ -25,6 +26,8 @@ interface Row {
   opened_at: Date;
   updated_at: Date;
   finding: StoredFinding;
+  problem: string;
+  findings: Record<string, StoredFinding>;
   seq: string | number;
   snoozed_until: Date | null;
 }
@@ -58,6 +61,23 @@ function measurementOf(f: StoredFinding) {
   };
 }
 
+const rank = (f: StoredFinding) =>
+  typeof f.severity === 'string' && f.severity in severityRank
+    ? severityRank[f.severity as Severity]
+    : -1;
+
+/** The rules agreeing on the alert's problem, worst first, the headline's first on a tie. */
+function agreeingRules(r: Pick<Row, 'rule' | 'findings'>): string[] {
+  const rules = Object.keys(r.findings);
+  if (!rules.length) return [r.rule];
+  return rules.sort(
+    (x, y) =>
+      rank(r.findings[y]!) - rank(r.findings[x]!) ||
+      Number(y === r.rule) - Number(x === r.rule) ||
+      x.localeCompare(y),
+  );
+}
+
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const toAlert = (r: Row): Alert => ({
   id: r.id,
@@ -65,6 +85,8 @@ const toAlert = (r: Row): Alert => ({
   patientName: r.patient_name,
   frailty: r.frailty_level,
   rule: r.rule,
+  problem: r.problem,
+  rules: agreeingRules(r),
   severity: r.severity,
   status: r.status,
   owner: r.owner_id && r.owner_name ? { id: r.owner_id, displayName: r.owner_name } : null,
@@ -98,7 +120,7 @@ export async function selectAlerts(
     `SELECT a.id, a.patient_id, p.display_name AS patient_name, p.frailty_level, a.rule,
        a.severity, a.status, o.id AS owner_id, o.display_name AS owner_name,
        c.id AS contact_id, c.display_name AS contact_name, a.escalation_level, a.escalate_at,
-       a.opened_at, a.updated_at, a.finding, a.seq,
+       a.opened_at, a.updated_at, a.finding, a.problem, a.findings, a.seq,
        CASE WHEN a.status <> 'resolved' THEN sn.until END AS snoozed_until
      FROM alerts a
      JOIN patients p ON p.id = a.patient_id
@@ -247,6 +269,24 @@ export async function alertAsSeenBy(
   return alert ?? null;
 }
 
+/**
+ * The findings of the rules that agree on an alert (its explanation lists them), worst first as
+ * `rules` lists them: the alert's `findings` (one alert per patient and problem); an alert stored
+ * before it had them, its one finding. As stored: an older finding may lack what newer rules add.
+ */
+export async function agreeingFindings(
+  db: Queryable,
+  alert: Pick<Alert, 'id' | 'finding' | 'rules'>,
+): Promise<Partial<Finding>[]> {
+  const { rows } = await db.query<{ findings: Record<string, Partial<Finding>> }>(
+    'SELECT findings FROM alerts WHERE id = $1',
+    [alert.id],
+  );
+  const findings = rows[0]?.findings ?? {};
+  const agreeing = alert.rules.map((r) => findings[r]).filter((f) => f !== undefined);
+  return agreeing.length ? agreeing : [alert.finding as Partial<Finding>];
+}
+
 /** The patient an alert is about, or null when there is no such alert. */
 export async function patientOfAlert(db: Queryable, alertId: string): Promise<string | null> {
   const { rows } = await db.query<{ patient_id: string }>(
@@ -277,13 +317,18 @@ export async function openAlertsOfPatients(
   return rows;
 }
 
-/** For each patient, the rules that have an unresolved alert (the rules' re-measure decisions). */
+/**
+ * For each patient, the rules that have an unresolved alert (the rules' re-measure decisions):
+ * every agreeing rule of each alert, not only its headline.
+ */
 export async function unresolvedRulesOf(
   db: Queryable,
   patientIds: readonly string[],
 ): Promise<Map<string, Set<string>>> {
   const { rows } = await db.query<{ patient_id: string; rule: string }>(
-    `SELECT patient_id, rule FROM alerts WHERE patient_id = ANY($1::text[]) AND status <> 'resolved'`,
+    `SELECT patient_id, rule FROM alerts WHERE patient_id = ANY($1::text[]) AND status <> 'resolved'
+     UNION SELECT patient_id, jsonb_object_keys(findings) FROM alerts
+     WHERE patient_id = ANY($1::text[]) AND status <> 'resolved'`,
     [patientIds],
     { prepare: 'alerts_unresolved_rules' },
   );

@@ -86,7 +86,7 @@ export async function createEmbeddedBroker(o: EmbeddedOptions): Promise<BrokerLi
         );
       }
       if (!intakeOpen || !deliver) return; // no PUBACK: the device sends it again later
-      o.metrics.deliveries.inc();
+      o.metrics.delivered();
       deliver(
         {
           deviceId: t.deviceId,

@@ -158,7 +158,7 @@ export async function connectExternalBroker(o: ExternalOptions): Promise<BrokerL
   client.on('offline', () => log.warn('broker offline; reconnecting'));
 
   client.handleMessage = (packet: IPublishPacket, done) => {
-    o.metrics.deliveries.inc();
+    o.metrics.delivered();
     const t = parseTopic(packet.topic);
     if (!deliver || !intakeOpen || !t || t.kind === 'receipts') {
       // Not ours, or shutting down: leave QoS 1 unacknowledged so the broker redelivers it.

@@ -9,7 +9,12 @@ import {
   DEFAULT_PERSONAL,
   DEFAULT_VITALS,
   DEFAULT_WEIGHT,
+  bloodPressureSettingsSchema,
+  freshnessSettingsSchema,
   patientPlanSchema,
+  personalSettingsSchema,
+  vitalThresholdsSchema,
+  weightSettingsSchema,
   type BloodPressureSettings,
   type FreshnessSettings,
   type PatientPlan,
@@ -87,19 +92,62 @@ export function resolveStored(stored: unknown): ResolvedPlan | null {
 }
 
 /**
- * Checks a plan, or a part of one. Refused: DomainError 'invalid' with the first problem's
- * dotted path as the field (`weight.gain3dKg`, an unknown key named itself), under `at` when
- * given (`plan` -> `plan.weight.gain3dKg`), and the path at the head of the message.
+ * The settings the rules get, each schema whole: it checks what a plan's part cannot, the checks
+ * across settings (the MACD's short span below its long one) where one of them is the default's.
+ */
+const RESOLVED_SETTINGS = {
+  vitals: vitalThresholdsSchema,
+  bloodPressure: bloodPressureSettingsSchema,
+  weight: weightSettingsSchema,
+  personal: personalSettingsSchema,
+  freshness: freshnessSettingsSchema,
+} as const satisfies { [K in keyof PatientPlan & keyof ResolvedPlan]?: z.ZodType<ResolvedPlan[K]> };
+
+/**
+ * Checks a plan, or a part of one, and the plan it resolves to (the defaults with it on top):
+ * `{weight: {macd: {shortDays: 12}}}` is refused, the default long span being 10. Refused:
+ * DomainError 'invalid' with the first problem's dotted path as the field (`weight.gain3dKg`, an
+ * unknown key named itself; of settings a check relates, the first the plan sets), under `at`
+ * when given (`plan` -> `plan.weight.gain3dKg`), and the path at the head of the message.
  */
 export function checkPlan(plan: unknown, at?: string): PatientPlan {
   const checked = patientPlanSchema.safeParse(plan);
-  if (checked.success) return checked.data;
-  const issue = checked.error.issues[0]!;
-  const path = [...(at === undefined ? [] : [at]), ...issue.path.map(String)];
+  if (!checked.success) refuse(checked.error, checked.error.issues[0]!.path, at);
+  const resolved = resolvePlan(checked.data);
+  for (const [key, schema] of Object.entries(RESOLVED_SETTINGS)) {
+    const whole = schema.safeParse(resolved[key as keyof typeof RESOLVED_SETTINGS]);
+    if (whole.success) continue;
+    const issue = whole.error.issues[0]!;
+    refuse(whole.error, [key, ...blamed(issue, checked.data[key as keyof PatientPlan])], at);
+  }
+  return checked.data;
+}
+
+/**
+ * Where in a plan's part a check of its resolved settings failed: a check across settings
+ * (`params.fields`, contract/plan.ts `settings`) names the first of them the plan sets, the
+ * others being the defaults'; any other problem its own path.
+ */
+function blamed(issue: z.core.$ZodIssue, part: unknown): PropertyKey[] {
+  const related: unknown = issue.code === 'custom' ? issue.params?.fields : undefined;
+  if (!Array.isArray(related)) return issue.path;
+  const parent = issue.path.slice(0, -1);
+  let set: unknown = part;
+  for (const k of parent) set = isRecord(set) ? set[k as string] : undefined;
+  const given = related.find((f): f is string => isRecord(set) && set[f as string] !== undefined);
+  return given === undefined ? issue.path : [...parent, given];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function refuse(error: z.ZodError, at: readonly PropertyKey[], under?: string): never {
+  const issue = error.issues[0]!;
+  const path = [...(under === undefined ? [] : [under]), ...at.map(String)];
   if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
   const field = path.join('.');
   const message = field ? `${field}: ${issue.message}` : issue.message;
-  throw new DomainError('invalid', message, field || undefined, { cause: checked.error });
+  throw new DomainError('invalid', message, field || undefined, { cause: error });
 }
 
 /** Whether `err` is checkPlan's refusal (a caller may word it for where the plan came from). */

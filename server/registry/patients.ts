@@ -64,6 +64,14 @@ export async function setPatientCare(db: Queryable, input: PatientCare): Promise
   }
 }
 
+/**
+ * Rows `(id, registered_at)` of the patients named in the statement's `planned` CTE (which has a
+ * `patient_id` column), as a subquery the plans' missed-measurement read embeds
+ * (server/plans/store.ts `patientsExpectingMeasurements`: one statement, not three).
+ */
+export const PLANNED_REGISTRATIONS_SQL = `SELECT id, created_at AS registered_at FROM patients
+       WHERE id IN (SELECT patient_id FROM planned)`;
+
 /** A patient as the staff's lists show them: name, fixed contact and frailty. */
 export interface PatientCard {
   id: string;

@@ -5,7 +5,7 @@
 import type { BloodPressureSettings } from '../../contract/plan.js';
 import { reason } from '../../contract/reasons.js';
 import { isQuestionable } from './localDay.js';
-import { refOf, type Finding, type RuleReading } from './types.js';
+import { keysSet, refOf, type Finding, type RuleReading } from './types.js';
 
 const REF = {
   severe:
@@ -35,6 +35,11 @@ export function judgeBloodPressure(
   if (!last || last.systolic === null || last.diastolic === null) return [];
   const src = (key: string) =>
     (personal.has(`bloodPressure.${key}`) ? 'personal' : 'default') as 'personal' | 'default';
+  const keys = (...names: string[]) =>
+    keysSet(
+      personal,
+      names.map((n) => `bloodPressure.${n}`),
+    );
   const sys = last.systolic;
   const dia = last.diastolic;
 
@@ -57,6 +62,7 @@ export function judgeBloodPressure(
               ? 'personal'
               : 'default',
           reference: REF.severe,
+          ...keys('severeSystolic', 'severeDiastolic'),
         },
         readings: [refOf(last)],
       },
@@ -69,7 +75,12 @@ export function judgeBloodPressure(
         severity: 'high',
         reason: reason('bp.low', { systolic: sys, diastolic: dia, limitSystolic: s.lowSystolic }),
         values: { systolic: sys, diastolic: dia },
-        threshold: { value: s.lowSystolic, source: src('lowSystolic'), reference: REF.low },
+        threshold: {
+          value: s.lowSystolic,
+          source: src('lowSystolic'),
+          reference: REF.low,
+          ...keys('lowSystolic'),
+        },
         readings: [refOf(last)],
       },
     ];
@@ -123,6 +134,7 @@ export function judgeBloodPressure(
             ? 'personal'
             : 'default',
         reference: REF.average,
+        ...keys('averageSystolic', 'averageDiastolic', 'averageDays', 'minReadings'),
       },
       window: { from: recent[0]!.measuredAt.toISOString(), to: last.measuredAt.toISOString() },
       readings: recent.map(refOf),

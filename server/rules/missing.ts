@@ -98,7 +98,12 @@ export function missingFinding(m: MissingMeasurement, timeZone: string): Finding
       cause: m.cause,
     }),
     values: { cause: m.cause, lastMeasuredAt: m.lastMeasuredAt, dueAt: m.dueAt },
-    threshold: { value: m.dueAt, source: 'personal', reference: "the patient's measurement plan" },
+    threshold: {
+      value: m.dueAt,
+      source: 'personal',
+      reference: "the patient's measurement plan",
+      keys: ['measurements'],
+    },
     readings: [],
   };
 }

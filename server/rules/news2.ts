@@ -362,6 +362,7 @@ export function news2Finding(
       value: { ...NEWS2_BAND_EDGES },
       source: opts.spo2Scale === 2 ? 'personal' : 'default',
       reference: NEWS2_REFERENCE,
+      ...(opts.spo2Scale === 2 ? { keys: ['spo2Scale'] } : {}),
     },
     window: { from: first.measuredAt.toISOString(), to: set.measuredAt.toISOString() },
     readings: set.readings.map(refOf),

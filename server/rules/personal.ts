@@ -241,6 +241,8 @@ interface Hit {
   direction: 'up' | 'down';
   dev: Deviation;
   source: 'default' | 'personal';
+  /** The settings the care team set that this judgement used (Finding's `threshold.keys`). */
+  keys: string[];
 }
 
 const windowOf = (dev: Deviation) => ({
@@ -280,10 +282,17 @@ function single(h: Hit): Finding {
       },
       source: h.source,
       reference: REF,
+      ...(h.keys.length ? { keys: h.keys } : {}),
     },
     window: windowOf(dev),
     readings: dev.tested.flatMap((v) => v.readings.map(refOf)),
   };
+}
+
+/** The settings the care team set that any of `hits` used, each once (`threshold.keys`). */
+function keysOf(hits: Hit[]): { keys?: string[] } {
+  const keys = [...new Set(hits.flatMap((h) => h.keys))];
+  return keys.length ? { keys } : {};
 }
 
 function combined(hits: Hit[]): Finding {
@@ -307,6 +316,7 @@ function combined(hits: Hit[]): Finding {
       value: Object.fromEntries(hits.map((h) => [h.rule, round3(h.dev.limit)])),
       source: hits.some((h) => h.source === 'personal') ? 'personal' : 'default',
       reference: REF_COMBINED,
+      ...keysOf(hits),
     },
     window: {
       from: windows.map((w) => w.from).sort()[0]!,
@@ -403,6 +413,11 @@ export function judgePersonalSignals(
     const settings = s[c.signal] as { kUp: number; kDown?: number; sdFloor: number };
     const dev = judged(b, c.direction, settings[c.kKey]!, settings.sdFloor);
     if (!dev.breached) return null;
+    const used = [
+      ...SHARED_SETTINGS,
+      `personal.${c.signal}.${c.kKey}`,
+      `personal.${c.signal}.sdFloor`,
+    ];
     const own =
       shared ||
       personal.has(`personal.${c.signal}.${c.kKey}`) ||
@@ -413,6 +428,7 @@ export function judgePersonalSignals(
       direction: c.direction,
       dev,
       source: own ? 'personal' : 'default',
+      keys: used.filter((k) => personal.has(k)),
     };
   };
   const hits: Hit[] = [];

@@ -29,3 +29,17 @@ export const refOf = (r: RuleReading): ReadingRef => ({
   type: r.type,
   measuredAt: r.measuredAt.toISOString(),
 });
+
+/**
+ * `{ keys }` of a finding's threshold: those of `settings` (as the resolved plan names them in
+ * `overridden`) that the care team set, written as paths into the plan (`prefix`: `vitals.` for
+ * the vital signs, whose resolved keys leave it out); nothing when they set none.
+ */
+export function keysSet(
+  personal: ReadonlySet<string>,
+  settings: readonly string[],
+  prefix = '',
+): { keys?: string[] } {
+  const keys = settings.filter((k) => personal.has(k)).map((k) => prefix + k);
+  return keys.length ? { keys } : {};
+}

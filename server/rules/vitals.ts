@@ -5,7 +5,7 @@
 import type { VitalThresholds } from '../../contract/plan.js';
 import type { ReadingType } from '../../devices/contract.js';
 import { reason } from '../../contract/reasons.js';
-import { refOf, type Finding, type RuleReading, type Severity } from './types.js';
+import { keysSet, refOf, type Finding, type RuleReading, type Severity } from './types.js';
 
 /**
  * SpO2 for a patient with a prescribed target of 88-92 % (hypercapnic respiratory failure,
@@ -48,6 +48,7 @@ function finding(
       value: threshold.value,
       source: ctx.personal.has(threshold.key) ? 'personal' : 'default',
       reference,
+      ...keysSet(ctx.personal, [threshold.key], 'vitals.'),
     },
     readings: [refOf(r)],
     ...(remeasure ? { remeasure: true } : {}),

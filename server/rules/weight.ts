@@ -15,7 +15,7 @@
 import type { WeightSettings } from '../../contract/plan.js';
 import { reason } from '../../contract/reasons.js';
 import { dayNumber, type DailyWeight } from './localDay.js';
-import { refOf, type Finding, type Severity } from './types.js';
+import { keysSet, refOf, type Finding, type Severity } from './types.js';
 
 const REF = {
   gain3d:
@@ -79,7 +79,12 @@ function changeFinding(c: Change, personal: ReadonlySet<string>): Finding {
       latestDay: c.last.day,
       days: span,
     },
-    threshold: { value: c.limit, source: sourceOf(personal, c.key), reference: c.reference },
+    threshold: {
+      value: c.limit,
+      source: sourceOf(personal, c.key),
+      reference: c.reference,
+      ...keysSet(personal, [`weight.${c.key}`]),
+    },
     window: windowOf(c.used),
     readings: c.used.map((w) => refOf(w.reading)),
   };
@@ -288,6 +293,12 @@ export function weightMacd(
             ? 'personal'
             : 'default',
         reference: REF.macd,
+        ...keysSet(
+          personal,
+          [up ? 'macd.thresholdKg' : 'macd.lossThresholdKg', 'macd.shortDays', 'macd.longDays'].map(
+            (k) => `weight.${k}`,
+          ),
+        ),
       },
       window: windowOf(used),
       readings: used.map((w) => refOf(w.reading)),
@@ -300,7 +311,11 @@ export function weightMacd(
  * or weight.below_dry_weight ('medium', a "call" zone rather than a same-day rate rule) when
  * more than `dryWeightToleranceKg` away. Off without `dryWeightKg`.
  */
-export function dryWeight(daily: DailyWeight[], s: WeightSettings): Finding[] {
+export function dryWeight(
+  daily: DailyWeight[],
+  s: WeightSettings,
+  personal: ReadonlySet<string> = new Set(),
+): Finding[] {
   const last = daily.at(-1);
   if (!last || s.dryWeightKg === undefined) return [];
   const dry = s.dryWeightKg;
@@ -323,6 +338,7 @@ export function dryWeight(daily: DailyWeight[], s: WeightSettings): Finding[] {
         value: { dryWeightKg: dry, toleranceKg: s.dryWeightToleranceKg },
         source: 'personal',
         reference: REF.dry,
+        ...keysSet(personal, ['weight.dryWeightKg', 'weight.dryWeightToleranceKg']),
       },
       window: windowOf([last]),
       readings: [refOf(last.reading)],
@@ -339,6 +355,6 @@ export function judgeWeight(
   return [
     ...weightRuleOfThumb(daily, s, personal),
     ...weightMacd(daily, s, personal),
-    ...dryWeight(daily, s),
+    ...dryWeight(daily, s, personal),
   ];
 }

@@ -35,6 +35,13 @@ export interface Finding {
     value: number | string | Record<string, number>;
     source: 'default' | 'personal';
     reference: string;
+    /**
+     * The settings of the patient's plan this threshold used that the care team set, as dotted
+     * paths into the plan (contract/plan.ts: `weight.gain3dKg`, `vitals.pulse.contactHigh`,
+     * `spo2Scale`), so that the alert can say which plan change set them and who made it.
+     * Absent when the threshold is the defaults' alone (and in findings made before it was kept).
+     */
+    keys?: string[];
   };
   window?: { from: string; to: string };
   readings: ReadingRef[];

@@ -1,5 +1,6 @@
 // Reading back what the store wrote: a patient's readings for the rules and the what-if, the
-// patient list's latest values, a chart's series, and when a patient's devices last sent. The
+// patient list's latest values, a chart's series, and when a patient's devices last sent (as a
+// subquery the plans embed). The
 // only reads of `readings` and `latest_readings` (the store's tables); the rules, the patients'
 // views and the plans call these.
 import type { ReadingDetails, StoredReading } from '../shapes/reading.js';
@@ -28,6 +29,43 @@ export async function readingsSince(
      WHERE patient_id = $1 AND measured_at >= $2 AND ($3::text[] IS NULL OR type = ANY($3::text[]))
      ORDER BY measured_at`,
     [patientId, since.toISOString(), types ?? null],
+  );
+  return rows;
+}
+
+/** Which stored reading: its device's message, and when it was measured (ISO 8601). */
+export interface ReadingKey {
+  deviceId: string;
+  messageId: string;
+  measuredAt: string;
+}
+
+/**
+ * The patient's readings these keys name (an alert's finding's readings), in canonical units
+ * with the unit, oldest first; a key naming no reading of the patient is left out. Found by
+ * device and measured time (an index), give or take a second, then by message id.
+ */
+export async function readingsByKeys(
+  db: Queryable,
+  patientId: string,
+  keys: readonly ReadingKey[],
+): Promise<(ReadingRecord & { unit: string | null })[]> {
+  if (!keys.length) return [];
+  const { rows } = await db.query<ReadingRecord & { unit: string | null }>(
+    `SELECT r.device_id AS "deviceId", r.message_id AS "messageId", r.type,
+       r.measured_at AS "measuredAt", r.received_at AS "receivedAt", r.value, r.systolic,
+       r.diastolic, r.pulse, r.code, r.details, r.unit
+     FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS k(device_id, message_id, measured_at)
+     JOIN readings r ON r.device_id = k.device_id
+       AND r.measured_at BETWEEN k.measured_at - interval '1 second' AND k.measured_at + interval '1 second'
+       AND r.message_id = k.message_id AND r.patient_id = $1
+     ORDER BY r.measured_at`,
+    [
+      patientId,
+      keys.map((k) => k.deviceId),
+      keys.map((k) => k.messageId),
+      keys.map((k) => k.measuredAt),
+    ],
   );
   return rows;
 }
@@ -63,18 +101,13 @@ export async function readingsInWindows(
   return rows;
 }
 
-/** When each of these patients' devices last delivered a reading (absent: never). */
-export async function lastReceivedAt(
-  db: Queryable,
-  patientIds: string[],
-): Promise<Map<string, Date>> {
-  const { rows } = await db.query<{ patient_id: string; at: Date }>(
-    `SELECT patient_id, max(received_at) AS at FROM readings
-     WHERE patient_id = ANY($1::text[]) GROUP BY patient_id`,
-    [patientIds],
-  );
-  return new Map(rows.map((r) => [r.patient_id, new Date(r.at)]));
-}
+/**
+ * Rows `(patient_id, at)`: when the devices of each patient named in the statement's `planned`
+ * CTE (which has a `patient_id` column) last delivered a reading (no row: never). A subquery the
+ * plans' missed-measurement read embeds (server/plans/store.ts `patientsExpectingMeasurements`).
+ */
+export const PLANNED_LAST_RECEIVED_SQL = `SELECT patient_id, max(received_at) AS at FROM readings
+       WHERE patient_id IN (SELECT patient_id FROM planned) GROUP BY patient_id`;
 
 export interface LatestRecord {
   patientId: string;

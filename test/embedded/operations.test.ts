@@ -68,6 +68,10 @@ describe('operations endpoints and logs', () => {
     expect(text).toMatch(/^telehealth_ingest_commit_seconds_bucket\{le="0.1"\} \d+$/m);
     expect(text).toMatch(/^telehealth_ingest_lag_seconds_count 4$/m);
     expect(text).toMatch(/^telehealth_broker_auth_failures_total\{reason="bad_credentials"\} 1$/m);
+    // the four messages the embedded broker handed the hub, counted when scraped, once
+    expect(text).toMatch(/^telehealth_broker_deliveries_total 4$/m);
+    const again = await (await fetch(`${hub.urls.http}/metrics`)).text();
+    expect(again).toMatch(/^telehealth_broker_deliveries_total 4$/m);
   });
 
   it('never writes a device secret into the logs', async () => {

@@ -1,6 +1,7 @@
 // The plans module's reads and its refusal, on PGlite: what the rules, the API and the CLI call.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../server/errors.js';
+import { deepMerge } from '../../server/plans/edit.js';
 import { isInvalidPlan, resolvePlan } from '../../server/plans/plan.js';
 import {
   changePlan,
@@ -11,6 +12,18 @@ import {
 } from '../../server/plans/store.js';
 import { openPglite, type Db, type Queryable } from '../../server/store/db.js';
 import { migrate } from '../../server/store/migrate.js';
+
+/** The database, counting the queries made through it. */
+function countingQueries(db: Queryable): Queryable & { queries: number } {
+  const counting = {
+    queries: 0,
+    query: ((sql: string, params?: unknown[]) => {
+      counting.queries++;
+      return db.query(sql, params);
+    }) as Queryable['query'],
+  };
+  return counting;
+}
 
 describe('plans (embedded PGlite)', () => {
   let db: Db;
@@ -44,15 +57,9 @@ describe('plans (embedded PGlite)', () => {
   afterAll(() => db?.close());
 
   it('reads the stored plans of many patients in one query, in the order asked', async () => {
-    let queries = 0;
-    const counting = {
-      query: ((sql: string, params?: unknown[]) => {
-        queries++;
-        return db.query(sql, params);
-      }) as Queryable['query'],
-    };
+    const counting = countingQueries(db);
     const plans = await storedPlansOf(counting, ['p_none', 'p_plain', 'p_nobody', 'p_weekly']);
-    expect(queries).toBe(1);
+    expect(counting.queries).toBe(1);
     expect(plans).toEqual([
       undefined,
       { weight: { gain3dKg: 1.5 } },
@@ -71,8 +78,10 @@ describe('plans (embedded PGlite)', () => {
     expect((await resolvedPlanOf(db, 'p_weekly')).spo2Scale).toBe(2);
   });
 
-  it('lists the patients whose plan expects measurements, with since and last traffic', async () => {
-    const planned = await patientsExpectingMeasurements(db);
+  it('lists the patients whose plan expects measurements, with since and last traffic, in one query', async () => {
+    const counting = countingQueries(db);
+    const planned = await patientsExpectingMeasurements(counting);
+    expect(counting.queries).toBe(1);
     // p_plain expects nothing; p_broken's plan is no plan
     expect(planned.map((p) => p.patientId)).toEqual(['p_weekly']);
     const [weekly] = planned;
@@ -110,5 +119,24 @@ describe('plans (embedded PGlite)', () => {
     const view = await planView(db, 'p_plain');
     expect(view.plan).toEqual({ weight: { gain3dKg: 1.5 } });
     expect(view.changes).toHaveLength(1);
+  });
+
+  it('refuses a part that puts the MACD spans out of order with the stored plan, and keeps the plan', async () => {
+    // the care team set a long span of 20; a short span of 15 fits it, not the default's 10
+    const set = (patch: Record<string, unknown>) =>
+      db.transaction((tx) => changePlan(tx, 'p_plain', 'staff_a', (p) => deepMerge(p, patch)));
+    await set({ weight: { macd: { longDays: 20 } } });
+    await set({ weight: { macd: { shortDays: 15 } } });
+    const err = await set({ weight: { macd: { longDays: 12 } } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isInvalidPlan(err)).toBe(true);
+    // both spans are the team's now: the first is named, the message names both
+    expect(err).toMatchObject({ code: 'invalid', field: 'weight.macd.shortDays' });
+    expect((err as Error).message).toMatch(/shortDays must be below longDays/);
+    const view = await planView(db, 'p_plain');
+    expect(view.plan).toEqual({ weight: { gain3dKg: 1.5, macd: { longDays: 20, shortDays: 15 } } });
+    expect(view.changes).toHaveLength(3);
   });
 });

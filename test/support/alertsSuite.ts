@@ -107,14 +107,32 @@ export function describeAlertLifecycle(
         actorId: null,
         note: null,
         at: at(0).toISOString(),
-        data: { severity: 'medium', rule: 'stored.change', trigger },
+        data: {
+          severity: 'medium',
+          rule: 'stored.change',
+          problem: 'stored.change',
+          rules: ['stored.change'],
+          value: null,
+          trigger,
+        },
       });
       expect(updated).toEqual({
         ...opened,
         seq: updated.seq,
         kind: 'updated',
         at: at(3).toISOString(),
-        data: { severity: 'high', rule: 'stored.change', rose: true, trigger },
+        data: {
+          severity: 'high',
+          rule: 'stored.change',
+          problem: 'stored.change',
+          rules: ['stored.change'],
+          value: { type: 'x', value: 1 },
+          previousValue: null,
+          added: [],
+          dropped: [],
+          rose: true,
+          trigger,
+        },
       });
       expect(seen.slice(before)).toEqual([opened, updated]);
       expect(await alerts.history(opened.alertId)).toEqual([opened, updated]);
@@ -124,7 +142,117 @@ export function describeAlertLifecycle(
       );
       expect(Number(rows[0]!.seq)).toBe(updated.seq);
       expect(new Date(rows[0]!.updated_at).toISOString()).toBe(at(3).toISOString());
-      expect(rows[0]!.finding).toEqual(worse);
+      expect(rows[0]!.finding).toEqual({
+        ...worse,
+        problem: 'stored.change',
+        direction: null,
+        value: { type: 'x', value: 1 },
+      });
+    });
+
+    describe('one alert per patient and problem', () => {
+      const weight = (rule: string, severity: Finding['severity'], latest: number): Finding => ({
+        ...finding(rule, severity),
+        values: { latest },
+      });
+      const unresolved = async (id: string) => {
+        const { rows } = await db.query<{ id: string; rule: string; findings: object }>(
+          "SELECT id, rule, findings FROM alerts WHERE patient_id = $1 AND status <> 'resolved'",
+          [id],
+        );
+        return rows;
+      };
+
+      it('gathers the weight rules that agree on one alert and says what each update changed', async () => {
+        const p = await anotherPatient('Weight gain');
+        const first = await alerts.raise(p, weight('weight.gain_1d', 'medium', 105), at(0));
+        const macd = await alerts.raise(p, weight('weight.macd', 'medium', 105.8), at(5));
+        const personal = await alerts.raise(
+          p,
+          weight('personal.weight_up', 'medium', 105.8),
+          at(6),
+        );
+        const worse = await alerts.raise(p, weight('weight.gain_3d', 'high', 106.1), at(7));
+        expect(new Set([macd.alertId, personal.alertId, worse.alertId])).toEqual(
+          new Set([first.alertId]),
+        );
+        expect(first.data).toMatchObject({
+          problem: 'weight',
+          rules: ['weight.gain_1d'],
+          value: { type: 'body_weight', value: 105 },
+        });
+        expect(macd.kind).toBe('updated');
+        expect(macd.data).toMatchObject({
+          rule: 'weight.macd',
+          rules: ['weight.gain_1d', 'weight.macd'],
+          added: ['weight.macd'],
+          dropped: [],
+          previousValue: { type: 'body_weight', value: 105 },
+          value: { type: 'body_weight', value: 105.8 },
+          rose: false,
+        });
+        expect(worse.data).toMatchObject({ severity: 'high', rose: true });
+        const [row] = await unresolved(p);
+        // the worst agreeing finding is the headline
+        expect(row!.rule).toBe('weight.gain_3d');
+        expect(Object.keys(row!.findings).sort()).toEqual([
+          'personal.weight_up',
+          'weight.gain_1d',
+          'weight.gain_3d',
+          'weight.macd',
+        ]);
+      });
+
+      it('never keeps opposite directions open together: a loss replaces the gains it contradicts', async () => {
+        const p = await anotherPatient('Weight both ways');
+        const gain = await alerts.raise(p, weight('weight.gain_3d', 'high', 82), at(0));
+        await alerts.raise(p, weight('weight.macd', 'medium', 82), at(1));
+        const loss = await alerts.raise(p, weight('weight.loss_1d', 'medium', 79.5), at(30));
+        expect(loss.alertId).toBe(gain.alertId);
+        expect(loss.data).toMatchObject({
+          rules: ['weight.loss_1d'],
+          added: ['weight.loss_1d'],
+          dropped: ['weight.gain_3d', 'weight.macd'],
+          value: { type: 'body_weight', value: 79.5 },
+        });
+        const rows = await unresolved(p);
+        expect(rows).toHaveLength(1);
+        expect(rows[0]!.rule).toBe('weight.loss_1d');
+        expect(Object.keys(rows[0]!.findings)).toEqual(['weight.loss_1d']);
+        // the contradicted gain no longer decides the severity
+        const { rows: sev } = await db.query<{ severity: string }>(
+          'SELECT severity FROM alerts WHERE id = $1',
+          [gain.alertId],
+        );
+        expect(sev[0]!.severity).toBe('medium');
+      });
+
+      it('keeps other problems apart, and raises several findings of one problem in order in one call', async () => {
+        const p = await anotherPatient('Several problems');
+        const changes = await alerts.raiseAll(
+          [
+            { patientId: p, finding: weight('weight.gain_1d', 'medium', 90) },
+            { patientId: p, finding: finding('spo2.low', 'medium') },
+            { patientId: p, finding: weight('weight.gain_3d', 'high', 90) },
+            { patientId: p, finding: finding('bp.very_high', 'high') },
+            { patientId: p, finding: finding('personal.systolic_up', 'medium') },
+          ],
+          at(0),
+        );
+        expect(changes.map((c) => c.kind)).toEqual([
+          'opened',
+          'opened',
+          'updated',
+          'opened',
+          'updated',
+        ]);
+        const rows = await unresolved(p);
+        expect(rows.map((r) => r.rule).sort()).toEqual([
+          'bp.very_high',
+          'spo2.low',
+          'weight.gain_3d',
+        ]);
+      });
     });
 
     it("brings an open alert's escalation forward when it rises, never back", async () => {

@@ -3,7 +3,7 @@
 // came of it. The patients come from the physiology (simulators/patients); a test picks, by
 // the ground truth, a scenario seed whose decompensation is large enough to be alerted on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReason, type Reason } from '../../contract/reasons.js';
+import type { Reason } from '../../contract/reasons.js';
 import { evaluatePatient } from '../../server/rules/evaluate.js';
 import { loadRuleReadings } from '../../server/rules/history.js';
 import { patientPlanSchema, resolvePlan } from '../../server/plans/plan.js';
@@ -158,12 +158,18 @@ export function describeScenarios(mode: Mode) {
       ]);
       const episodeStart = picked.episode.start.getTime();
       const alerts = await alertsOf(reg.patients[0]!.patientId);
-      const weightAlerts = alerts.filter(
-        (a) =>
-          gainRules.has(a.rule) && new Date(a.finding.window?.to ?? 0).getTime() >= episodeStart,
+      // every finding the weight alert carried, from its events: one alert per patient and
+      // problem, and a later loss (the diuretics working) replaces the gains it contradicts
+      const { rows: raised } = await env.hub.db.query<{ data: Record<string, string> }>(
+        `SELECT data FROM alert_events WHERE patient_id = $1 AND kind IN ('opened', 'updated')
+         ORDER BY seq`,
+        [reg.patients[0]!.patientId],
       );
+      const weightAlerts = raised
+        .map((e) => e.data)
+        .filter((d) => gainRules.has(d.rule!) && Date.parse(d.measuredAt ?? '') >= episodeStart);
       expect(
-        weightAlerts.map((a) => `${a.rule} ${a.severity}: ${renderReason(a.finding.reason, 'en')}`),
+        weightAlerts.map((d) => `${d.rule} ${d.severity} measured ${d.measuredAt}`),
         `a ${picked.episode.weightGainKg.toFixed(1)} kg episode from day ${picked.fromDay.toFixed(1)}`,
       ).not.toEqual([]);
       // readings measured days before they arrive: late findings, at low urgency, no escalation

@@ -427,6 +427,46 @@ export function describeStaffApi(mode: Mode) {
         expect((await c.call('PUT', `/patients/${p}/plan`, {})).body.error!.field).toBe('plan');
       });
 
+      it("refuses a plan whose MACD short span is not below its long one, the other span set or the default's, and stores nothing", async () => {
+        const c = as['nurse.vc']!;
+        const p = s.patients.shared;
+        const before = await c.call('GET', `/patients/${p}/plan`);
+        expect(before.status).toBe(200);
+        for (const [macd, field] of [
+          [{ shortDays: 9, longDays: 4 }, 'plan.weight.macd.shortDays'],
+          [{ shortDays: 10, longDays: 10 }, 'plan.weight.macd.shortDays'],
+          // the other span is the default's (3 / 10)
+          [{ shortDays: 12 }, 'plan.weight.macd.shortDays'],
+          [{ longDays: 3 }, 'plan.weight.macd.longDays'],
+        ] as const) {
+          const bad = await c.call('PUT', `/patients/${p}/plan`, { plan: { weight: { macd } } });
+          expect(bad.status, JSON.stringify(macd)).toBe(400);
+          expect(bad.body.error).toMatchObject({ code: 'invalid', field });
+          expect(bad.body.error!.message).toMatch(/shortDays must be below longDays/);
+          // and a plan nobody may store is no plan to replay either
+          const whatIf = await c.call('POST', `/patients/${p}/plan/what-if`, {
+            plan: { weight: { macd } },
+          });
+          expect(whatIf.status).toBe(400);
+          expect(whatIf.body.error).toMatchObject({ code: 'invalid', field });
+        }
+        expect((await c.call('GET', `/patients/${p}/plan`)).body).toEqual(before.body);
+        const good = await c.call('PUT', `/patients/${p}/plan`, {
+          plan: {
+            ...(before.body.plan as object),
+            weight: { macd: { shortDays: 5, longDays: 12 } },
+          },
+        });
+        expect(good.status).toBe(200);
+        expect((good.body.resolved as { weight: { macd: object } }).weight.macd).toMatchObject({
+          shortDays: 5,
+          longDays: 12,
+        });
+        // put back what the later tests expect
+        const back = await c.call('PUT', `/patients/${p}/plan`, { plan: before.body.plan });
+        expect(back.status).toBe(200);
+      });
+
       it('replays the last 90 days under the current and a proposed plan', async () => {
         const c = as['nurse.vc']!;
         const r = await c.call('POST', `/patients/${s.patients.shared}/plan/what-if`, {

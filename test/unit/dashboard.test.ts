@@ -45,6 +45,8 @@ import { hrefAlert, hrefPatient, parseRoute } from '../../dashboards/src/route.j
 import {
   applyAlertEvent,
   arrivedLate,
+  describeProblemChange,
+  groupByPatient,
   formatAge,
   formatDuration,
   formatTimeLeft,
@@ -66,6 +68,8 @@ function alert(id: string, over: Partial<Alert> = {}): Alert {
     patientName: `Patient ${id}`,
     frailty: null,
     rule: 'spo2.low',
+    problem: 'spo2',
+    rules: ['spo2.low'],
     severity: 'medium',
     status: 'open',
     owner: null,
@@ -135,6 +139,75 @@ describe('triage order', () => {
     expect(matchesFrailty(4, '4-6')).toBe(true);
     expect(matchesFrailty(null, '1-3')).toBe(false);
     expect(matchesFrailty(null, 'all')).toBe(true);
+  });
+});
+
+describe('one card per patient and problem', () => {
+  it("groups a patient's cards together, the patients ordered by their worst open problem", () => {
+    const list = [
+      alert('a', { patientId: 'p1', severity: 'low' }),
+      alert('b', { patientId: 'p2', severity: 'high' }),
+      alert('c', { patientId: 'p1', severity: 'critical', problem: 'spo2' }),
+      alert('d', { patientId: 'p3', severity: 'medium' }),
+      alert('e', { patientId: 'p2', severity: 'medium', problem: 'weight' }),
+    ];
+    const groups = groupByPatient(sortAlerts(list));
+    expect(groups.map((g) => [g.patientId, g.alerts.map((a) => a.id)])).toEqual([
+      ['p1', ['c', 'a']],
+      ['p2', ['b', 'e']],
+      ['p3', ['d']],
+    ]);
+  });
+
+  it('says what an update changed: the value before and now, and the rules added and dropped', () => {
+    const data = {
+      value: { type: 'body_weight', value: 105.8 },
+      previousValue: { type: 'body_weight', value: 105 },
+      added: ['weight.macd'],
+      dropped: [],
+    };
+    expect(describeProblemChange('sv', data)).toBe(
+      'Vikt 105,0 → 105,8 kg; nu även: Stigande vikttrend (MACD)',
+    );
+    expect(describeProblemChange('en', data)).toBe(
+      'Weight 105.0 → 105.8 kg; now also: Rising weight trend (MACD)',
+    );
+    expect(
+      describeProblemChange('sv', {
+        value: { type: 'body_weight', value: 79.5 },
+        previousValue: { type: 'body_weight', value: 82 },
+        added: ['weight.loss_1d'],
+        dropped: ['weight.gain_3d', 'weight.macd'],
+      }),
+    ).toBe(
+      'Vikt 82,0 → 79,5 kg; nu även: Viktminskning på 1 dygn; inte längre: Viktökning på 3 dygn, Stigande vikttrend (MACD)',
+    );
+    expect(
+      describeProblemChange('sv', {
+        value: { type: 'blood_pressure', systolic: 182, diastolic: 95 },
+        previousValue: { type: 'blood_pressure', systolic: 176, diastolic: 92 },
+        added: [],
+        dropped: [],
+      }),
+    ).toBe('Blodtryck 176/92 → 182/95 mmHg');
+    // an opening names its value; the same value again and nothing else says nothing
+    expect(describeProblemChange('sv', { value: { type: 'spo2', value: 89 } })).toMatch(
+      /^Syremättnad \(SpO₂\) 89\s%$/u,
+    );
+    expect(
+      describeProblemChange('en', {
+        value: { type: 'news2', value: 7 },
+        previousValue: { type: 'news2', value: 5 },
+      }),
+    ).toBe('NEWS2 5 → NEWS2 7');
+    expect(
+      describeProblemChange('sv', {
+        value: { type: 'spo2', value: 89 },
+        previousValue: { type: 'spo2', value: 89 },
+        added: [],
+      }),
+    ).toBeNull();
+    expect(describeProblemChange('sv', {})).toBeNull();
   });
 });
 

@@ -207,6 +207,7 @@ describe('the OpenAPI document', () => {
       'GET /devices/{id}/log': [200, 400, 401, 403, 404, 500],
       'GET /alerts': [200, 400, 401, 500],
       'GET /alerts/{id}': [200, 400, 401, 403, 404, 500],
+      'GET /alerts/{id}/explanation': [200, 400, 401, 403, 404, 500],
       'POST /alerts/{id}/acknowledge': [200, 400, 401, 403, 404, 409, 500],
       'POST /alerts/{id}/snooze': [200, 400, 401, 403, 404, 409, 500],
       'POST /alerts/{id}/resolve': [200, 400, 401, 403, 404, 409, 500],

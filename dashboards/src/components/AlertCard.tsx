@@ -1,13 +1,16 @@
 // One alert: severity (colour and text), patient, reason, owner, fixed care contact, escalation
 // level and the time left before it escalates, when its value was measured (and arrived, when
-// that was later) before when the alert opened, a late reading's age, and the actions.
+// that was later) before when the alert opened, a late reading's age, the actions, and "Visa
+// varför": why it came (AlertWhy), loaded when opened.
+import { useState } from 'preact/hooks';
 import { formatTime } from '../format.js';
-import { frailtyLabel, type Key } from '../i18n.js';
+import { frailtyLabel, ruleName, type Key } from '../i18n.js';
 import { useLang } from '../lang.js';
 import { hrefPatient } from '../route.js';
 import { arrivedLate, formatAge, formatTimeLeft } from '../triage.js';
 import type { Alert } from '../types.js';
 import { AlertActions } from './AlertActions.js';
+import { AlertWhy } from './AlertWhy.js';
 import { SeverityBadge, Time } from './bits.js';
 
 export function AlertCard(props: {
@@ -22,6 +25,8 @@ export function AlertCard(props: {
   const a = props.alert;
   const left = formatTimeLeft(a, props.now, lang);
   const arrived = arrivedLate(a);
+  const [why, setWhy] = useState(false);
+  const whyId = `alert-${a.id}-why`;
   return (
     <article
       id={`alert-${a.id}`}
@@ -50,6 +55,11 @@ export function AlertCard(props: {
         {props.showPatient && <span class="frailty-chip">{frailtyLabel(lang, a.frailty)}</span>}
       </header>
       {props.showPatient && <p class="reason">{a.reason[lang]}</p>}
+      {a.rules.length > 1 && (
+        <p class="agreeing" data-testid="agreeing-rules">
+          {t('agreeingRules', { rules: a.rules.map((r) => ruleName(lang, r)).join(', ') })}
+        </p>
+      )}
       {a.late && (
         <p class="late-reading" data-testid="late-reading">
           {a.ageHours === null
@@ -106,6 +116,21 @@ export function AlertCard(props: {
       {a.snoozedUntil && Date.parse(a.snoozedUntil) > props.now && (
         <p class="muted">{t('snoozedUntil', { time: formatTime(lang, a.snoozedUntil) })}</p>
       )}
+      <button
+        type="button"
+        class="secondary explain-toggle"
+        aria-expanded={why}
+        aria-controls={whyId}
+        onClick={() => setWhy((open) => !open)}
+      >
+        <span class="chevron" aria-hidden="true">
+          {why ? '▾' : '▸'}
+        </span>{' '}
+        {t('explainShow')}
+      </button>
+      <div id={whyId} hidden={!why}>
+        {why && <AlertWhy alertId={a.id} />}
+      </div>
       <AlertActions alert={a} onChanged={props.onChanged} />
     </article>
   );

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { maybe } from '../i18n.js';
+import { describeProblemChange } from '../triage.js';
 import { useLang, useNow } from '../lang.js';
 import type { HistoryEntry } from '../types.js';
 import { Time } from './bits.js';
@@ -36,6 +37,9 @@ export function AlertHistory({ alertId, version }: { alertId: string; version: n
               {h.actor?.displayName ?? t('system')}
               {' · '}
               <Time iso={h.at} now={now} />
+              {(h.kind === 'opened' || h.kind === 'updated') && (
+                <ProblemChange text={describeProblemChange(lang, h.data)} />
+              )}
               {h.note && <p class="note">{h.note}</p>}
             </li>
           ))}
@@ -44,3 +48,10 @@ export function AlertHistory({ alertId, version }: { alertId: string; version: n
     </details>
   );
 }
+
+const ProblemChange = ({ text }: { text: string | null }) =>
+  text ? (
+    <p class="change" data-testid="problem-change">
+      {text}
+    </p>
+  ) : null;

@@ -6,7 +6,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { maybe, reasonKey } from '../i18n.js';
+import { maybe, reasonKey, type Key } from '../i18n.js';
 import { useLang, useNow } from '../lang.js';
 import { hrefPatient } from '../route.js';
 import { formatDateTime, formatReading, locales } from '../format.js';
@@ -107,25 +107,13 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
         </dl>
       </header>
 
-      <LogTable
-        id="refused-title"
-        title={t('refusedMessages')}
-        empty={t('noRefused')}
-        testId="refused"
-        columns={[t('receivedAt'), t('reason'), t('refusedErrors'), t('messageId'), t('payload')]}
-      >
+      <LogTable part="refused">
         {log.refused.map((m, i) => (
           <Refused key={`${m.receivedAt}-${i}`} message={m} when={when} />
         ))}
       </LogTable>
 
-      <LogTable
-        id="readings-title"
-        title={t('deviceReadings')}
-        empty={t('noDeviceReadings')}
-        testId="device-readings"
-        columns={[t('measurement'), t('value'), t('measuredAt'), t('receivedAt'), t('status')]}
-      >
+      <LogTable part="readings">
         {log.readings.map((r) => (
           <tr key={r.messageId}>
             <td>{maybe(lang, `type_${r.type}`) ?? r.type}</td>
@@ -142,33 +130,46 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
   );
 }
 
+/** The log's two tables, each its title, the words when it is empty, its test id and its columns
+ * (as data, so that the page says each table once and LogTable draws both the one way). */
+const PARTS = {
+  refused: {
+    title: 'refusedMessages',
+    empty: 'noRefused',
+    testId: 'refused',
+    columns: ['receivedAt', 'reason', 'refusedErrors', 'messageId', 'payload'],
+  },
+  readings: {
+    title: 'deviceReadings',
+    empty: 'noDeviceReadings',
+    testId: 'device-readings',
+    columns: ['measurement', 'value', 'measuredAt', 'receivedAt', 'status'],
+  },
+} as const satisfies Record<string, { title: Key; empty: Key; testId: string; columns: Key[] }>;
+
 /** A part of the log: its title and a table of its rows (a region that scrolls by keyboard too). */
-function LogTable(props: {
-  id: string;
-  title: string;
-  empty: string;
-  testId: string;
-  columns: string[];
-  children: JSX.Element[];
-}) {
+function LogTable({ part, children }: { part: keyof typeof PARTS; children: JSX.Element[] }) {
+  const { t } = useLang();
+  const { title, empty, testId, columns } = PARTS[part];
+  const id = `${part}-title`;
   return (
-    <section aria-labelledby={props.id}>
-      <h2 id={props.id}>{props.title}</h2>
-      {props.children.length === 0 ? (
-        <p>{props.empty}</p>
+    <section aria-labelledby={id}>
+      <h2 id={id}>{t(title)}</h2>
+      {children.length === 0 ? (
+        <p>{t(empty)}</p>
       ) : (
-        <div class="table-scroll" tabIndex={0} role="region" aria-labelledby={props.id}>
-          <table data-testid={props.testId}>
+        <div class="table-scroll" tabIndex={0} role="region" aria-labelledby={id}>
+          <table data-testid={testId}>
             <thead>
               <tr>
-                {props.columns.map((c) => (
+                {columns.map((c) => (
                   <th scope="col" key={c}>
-                    {c}
+                    {t(c)}
                   </th>
                 ))}
               </tr>
             </thead>
-            <tbody>{props.children}</tbody>
+            <tbody>{children}</tbody>
           </table>
         </div>
       )}

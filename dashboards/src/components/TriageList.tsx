@@ -3,7 +3,7 @@
 // of a notification), it brings that alert's card into view and focus.
 import { useEffect, useState } from 'preact/hooks';
 import { useLang, useNow } from '../lang.js';
-import { viewAlerts, type FrailtyFilter, type SortKey } from '../triage.js';
+import { groupByPatient, viewAlerts, type FrailtyFilter, type SortKey } from '../triage.js';
 import type { Alert } from '../types.js';
 import { AlertCard } from './AlertCard.js';
 import { FrailtyFilterSelect } from './bits.js';
@@ -70,16 +70,33 @@ export function TriageList(props: {
           {t('linkedAlertNotListed')}
         </p>
       )}
+      {/* one group per patient, ordered by the patient's worst open problem (one card each) */}
       <ol class="alert-list" data-testid="triage-list">
-        {shown.map((a) => (
-          <li key={a.id}>
-            <AlertCard
-              alert={a}
-              now={now}
-              onChanged={props.onChanged}
-              showPatient
-              linked={a.id === props.alertId}
-            />
+        {groupByPatient(shown).map((g) => (
+          <li
+            key={g.patientId}
+            class={g.alerts.length > 1 ? 'patient-group' : undefined}
+            data-testid="patient-group"
+            data-patient-id={g.patientId}
+            aria-label={
+              g.alerts.length > 1
+                ? t('patientProblems', { name: g.alerts[0]!.patientName, n: g.alerts.length })
+                : undefined
+            }
+          >
+            <ol class="alert-list">
+              {g.alerts.map((a) => (
+                <li key={a.id}>
+                  <AlertCard
+                    alert={a}
+                    now={now}
+                    onChanged={props.onChanged}
+                    showPatient
+                    linked={a.id === props.alertId}
+                  />
+                </li>
+              ))}
+            </ol>
           </li>
         ))}
       </ol>

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   acknowledgeSchema,
   alertDetailSchema,
+  alertExplanationSchema,
   alertSchema,
   alertsQuerySchema,
   resolveSchema,
@@ -17,6 +18,7 @@ import { alertAccessOf, clinicalUnitIds, visiblePatientIds } from '../../access/
 import type { Viewer } from '../../auth/sessions.js';
 import type { AuditVia } from '../../audit/log.js';
 import { alertAsSeenBy, alertsVisibleTo, type Alert } from '../../alerts/views.js';
+import { explainAlert } from '../../patients/explanation.js';
 import { staffNames } from '../../registry/staff.js';
 import { audit, notClinical, viewerOf, type ApiDeps } from './context.js';
 import { DomainError } from '../../errors.js';
@@ -36,6 +38,13 @@ export const alertRoutes: RouteDoc[] = [
     path: '/alerts/{id}',
     summary: 'One alert with its history',
     response: alertDetailSchema,
+  },
+  {
+    method: 'get',
+    path: '/alerts/{id}/explanation',
+    summary:
+      "Why the alert came: each agreeing rule's threshold and where it came from (default, or the plan change that set it and who made it), its guideline, the readings it judged and the patient's readings of those 14 days",
+    response: alertExplanationSchema,
   },
   {
     method: 'post',
@@ -127,6 +136,23 @@ export function alertsRouter(deps: ApiDeps): Router {
       })),
     };
     res.json(detail);
+  });
+
+  r.get('/alerts/:id/explanation', async (req, res) => {
+    const viewer = viewerOf(res);
+    const alert = await visibleAlert(viewer, req.params.id);
+    const explanation = await explainAlert(db, alert, deps.now());
+    if (!explanation) throw new DomainError('not_found', `alert ${alert.id} does not exist`);
+    await audit(
+      deps,
+      req,
+      viewer,
+      [alert.patientId],
+      'alert.explain',
+      { alertId: alert.id },
+      alert.via,
+    );
+    res.json(explanation);
   });
 
   /** A person's change of an alert they see: validated, made, audited; answers the alert after. */

@@ -19,7 +19,7 @@ import { auditOf } from '../../audit/log.js';
 import { DomainError } from '../../errors.js';
 import { readingSeries } from '../../patients/series.js';
 import { patientDetail, summaries } from '../../patients/summaries.js';
-import { resolvePlan } from '../../plans/plan.js';
+import { checkPlan, resolvePlan } from '../../plans/plan.js';
 import { changePlan, planView } from '../../plans/store.js';
 import { recordFrailty } from '../../registry/frailty.js';
 import { whatIf } from '../../rules/whatIf.js';
@@ -182,7 +182,8 @@ export function patientsRouter(deps: ApiDeps): Router {
     const id = req.params.id;
     const body = parseInput(planBodySchema, req.body ?? {});
     await requirePatient(deps, viewer, id, 'clinical');
-    const answer = await whatIf(db, id, resolvePlan(body.plan), deps.now());
+    // a plan nobody may store is no plan to replay (the MACD's spans: checked on the plan resolved)
+    const answer = await whatIf(db, id, resolvePlan(checkPlan(body.plan, 'plan')), deps.now());
     await audit(deps, req, viewer, [id], 'plan.what-if');
     res.json(answer);
   });
