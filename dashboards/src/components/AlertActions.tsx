@@ -1,7 +1,10 @@
 // Acknowledge (one press), snooze (minutes + reason) and resolve (with a note), as small forms
-// that open in place. Every control is a real button, select or text field.
-import { useState } from 'preact/hooks';
+// that open in place. Every control is a real button, select or text field. The focus follows
+// (keyboard users): into a form when it opens, back to its button when it closes (Escape,
+// Cancel, done), to Snooze when Acknowledge goes, and near a resolved card (focus.ts).
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
+import { focusNear } from '../focus.js';
 import { useLang } from '../lang.js';
 import { snoozeChoices } from '../triage.js';
 import type { Alert } from '../types.js';
@@ -17,14 +20,42 @@ export function AlertActions({ alert, onChanged }: { alert: Alert; onChanged(a: 
   const [reason, setReason] = useState('');
   const choices = snoozeChoices(alert.severity);
   const [minutes, setMinutes] = useState(choices[choices.length - 1] ?? 15);
+  const form = useRef<HTMLFormElement>(null);
+  const toggles = {
+    snooze: useRef<HTMLButtonElement>(null),
+    resolve: useRef<HTMLButtonElement>(null),
+  };
+  // the button to focus after the next render (a card may have moved in its list meanwhile)
+  const focusNext = useRef<'snooze' | 'resolve' | null>(null);
+
+  useEffect(() => {
+    if (mode !== 'idle')
+      form.current?.querySelector<HTMLElement>('select, input, textarea')?.focus();
+  }, [mode]);
+  useEffect(() => {
+    if (!focusNext.current) return;
+    toggles[focusNext.current].current?.focus();
+    focusNext.current = null;
+  });
 
   if (alert.status === 'resolved') return null;
+
+  const close = () => {
+    if (mode !== 'idle') focusNext.current = mode;
+    setMode('idle');
+  };
 
   const run = async (fn: () => Promise<Alert>) => {
     setBusy(true);
     setError(null);
+    // a resolved alert's card leaves the triage list (or moves among the closed ones)
+    const item = form.current?.closest('li');
+    const refocus = item ? focusNear(item) : null;
     try {
-      onChanged(await fn());
+      const changed = await fn();
+      if (changed.status === 'resolved') refocus?.();
+      else focusNext.current = mode === 'idle' ? 'snooze' : mode;
+      onChanged(changed);
       setMode('idle');
       setNote('');
       setReason('');
@@ -39,6 +70,12 @@ export function AlertActions({ alert, onChanged }: { alert: Alert; onChanged(a: 
     } finally {
       setBusy(false);
     }
+  };
+
+  const escape = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    close();
   };
 
   const id = alert.id;
@@ -58,18 +95,20 @@ export function AlertActions({ alert, onChanged }: { alert: Alert; onChanged(a: 
         <button
           type="button"
           class="secondary"
+          ref={toggles.snooze}
           aria-expanded={mode === 'snooze'}
           aria-controls={`snooze-${id}`}
-          onClick={() => setMode(mode === 'snooze' ? 'idle' : 'snooze')}
+          onClick={() => (mode === 'snooze' ? close() : setMode('snooze'))}
         >
           {t('snooze')}
         </button>
         <button
           type="button"
           class="secondary"
+          ref={toggles.resolve}
           aria-expanded={mode === 'resolve'}
           aria-controls={`resolve-${id}`}
-          onClick={() => setMode(mode === 'resolve' ? 'idle' : 'resolve')}
+          onClick={() => (mode === 'resolve' ? close() : setMode('resolve'))}
         >
           {t('resolve')}
         </button>
@@ -78,6 +117,8 @@ export function AlertActions({ alert, onChanged }: { alert: Alert; onChanged(a: 
         <form
           id={`snooze-${id}`}
           class="inline-form"
+          ref={form}
+          onKeyDown={escape}
           onSubmit={(e) => {
             e.preventDefault();
             if (!reason.trim()) return setError(t('reasonRequired'));
@@ -108,7 +149,7 @@ export function AlertActions({ alert, onChanged }: { alert: Alert; onChanged(a: 
           <button type="submit" disabled={busy}>
             {t('confirm')}
           </button>
-          <button type="button" class="secondary" onClick={() => setMode('idle')}>
+          <button type="button" class="secondary" onClick={close}>
             {t('cancel')}
           </button>
         </form>
@@ -117,6 +158,8 @@ export function AlertActions({ alert, onChanged }: { alert: Alert; onChanged(a: 
         <form
           id={`resolve-${id}`}
           class="inline-form"
+          ref={form}
+          onKeyDown={escape}
           onSubmit={(e) => {
             e.preventDefault();
             if (!note.trim()) return setError(t('noteRequired'));
@@ -136,7 +179,7 @@ export function AlertActions({ alert, onChanged }: { alert: Alert; onChanged(a: 
           <button type="submit" disabled={busy}>
             {t('resolve')}
           </button>
-          <button type="button" class="secondary" onClick={() => setMode('idle')}>
+          <button type="button" class="secondary" onClick={close}>
             {t('cancel')}
           </button>
         </form>

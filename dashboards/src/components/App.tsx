@@ -19,7 +19,8 @@ import { PushToggle } from './PushToggle.js';
 import { SignIn } from './SignIn.js';
 import { TriageList } from './TriageList.js';
 
-type Auth = { state: 'checking' } | { state: 'out' } | { state: 'in'; me: Me };
+/** `signedIn`: through the form just now (the focus then moves from the gone form to the page). */
+type Auth = { state: 'checking' } | { state: 'out' } | { state: 'in'; me: Me; signedIn?: boolean };
 
 export function App() {
   const { t } = useLang();
@@ -56,17 +57,29 @@ export function App() {
             <span class="brand">{t('appTitle')}</span>
             <LanguageSwitch />
           </header>
-          <SignIn onSignedIn={(me) => setAuth({ state: 'in', me })} />
+          <SignIn onSignedIn={(me) => setAuth({ state: 'in', me, signedIn: true })} />
         </>
       )}
       {auth.state === 'in' && (
-        <SignedIn me={auth.me} onSignedOut={() => setAuth({ state: 'out' })} />
+        <SignedIn
+          me={auth.me}
+          focusMain={!!auth.signedIn}
+          onSignedOut={() => setAuth({ state: 'out' })}
+        />
       )}
     </>
   );
 }
 
-function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
+function SignedIn({
+  me,
+  focusMain,
+  onSignedOut,
+}: {
+  me: Me;
+  focusMain: boolean;
+  onSignedOut(): void;
+}) {
   const { t } = useLang();
   const route = useRoute();
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
@@ -129,6 +142,11 @@ function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
     }
     commit(applyAlertEvent(before, event));
   };
+
+  // the sign-in form held the focus: the keyboard goes on from the main content, not the top
+  useEffect(() => {
+    if (focusMain) document.getElementById('main')?.focus();
+  }, []);
 
   useEffect(() => {
     void load();
