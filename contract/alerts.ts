@@ -15,6 +15,13 @@ export type AlertStatus = z.infer<typeof alertStatusSchema>;
 
 export { localizedSchema, personSchema, type Localized, type Person } from './common.js';
 
+/** A reason's parameters as stored (contract/reasons.ts `ReasonParams`, by code). */
+const reasonParamValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+export const reasonParamsSchema = z.record(
+  z.string(),
+  z.union([reasonParamValue, z.array(reasonParamValue)]),
+);
+
 export const alertSchema = z.object({
   id: z.string(),
   patientId: z.string(),
@@ -37,7 +44,17 @@ export const alertSchema = z.object({
   escalateAt: z.string().nullable(),
   openedAt: z.string(),
   updatedAt: z.string(),
+  /** Why, in both of the dashboard's languages: rendered from the code below when read. */
   reason: localizedSchema,
+  /**
+   * The reason as the hub stores it, for a reader that says it in another language
+   * (contract/reasons.ts: the codes, their parameters and the catalogue): the code, its
+   * parameters and the notes said after it (a repeat confirmed it, or none came). Null and empty
+   * for an alert stored before reasons were codes (its `reason` is the text stored then).
+   */
+  reasonCode: z.string().nullable(),
+  reasonParams: reasonParamsSchema.nullable(),
+  reasonNotes: z.array(z.object({ code: z.string(), params: reasonParamsSchema })),
   /**
    * When the newest reading the finding rests on was measured, and when it reached the hub (its
    * finding's latest, as an alert is updated); null for an alert about no reading (a missed

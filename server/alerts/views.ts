@@ -8,6 +8,7 @@ import { severityRank, type Finding } from '../shapes/finding.js';
 // the schema of what crosses the wire lives in the contract; re-exported for the server's callers
 export { alertSchema, alertStatusSchema, type Alert } from '../../contract/alerts.js';
 import type { Alert, AlertStatus, Severity } from '../../contract/alerts.js';
+import { reasonView } from './reasonView.js';
 interface Row {
   id: string;
   patient_id: string;
@@ -33,7 +34,8 @@ interface Row {
 
 /** A finding as stored: what the view reads of it (older alerts may lack any of these). */
 type StoredFinding = Record<string, unknown> & {
-  reason?: { sv: string; en: string };
+  /** A code and its parameters; before reasons were codes, `{ sv, en }` text. */
+  reason?: unknown;
   readings?: { measuredAt?: string }[];
   measuredAt?: string;
   receivedAt?: string;
@@ -94,7 +96,7 @@ const toAlert = (r: Row): Alert => ({
   escalateAt: iso(r.escalate_at),
   openedAt: iso(r.opened_at)!,
   updatedAt: iso(r.updated_at)!,
-  reason: r.finding.reason ?? { sv: '', en: '' },
+  ...reasonView(r.finding.reason),
   ...measurementOf(r.finding),
   finding: r.finding,
   seq: Number(r.seq),
@@ -364,14 +366,14 @@ export async function alertsOfPatient(db: Queryable, patientId: string) {
     status: string;
     escalationLevel: number;
     openedAt: string;
-    reason: { sv: string; en: string };
+    reason: unknown;
   }>(
     `SELECT id, rule, severity, status, escalation_level AS "escalationLevel",
        to_json(opened_at)#>>'{}' AS "openedAt", finding->'reason' AS reason
      FROM alerts WHERE patient_id = $1 ORDER BY opened_at DESC, seq DESC`,
     [patientId],
   );
-  return rows;
+  return rows.map((r) => ({ ...r, reason: reasonView(r.reason).reason }));
 }
 
 /** One alert as stored, with the snoozes running at `now` (none once resolved); null if none. */

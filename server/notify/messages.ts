@@ -2,6 +2,7 @@
 // when nobody is on call, the alert to the unit's admins (raised through the alerts lifecycle, as
 // rules.failed is) and its email. Both languages of the dashboard in one text, since the hub does
 // not know the reader's. Pure.
+import { reason } from '../../contract/reasons.js';
 import type { Finding, Severity } from '../shapes/finding.js';
 import type { Message } from './notifier.js';
 
@@ -87,14 +88,15 @@ const when = (lang: 'sv' | 'en', gap: RosterGap) =>
  * alert nobody acknowledged is waiting and the roster has a hole at that hour.
  */
 export function nobodyOnCallFinding(gap: RosterGap): Finding {
-  const sev = severityWords[gap.severity];
   return {
     rule: ONCALL_NOBODY,
     severity: 'high',
-    reason: {
-      sv: `Ingen hade jour i ${gap.unitName} ${when('sv', gap)} när ett larm (${sev.sv}) för patienten gick vidare till jouren. Ta hand om larmet och fyll luckan i jourschemat.`,
-      en: `Nobody was on call in ${gap.unitName} at ${when('en', gap)} when an alert (${sev.en}) for this patient escalated to on call. See to the alert and fill the gap in the roster.`,
-    },
+    reason: reason('oncall.nobody', {
+      unit: gap.unitName,
+      at: gap.at.toISOString(),
+      timeZone: gap.timeZone,
+      severity: gap.severity,
+    }),
     values: { unit: gap.unitName, at: gap.at.toISOString() },
     threshold: {
       value: 'a shift on the roster',

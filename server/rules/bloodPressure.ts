@@ -3,6 +3,7 @@
 // (ESH 2021 practice guidelines: morning and evening readings over 3-7 days, averaged), so one
 // anxious reading does not page a nurse.
 import type { BloodPressureSettings } from '../../contract/plan.js';
+import { reason } from '../../contract/reasons.js';
 import { isQuestionable } from './localDay.js';
 import { keysSet, refOf, type Finding, type RuleReading } from './types.js';
 
@@ -47,10 +48,12 @@ export function judgeBloodPressure(
       {
         rule: 'bp.very_high',
         severity: 'high',
-        reason: {
-          sv: `Blodtryck ${r0(sys)}/${r0(dia)} mmHg: mycket högt (gräns ${s.severeSystolic}/${s.severeDiastolic}); kontakt samma dag`,
-          en: `Blood pressure ${r0(sys)}/${r0(dia)} mmHg: very high (threshold ${s.severeSystolic}/${s.severeDiastolic}); contact the same day`,
-        },
+        reason: reason('bp.very_high', {
+          systolic: sys,
+          diastolic: dia,
+          limitSystolic: s.severeSystolic,
+          limitDiastolic: s.severeDiastolic,
+        }),
         values: { systolic: sys, diastolic: dia },
         threshold: {
           value: { systolic: s.severeSystolic, diastolic: s.severeDiastolic },
@@ -70,10 +73,7 @@ export function judgeBloodPressure(
       {
         rule: 'bp.low',
         severity: 'high',
-        reason: {
-          sv: `Blodtryck ${r0(sys)}/${r0(dia)} mmHg: lågt (systoliskt under ${s.lowSystolic})`,
-          en: `Blood pressure ${r0(sys)}/${r0(dia)} mmHg: low (systolic under ${s.lowSystolic})`,
-        },
+        reason: reason('bp.low', { systolic: sys, diastolic: dia, limitSystolic: s.lowSystolic }),
         values: { systolic: sys, diastolic: dia },
         threshold: {
           value: s.lowSystolic,
@@ -114,10 +114,14 @@ export function judgeBloodPressure(
     {
       rule: 'bp.high_average',
       severity: 'low',
-      reason: {
-        sv: `Medelblodtryck ${r0(mSys)}/${r0(mDia)} mmHg över ${recent.length} mätningar på ${s.averageDays} dagar (gräns ${s.averageSystolic}/${s.averageDiastolic})`,
-        en: `Average blood pressure ${r0(mSys)}/${r0(mDia)} mmHg over ${recent.length} readings in ${s.averageDays} days (threshold ${s.averageSystolic}/${s.averageDiastolic})`,
-      },
+      reason: reason('bp.high_average', {
+        systolic: r0(mSys),
+        diastolic: r0(mDia),
+        readings: recent.length,
+        days: s.averageDays,
+        limitSystolic: s.averageSystolic,
+        limitDiastolic: s.averageDiastolic,
+      }),
       values: {
         averageSystolic: Math.round(mSys * 10) / 10,
         averageDiastolic: Math.round(mDia * 10) / 10,

@@ -2,7 +2,9 @@
 // plan's `freshness`, hours per rule family) when the hub judged it. Such a value is not the
 // patient's state today (a gateway offline for days, a phone out of coverage), so it is raised
 // at most 'low' (no same-day contact; 'low' has no escalation step, and the alerts give a late
-// one no escalation timer whatever the limits), marked late with its age, and worded so.
+// one no escalation timer whatever the limits) and marked late with its age. Its reason is the
+// finding's own, the clinical content only: the alert view carries `late` and `ageHours`, and
+// the dashboard's card says the age and what late means once, beside it.
 // "Judged" is the hub's clock, given by the caller: the readings' own times never decide it,
 // so the same readings judged at the same time give the same findings.
 import type { FreshnessSettings } from '../../contract/plan.js';
@@ -51,16 +53,11 @@ export const freshnessMs = (rule: string, freshness: FreshnessSettings): number 
  */
 export function asLate<F extends Finding>(f: F, ageMs: number, windowMs: number): F {
   const { remeasure: _asksNoRepeat, ...rest } = f;
-  const hours = windowMs / HOUR;
   return {
     ...(rest as F),
     severity: LATE_SEVERITY[f.severity],
     late: true,
     ageHours: Math.floor(ageMs / HOUR),
-    freshnessHours: hours,
-    reason: {
-      sv: `Sen mätning (över ${hours} h gammal när den bedömdes): ${f.reason.sv}. Gällde när den mättes: ingen kontakt samma dag och ingen eskalering för den; se över värdet.`,
-      en: `Late reading (over ${hours} h old when judged): ${f.reason.en}. This held when it was measured: no same-day contact and no escalation for it; review the value.`,
-    },
+    freshnessHours: windowMs / HOUR,
   };
 }

@@ -4,7 +4,7 @@
 import type { PlanItem } from '../../contract/plan.js';
 import type { ReadingType } from '../../devices/contract.js';
 import { localFields, wallTimeToInstant } from '../../devices/gatt/datetime.js';
-import { measurementNames } from '../../devices/measurementNames.js';
+import { reason } from '../../contract/reasons.js';
 import type { Finding, RuleReading } from './types.js';
 
 export type MissingCause = 'not_measured' | 'device_offline' | 'backlog_arriving';
@@ -82,43 +82,21 @@ export function checkMissing(i: MissingInput): MissingMeasurement | null {
   };
 }
 
-const causeText: Record<MissingCause, { sv: string; en: string }> = {
-  not_measured: {
-    sv: 'patienten har inte mätt (enheten har skickat annat)',
-    en: 'the patient has not measured (the device has sent other data)',
-  },
-  device_offline: {
-    sv: 'ingen trafik alls från patientens enheter: enhet eller gateway är troligen frånkopplad',
-    en: "no traffic at all from the patient's devices: a device or gateway is probably offline",
-  },
-  backlog_arriving: {
-    sv: 'äldre mätningar håller på att komma in',
-    en: 'older readings are still arriving',
-  },
-};
-
-/** An instant as the patient's local date and time, '2026-11-23 09:00' (same in both languages). */
-function localDateTime(iso: string, timeZone: string): string {
-  const f = localFields(new Date(iso).getTime(), timeZone);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${f.year}-${p(f.month)}-${p(f.day)} ${p(f.hours)}:${p(f.minutes)}`;
-}
-
 /**
- * The care team's finding for a missed measurement that has passed its grace time; times in
- * the reason are the patient's local ones (`timeZone`), the values keep the instants.
+ * The care team's finding for a missed measurement that has passed its grace time; the reason
+ * keeps the instants and the patient's time zone (`timeZone`), in which it says them.
  */
 export function missingFinding(m: MissingMeasurement, timeZone: string): Finding {
-  const name = measurementNames[m.type];
-  const due = localDateTime(m.dueAt, timeZone);
-  const last = m.lastMeasuredAt && localDateTime(m.lastMeasuredAt, timeZone);
   return {
     rule: `missing.${m.type}`,
     severity: 'medium',
-    reason: {
-      sv: `Ingen mätning av ${name.sv} sedan ${last ?? 'planens start'}; väntades senast ${due}: ${causeText[m.cause].sv}`,
-      en: `No ${name.en} measurement since ${last ?? 'the plan began'}; due by ${due}: ${causeText[m.cause].en}`,
-    },
+    reason: reason('missing', {
+      type: m.type,
+      lastMeasuredAt: m.lastMeasuredAt,
+      dueAt: m.dueAt,
+      timeZone,
+      cause: m.cause,
+    }),
     values: { cause: m.cause, lastMeasuredAt: m.lastMeasuredAt, dueAt: m.dueAt },
     threshold: {
       value: m.dueAt,

@@ -6,6 +6,7 @@ import type { ReadingType } from '../../devices/contract.js';
 // NEWS2 is not validated for unsupervised home telemonitoring: the finding says it is a
 // decision aid, and nothing is computed from a partial set (the chart is meaningless without
 // all seven parameters; see docs in /work/shared/clinical/evidence.md §3).
+import { reason } from '../../contract/reasons.js';
 import { refOf, type Finding, type RuleReading, type Severity } from './types.js';
 import { isQuestionable } from './localDay.js';
 
@@ -297,43 +298,11 @@ export function latestFullSet(
 
 // ---- the finding ----
 
-const BAND_TEXT: Record<News2Band, { sv: string; en: string; svAct: string; enAct: string }> = {
-  low: {
-    sv: 'låg risk',
-    en: 'low risk',
-    svAct: 'sjuksköterska bedömer',
-    enAct: 'assessment by a registered nurse',
-  },
-  'low-medium': {
-    sv: 'låg–medelhög risk',
-    en: 'low-medium risk',
-    svAct: 'skyndsam bedömning, informera läkare',
-    enAct: 'urgent review, inform the medical team',
-  },
-  medium: {
-    sv: 'medelhög risk',
-    en: 'medium risk',
-    svAct: 'brådskande bedömning',
-    enAct: 'urgent assessment',
-  },
-  high: { sv: 'hög risk', en: 'high risk', svAct: 'akut bedömning', enAct: 'emergency assessment' },
-};
-
 const SEVERITY: Record<News2Band, Severity> = {
   low: 'low',
   'low-medium': 'medium',
   medium: 'high',
   high: 'critical',
-};
-
-const PART_NAMES: Record<keyof News2Parts, { sv: string; en: string }> = {
-  respiratoryRate: { sv: 'andningsfrekvens', en: 'respiration rate' },
-  spo2: { sv: 'syremättnad', en: 'SpO2' },
-  air: { sv: 'syrgas', en: 'oxygen' },
-  systolic: { sv: 'systoliskt blodtryck', en: 'systolic blood pressure' },
-  pulse: { sv: 'puls', en: 'pulse' },
-  consciousness: { sv: 'medvetandegrad', en: 'consciousness' },
-  temperature: { sv: 'temperatur', en: 'temperature' },
 };
 
 /**
@@ -353,31 +322,22 @@ export function news2Finding(
   if (score.total === 0) return null;
 
   const shown = roundNews2Inputs(set.inputs);
-  const text = BAND_TEXT[score.band];
   const reds = (Object.keys(score.parts) as (keyof News2Parts)[]).filter(
     (k) => score.parts[k] >= NEWS2_BAND_EDGES.singleParameter,
   );
-  const redSv =
-    score.band === 'low-medium'
-      ? `; 3 poäng för ${reds.map((k) => PART_NAMES[k].sv).join(', ')}`
-      : '';
-  const redEn =
-    score.band === 'low-medium' ? `; ${reds.map((k) => PART_NAMES[k].en).join(', ')} scores 3` : '';
-  const scaleSv = opts.spo2Scale === 2 ? ' SpO2-skala 2 (mål 88–92 %).' : '';
-  const scaleEn = opts.spo2Scale === 2 ? ' SpO2 scale 2 (target 88–92 %).' : '';
   const first = set.readings[0]!;
 
   return {
     rule: 'news2',
     severity: SEVERITY[score.band],
-    reason: {
-      sv:
-        `NEWS2 ${score.total} (${text.sv}${redSv}): ${text.svAct}.${scaleSv}` +
-        ' Beslutsstöd: NEWS2 är inte validerat för egenmätning i hemmet utan vårdpersonal.',
-      en:
-        `NEWS2 ${score.total} (${text.en}${redEn}): ${text.enAct}.${scaleEn}` +
-        ' Decision aid: NEWS2 is not validated for unsupervised home use.',
-    },
+    // the band's action and the decision-aid caveat (NEWS2 is not validated for unsupervised
+    // home use) are the catalogue's words: contract/reasons.ts
+    reason: reason('news2', {
+      total: score.total,
+      band: score.band,
+      scoresThree: score.band === 'low-medium' ? reds : [],
+      spo2Scale: opts.spo2Scale,
+    }),
     values: {
       total: score.total,
       band: score.band,

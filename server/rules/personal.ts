@@ -37,7 +37,7 @@ import {
   type DailyWeight,
 } from './localDay.js';
 import type { ReadingType } from '../../devices/contract.js';
-import { fmtKg } from './weight.js';
+import { reason } from '../../contract/reasons.js';
 import { refOf, type Finding, type RuleReading } from './types.js';
 
 /** One value per local day and the readings it came from. */
@@ -226,37 +226,9 @@ export function deviation(
   return b && judged(b, direction, k, sdFloor);
 }
 
-type Lang = 'sv' | 'en';
-
-const SIGNAL: Record<
-  PersonalSignal,
-  { unit: string; name: Record<Lang, string>; short: Record<Lang, string> }
-> = {
-  weight: { unit: 'kg', name: { en: 'Weight', sv: 'Vikten' }, short: { en: 'weight', sv: 'vikt' } },
-  pulse: {
-    unit: '/min',
-    name: { en: 'Resting pulse', sv: 'Vilopulsen' },
-    short: { en: 'pulse', sv: 'puls' },
-  },
-  systolic: {
-    unit: 'mmHg',
-    name: { en: 'Systolic pressure', sv: 'Det systoliska trycket' },
-    short: { en: 'systolic pressure', sv: 'systoliskt tryck' },
-  },
-};
-
-/** Weight with 1-2 decimals, pulse and pressure with at most 1; Swedish with a decimal comma. */
-function fmt(signal: PersonalSignal, v: number, lang: Lang): string {
-  if (signal === 'weight') return fmtKg(v, lang);
-  let s = v.toFixed(1);
-  if (s.endsWith('.0')) s = s.slice(0, -2);
-  return lang === 'sv' ? s.replace('.', ',') : s;
-}
-const fmtSd = (v: number, lang: Lang) => {
-  const s = v.toFixed(2);
-  return lang === 'sv' ? s.replace('.', ',') : s;
-};
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
+/** A reason's numbers: the catalogue rounds them as it says them; this drops binary noise only. */
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
 const REF =
   'Personalised detector: own baseline mean +/- k SD, N consecutive days (HeartPhone, Ledwidge et al., Eur J Heart Fail 2013; personalised SPC, Eur Heart J Digit Health 2023;4:455); parameters [U]';
@@ -273,23 +245,6 @@ interface Hit {
   keys: string[];
 }
 
-function reason(h: Hit, lang: Lang): string {
-  const { signal, direction, dev } = h;
-  const { unit, name } = SIGNAL[signal];
-  const f = (v: number) => fmt(signal, v, lang);
-  const vals = dev.tested.map((v) => f(v.value)).join(' -> ');
-  const n = dev.tested.length;
-  const floored = dev.sdUsed > dev.sd;
-  const up = direction === 'up';
-  const k = dev.k.toFixed(1);
-  if (lang === 'sv') {
-    const when = n === 1 ? 'den senaste mätdagen' : `de ${n} senaste mätdagarna`;
-    return `${name.sv} ${up ? 'över' : 'under'} patientens egen baslinje ${when} (${vals} ${unit}); baslinje ${f(dev.mean)} ${unit}, SD ${fmtSd(dev.sdUsed, 'sv')}${floored ? ' (lägsta tillåtna)' : ''} under ${dev.baseline.length} dagar; gräns ${up ? 'mer' : 'mindre'} än ${f(dev.limit)} ${unit} (medel ${up ? '+' : '-'} ${k.replace('.', ',')} SD)`;
-  }
-  const when = n === 1 ? 'the last day measured' : `the last ${n} days measured`;
-  return `${name.en} ${up ? 'above' : 'below'} own baseline on ${when} (${vals} ${unit}); baseline ${f(dev.mean)} ${unit}, SD ${fmtSd(dev.sdUsed, 'en')}${floored ? ' (floor)' : ''} over ${dev.baseline.length} days; threshold ${up ? 'more' : 'less'} than ${f(dev.limit)} ${unit} (mean ${up ? '+' : '-'} ${k} SD)`;
-}
-
 const windowOf = (dev: Deviation) => ({
   from: (dev.baseline[0] ?? dev.tested[0])!.readings[0]!.measuredAt.toISOString(),
   to: dev.tested.at(-1)!.readings.at(-1)!.measuredAt.toISOString(),
@@ -300,7 +255,17 @@ function single(h: Hit): Finding {
   return {
     rule: h.rule,
     severity: 'medium',
-    reason: { sv: reason(h, 'sv'), en: reason(h, 'en') },
+    reason: reason('personal.single', {
+      signal: h.signal,
+      direction: h.direction,
+      values: dev.tested.map((v) => round6(v.value)),
+      mean: round6(dev.mean),
+      sd: round6(dev.sdUsed),
+      sdFloored: dev.sdUsed > dev.sd,
+      baselineDays: dev.baseline.length,
+      limit: round6(dev.limit),
+      k: dev.k,
+    }),
     values: {
       latest: round3(dev.tested.at(-1)!.value),
       latestDay: dev.tested.at(-1)!.day,
@@ -331,16 +296,6 @@ function keysOf(hits: Hit[]): { keys?: string[] } {
 }
 
 function combined(hits: Hit[]): Finding {
-  const part = (h: Hit, lang: Lang) => {
-    const { unit, short } = SIGNAL[h.signal];
-    const dir =
-      lang === 'sv' ? (h.direction === 'up' ? 'upp' : 'ned') : h.direction === 'up' ? 'up' : 'down';
-    const last = fmt(h.signal, h.dev.tested.at(-1)!.value, lang);
-    const lim = fmt(h.signal, h.dev.limit, lang);
-    return lang === 'sv'
-      ? `${short.sv} ${dir} (${last} ${unit}, gräns ${lim})`
-      : `${short.en} ${dir} (${last} ${unit}, limit ${lim})`;
-  };
   const values: Finding['values'] = {};
   for (const h of hits) {
     values[h.signal] = round3(h.dev.tested.at(-1)!.value);
@@ -350,10 +305,12 @@ function combined(hits: Hit[]): Finding {
   return {
     rule: 'personal.combined',
     severity: 'high',
-    reason: {
-      sv: `Flera mätvärden avviker samtidigt från patientens egen baslinje: ${hits.map((h) => part(h, 'sv')).join('; ')}; möjlig försämring av hjärtsvikten`,
-      en: `Several signals off the patient's own baseline together: ${hits.map((h) => part(h, 'en')).join('; ')}; possible heart-failure decompensation`,
-    },
+    reason: reason('personal.combined', {
+      signals: hits.map((h) => h.signal),
+      directions: hits.map((h) => h.direction),
+      values: hits.map((h) => round6(h.dev.tested.at(-1)!.value)),
+      limits: hits.map((h) => round6(h.dev.limit)),
+    }),
     values,
     threshold: {
       value: Object.fromEntries(hits.map((h) => [h.rule, round3(h.dev.limit)])),

@@ -7,6 +7,7 @@
 // Pure: the runner loads the pending requests and carries out what this decides.
 import type { PatientNotice, ReadingType } from '../../devices/contract.js';
 import { measurementNames } from '../../devices/measurementNames.js';
+import { reason, renderReason, type Reason, type ReasonNote } from '../../contract/reasons.js';
 import type { EvaluatedFinding } from './evaluate.js';
 import { isQuestionable } from './localDay.js';
 import type { Finding, RuleReading } from './types.js';
@@ -88,14 +89,17 @@ export function decideRemeasure(
   return { raise, ask, settled };
 }
 
+/** `r` with `note` said after it. */
+const noted = (r: Reason, note: ReasonNote): Reason => ({
+  ...r,
+  notes: [...(r.notes ?? []), note],
+});
+
 /** The finding a repeat confirmed, saying so. */
 export function confirmedFinding<F extends Finding>(f: F): F {
   return {
     ...f,
-    reason: {
-      sv: `${f.reason.sv}. Bekräftat av en ny mätning.`,
-      en: `${f.reason.en}. Confirmed by a repeat measurement.`,
-    },
+    reason: noted(f.reason, reason('remeasure.confirmed', {})),
     values: { ...f.values, remeasure: 'confirmed' },
   };
 }
@@ -104,10 +108,7 @@ export function confirmedFinding<F extends Finding>(f: F): F {
 export function unconfirmedFinding(f: Finding, minutes: number): Finding {
   return {
     ...f,
-    reason: {
-      sv: `${f.reason.sv}. Ingen ny mätning inom ${minutes} minuter.`,
-      en: `${f.reason.en}. No repeat measurement within ${minutes} minutes.`,
-    },
+    reason: noted(f.reason, reason('remeasure.no_repeat', { minutes })),
     values: { ...f.values, remeasure: 'no_repeat' },
   };
 }
@@ -119,8 +120,8 @@ export function remeasureNotice(f: EvaluatedFinding, type: ReadingType, by: Date
     notice: 'remeasure',
     type,
     text: {
-      sv: `Värdet avviker något (${f.reason.sv}). Sitt still och vila några minuter, mät sedan igen. Står värdet sig får ditt vårdteam besked.`,
-      en: `The value is a little out of range (${f.reason.en}). Sit still and rest for a few minutes, then measure again. If it stands, your care team is told.`,
+      sv: `Värdet avviker något (${renderReason(f.reason, 'sv')}). Sitt still och vila några minuter, mät sedan igen. Står värdet sig får ditt vårdteam besked.`,
+      en: `The value is a little out of range (${renderReason(f.reason, 'en')}). Sit still and rest for a few minutes, then measure again. If it stands, your care team is told.`,
     },
     by: time,
     messageId: f.trigger.messageId,

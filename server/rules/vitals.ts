@@ -4,6 +4,7 @@
 // Severity words: "urgent" -> critical, "contact the same day" -> high, "contact" -> medium.
 import type { VitalThresholds } from '../../contract/plan.js';
 import type { ReadingType } from '../../devices/contract.js';
+import { reason } from '../../contract/reasons.js';
 import { keysSet, refOf, type Finding, type RuleReading, type Severity } from './types.js';
 
 /**
@@ -26,11 +27,6 @@ export interface ThresholdContext {
   personal: ReadonlySet<string>;
   spo2Scale: 1 | 2;
 }
-
-const fmt = (v: number, decimals = 0, lang: 'sv' | 'en' = 'en') => {
-  const s = v.toFixed(decimals);
-  return lang === 'sv' ? s.replace('.', ',') : s;
-};
 
 function finding(
   r: RuleReading,
@@ -66,18 +62,16 @@ const pulse: Judge = (r, ctx) => {
   if (v === null) return [];
   const t = ctx.vitals.pulse;
   const f = (
-    rule: string,
+    rule: 'pulse.very_low' | 'pulse.very_high' | 'pulse.low' | 'pulse.high',
     sev: Severity,
     key: keyof typeof t,
-    sv: string,
-    en: string,
     remeasure: boolean,
   ) => [
     finding(
       r,
       rule,
       sev,
-      { sv, en },
+      reason(rule, { pulse: v, limit: t[key] }),
       v,
       { key: `pulse.${key}`, value: t[key] },
       ctx,
@@ -85,42 +79,10 @@ const pulse: Judge = (r, ctx) => {
       remeasure,
     ),
   ];
-  if (v <= t.urgentLow)
-    return f(
-      'pulse.very_low',
-      'critical',
-      'urgentLow',
-      `Puls ${fmt(v)}/min: mycket låg (gräns ${t.urgentLow})`,
-      `Pulse ${fmt(v)}/min: very low (threshold ${t.urgentLow})`,
-      false,
-    );
-  if (v > t.urgentHigh)
-    return f(
-      'pulse.very_high',
-      'critical',
-      'urgentHigh',
-      `Puls ${fmt(v)}/min: mycket hög (över ${t.urgentHigh})`,
-      `Pulse ${fmt(v)}/min: very high (over ${t.urgentHigh})`,
-      false,
-    );
-  if (v <= t.contactLow)
-    return f(
-      'pulse.low',
-      'medium',
-      'contactLow',
-      `Puls ${fmt(v)}/min: låg (gräns ${t.contactLow})`,
-      `Pulse ${fmt(v)}/min: low (threshold ${t.contactLow})`,
-      true,
-    );
-  if (v > t.contactHigh)
-    return f(
-      'pulse.high',
-      'medium',
-      'contactHigh',
-      `Puls ${fmt(v)}/min: hög (över ${t.contactHigh})`,
-      `Pulse ${fmt(v)}/min: high (over ${t.contactHigh})`,
-      true,
-    );
+  if (v <= t.urgentLow) return f('pulse.very_low', 'critical', 'urgentLow', false);
+  if (v > t.urgentHigh) return f('pulse.very_high', 'critical', 'urgentHigh', false);
+  if (v <= t.contactLow) return f('pulse.low', 'medium', 'contactLow', true);
+  if (v > t.contactHigh) return f('pulse.high', 'medium', 'contactHigh', true);
   return [];
 };
 
@@ -132,7 +94,7 @@ const spo2: Judge = (r, ctx) => {
     scale2 && !ctx.personal.has('spo2.contactBelow')
       ? { ...ctx.vitals.spo2, ...SPO2_SCALE_TWO }
       : ctx.vitals.spo2;
-  const air = r.supplementalOxygen ? { sv: ' med syrgas', en: ' on oxygen' } : { sv: '', en: '' };
+  const oxygen = r.supplementalOxygen === true;
   const ref = scale2 ? `${REF.news2}, SpO2 scale 2 (target 88-92 %)` : REF.spo2;
   if (v < t.urgentBelow)
     return [
@@ -140,10 +102,7 @@ const spo2: Judge = (r, ctx) => {
         r,
         'spo2.very_low',
         'critical',
-        {
-          sv: `Syremättnad ${fmt(v)} %${air.sv}: mycket låg (under ${t.urgentBelow} %)`,
-          en: `SpO2 ${fmt(v)} %${air.en}: very low (under ${t.urgentBelow} %)`,
-        },
+        reason('spo2.very_low', { spo2: v, oxygen, limit: t.urgentBelow }),
         v,
         { key: 'spo2.urgentBelow', value: t.urgentBelow },
         ctx,
@@ -157,10 +116,7 @@ const spo2: Judge = (r, ctx) => {
         r,
         'spo2.low',
         'high',
-        {
-          sv: `Syremättnad ${fmt(v)} %${air.sv}: låg (under ${t.contactBelow} %); kontakt samma dag`,
-          en: `SpO2 ${fmt(v)} %${air.en}: low (under ${t.contactBelow} %); contact the same day`,
-        },
+        reason('spo2.low', { spo2: v, oxygen, limit: t.contactBelow }),
         v,
         { key: 'spo2.contactBelow', value: t.contactBelow },
         ctx,
@@ -175,14 +131,13 @@ const temperature: Judge = (r, ctx) => {
   const v = r.value;
   if (v === null) return [];
   const t = ctx.vitals.temperature;
-  const c = (lang: 'sv' | 'en') => `${fmt(v, 1, lang)} °C`;
   if (v >= t.highFever)
     return [
       finding(
         r,
         'temperature.high_fever',
         'high',
-        { sv: `Temperatur ${c('sv')}: hög feber`, en: `Temperature ${c('en')}: high fever` },
+        reason('temperature.high_fever', { celsius: v }),
         v,
         { key: 'temperature.highFever', value: t.highFever },
         ctx,
@@ -196,7 +151,7 @@ const temperature: Judge = (r, ctx) => {
         r,
         'temperature.fever',
         'medium',
-        { sv: `Temperatur ${c('sv')}: feber`, en: `Temperature ${c('en')}: fever` },
+        reason('temperature.fever', { celsius: v }),
         v,
         { key: 'temperature.fever', value: t.fever },
         ctx,
@@ -210,7 +165,7 @@ const temperature: Judge = (r, ctx) => {
         r,
         'temperature.low',
         'high',
-        { sv: `Temperatur ${c('sv')}: nedkylning`, en: `Temperature ${c('en')}: hypothermia` },
+        reason('temperature.low', { celsius: v }),
         v,
         { key: 'temperature.hypothermia', value: t.hypothermia },
         ctx,
@@ -225,17 +180,13 @@ const glucose: Judge = (r, ctx) => {
   const v = r.value;
   if (v === null) return [];
   const t = ctx.vitals.glucose;
-  const m = (lang: 'sv' | 'en') => `${fmt(v, 1, lang)} mmol/L`;
   if (v < t.severeLow)
     return [
       finding(
         r,
         'glucose.very_low',
         'critical',
-        {
-          sv: `Blodsocker ${m('sv')}: svår hypoglykemi`,
-          en: `Blood glucose ${m('en')}: severe hypoglycaemia`,
-        },
+        reason('glucose.very_low', { mmolL: v }),
         v,
         { key: 'glucose.severeLow', value: t.severeLow },
         ctx,
@@ -249,7 +200,7 @@ const glucose: Judge = (r, ctx) => {
         r,
         'glucose.low',
         'high',
-        { sv: `Blodsocker ${m('sv')}: hypoglykemi`, en: `Blood glucose ${m('en')}: hypoglycaemia` },
+        reason('glucose.low', { mmolL: v }),
         v,
         { key: 'glucose.low', value: t.low },
         ctx,
@@ -263,7 +214,7 @@ const glucose: Judge = (r, ctx) => {
         r,
         'glucose.high',
         'medium',
-        { sv: `Blodsocker ${m('sv')}: högt`, en: `Blood glucose ${m('en')}: high` },
+        reason('glucose.high', { mmolL: v }),
         v,
         { key: 'glucose.high', value: t.high },
         ctx,
@@ -285,7 +236,7 @@ const respiratoryRate: Judge = (r, ctx) => {
         r,
         'respiratory_rate.urgent',
         'critical',
-        { sv: `Andningsfrekvens ${fmt(v)}/min`, en: `Respiratory rate ${fmt(v)}/min` },
+        reason('respiratory_rate.urgent', { perMinute: v }),
         v,
         { key: `respiratoryRate.${key}`, value: t[key] },
         ctx,
@@ -300,10 +251,7 @@ const respiratoryRate: Judge = (r, ctx) => {
         r,
         'respiratory_rate.high',
         'medium',
-        {
-          sv: `Andningsfrekvens ${fmt(v)}/min: förhöjd`,
-          en: `Respiratory rate ${fmt(v)}/min: raised`,
-        },
+        reason('respiratory_rate.high', { perMinute: v }),
         v,
         { key: 'respiratoryRate.contactHigh', value: t.contactHigh },
         ctx,
@@ -320,10 +268,7 @@ const consciousness: Judge = (r) => {
     {
       rule: 'consciousness.not_alert',
       severity: 'critical',
-      reason: {
-        sv: `Medvetandegrad ${r.code} (ACVPU): inte vaken och klar`,
-        en: `Consciousness ${r.code} (ACVPU): not alert`,
-      },
+      reason: reason('consciousness.not_alert', { acvpu: r.code }),
       values: { consciousness: r.code },
       threshold: { value: 'A', source: 'default', reference: REF.news2 },
       readings: [refOf(r)],

@@ -13,6 +13,7 @@
 // finding says `threshold.source: 'personal'` when the threshold it used is among them. The
 // dry-weight rule is always 'personal': the dry weight is set for the patient.
 import type { WeightSettings } from '../../contract/plan.js';
+import { reason } from '../../contract/reasons.js';
 import { dayNumber, type DailyWeight } from './localDay.js';
 import { keysSet, refOf, type Finding, type Severity } from './types.js';
 
@@ -26,21 +27,10 @@ const REF = {
   dry: 'Cleveland Clinic HF zones: 4 lb (1.8 kg) above or below dry weight',
 };
 
-type Lang = 'sv' | 'en';
 type Source = 'default' | 'personal';
-
-/** kg with 1-2 decimals (2.0, 2.4, 1.36); Swedish with a decimal comma. */
-export function fmtKg(v: number, lang: Lang): string {
-  let s = v.toFixed(2);
-  if (s.endsWith('0')) s = s.slice(0, -1);
-  return lang === 'sv' ? s.replace('.', ',') : s;
-}
 
 /** Rounds away floating-point noise (82.1 - 80.1) so that "exactly at the threshold" is exact. */
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
-
-const days = (n: number, lang: Lang) =>
-  lang === 'sv' ? `${n} ${n === 1 ? 'dag' : 'dagar'}` : `${n} ${n === 1 ? 'day' : 'days'}`;
 
 const sourceOf = (personal: ReadonlySet<string>, key: string): Source =>
   personal.has(`weight.${key}`) ? 'personal' : 'default';
@@ -69,18 +59,18 @@ interface Change {
 
 function changeFinding(c: Change, personal: ReadonlySet<string>): Finding {
   const span = dayNumber(c.last.day) - dayNumber(c.base.day);
-  const text = (lang: Lang) => {
-    const k = (v: number) => fmtKg(v, lang);
-    const nums = `(${k(c.base.kg)} -> ${k(c.last.kg)} kg)`;
-    const mag = k(Math.abs(c.change));
-    return lang === 'sv'
-      ? `Vikten har ${c.up ? 'ökat' : 'minskat'} ${mag} kg på ${days(span, 'sv')} ${nums}; gräns mer än ${k(c.limit)} kg på ${days(c.limitDays, 'sv')}`
-      : `Weight ${c.up ? 'up' : 'down'} ${mag} kg in ${days(span, 'en')} ${nums}; threshold more than ${k(c.limit)} kg in ${days(c.limitDays, 'en')}`;
-  };
   return {
     rule: c.rule,
     severity: c.severity,
-    reason: { sv: text('sv'), en: text('en') },
+    reason: reason('weight.change', {
+      direction: c.up ? 'up' : 'down',
+      fromKg: c.base.kg,
+      toKg: c.last.kg,
+      changeKg: Math.abs(c.change),
+      days: span,
+      limitKg: c.limit,
+      limitDays: c.limitDays,
+    }),
     values: {
       baseline: c.base.kg,
       latest: c.last.kg,
@@ -274,19 +264,19 @@ export function weightMacd(
   if (!up && !down) return [];
   const limit = up ? s.macd.thresholdKg : s.macd.lossThresholdKg;
   const used = daily.slice(-s.macd.longDays);
-  const text = (lang: Lang) => {
-    const k = (v: number) => fmtKg(v, lang);
-    const { shortDays: ns, longDays: nl } = s.macd;
-    if (lang === 'sv') {
-      return `Viktkurvan ${up ? 'stiger' : 'sjunker'}: kort medelvärde (${days(ns, 'sv')}) ${k(p.emaShort)} kg ligger ${k(Math.abs(macd))} kg ${up ? 'över' : 'under'} långt medelvärde (${days(nl, 'sv')}) ${k(p.emaLong)} kg; gräns mer än ${k(limit)} kg`;
-    }
-    return `Weight trending ${up ? 'up' : 'down'}: short average (${days(ns, 'en')}) ${k(p.emaShort)} kg is ${k(Math.abs(macd))} kg ${up ? 'above' : 'below'} the long average (${days(nl, 'en')}) ${k(p.emaLong)} kg; threshold more than ${k(limit)} kg`;
-  };
   return [
     {
       rule: up ? 'weight.macd' : 'weight.macd_loss',
       severity: 'medium',
-      reason: { sv: text('sv'), en: text('en') },
+      reason: reason('weight.trend', {
+        direction: up ? 'up' : 'down',
+        shortDays: s.macd.shortDays,
+        longDays: s.macd.longDays,
+        shortKg: round6(p.emaShort),
+        longKg: round6(p.emaLong),
+        differenceKg: Math.abs(macd),
+        limitKg: limit,
+      }),
       values: {
         latest: p.kg,
         emaShort: round6(p.emaShort),
@@ -332,17 +322,17 @@ export function dryWeight(
   const diff = round6(last.kg - dry);
   if (Math.abs(diff) <= s.dryWeightToleranceKg) return [];
   const above = diff > 0;
-  const text = (lang: Lang) => {
-    const k = (v: number) => fmtKg(v, lang);
-    return lang === 'sv'
-      ? `Vikten ${k(last.kg)} kg är ${k(Math.abs(diff))} kg ${above ? 'över' : 'under'} torrvikten ${k(dry)} kg; gräns mer än ${k(s.dryWeightToleranceKg)} kg`
-      : `Weight ${k(last.kg)} kg is ${k(Math.abs(diff))} kg ${above ? 'above' : 'below'} dry weight ${k(dry)} kg; threshold more than ${k(s.dryWeightToleranceKg)} kg`;
-  };
   return [
     {
       rule: above ? 'weight.above_dry_weight' : 'weight.below_dry_weight',
       severity: 'medium',
-      reason: { sv: text('sv'), en: text('en') },
+      reason: reason('weight.dry_weight', {
+        direction: above ? 'up' : 'down',
+        weightKg: last.kg,
+        differenceKg: Math.abs(diff),
+        dryKg: dry,
+        toleranceKg: s.dryWeightToleranceKg,
+      }),
       values: { dryWeight: dry, latest: last.kg, change: diff },
       threshold: {
         value: { dryWeightKg: dry, toleranceKg: s.dryWeightToleranceKg },

@@ -1,6 +1,7 @@
 // What a rule found, as the alerts keep it and the dashboards show it. Imports nothing of the
 // stages, so that the rules hand findings to the alerts without the alerts importing the rules.
 import type { ReadingType } from '../../devices/contract.js';
+import type { Reason } from '../../contract/reasons.js';
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const severityRank: Record<Severity, number> = {
@@ -23,8 +24,11 @@ export interface Finding {
   /** Stable id of the rule, e.g. `weight.gain_3d`, `news2`, `bp.very_high`. */
   rule: string;
   severity: Severity;
-  /** A sentence a nurse can act on, in Swedish and English. */
-  reason: { sv: string; en: string };
+  /**
+   * A sentence a nurse can act on, as a code and its parameters (contract/reasons.ts): said in
+   * the reader's language when read, so that a stored finding holds no finished text.
+   */
+  reason: Reason;
   /** The values judged and the threshold used, with where the threshold came from. */
   values: Record<string, number | string | null>;
   threshold: {

@@ -10,6 +10,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reason, type Reason } from '../../contract/reasons.js';
 import { runCommand } from '../../server/admin/commands/index.js';
 import {
   addDevice,
@@ -39,13 +40,13 @@ let deviceId: string;
 let nurse: { id: string; password: string };
 const pageErrors: string[] = [];
 
-async function raise(rule: string, severity: Severity, sv: string, en: string) {
+async function raise(rule: string, severity: Severity, why: Reason) {
   await env.hub.alerts.raise(
     patientId,
     {
       rule,
       severity,
-      reason: { sv, en },
+      reason: why,
       values: {},
       threshold: { value: 1, source: 'default', reference: 'test' },
       readings: [],
@@ -83,9 +84,32 @@ beforeAll(async () => {
   await device.publish(weight(999));
   await device.waitForReceipts(7);
 
-  await raise('test.a11y_high', 'high', 'Hög puls i vila', 'High resting pulse');
-  await raise('test.a11y_medium', 'medium', 'Viktökning', 'Weight gain');
-  await raise('test.a11y_low', 'low', 'Missad mätning', 'Missed measurement');
+  await raise('test.a11y_high', 'high', reason('pulse.high', { pulse: 112, limit: 110 }));
+  await raise(
+    'test.a11y_medium',
+    'medium',
+    reason('weight.change', {
+      direction: 'up',
+      fromKg: 80,
+      toKg: 82.3,
+      changeKg: 2.3,
+      days: 3,
+      limitKg: 2,
+      limitDays: 3,
+    }),
+  );
+  const due = new Date(Date.now() - 3 * 3_600_000).toISOString();
+  await raise(
+    'test.a11y_low',
+    'low',
+    reason('missing', {
+      type: 'body_weight',
+      lastMeasuredAt: null,
+      dueAt: due,
+      timeZone: 'Europe/Stockholm',
+      cause: 'not_measured',
+    }),
+  );
 
   browser = await launchChromium();
 });

@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reason } from '../../contract/reasons.js';
 import { formatNumber } from '../../dashboards/src/format.js';
 import { registerPatient } from '../../server/registry/index.js';
 import { seedDashboard } from '../bench/dashboardSeed.js';
@@ -120,7 +121,7 @@ describe('the patient list and frailty', () => {
       {
         rule: 'test.e2e',
         severity: 'medium',
-        reason: { sv: 'Testlarm', en: 'Test alert' },
+        reason: reason('temperature.fever', { celsius: 38.4 }),
         values: {},
         threshold: { value: 1, source: 'default', reference: 'test' },
         readings: [],

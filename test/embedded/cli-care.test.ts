@@ -164,7 +164,7 @@ describe('the admin CLI for care teams', () => {
         rule: 'pulse.very_high',
         severity: 'critical',
         status: 'open',
-        reason: { en: 'Pulse 150/min: very high (over 130)' },
+        reason: { en: 'Pulse 150 beats/min: very high (over 130)' },
       },
     ]);
   });

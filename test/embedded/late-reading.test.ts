@@ -80,8 +80,12 @@ describe('a reading measured 30 hours ago, arriving now (embedded)', () => {
     const received = Date.parse(a!.receivedAt!);
     expect(received).toBeGreaterThanOrEqual(sentAt - 1000);
     expect(received).toBeLessThanOrEqual(Date.now());
-    expect(a!.reason.sv).toMatch(/^Sen mätning \(över 24 h gammal när den bedömdes\)/);
-    expect(a!.reason.en).toContain('no same-day contact and no escalation');
+    // the reason says the clinical content; that it is late, and how late, the card says once
+    expect(a!.reason).toEqual({
+      sv: 'Syremättnad 84 %: mycket låg (under 88 %)',
+      en: 'SpO2 84 %: very low (under 88 %)',
+    });
+    expect(a!.reasonCode).toBe('spo2.very_low');
 
     const one = await fetch(`${t.env.hub.urls.http}/api/v1/alerts/${a!.id}`, {
       headers: { cookie },

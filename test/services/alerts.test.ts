@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { reason } from '../../contract/reasons.js';
 import { runCommand } from '../../server/admin/commands/index.js';
 import { createAlerts } from '../../server/alerts/lifecycle.js';
 import { severityRank, type Finding, type Severity } from '../../server/rules/types.js';
@@ -221,7 +222,7 @@ function spo2Finding(rule: string, severity: Severity, threshold: number): Findi
   return {
     rule,
     severity,
-    reason: { sv: '', en: '' },
+    reason: reason('spo2.low', { spo2: threshold - 1, oxygen: false, limit: threshold }),
     values: {},
     threshold: { value: threshold, source: 'default', reference: '' },
     readings: [],

@@ -27,6 +27,7 @@ interface AlertView {
   severity: string;
   ownerId: string | null;
   finding: { rule: string };
+  reason: { sv: string; en: string };
   snoozes: { staffId: string; until: string; reason: string }[];
   events: AlertChange[];
 }
@@ -249,6 +250,11 @@ export function describeAlertAndPlanCli(mode: Mode) {
         status: 'resolved',
         ownerId: anna,
         finding: { rule: 'cli.show' },
+        // said from the stored code and parameters
+        reason: {
+          sv: 'Puls 120 slag/min: hög (över 110)',
+          en: 'Pulse 120 beats/min: high (over 110)',
+        },
         snoozes: [],
       });
       expect(shown.events.map((e) => [e.kind, e.actorId, e.note])).toEqual([
@@ -262,6 +268,7 @@ export function describeAlertAndPlanCli(mode: Mode) {
 
       const human = await hubCli(cliEnv, 'alert', 'show', a.alertId);
       expect(human.stdout).toMatch(/resolved +high +cli\.show/);
+      expect(human.stdout).toContain('Pulse 120 beats/min: high (over 110)');
       expect(human.stdout).toMatch(/snoozed +staff_\S+ +"väntar på labbsvar"/);
     });
 

@@ -1,6 +1,7 @@
 // Readings published over MQTT become findings and alerts, in either mode.
 import { describe, expect, it } from 'vitest';
 import { connectDevice, weight } from './device.js';
+import { renderReason, type Reason } from '../../contract/reasons.js';
 import type { Finding } from '../../server/rules/types.js';
 import { storeBatch } from '../../server/store/readings.js';
 import type { Queryable, QueryOptions } from '../../server/store/db.js';
@@ -42,7 +43,7 @@ export function describeRulesOnIngest(mode: Mode) {
           rule: string;
           severity: string;
           status: string;
-          finding: { reason: { en: string } };
+          finding: { reason: Reason };
         }>(
           'SELECT rule, severity, status, finding FROM alerts WHERE patient_id = $1 ORDER BY opened_at',
           [t.reg.patientId],
@@ -66,7 +67,14 @@ export function describeRulesOnIngest(mode: Mode) {
       expect(alerts).toMatchObject([
         { rule: 'spo2.very_low', severity: 'critical', status: 'open' },
       ]);
-      expect(alerts[0]!.finding.reason.en).toBe('SpO2 85 %: very low (under 88 %)');
+      // stored as a code with its parameters, said in the reader's language when read
+      expect(alerts[0]!.finding.reason).toEqual({
+        code: 'spo2.very_low',
+        params: { spo2: 85, oxygen: false, limit: 88 },
+      });
+      expect(renderReason(alerts[0]!.finding.reason, 'en')).toBe(
+        'SpO2 85 %: very low (under 88 %)',
+      );
     });
 
     it("judges a patient's first commit on what had come by then, not on a later commit's readings", async () => {
@@ -163,7 +171,7 @@ export function describeRulesOnIngest(mode: Mode) {
           await t.env.hub.db.query<{
             rule: string;
             severity: string;
-            finding: { readings: { messageId: string }[]; reason: { en: string } };
+            finding: { readings: { messageId: string }[]; reason: Reason };
           }>(
             'SELECT rule, severity, finding FROM alerts WHERE patient_id = $1 ORDER BY opened_at',
             [reg.patientId],
@@ -259,7 +267,9 @@ export function describeRulesOnIngest(mode: Mode) {
           severity: 'high',
           finding: { readings: [{ messageId: first.messageId }] },
         });
-        expect(failed!.finding.reason.en).toMatch(/could not judge this patient's 1 new reading\./);
+        expect(renderReason(failed!.finding.reason, 'en')).toMatch(
+          /could not judge this patient's 1 new reading\./,
+        );
         // the database answers again: the next reading is judged as usual
         const next = spo2(reg, 81, 5);
         await storeBatch(t.env.hub.db, [next], []);
@@ -401,7 +411,9 @@ export function describeRulesOnIngest(mode: Mode) {
       await p.measure(90, 2);
       const alerts = await p.alerts();
       expect(alerts).toMatchObject([{ rule: 'spo2.low', status: 'open' }]);
-      expect(alerts[0]!.finding.reason.en).toContain('Confirmed by a repeat measurement');
+      expect(renderReason(alerts[0]!.finding.reason, 'en')).toContain(
+        'Confirmed by a repeat measurement',
+      );
       await p.device.close();
     });
 
@@ -423,7 +435,9 @@ export function describeRulesOnIngest(mode: Mode) {
       await t.env.hub.rules.expireRemeasures(new Date(Date.now() + 40 * 60_000)); // once
       const alerts = await p.alerts();
       expect(alerts).toMatchObject([{ rule: 'spo2.low', status: 'open' }]);
-      expect(alerts[0]!.finding.reason.en).toContain('No repeat measurement within 30 minutes');
+      expect(renderReason(alerts[0]!.finding.reason, 'en')).toContain(
+        'No repeat measurement within 30 minutes',
+      );
       await p.device.close();
     });
 

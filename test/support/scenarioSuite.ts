@@ -3,6 +3,7 @@
 // came of it. The patients come from the physiology (simulators/patients); a test picks, by
 // the ground truth, a scenario seed whose decompensation is large enough to be alerted on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reason } from '../../contract/reasons.js';
 import { evaluatePatient } from '../../server/rules/evaluate.js';
 import { loadRuleReadings } from '../../server/rules/history.js';
 import { patientPlanSchema, resolvePlan } from '../../server/plans/plan.js';
@@ -83,7 +84,7 @@ interface AlertRow {
     late?: boolean;
     superseded?: boolean;
     trigger?: { messageId: string };
-    reason: { en: string };
+    reason: Reason;
     window?: { from: string; to: string };
   };
 }

@@ -2,6 +2,7 @@
 // audit trail and every endpoint of docs/api.md (embedded and services mode alike).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../server/admin/commands/index.js';
+import { reason } from '../../contract/reasons.js';
 import type { Finding } from '../../server/rules/types.js';
 import { apiClient as client, type Json } from './apiClient.js';
 import { hubJson } from './cli.js';
@@ -12,7 +13,7 @@ const DAY = 86_400_000;
 const finding = (rule: string, severity: Finding['severity']): Finding => ({
   rule,
   severity,
-  reason: { sv: `test ${rule}`, en: `test ${rule}` },
+  reason: reason('pulse.high', { pulse: 120, limit: 110 }),
   values: {},
   threshold: { value: 1, source: 'default', reference: 'test' },
   readings: [],
@@ -641,7 +642,14 @@ export function describeStaffApi(mode: Mode) {
           severity: 'critical',
           status: 'open',
           owner: null,
-          reason: { sv: 'test test.crit', en: 'test test.crit' },
+          // said in both languages from the stored code and parameters, which it carries too
+          reason: {
+            sv: 'Puls 120 slag/min: hög (över 110)',
+            en: 'Pulse 120 beats/min: high (over 110)',
+          },
+          reasonCode: 'pulse.high',
+          reasonParams: { pulse: 120, limit: 110 },
+          reasonNotes: [],
           snoozedUntil: null,
         });
 

@@ -1,6 +1,7 @@
 // What a notification may say of a patient (server/notify/messages.ts): initials, the severity
 // and a link, never the name; and the alert raised when nobody is on call.
 import { describe, expect, it } from 'vitest';
+import { renderReason } from '../../contract/reasons.js';
 import {
   alertLink,
   escalationMessage,
@@ -51,8 +52,22 @@ describe('notification texts', () => {
     };
     const f = nobodyOnCallFinding(gap);
     expect(f).toMatchObject({ rule: 'oncall.nobody', severity: 'high', readings: [] });
-    expect(f.reason.sv).toMatch(/^Ingen hade jour i Jour Gränby 24 nov\. 2025 03:10 när/);
-    expect(f.reason.en).toMatch(/^Nobody was on call in Jour Gränby at 24 Nov 2025, 03:10 when/);
+    // the instant and the time zone are kept; the time is said where the patient lives
+    expect(f.reason).toEqual({
+      code: 'oncall.nobody',
+      params: {
+        unit: 'Jour Gränby',
+        at: '2025-11-24T02:10:00.000Z',
+        timeZone: 'Europe/Stockholm',
+        severity: 'critical',
+      },
+    });
+    expect(renderReason(f.reason, 'sv')).toMatch(
+      /^Ingen hade jour i Jour Gränby 24 nov\. 2025 03:10 när ett larm \(kritiskt\)/,
+    );
+    expect(renderReason(f.reason, 'en')).toMatch(
+      /^Nobody was on call in Jour Gränby at 24 Nov 2025, 03:10 when an alert \(critical\)/,
+    );
     const m = nobodyOnCallMessage(gap, 'https://hub/#/alerts/a2');
     expect(m.subject).toBe('Ingen har jour i Jour Gränby / Nobody on call in Jour Gränby');
     expect(m.text).toContain('patient K. L.');

@@ -2,6 +2,7 @@
 // alert's history or a patient's alerts are shown. The lifecycle's own refusals pass through.
 import { z } from 'zod';
 import { createAlerts, type AlertChange, type Alerts } from '../../alerts/lifecycle.js';
+import { reasonView } from '../../alerts/reasonView.js';
 import { alertRecord, alertsOfPatient, patientOfAlert } from '../../alerts/views.js';
 import { DomainError } from '../../errors.js';
 import { mustExist } from '../../registry/index.js';
@@ -69,14 +70,18 @@ export const alertCommands = {
     async run(ctx, a) {
       const alert = await alertRecord(ctx.db, a.alert, new Date());
       if (!alert) throw new DomainError('not_found', `alert ${a.alert} does not exist`, 'alert');
+      const finding = alert.finding as { reason?: unknown } | null;
       return {
         ...alert,
+        // said from the stored code (or the text stored before reasons were codes)
+        reason: reasonView(finding?.reason).reason,
         events: await (ctx.alerts ?? createAlerts(ctx.db)).history(a.alert),
       };
     },
     describe: (r) =>
       [
         `alert ${r.id}  ${r.status}  ${r.severity}  ${r.rule}  patient ${r.patientId}  owner ${r.ownerId ?? '-'}  level ${r.escalationLevel}`,
+        r.reason.en,
         ...r.snoozes.map((s) => `snoozed by ${s.staffId} until ${s.until}: ${s.reason}`),
         ...r.events.map(
           (e) =>

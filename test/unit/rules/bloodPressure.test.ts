@@ -1,3 +1,4 @@
+import { renderReason } from '../../../contract/reasons.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BLOOD_PRESSURE } from '../../../contract/plan.js';
 import { judgeBloodPressure } from '../../../server/rules/bloodPressure.js';
@@ -55,7 +56,7 @@ describe('blood pressure at home', () => {
     const s = { ...DEFAULT_BLOOD_PRESSURE, averageSystolic: 130 };
     const [f] = judgeBloodPressure(week(7, 132, 80), s, new Set(['bloodPressure.averageSystolic']));
     expect(f).toMatchObject({ rule: 'bp.high_average', threshold: { source: 'personal' } });
-    expect(f!.reason.en).toBe(
+    expect(renderReason(f!.reason, 'en')).toBe(
       'Average blood pressure 132/80 mmHg over 14 readings in 7 days (threshold 130/85)',
     );
   });

@@ -1,5 +1,6 @@
 // Late findings: a finding whose newest reading is older than its rule's freshness window when
 // the hub judges it is raised at lower urgency, marked late with its age, and never escalates.
+import { renderReason } from '../../../contract/reasons.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ESCALATION, escalateAtOf } from '../../../server/alerts/lifecycle.js';
 import { patientPlanSchema, resolvePlan } from '../../../server/plans/plan.js';
@@ -30,11 +31,12 @@ describe('a finding judged long after its reading was measured', () => {
       receivedAt: new Date(at(30)).toISOString(),
     });
     expect(f!.superseded).toBeUndefined();
-    expect(f!.reason.sv).toMatch(
-      /^Sen mätning \(över 24 h gammal när den bedömdes\): Syremättnad 84 %/,
-    );
-    expect(f!.reason.en).toMatch(/^Late reading \(over 24 h old when judged\): SpO2 84 %/);
-    expect(f!.reason.en).toContain('no same-day contact and no escalation');
+    // the reason is the clinical content only: the card says it is late, and how late, once
+    expect(f!.reason).toEqual({
+      code: 'spo2.very_low',
+      params: { spo2: 84, oxygen: false, limit: 88 },
+    });
+    expect(renderReason(f!.reason, 'sv')).toBe('Syremättnad 84 %: mycket låg (under 88 %)');
   });
 
   it('gets no escalation timer, whatever the limits of its severity', () => {

@@ -1,3 +1,4 @@
+import { renderReason } from '../../../contract/reasons.js';
 import { describe, expect, it } from 'vitest';
 import { planItemSchema } from '../../../contract/plan.js';
 import { checkMissing, dueAt, missingFinding } from '../../../server/rules/missing.js';
@@ -92,10 +93,12 @@ describe('a missed daily weight', () => {
       severity: 'medium',
       values: { cause: 'not_measured' },
     });
-    expect(f.reason.en).toContain('the patient has not measured');
-    expect(f.reason.sv).toContain('patienten har inte mätt');
-    expect(f.reason.en).toMatch(/^No weight measurement since .*; due by 2026-11-23 10:00:/);
-    expect(f.reason.sv).toMatch(
+    expect(renderReason(f.reason, 'en')).toContain('the patient has not measured');
+    expect(renderReason(f.reason, 'sv')).toContain('patienten har inte mätt');
+    expect(renderReason(f.reason, 'en')).toMatch(
+      /^No weight measurement since .*; due by 23\/11\/2026, 10:00:/,
+    );
+    expect(renderReason(f.reason, 'sv')).toMatch(
       /^Ingen mätning av vikt sedan .*; väntades senast 2026-11-23 10:00:/,
     );
   });

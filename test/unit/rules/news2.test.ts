@@ -1,3 +1,4 @@
+import { renderReason } from '../../../contract/reasons.js';
 import { QUESTIONABLE_FLAGS } from '../../../devices/gatt/index.js';
 import { describe, it, expect } from 'vitest';
 import {
@@ -907,10 +908,12 @@ describe('news2Finding', () => {
     const f = news2Finding(rs, S1)!;
     expect(f.rule).toBe('news2');
     expect(f.severity).toBe('critical');
-    expect(f.reason.sv).toContain('NEWS2 8 (hög risk): akut bedömning');
-    expect(f.reason.en).toContain('NEWS2 8 (high risk): emergency assessment');
-    expect(f.reason.sv).toContain('Beslutsstöd');
-    expect(f.reason.en).toContain('Decision aid: NEWS2 is not validated for unsupervised home use');
+    expect(renderReason(f.reason, 'sv')).toContain('NEWS2 8 (hög risk): akut bedömning');
+    expect(renderReason(f.reason, 'en')).toContain('NEWS2 8 (high risk): emergency assessment');
+    expect(renderReason(f.reason, 'sv')).toContain('Beslutsstöd');
+    expect(renderReason(f.reason, 'en')).toContain(
+      'Decision aid: NEWS2 is not validated for unsupervised home use',
+    );
     expect(f.values).toEqual({
       total: 8,
       band: 'high',
@@ -959,8 +962,8 @@ describe('news2Finding', () => {
     ];
     const f = news2Finding(rs, S1)!;
     expect([f.severity, f.values.total, f.values.band]).toEqual(['high', 6, 'medium']);
-    expect(f.reason.en).toContain('NEWS2 6 (medium risk): urgent assessment');
-    expect(f.reason.sv).toContain('NEWS2 6 (medelhög risk): brådskande bedömning');
+    expect(renderReason(f.reason, 'en')).toContain('NEWS2 6 (medium risk): urgent assessment');
+    expect(renderReason(f.reason, 'sv')).toContain('NEWS2 6 (medelhög risk): brådskande bedömning');
   });
 
   it('reports a single 3 (low-medium) as medium and names the parameter', () => {
@@ -968,8 +971,8 @@ describe('news2Finding', () => {
     rs[1] = acvpu('08:05', 'C');
     const f = news2Finding(rs, S1)!;
     expect([f.severity, f.values.total, f.values.band]).toEqual(['medium', 3, 'low-medium']);
-    expect(f.reason.en).toContain('consciousness scores 3');
-    expect(f.reason.sv).toContain('3 poäng för medvetandegrad');
+    expect(renderReason(f.reason, 'en')).toContain('consciousness scores 3');
+    expect(renderReason(f.reason, 'sv')).toContain('3 poäng för medvetandegrad');
   });
 
   it('reports low risk (1-4) as low', () => {
@@ -987,7 +990,7 @@ describe('news2Finding', () => {
     const f = news2Finding(rs, S2)!;
     expect(f.threshold.source).toBe('personal');
     expect(f.values).toMatchObject({ total: 1, spo2Score: 0, spo2Scale: 2 });
-    expect(f.reason.en).toContain('SpO2 scale 2');
+    expect(renderReason(f.reason, 'en')).toContain('SpO2 scale 2');
     expect(news2Finding(rs, S1)!.values).toMatchObject({ total: 4, spo2Score: 3 });
   });
 

@@ -1,3 +1,4 @@
+import { renderReason } from '../../../contract/reasons.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PERSONAL, type PersonalSettings } from '../../../contract/plan.js';
 import { deviation, judgePersonal, personalSeries } from '../../../server/rules/personal.js';
@@ -52,11 +53,11 @@ describe('personalised detector: own baseline mean +/- 2 SD, 2 consecutive days'
       values: { latest: 84, baselineMean: 68, baselineDays: 14, consecutive: 2 },
       threshold: { source: 'default' },
     });
-    expect(f!.reason.en).toBe(
-      'Resting pulse above own baseline on the last 2 days measured (85 -> 84 /min); baseline 68 /min, SD 6.23 over 14 days; threshold more than 80.5 /min (mean + 2.0 SD)',
+    expect(renderReason(f!.reason, 'en')).toBe(
+      'Resting pulse above own baseline on the last 2 days measured (85 -> 84 beats/min); baseline 68 beats/min, SD 6.23 over 14 days; threshold more than 80.5 beats/min (mean + 2.0 SD)',
     );
-    expect(f!.reason.sv).toBe(
-      'Vilopulsen över patientens egen baslinje de 2 senaste mätdagarna (85 -> 84 /min); baslinje 68 /min, SD 6,23 under 14 dagar; gräns mer än 80,5 /min (medel + 2,0 SD)',
+    expect(renderReason(f!.reason, 'sv')).toBe(
+      'Vilopulsen över patientens egen baslinje de 2 senaste mätdagarna (85 -> 84 slag/min); baslinje 68 slag/min, SD 6,23 under 14 dagar; gräns mer än 80,5 slag/min (medel + 2,0 SD)',
     );
     expect(f!.window).toEqual({ from: at(0, 8).toISOString(), to: at(15, 8).toISOString() });
     expect(f!.readings).toHaveLength(2);
@@ -71,8 +72,10 @@ describe('personalised detector: own baseline mean +/- 2 SD, 2 consecutive days'
     ]);
     const [f] = judge(days(alternating(80.0, 80.1, [80.8, 80.7]), weigh));
     expect(f!.rule).toBe('personal.weight_up');
-    expect(f!.reason.en).toMatch(/SD 0\.30 \(floor\) over 14 days; threshold more than 80\.65 kg/);
-    expect(f!.reason.sv).toMatch(/SD 0,30 \(lägsta tillåtna\) under 14 dagar/);
+    expect(renderReason(f!.reason, 'en')).toMatch(
+      /SD 0\.30 \(floor\) over 14 days; threshold more than 80\.65 kg/,
+    );
+    expect(renderReason(f!.reason, 'sv')).toMatch(/SD 0,30 \(lägsta tillåtna\) under 14 dagar/);
   });
 
   it('has floors of 3 /min for pulse and 4 mmHg for systolic pressure', () => {
@@ -157,10 +160,10 @@ describe('personalised detector: several signals together', () => {
     const c = found.at(-1)!;
     expect(c.severity).toBe('high');
     expect(c.values).toMatchObject({ weight: 81.6, pulse: 86 });
-    expect(c.reason.en).toMatch(
-      /^Several signals off the patient's own baseline together: weight up \(81\.6 kg, limit 80\.\d+\); pulse up \(86 \/min, limit 7\d(\.\d)?\); possible heart-failure decompensation$/,
+    expect(renderReason(c.reason, 'en')).toMatch(
+      /^Several signals off the patient's own baseline together: weight up \(81\.6 kg, limit 80\.\d+\); pulse up \(86 beats\/min, limit 7\d(\.\d)?\); possible heart-failure decompensation$/,
     );
-    expect(c.reason.sv).toMatch(
+    expect(renderReason(c.reason, 'sv')).toMatch(
       /^Flera mätvärden avviker samtidigt .*vikt upp \(81,6 kg, gräns 80,\d+\); puls upp/,
     );
     expect(c.readings).toHaveLength(4);

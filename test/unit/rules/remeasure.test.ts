@@ -1,3 +1,4 @@
+import { reason, renderReason } from '../../../contract/reasons.js';
 import { describe, expect, it } from 'vitest';
 import type { EvaluatedFinding } from '../../../server/rules/evaluate.js';
 import {
@@ -18,7 +19,7 @@ function finding(r: RuleReading, rule: string, extra: Partial<EvaluatedFinding> 
   return {
     rule,
     severity: 'high',
-    reason: { sv: `SpO2 ${r.value} %`, en: `SpO2 ${r.value} %` },
+    reason: reason('spo2.low', { spo2: r.value!, oxygen: false, limit: 92 }),
     values: { spo2: r.value },
     threshold: { value: 92, source: 'default', reference: 'test' },
     readings: [],
@@ -66,7 +67,11 @@ describe('re-measuring before the care team is alerted', () => {
     expect(d.settled).toEqual([{ request: pendingFor(first, 'spo2.low'), outcome: 'confirmed' }]);
     expect(d.ask).toEqual([]);
     expect(d.raise).toEqual([confirmedFinding(f)]);
-    expect(d.raise[0]!.reason.en).toBe('SpO2 90 %. Confirmed by a repeat measurement.');
+    // a note after the reason: stored as a code, like the reason
+    expect(d.raise[0]!.reason.notes).toEqual([{ code: 'remeasure.confirmed', params: {} }]);
+    expect(renderReason(d.raise[0]!.reason, 'en')).toBe(
+      'SpO2 90 %: low (under 92 %); contact the same day. Confirmed by a repeat measurement.',
+    );
   });
 
   it('clears the request when the repeat is normal', () => {
@@ -129,7 +134,9 @@ describe('what the patient and the care team are told', () => {
   it('tells the care team that no repeat came', () => {
     const r = spo2(91, '2026-11-20T08:00:00Z');
     const f = unconfirmedFinding(finding(r, 'spo2.low'), 30);
-    expect(f.reason.sv).toBe('SpO2 91 %. Ingen ny mätning inom 30 minuter.');
+    expect(renderReason(f.reason, 'sv')).toBe(
+      'Syremättnad 91 %: låg (under 92 %); kontakt samma dag. Ingen ny mätning inom 30 minuter.',
+    );
     expect(f.values.remeasure).toBe('no_repeat');
   });
 });

@@ -1,3 +1,4 @@
+import { renderReason } from '../../../contract/reasons.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_VITALS } from '../../../contract/plan.js';
 import { judgeVitalSign, type ThresholdContext } from '../../../server/rules/vitals.js';
@@ -96,8 +97,12 @@ describe('a finding explains itself', () => {
       threshold: { value: 92, source: 'default' },
       remeasure: true,
     });
-    expect(f!.reason.en).toBe('SpO2 90 % on oxygen: low (under 92 %); contact the same day');
-    expect(f!.reason.sv).toBe('Syremättnad 90 % med syrgas: låg (under 92 %); kontakt samma dag');
+    expect(renderReason(f!.reason, 'en')).toBe(
+      'SpO2 90 % on oxygen: low (under 92 %); contact the same day',
+    );
+    expect(renderReason(f!.reason, 'sv')).toBe(
+      'Syremättnad 90 % med syrgas: låg (under 92 %); kontakt samma dag',
+    );
     expect(f!.readings).toHaveLength(1);
   });
 

@@ -1,3 +1,4 @@
+import { renderReason } from '../../../contract/reasons.js';
 import { describe, expect, it } from 'vitest';
 import {
   dailyFirstWeights,
@@ -148,10 +149,10 @@ describe('weight rule of thumb, 3 days (more than 2 kg, ESC 2021)', () => {
     expect(found.map((f) => f.rule)).toEqual(['weight.gain_3d']);
     const f = found[0]!;
     expect(f.severity).toBe('high');
-    expect(f.reason.en).toBe(
+    expect(renderReason(f.reason, 'en')).toBe(
       'Weight up 2.1 kg in 3 days (80.1 -> 82.2 kg); threshold more than 2.0 kg in 3 days',
     );
-    expect(f.reason.sv).toBe(
+    expect(renderReason(f.reason, 'sv')).toBe(
       'Vikten har ökat 2,1 kg på 3 dagar (80,1 -> 82,2 kg); gräns mer än 2,0 kg på 3 dagar',
     );
     expect(f.values).toMatchObject({ baseline: 80.1, latest: 82.2, change: 2.1, days: 3 });
@@ -190,7 +191,7 @@ describe('weight rule of thumb, 3 days (more than 2 kg, ESC 2021)', () => {
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ rule: 'weight.loss_3d', severity: 'medium' });
     expect(f!.values).toMatchObject({ baseline: 82.2, latest: 80.1, change: -2.1 });
-    expect(f!.reason.sv).toBe(
+    expect(renderReason(f!.reason, 'sv')).toBe(
       'Vikten har minskat 2,1 kg på 3 dagar (82,2 -> 80,1 kg); gräns mer än 2,0 kg på 3 dagar',
     );
     expect(rules([82.1, 81.6, 81.0, 80.1])).toEqual([]);
@@ -203,7 +204,7 @@ describe('weight rule of thumb, 1 day (more than 1.36 kg, Zhang 2009)', () => {
     expect(rules([80.0, 81.36])).toEqual([]);
     const [f] = weightRuleOfThumb(daily(mornings([80.0, 81.5])), DEFAULT_WEIGHT);
     expect(f!.severity).toBe('high');
-    expect(f!.reason.en).toBe(
+    expect(renderReason(f!.reason, 'en')).toBe(
       'Weight up 1.5 kg in 1 day (80.0 -> 81.5 kg); threshold more than 1.36 kg in 1 day',
     );
   });
@@ -218,7 +219,7 @@ describe('weight rule of thumb, 1 day (more than 1.36 kg, Zhang 2009)', () => {
   it('compares with t-2 when t-1 is missing, and says it was 2 days', () => {
     const [f] = weightRuleOfThumb(daily(mornings([80.0, null, 81.5])), DEFAULT_WEIGHT);
     expect(f).toMatchObject({ rule: 'weight.gain_1d', values: { baselineDay: '2026-01-01' } });
-    expect(f!.reason.en).toBe(
+    expect(renderReason(f!.reason, 'en')).toBe(
       'Weight up 1.5 kg in 2 days (80.0 -> 81.5 kg); threshold more than 1.36 kg in 1 day',
     );
     expect(rules([80.0, null, null, 81.5])).toEqual([]);
@@ -278,10 +279,12 @@ describe('weight MACD (EMA 3 - EMA 10 days)', () => {
     expect(found.map((f) => f.rule)).toEqual(['weight.macd']);
     expect(found[0]!.severity).toBe('medium');
     expect(found[0]!.values.macd).toBeGreaterThan(0.6);
-    expect(found[0]!.reason.en).toMatch(
+    expect(renderReason(found[0]!.reason, 'en')).toMatch(
       /^Weight trending up: short average \(3 days\) 81\.\d+ kg is 0\.6\d kg above the long average \(10 days\) 8\d\.\d+ kg; threshold more than 0\.5 kg$/,
     );
-    expect(found[0]!.reason.sv).toMatch(/^Viktkurvan stiger: .* gräns mer än 0,5 kg$/);
+    expect(renderReason(found[0]!.reason, 'sv')).toMatch(
+      /^Viktkurvan stiger: .* gräns mer än 0,5 kg$/,
+    );
   });
 
   it('with the default 1.0 kg threshold does not fire on that slope: MACD is 0.65 kg after 8 days and settles at 3.5 x slope', () => {
@@ -332,10 +335,10 @@ describe('dry weight (Cleveland Clinic zones, tolerance 2.0 kg)', () => {
       values: { dryWeight: 75, latest: 77.1, change: 2.1 },
       threshold: { value: { dryWeightKg: 75, toleranceKg: 2 }, source: 'personal' },
     });
-    expect(f!.reason.en).toBe(
+    expect(renderReason(f!.reason, 'en')).toBe(
       'Weight 77.1 kg is 2.1 kg above dry weight 75.0 kg; threshold more than 2.0 kg',
     );
-    expect(f!.reason.sv).toBe(
+    expect(renderReason(f!.reason, 'sv')).toBe(
       'Vikten 77,1 kg är 2,1 kg över torrvikten 75,0 kg; gräns mer än 2,0 kg',
     );
     expect(dryWeight(daily(mornings([77.0])), s)).toEqual([]);
