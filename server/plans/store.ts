@@ -2,7 +2,7 @@
 // goes through `changePlan`, which validates the whole plan before storing it and keeps the
 // history (the plan after the change, who made it, when), so each way in edits plans the same
 // way; every read resolves the stored plan the same way (`resolveStored`).
-import { PLANNED_REGISTRATIONS_SQL, patientCards } from '../registry/patients.js';
+import { PLANNED_REGISTRATIONS_SQL } from '../registry/patients.js';
 import { staffNames } from '../registry/staff.js';
 import type { Queryable } from '../store/db.js';
 import { PLANNED_LAST_RECEIVED_SQL } from '../store/history.js';

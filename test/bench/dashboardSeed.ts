@@ -202,11 +202,13 @@ export async function seedDashboard(
   await timed('alerts', async () => {
     const RULES = `(ARRAY['weight.gain_3d','bp.high_average','personal.pulse_up','missing.body_weight','bp.very_high','temperature.high_fever'])`;
     const SEV = `(ARRAY['high','medium','low','medium','critical','high'])`;
+    // each rule's problem (server/alerts/problems.ts): one unresolved alert per patient and problem
+    const PROBLEMS = `(ARRAY['weight','blood_pressure','pulse','missing.body_weight','blood_pressure','temperature'])`;
     await db.query(
-      `INSERT INTO alerts (id, patient_id, rule, severity, status, owner_id, escalation_level,
-         escalate_at, opened_at, updated_at, resolved_at, finding, seq)
+      `INSERT INTO alerts (id, patient_id, rule, problem, severity, status, owner_id,
+         escalation_level, escalate_at, opened_at, updated_at, resolved_at, finding, seq)
        SELECT 'alert_bench_' || i || '_' || k, 'pat_bench_' || lpad(i::text, 5, '0'),
-         ${RULES}[1 + (i + k) % 6], ${SEV}[1 + (i + k) % 6],
+         ${RULES}[1 + (i + k) % 6], ${PROBLEMS}[1 + (i + k) % 6], ${SEV}[1 + (i + k) % 6],
          st.status,
          CASE WHEN st.status = 'acknowledged' OR (st.status = 'open' AND i % 3 <> 2)
               THEN p.fixed_contact_id END,
@@ -226,7 +228,7 @@ export async function seedDashboard(
               WHEN i % 25 = 2 THEN 'acknowledged' END AS status,
          now() - ((4 - k) * 80 + i % 60) * interval '1 day' - interval '1 hour' * (i % 20) AS opened) st
        WHERE st.status IS NOT NULL
-       ORDER BY 2, 9`,
+       ORDER BY 2, 10`,
       [o.patients],
     );
     await db.query(

@@ -1,3 +1,4 @@
+import { problemOf } from '../../server/alerts/problems.js';
 import { describe, expect, it, vi } from 'vitest';
 import { reason } from '../../contract/reasons.js';
 import { runCommand } from '../../server/admin/commands/index.js';
@@ -187,11 +188,11 @@ function openAlertInTransaction(
   const isOpen = new Promise<void>((resolve) => (opened = resolve));
   const done = two.transaction(async (tx) => {
     await tx.query(
-      `INSERT INTO alerts (id, patient_id, rule, severity, status, opened_at, updated_at,
+      `INSERT INTO alerts (id, patient_id, rule, problem, severity, status, opened_at, updated_at,
          finding, seq)
-       VALUES ('alert_of_hub_two', $1, $2, 'medium', 'open', now(), now(), '{}',
+       VALUES ('alert_of_hub_two', $1, $2, $3, 'medium', 'open', now(), now(), '{}',
          nextval('alert_seq'))`,
-      [patientId, rule],
+      [patientId, rule, problemOf(rule)],
     );
     opened();
     await before(tx);
