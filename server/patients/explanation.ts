@@ -8,6 +8,7 @@ import { agreeingFindings, type Alert } from '../alerts/views.js';
 import { settingOrigins } from '../plans/store.js';
 import { patientCards } from '../registry/patients.js';
 import type { Finding, ReadingRef } from '../shapes/finding.js';
+import { readingValues } from '../shapes/reading.js';
 import type { Queryable } from '../store/db.js';
 import { readingsByKeys, seriesOf, type SeriesBucket } from '../store/history.js';
 import { thresholdView } from './thresholds.js';
@@ -80,13 +81,7 @@ export async function explainAlert(
             deviceId: r.deviceId,
             messageId: r.messageId,
             type: ref.type,
-            value: r.value,
-            systolic: r.systolic,
-            diastolic: r.diastolic,
-            pulse: r.pulse,
-            code: r.code,
-            unit: r.unit,
-            measuredAt: iso(r.measuredAt),
+            ...readingValues(r, new Date(r.measuredAt)),
             receivedAt: iso(r.receivedAt),
           },
         ];

@@ -147,6 +147,25 @@ const all = Object.entries(SAMPLES).flatMap(([code, list]) =>
   (list as Record<string, unknown>[]).map((params) => ({ code, params })),
 );
 
+/** The finding an SpO2 of 90 % makes on scale 1 (low: same-day contact), as the rules make it. */
+function spo2Of90() {
+  return judgeVitalSign(
+    {
+      deviceId: 'd',
+      messageId: 'm',
+      type: 'spo2',
+      measuredAt: new Date('2026-11-23T08:00:00Z'),
+      receivedAt: new Date('2026-11-23T08:00:00Z'),
+      value: 90,
+      systolic: null,
+      diastolic: null,
+      pulse: null,
+      code: null,
+    },
+    { vitals: DEFAULT_VITALS, personal: new Set(), spo2Scale: 1 },
+  )[0];
+}
+
 describe('the reason catalogue', () => {
   it.each(['sv', 'en'])('says every code in %s from its parameters', (lang) => {
     for (const r of all) {
@@ -245,21 +264,7 @@ describe('the reason catalogue', () => {
   });
 
   it('says notes after the reason', () => {
-    const [f] = judgeVitalSign(
-      {
-        deviceId: 'd',
-        messageId: 'm',
-        type: 'spo2',
-        measuredAt: new Date('2026-11-23T08:00:00Z'),
-        receivedAt: new Date('2026-11-23T08:00:00Z'),
-        value: 90,
-        systolic: null,
-        diastolic: null,
-        pulse: null,
-        code: null,
-      },
-      { vitals: DEFAULT_VITALS, personal: new Set(), spo2Scale: 1 },
-    );
+    const f = spo2Of90();
     expect(renderReason(confirmedFinding(f!).reason, 'sv')).toBe(
       'Syremättnad 90 %: låg (under 92 %); kontakt samma dag. Bekräftat av en ny mätning.',
     );
@@ -342,21 +347,7 @@ describe('a third language', () => {
 
   it('is one more catalogue: a finding stored as before is said in it, untouched', () => {
     // a finding as a rule makes it and the alerts store it (jsonb: a JSON round trip)
-    const [f] = judgeVitalSign(
-      {
-        deviceId: 'd',
-        messageId: 'm',
-        type: 'spo2',
-        measuredAt: new Date('2026-11-23T08:00:00Z'),
-        receivedAt: new Date('2026-11-23T08:00:00Z'),
-        value: 90,
-        systolic: null,
-        diastolic: null,
-        pulse: null,
-        code: null,
-      },
-      { vitals: DEFAULT_VITALS, personal: new Set(), spo2Scale: 1 },
-    );
+    const f = spo2Of90();
     const stored = JSON.stringify({
       ...f!,
       reason: { ...f!.reason, notes: [reason('remeasure.no_repeat', { minutes: 30 })] },
