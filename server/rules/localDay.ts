@@ -2,10 +2,10 @@
 // calendar day where they live (an IANA zone such as Europe/Stockholm), not the UTC day: a
 // weighing at 23:30 UTC in a Swedish winter is 00:30 the next local day.
 //
-// Trend rules use the first weight of each local day (clinical references: "use the first
-// morning weight of each local day; ignore a second weighing of the same day for trends, but
-// store it"). Readings the device itself flags as questionable are skipped before choosing the
-// first, so a flagged first weighing lets the next valid one of that day stand in.
+// Trend rules use the first weight of each local day and ignore a second weighing of the same
+// day for trends, but store it (a design choice [U]: docs/clinical-evidence.md section 6).
+// Readings the device itself flags as questionable are skipped before choosing the first, so a
+// flagged first weighing lets the next valid one of that day stand in.
 import { localDayNumber, wallTimeToInstant } from '../../devices/gatt/datetime.js';
 import { isQuestionable as questionableFlags } from '../../devices/gatt/index.js';
 import type { RuleReading } from './types.js';

@@ -5,7 +5,7 @@ import type { ReadingType } from '../../devices/contract.js';
 //
 // NEWS2 is not validated for unsupervised home telemonitoring: the finding says it is a
 // decision aid, and nothing is computed from a partial set (the chart is meaningless without
-// all seven parameters; see docs in /work/shared/clinical/evidence.md §3).
+// all seven parameters; docs/clinical-evidence.md section 5).
 import { reason } from '../../contract/reasons.js';
 import { refOf, type Finding, type RuleReading, type Severity } from './types.js';
 import { isQuestionable } from './localDay.js';
@@ -86,7 +86,8 @@ const roundHalfUp = (v: number, decimals: number): number => {
 
 /**
  * The inputs as chart 1 reads them: RR, SpO2, systolic and pulse as whole numbers, temperature
- * to one decimal, all rounded half up (36.05 -> 36.1, 90.5 -> 91). Evidence §3.1 [U].
+ * to one decimal, all rounded half up (36.05 -> 36.1, 90.5 -> 91). A design choice [U]:
+ * docs/clinical-evidence.md section 5.
  */
 export function roundNews2Inputs(set: News2Inputs): News2Inputs {
   for (const key of ['respiratoryRate', 'spo2', 'systolic', 'pulse', 'temperature'] as const) {

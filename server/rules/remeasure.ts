@@ -1,9 +1,10 @@
 // Re-measure before alarming. Poor technique (a cold finger, talking during a cuff reading)
-// causes about half of the false alerts in home monitoring (clinical references), so a
-// borderline value (a finding marked `remeasure`) first asks the patient to measure again; the
-// care team is alerted only when the repeat confirms it or no repeat comes in time. Severe
-// values and rules that already have an alert open go to the care team at once. Late findings
-// (a superseded past) never come here: the runner raises nothing for them.
+// causes many of the false alerts in home monitoring (we have no source for a figure [U]:
+// docs/clinical-evidence.md section 6), so a borderline value (a finding marked `remeasure`)
+// first asks the patient to measure again; the care team is alerted only when the repeat
+// confirms it or no repeat comes in time. Severe values and rules that already have an alert
+// open go to the care team at once. Late findings (a superseded past) never come here: the
+// runner raises nothing for them.
 // Pure: the runner loads the pending requests and carries out what this decides.
 import type { PatientNotice, ReadingType } from '../../devices/contract.js';
 import { measurementNames } from '../../devices/measurementNames.js';

@@ -4,7 +4,7 @@
 // Gains suggest fluid retention (contact the same day: 'high'); losses suggest over-diuresis or
 // dehydration ('medium'). Every threshold is a strict "more than": exactly at it does not fire.
 //
-// Sources: /work/shared/clinical/evidence.md section 1. Figures tagged [M] or [U] there are
+// Sources: docs/clinical-evidence.md section 1. Figures tagged [M] or [U] there are
 // configurable (server/plans/settings.ts: the defaults with their sources); a care team can
 // override each per patient.
 //
@@ -94,8 +94,8 @@ function changeFinding(c: Change, personal: ReadonlySet<string>): Finding {
  * Rule of thumb at the last day t of `daily`:
  * - 3 days: the change from the lowest (gain) or highest (loss) weight of days t-3..t-1, using
  *   the days present in that window (nothing if none);
- * - 1 day: the change from day t-1, or from t-2 when t-1 is missing (evidence.md 1.2 design
- *   decision: the nearest reading inside [t-d-1, t-d]).
+ * - 1 day: the change from day t-1, or from t-2 when t-1 is missing (a design decision [U]:
+ *   the nearest reading inside [t-d-1, t-d]; docs/clinical-evidence.md section 1.1).
  * Rules: weight.gain_3d, weight.gain_1d ('high'); weight.loss_3d, weight.loss_1d ('medium').
  */
 export function weightRuleOfThumb(
@@ -223,7 +223,7 @@ export interface MacdPoint {
 
 /**
  * EMA_N(t) = a * w(t) + (1 - a) * EMA_N(t-1), a = 2 / (N + 1), both EMAs starting at the first
- * weight; MACD = EMA_short - EMA_long (Zhang 2009; evidence.md 1.2). Missing days are skipped:
+ * weight; MACD = EMA_short - EMA_long (Zhang 2009; docs/clinical-evidence.md section 1.4). Missing days are skipped:
  * the EMAs step once per day present, as if the days were consecutive (the papers do not define
  * gaps; decaying by the gap length would weigh one reading after a pause too heavily).
  */

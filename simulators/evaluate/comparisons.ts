@@ -1,8 +1,8 @@
 // The rows of the alert-quality report: which of the hub's rules (server/rules/) each row
-// scores, and the published figures the row corresponds to. Figures are as captured in
-// ../shared/clinical/evidence.md section 1.3, with its tags ([V] checked against the abstract).
-// The papers' denominators and operating points differ from this model's (evidence.md marks
-// them [U]): read them as orders of magnitude, not as targets.
+// scores, and the published figures the row corresponds to. Figures, citations and tags ([V]
+// checked against the abstract) are in docs/clinical-evidence.md section 1.6. The papers'
+// denominators and operating points differ from this model's (marked [U] there): read them as
+// orders of magnitude, not as targets.
 
 export interface PublishedFigure {
   /** Who and what, e.g. "Zhang 2009 (TEN-HMS), RoT 3 lb/1 d". */
@@ -133,7 +133,7 @@ export const ZHANG_WEIGHT_CHANGE = {
   beforeOtherAdmission: { mean: -0.2, sd: 1.1 },
 };
 
-/** Decompensation episodes per patient-year in the cohorts (evidence.md section 1.3 [V]). */
+/** Decompensation episodes per patient-year in the cohorts (docs/clinical-evidence.md section 1.6 [V]). */
 export const PUBLISHED_EPISODE_RATES = [
   // 28 episodes, 87 patients x 23.9 weeks
   { source: 'Ledwidge 2013 (HeartPhone)', perPatientYear: 28 / ((87 * 23.9 * 7) / 365.25) },

@@ -80,7 +80,7 @@ export function formatReport(r: EvaluationReport): string {
   }
   lines.push(
     '',
-    'Published figures come from ../shared/clinical/evidence.md; their denominators and operating points differ from this model (see docs/simulation.md).',
+    'Published figures and their citations: docs/clinical-evidence.md section 1.6; their denominators and operating points differ from this model (see docs/simulation.md).',
     `runtime: ${(r.runtimeMs / 1000).toFixed(1)} s`,
   );
   return lines.join('\n');

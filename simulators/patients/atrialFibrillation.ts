@@ -2,7 +2,7 @@
 // average over an irregular rhythm, so it jumps from reading to reading far more than in sinus
 // rhythm, and the blood-pressure monitor sets its irregular-pulse flag on most readings
 // (home monitors with AF detection flag ~90 % of AF readings [M]). Lenient rate control aims
-// at a resting rate under 110/min (RACE II [M], evidence.md section 2.2). Sources:
+// at a resting rate under 110/min (RACE II [M], docs/clinical-evidence.md section 7). Sources:
 // docs/simulation.md ("Atrial fibrillation").
 import { bloodPressure, habitMinute, heartRate, oxygenSaturation } from './measure.js';
 import { clamp, Rng } from './random.js';

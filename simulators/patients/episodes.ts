@@ -1,7 +1,7 @@
 // Deteriorations over time: when episodes happen (a renewal process at a yearly rate), how
 // long they build up and resolve, and how strongly they pull each signal. Times are in days
 // since the simulation's start (fractional: 7.5 is noon on day 7). Sources for every figure:
-// docs/simulation.md ("Episodes"); tags [V]/[M]/[U] as in ../shared/clinical/evidence.md.
+// docs/simulation.md ("Episodes"); tags [V]/[M]/[U] and citations in docs/clinical-evidence.md.
 import type { Episode } from './types.js';
 import { clamp, Rng } from './random.js';
 import type { LocalCalendar } from './localCalendar.js';
