@@ -1,6 +1,6 @@
 // A patient's plan as the staff API takes it (PUT /patients/{id}/plan, the what-if): what a care
 // team can set per patient for each rule, and the defaults every patient starts from. Each
-// default names its source; the rules (server/rules/) judge with the settings a plan resolves to
+// default names its source (citations and tags: docs/clinical-evidence.md); the rules (server/rules/) judge with the settings a plan resolves to
 // (server/plans/plan.ts), and a finding says whether it used a default or the patient's own
 // value. In the contract because the dashboard's plan editor edits exactly this.
 import { z } from 'zod';
@@ -70,9 +70,9 @@ export const { schema: vitalThresholdsSchema, defaults: DEFAULT_VITALS } = setti
     contactHigh: threshold(110),
   }),
   spo2: settings({
-    /** Below this: urgent. References: under 88 % on air (scale 1). */
+    /** Below this: urgent. Under 88 % on air (scale 1): this hub's choice [U]. */
     urgentBelow: threshold(88),
-    /** Below this: contact the same day. References: under 92 % on air (scale 1). */
+    /** Below this: contact the same day. Under 92 % on air: NEWS2 scale 1 scores ≤91 as 3 (RCP 2017). */
     contactBelow: threshold(92),
   }),
   temperature: settings({
@@ -84,7 +84,7 @@ export const { schema: vitalThresholdsSchema, defaults: DEFAULT_VITALS } = setti
     hypothermia: threshold(35.0),
   }),
   glucose: settings({
-    /** < low: hypoglycaemia (4.0 mmol/L); < severeLow: severe (3.0); > high: high (15). */
+    /** < low: hypoglycaemia (4.0 mmol/L, JBDS); < severeLow: severe (3.0, IHSG 2017); > high: high (15, [U]). */
     severeLow: threshold(3.0),
     low: threshold(4.0),
     high: threshold(15),
@@ -129,8 +129,8 @@ export const { schema: weightSettingsSchema, defaults: DEFAULT_WEIGHT } = settin
   // heartfailurematters.org "Weight gain" page [V].
   /** Gain over 3 days vs the lowest of the previous 3 days, kg (more than). */
   gain3dKg: kg(2.0),
-  // Losses: no published rate rule; the same magnitudes in the other direction (clinical
-  // references: "weight loss matters too"; HF-zone sheets: gain or loss of 5 lb/week). [U]
+  // Losses: no published rate rule; the same magnitudes in the other direction (HF-zone sheets
+  // ask for a call on a loss too; docs/clinical-evidence.md section 1.3). [U]
   /** Loss over 1 day, kg (more than). */
   loss1dKg: kg(1.36),
   /** Loss over 3 days vs the highest of the previous 3 days, kg (more than). */

@@ -9,8 +9,8 @@ import { keysSet, refOf, type Finding, type RuleReading } from './types.js';
 
 const REF = {
   severe:
-    'ESC 2024 hypertension guideline / ESH 2023: grade 3 (≥180/110) calls for same-day contact',
-  low: 'ESC heart-failure guidance: systolic under 90 mmHg before up-titrating blockers',
+    'ESH 2023: grade 3 is ≥180/110; ESC 2024: ≥180/110 needs urgent evaluation (same-day contact is this hub’s choice)',
+  low: 'Heart failure on beta-blockers: caution at systolic under 90 mmHg (Postgrad Med J beta-blocker table); NEWS2 scores ≤90 as 3',
   average:
     'ESH 2023 / ESC 2024: home hypertension ≥135/85 on the average of home readings (ESH 2021 HBPM protocol)',
 };

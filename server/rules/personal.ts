@@ -231,7 +231,7 @@ const round3 = (v: number) => Math.round(v * 1000) / 1000;
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
 const REF =
-  'Personalised detector: own baseline mean +/- k SD, N consecutive days (HeartPhone, Ledwidge et al., Eur J Heart Fail 2013; personalised SPC, Eur Heart J Digit Health 2023;4:455); parameters [U]';
+  'Personalised detector: own baseline mean +/- k SD, N consecutive days (HeartPhone, Ledwidge et al., Eur J Heart Fail 2013; personalised SPC, Moazeni et al., Eur Heart J Digit Health 2023;4:455); parameters [U]';
 const REF_COMBINED =
   'Several signals off the own baseline together (Ledwidge 2013; Eur Heart J Digit Health 2023: heart rate PPV 92 %; TEN-HMS: little weight gain before many admissions)';
 

@@ -1,6 +1,7 @@
-// Absolute thresholds for single vital signs. Each default names its source; a care team can
-// override any of them per patient (the plan), and a finding says which one it used. The
-// thresholds and their defaults: server/plans/settings.ts.
+// Absolute thresholds for single vital signs. Each default names its source (citations:
+// docs/clinical-evidence.md section 4); a care team can override any of them per patient (the
+// plan), and a finding says which one it used. The thresholds and their defaults:
+// contract/plan.ts.
 // Severity words: "urgent" -> critical, "contact the same day" -> high, "contact" -> medium.
 import type { VitalThresholds } from '../../contract/plan.js';
 import type { ReadingType } from '../../devices/contract.js';
@@ -16,9 +17,11 @@ export const SPO2_SCALE_TWO = { urgentBelow: 84, contactBelow: 88 };
 
 const REF = {
   news2: 'Royal College of Physicians, NEWS2 (2017), chart 1',
-  spo2: 'clinical references: SpO2 under 92 % on air same day, under 88 % urgent',
-  glucose: 'clinical references: hypoglycaemia < 4.0, severe < 3.0, high > 15 mmol/L',
-  pulse: 'NEWS2 (RCP 2017) pulse bands; ESC HF guidance on bradycardia',
+  spo2: 'NEWS2 (RCP 2017) scale 1: 91 % or less scores 3 (same day); under 88 % urgent is this hub’s choice [U]',
+  glucose:
+    'Hypoglycaemia < 4.0 mmol/L (JBDS); < 3.0 clinically important (IHSG 2017, level 2); > 15 high is this hub’s choice [U]',
+  pulse:
+    'NEWS2 (RCP 2017) pulse bands; beta-blocker bradycardia under 50/min in heart failure (Postgrad Med J beta-blocker table)',
 };
 
 export interface ThresholdContext {

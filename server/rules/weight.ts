@@ -5,7 +5,7 @@
 // dehydration ('medium'). Every threshold is a strict "more than": exactly at it does not fire.
 //
 // Sources: docs/clinical-evidence.md section 1. Figures tagged [M] or [U] there are
-// configurable (server/plans/settings.ts: the defaults with their sources); a care team can
+// configurable (contract/plan.ts: the defaults with their sources); a care team can
 // override each per patient.
 //
 // Personal overrides: the `personal` argument holds the settings paths the care team set for
@@ -22,9 +22,9 @@ const REF = {
     'ESC 2021 HF guideline (self-care) / heartfailurematters.org: weight gain of more than 2 kg in 3 days',
   gain1d:
     'Zhang et al., Eur J Heart Fail 2009 (rule of thumb 3 lb/1.36 kg in 1 day); US HF-zone action plans',
-  loss: 'Clinical references: weight loss matters too (over-diuresis, dehydration); same rule downward [U]',
+  loss: 'Weight loss (over-diuresis, dehydration): no published rate rule, the gain limits mirrored [U]',
   macd: 'MACD of daily weight (Zhang 2009; Gyllensten, JMIR Med Inform 2016); parameters not published [U]',
-  dry: 'Cleveland Clinic HF zones: 4 lb (1.8 kg) above or below dry weight',
+  dry: 'Cleveland Clinic HF zones: call at 4 lb (1.8 kg) or more above or below the dry weight (default rounded to 2.0 kg)',
 };
 
 type Source = 'default' | 'personal';
