@@ -136,7 +136,7 @@ describe('raising while another hub takes the same alerts in the other order', (
       // hub two opens the second alert and, before it commits, wants the first one too
       let raiseWaits!: () => void;
       const raiseWaiting = new Promise<void>((resolve) => (raiseWaits = resolve));
-      const other = openAlertInTransaction(two, patientId, 'spo2.very_low', async (tx) => {
+      const other = openAlertInTransaction(two, patientId, 'pulse.very_high', async (tx) => {
         await raiseWaiting;
         await tx.query('SELECT 1 FROM alerts WHERE id = $1 FOR UPDATE', [low.alertId]);
       });
@@ -146,7 +146,8 @@ describe('raising while another hub takes the same alerts in the other order', (
       const raising = createAlerts(one).raiseAll(
         [
           { patientId, finding: spo2Finding('spo2.low', 'high', 92) },
-          { patientId, finding: spo2Finding('spo2.very_low', 'critical', 88) },
+          // another problem (one alert per patient and problem): a second alert
+          { patientId, finding: spo2Finding('pulse.very_high', 'critical', 88) },
         ],
         now,
       );

@@ -1,5 +1,6 @@
 // Dashboards receive alert changes and readings live, only of their own care units' patients,
 // and catch up after a reconnect; in services mode across hub processes.
+import { formatEscalation, type EscalationLimits } from '../../server/alerts/escalationLimits.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -326,6 +327,10 @@ function rawConfig(env: TestEnv): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env.config)
       .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, String(v)]),
+      // a setting parsed into an object is written back as the variable is written
+      .map(([k, v]) => [
+        k,
+        k === 'ESCALATION_MINUTES' ? formatEscalation(v as EscalationLimits) : String(v),
+      ]),
   );
 }
