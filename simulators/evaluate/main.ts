@@ -135,14 +135,18 @@ async function fromFiles(
   a: { start?: string | undefined; days?: number | undefined; 'warm-up-days'?: number | undefined },
   threads: number,
 ): Promise<EvaluationReport> {
+  const began = performance.now();
   try {
     const patients = await readCohort(dir);
     const d = describeCohort(dir, patients, {
       start: a.start === undefined ? undefined : new Date(a.start),
       days: a.days,
-      warmUpDays: a['warm-up-days'] ?? 35,
+      // the simulated cohort's warm-up, the rules' look-back
+      warmUpDays: a['warm-up-days'] ?? cohortOptionsSchema.parse({}).warmUpDays,
     });
-    return await evaluatePatientsInParallel(patients, d, threads);
+    const report = await evaluatePatientsInParallel(patients, d, threads);
+    // the files' reading is part of the run
+    return { ...report, runtimeMs: performance.now() - began };
   } catch (e) {
     if (!(e instanceof CohortFileError)) throw e;
     console.error(`cannot read the cohort in ${dir}:`);
