@@ -2,9 +2,12 @@
 // virtual patients, each lived through a warm-up (so that trend and personal detectors have
 // the history they would have in a running programme) and then a scored period.
 import { z } from 'zod';
+import { patientPlanSchema, type PatientPlan } from '../../server/plans/plan.js';
+import type { RuleReading } from '../../server/rules/types.js';
 import { createPatient } from '../patients/index.js';
 import { hashSeed } from '../patients/random.js';
 import type { ProfileName, VirtualPatient } from '../patients/types.js';
+import { toRuleReadings } from './ruleReadings.js';
 
 const DAY = 86_400_000;
 
@@ -66,4 +69,57 @@ export function cohortMember(o: ResolvedCohortOptions, i: number): CohortMember 
       : { decompensationGainKg: o.decompensationGainKg }),
   });
   return { id: `p${i}`, profile, patient };
+}
+
+/**
+ * A deterioration of the ground truth: a decompensation, or another (an infection: a real
+ * deterioration, but not heart failure), from its start through its peak to its end.
+ */
+export interface TruthEpisode {
+  kind: 'decompensation' | 'other';
+  start: Date;
+  peak: Date;
+  end: Date;
+}
+
+/**
+ * One patient as the evaluation reads them, simulated or from a cohort's files
+ * (cohortFiles.ts): the plan they are judged with, their readings as the rules read stored ones
+ * (in measurement order) and their ground truth.
+ */
+export interface CohortPatient {
+  id: string;
+  /** Counted as a decompensating patient in the report (the profile; from files: any episode). */
+  decompensating: boolean;
+  plan: PatientPlan;
+  readings: RuleReading[];
+  episodes: TruthEpisode[];
+}
+
+/** The instants a cohort is scored between: before `from` its readings are history only. */
+export interface ScoredPeriod {
+  from: Date;
+  to: Date;
+}
+
+export const scoredPeriod = (o: Pick<ResolvedCohortOptions, 'start' | 'days'>): ScoredPeriod => ({
+  from: o.start,
+  to: new Date(o.start.getTime() + o.days * DAY),
+});
+
+/** Member `i` of the simulated cohort `o` as the evaluation reads it (its warm-up included). */
+export function simulatedPatient(o: ResolvedCohortOptions, i: number): CohortPatient {
+  const m = cohortMember(o, i);
+  return {
+    id: m.id,
+    decompensating: m.profile === 'hf-decompensating',
+    plan: patientPlanSchema.parse(m.patient.suggestedPlan) as PatientPlan,
+    readings: toRuleReadings(m.id, m.patient.measurements(new Date(0), scoredPeriod(o).to)),
+    episodes: m.patient.truth.episodes.map((e) => ({
+      kind: e.kind === 'decompensation' ? 'decompensation' : 'other',
+      start: e.start,
+      peak: e.peak,
+      end: e.end,
+    })),
+  };
 }

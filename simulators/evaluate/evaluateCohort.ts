@@ -1,5 +1,5 @@
-// The alert-quality evaluation: a seeded heart-failure cohort through the real pure rules, each
-// rule scored against the cohort's ground truth, with a check that the simulated weight change
+// The alert-quality evaluation: a seeded heart-failure cohort (or one read from files,
+// cohortFiles.ts) through the real pure rules, each rule scored against the cohort's ground truth, with a check that the simulated weight change
 // before decompensations looks like the TEN-HMS figures it was modelled on. No hub, no
 // database: server/rules/evaluate.ts over each patient's readings, in measurement order.
 import {
@@ -8,7 +8,7 @@ import {
   localDate,
   type DailyWeight,
 } from '../../server/rules/localDay.js';
-import { patientPlanSchema, resolvePlan, type PatientPlan } from '../../server/plans/plan.js';
+import { resolvePlan } from '../../server/plans/plan.js';
 import {
   PUBLISHED_EPISODE_RATES,
   REPORT_ROWS,
@@ -17,14 +17,16 @@ import {
   type PublishedFigure,
 } from './comparisons.js';
 import {
-  cohortMember,
   cohortOptionsSchema,
+  scoredPeriod,
+  simulatedPatient,
   type CohortOptions,
+  type CohortPatient,
   type ResolvedCohortOptions,
+  type ScoredPeriod,
+  type TruthEpisode,
 } from './cohort.js';
-import type { Episode } from '../patients/types.js';
 import { ruleDays, type RuleDay } from './ruleFindings.js';
-import { toRuleReadings } from './ruleReadings.js';
 import { scoreRules, type RuleScore, type ScoredEpisode, type ScoredPatient } from './score.js';
 
 const DAY = 86_400_000;
@@ -36,9 +38,25 @@ export interface MeanSd {
   sd: number | null;
 }
 
+/** What the report says of the cohort it scored. */
+export interface CohortDescription {
+  /** The simulated cohort's seed; null for a cohort read from files. */
+  seed: number | null;
+  /** The directory a cohort was read from; null when simulated. */
+  source?: string | null;
+  patients: number;
+  /** Days scored. */
+  days: number;
+  /** Days of history before the scored period. */
+  warmUpDays: number;
+  /** First scored instant. */
+  start: Date;
+}
+
 export interface EvaluationReport {
   cohort: {
-    seed: number;
+    seed: number | null;
+    source: string | null;
     patients: number;
     decompensatingPatients: number;
     days: number;
@@ -66,6 +84,13 @@ export interface EvaluationReport {
   }>;
   /** Every other rule that fired on the cohort, scored the same way. */
   otherRules: Array<{ rule: string; score: RuleScore }>;
+  /** Every rule that fired, scored alone. */
+  byRule: Record<string, RuleScore>;
+  /**
+   * Every rule that fired, scored as one detector: all that the runner pages a nurse about
+   * ('info' findings page nobody and are left out before scoring, ruleFindings.ts).
+   */
+  paging: RuleScore;
   runtimeMs: number;
 }
 
@@ -101,15 +126,19 @@ export interface MemberResult {
 
 /** Runs cohort member `i` through the rules and measures it against its truth. */
 export function evaluateMember(o: ResolvedCohortOptions, i: number): MemberResult {
-  const m = cohortMember(o, i);
-  const from = o.start;
-  const to = new Date(o.start.getTime() + o.days * DAY);
-  const plan = resolvePlan(patientPlanSchema.parse(m.patient.suggestedPlan) as PatientPlan);
-  const measured = toRuleReadings(m.id, m.patient.measurements(new Date(0), to));
+  return evaluatePatient(simulatedPatient(o, i), scoredPeriod(o));
+}
+
+/** Runs one patient through the rules over `period` and measures them against their truth. */
+export function evaluatePatient(p: CohortPatient, period: ScoredPeriod): MemberResult {
+  const { from, to } = period;
+  const plan = resolvePlan(p.plan);
+  // readings after the period are no part of it (a cohort's files may go on)
+  const measured = p.readings.filter((r) => r.measuredAt < to);
   const rules = ruleDays(measured, plan, from);
-  const episodes = m.patient.truth.episodes.filter((e) => e.peak >= from && e.peak < to);
+  const episodes = p.episodes.filter((e) => e.peak >= from && e.peak < to);
   const decompensations = episodes.filter((e) => e.kind === 'decompensation');
-  const scored = (e: Episode): ScoredEpisode => ({
+  const scored = (e: TruthEpisode): ScoredEpisode => ({
     start: e.start.getTime(),
     peak: e.peak.getTime(),
     end: e.end.getTime(),
@@ -125,22 +154,19 @@ export function evaluateMember(o: ResolvedCohortOptions, i: number): MemberResul
     const then = weightNear(byDay, day - 14, 1);
     return now !== undefined && then !== undefined ? [now - then] : [];
   };
-  const busy = m.patient.truth.episodes.map((e) => [
-    e.start.getTime() - 14 * DAY,
-    e.end.getTime() + 14 * DAY,
-  ]);
+  const busy = p.episodes.map((e) => [e.start.getTime() - 14 * DAY, e.end.getTime() + 14 * DAY]);
   const background: number[] = [];
   for (let t = from.getTime() + 14 * DAY; t < to.getTime(); t += 30 * DAY) {
     if (busy.some(([a, b]) => t >= a! && t - 14 * DAY <= b!)) continue;
     background.push(...change(localDayOf(new Date(t))));
   }
   return {
-    decompensating: m.profile === 'hf-decompensating',
+    decompensating: p.decompensating,
     readings: measured.filter((r) => r.measuredAt >= from).length,
-    infections: episodes.filter((e) => e.kind === 'infection').length,
+    infections: episodes.filter((e) => e.kind === 'other').length,
     episodes: decompensations.map(scored),
     // any other episode that overlaps the scored period
-    otherEpisodes: m.patient.truth.episodes
+    otherEpisodes: p.episodes
       .filter((e) => e.kind !== 'decompensation' && e.end >= from && e.start < to)
       .map(scored),
     rules: [...rules],
@@ -151,7 +177,7 @@ export function evaluateMember(o: ResolvedCohortOptions, i: number): MemberResul
 
 /** The report from every member's result (in member order). */
 export function summarise(
-  o: ResolvedCohortOptions,
+  o: CohortDescription,
   results: readonly MemberResult[],
   runtimeMs: number,
 ): EvaluationReport {
@@ -161,12 +187,13 @@ export function summarise(
     otherEpisodes: r.otherEpisodes,
     rules: new Map(r.rules),
   }));
-  const fired = new Set(results.flatMap((r) => r.rules.map(([rule]) => rule)));
+  const fired = [...new Set(results.flatMap((r) => r.rules.map(([rule]) => rule)))].sort();
   const sum = (f: (r: MemberResult) => number) => results.reduce((a, r) => a + f(r), 0);
   const decompensations = sum((r) => r.episodes.length);
   return {
     cohort: {
       seed: o.seed,
+      source: o.source ?? null,
       patients: o.patients,
       decompensatingPatients: results.filter((r) => r.decompensating).length,
       days: o.days,
@@ -188,10 +215,13 @@ export function summarise(
       ...r,
       score: scoreRules(scored, r.rules, patientYears),
     })),
-    otherRules: [...fired]
+    otherRules: fired
       .filter((rule) => !REPORTED_RULES.has(rule))
-      .sort()
       .map((rule) => ({ rule, score: scoreRules(scored, [rule], patientYears) })),
+    byRule: Object.fromEntries(
+      fired.map((rule) => [rule, scoreRules(scored, [rule], patientYears)]),
+    ),
+    paging: scoreRules(scored, fired, patientYears),
     runtimeMs,
   };
 }
@@ -202,4 +232,15 @@ export function evaluateCohort(options: CohortOptions = {}): EvaluationReport {
   const o = cohortOptionsSchema.parse(options);
   const results = Array.from({ length: o.patients }, (_, i) => evaluateMember(o, i));
   return summarise(o, results, performance.now() - began);
+}
+
+/** A cohort given as its patients (read from files), scored over `d`'s period in this thread. */
+export function evaluatePatients(
+  patients: readonly CohortPatient[],
+  d: CohortDescription,
+): EvaluationReport {
+  const began = performance.now();
+  const period = scoredPeriod(d);
+  const results = patients.map((p) => evaluatePatient(p, period));
+  return summarise(d, results, performance.now() - began);
 }

@@ -1,12 +1,17 @@
 // npm run evaluate [-- --patients 500 --days 180 --seed 1 --decompensating-share 0.33 --json]
-// Runs a seeded virtual heart-failure cohort through the hub's pure rules and prints, per
-// rule, sensitivity, median warning time and false alerts per patient-year beside the
-// published figures. See docs/simulation.md.
+// npm run evaluate -- --cohort DIR | --export-cohort DIR
+// Runs a seeded virtual heart-failure cohort (or one read from files) through the hub's pure
+// rules and prints, per rule, sensitivity, median warning time and false alerts per
+// patient-year beside the published figures. See docs/simulation.md.
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { evaluateCohortInParallel } from './parallel.js';
-import { formatReport } from './report.js';
+import { cohortOptionsSchema, simulatedPatient, type CohortOptions } from './cohort.js';
+import { writeCohort } from './cohortExport.js';
+import { CohortFileError, describeCohort, readCohort } from './cohortFiles.js';
+import type { EvaluationReport } from './evaluateCohort.js';
+import { evaluateCohortInParallel, evaluatePatientsInParallel } from './parallel.js';
+import { formatReport, scoresJson } from './report.js';
 
 const numeric = z.coerce.number().refine(Number.isFinite, 'must be a number');
 
@@ -20,13 +25,28 @@ const argsSchema = z.strictObject({
   'gain-kg': numeric.optional(),
   start: z.iso.datetime({ offset: true }).optional(),
   threads: numeric.pipe(z.number().int().min(1).max(64)).optional(),
+  cohort: z.string().min(1).optional(),
+  'export-cohort': z.string().min(1).optional(),
   json: z.boolean().optional(),
   help: z.boolean().optional(),
 });
 
 const USAGE = `usage: npm run evaluate -- [--patients N] [--days N] [--seed N] [--warm-up-days N]
   [--decompensating-share 0..1] [--decompensations-per-year N] [--gain-kg KG]
-  [--start ISO-TIME] [--threads N (default: the cores, at most 4)] [--json]`;
+  [--start ISO-TIME] [--threads N (default: the cores, at most 4)] [--json]
+  [--export-cohort DIR (write the simulated cohort as files, do not score it)]
+usage: npm run evaluate -- --cohort DIR [--start ISO-TIME] [--days N] [--warm-up-days N]
+  [--threads N] [--json]`;
+
+/** Options that shape the simulated cohort: a cohort read from files has its own. */
+const SIMULATION_ONLY = [
+  'patients',
+  'seed',
+  'decompensating-share',
+  'decompensations-per-year',
+  'gain-kg',
+  'export-cohort',
+] as const;
 
 const OPTIONS = {
   patients: { type: 'string' },
@@ -38,6 +58,8 @@ const OPTIONS = {
   'gain-kg': { type: 'string' },
   start: { type: 'string' },
   threads: { type: 'string' },
+  cohort: { type: 'string' },
+  'export-cohort': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -70,8 +92,16 @@ async function main(): Promise<void> {
     return;
   }
   const threads = a.threads ?? Math.min(4, availableParallelism());
-  const report = await evaluateCohortInParallel(
-    {
+  let report: EvaluationReport;
+  if (a.cohort !== undefined) {
+    const clash = SIMULATION_ONLY.filter((k) => a[k] !== undefined);
+    if (clash.length) {
+      console.error(`--cohort reads the cohort from files: --${clash.join(', --')} do not apply`);
+      process.exit(2);
+    }
+    report = await fromFiles(a.cohort, a, threads);
+  } else {
+    const options: CohortOptions = {
       ...(a.patients === undefined ? {} : { patients: a.patients }),
       ...(a.days === undefined ? {} : { days: a.days }),
       ...(a.seed === undefined ? {} : { seed: a.seed }),
@@ -84,10 +114,45 @@ async function main(): Promise<void> {
         : { decompensationsPerYear: a['decompensations-per-year'] }),
       ...(a['gain-kg'] === undefined ? {} : { decompensationGainKg: a['gain-kg'] }),
       ...(a.start === undefined ? {} : { start: new Date(a.start) }),
-    },
-    threads,
-  );
-  console.log(a.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    };
+    if (a['export-cohort'] !== undefined) {
+      const o = cohortOptionsSchema.parse(options);
+      const members = (function* () {
+        for (let i = 0; i < o.patients; i++) yield simulatedPatient(o, i);
+      })();
+      const n = await writeCohort(a['export-cohort'], members);
+      console.error(`wrote ${n} patients to ${a['export-cohort']}`);
+      return;
+    }
+    report = await evaluateCohortInParallel(options, threads);
+  }
+  console.log(a.json ? JSON.stringify(scoresJson(report), null, 2) : formatReport(report));
+}
+
+/** The cohort in `dir`, scored; exit code 2 when any row of it cannot be read. */
+async function fromFiles(
+  dir: string,
+  a: { start?: string | undefined; days?: number | undefined; 'warm-up-days'?: number | undefined },
+  threads: number,
+): Promise<EvaluationReport> {
+  const began = performance.now();
+  try {
+    const patients = await readCohort(dir);
+    const d = describeCohort(dir, patients, {
+      start: a.start === undefined ? undefined : new Date(a.start),
+      days: a.days,
+      // the simulated cohort's warm-up, the rules' look-back
+      warmUpDays: a['warm-up-days'] ?? cohortOptionsSchema.parse({}).warmUpDays,
+    });
+    const report = await evaluatePatientsInParallel(patients, d, threads);
+    // the files' reading is part of the run
+    return { ...report, runtimeMs: performance.now() - began };
+  } catch (e) {
+    if (!(e instanceof CohortFileError)) throw e;
+    console.error(`cannot read the cohort in ${dir}:`);
+    for (const p of e.problems) console.error(`  ${p}`);
+    process.exit(2);
+  }
 }
 
 await main();

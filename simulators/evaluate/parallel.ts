@@ -3,17 +3,19 @@
 // results are put back in member order before they are summarised, so the report is the same
 // as in one thread.
 import { Worker } from 'node:worker_threads';
-import { cohortOptionsSchema, type CohortOptions, type ResolvedCohortOptions } from './cohort.js';
+import { cohortOptionsSchema, type CohortOptions, type CohortPatient } from './cohort.js';
 import {
   evaluateCohort,
+  evaluatePatients,
   summarise,
+  type CohortDescription,
   type EvaluationReport,
   type MemberResult,
 } from './evaluateCohort.js';
+import type { MemberWork } from './memberWorker.js';
 
 /** Starts memberWorker: the TypeScript beside this file when run from source (as db.ts does). */
-function startWorker(options: ResolvedCohortOptions, indices: number[]): Worker {
-  const workerData = { options, indices };
+function startWorker(workerData: MemberWork): Worker {
   if (!import.meta.url.endsWith('.ts')) {
     return new Worker(new URL('./memberWorker.js', import.meta.url), { workerData });
   }
@@ -25,9 +27,9 @@ function startWorker(options: ResolvedCohortOptions, indices: number[]): Worker 
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-function run(options: ResolvedCohortOptions, indices: number[]): Promise<MemberResult[]> {
+function run(work: MemberWork): Promise<MemberResult[]> {
   return new Promise((resolve, reject) => {
-    const w = startWorker(options, indices);
+    const w = startWorker(work);
     w.once('message', (results: MemberResult[]) => {
       resolve(results);
       void w.terminate();
@@ -47,11 +49,35 @@ export async function evaluateCohortInParallel(
   const began = performance.now();
   const o = cohortOptionsSchema.parse(options);
   if (threads <= 1 || o.patients < 2 * threads) return evaluateCohort(options);
-  const parts = Array.from({ length: threads }, (_, t) =>
-    Array.from({ length: o.patients }, (_, i) => i).filter((i) => i % threads === t),
+  const parts = dealt(o.patients, threads);
+  const outputs = await Promise.all(parts.map((indices) => run({ options: o, indices })));
+  return summarise(o, inOrder(parts, outputs), performance.now() - began);
+}
+
+/** A cohort read from files on `threads` worker threads (in this thread when 1). */
+export async function evaluatePatientsInParallel(
+  patients: readonly CohortPatient[],
+  d: CohortDescription,
+  threads: number,
+): Promise<EvaluationReport> {
+  const began = performance.now();
+  if (threads <= 1 || patients.length < 2 * threads) return evaluatePatients(patients, d);
+  const parts = dealt(patients.length, threads);
+  const outputs = await Promise.all(
+    parts.map((indices) => run({ patients: indices.map((i) => patients[i]!), description: d })),
   );
-  const outputs = await Promise.all(parts.map((indices) => run(o, indices)));
-  const results: MemberResult[] = new Array<MemberResult>(o.patients);
+  return summarise(d, inOrder(parts, outputs), performance.now() - began);
+}
+
+/** Member indices dealt out in turn to `threads` threads. */
+const dealt = (n: number, threads: number) =>
+  Array.from({ length: threads }, (_, t) =>
+    Array.from({ length: n }, (_, i) => i).filter((i) => i % threads === t),
+  );
+
+/** The threads' results put back in member order. */
+function inOrder(parts: number[][], outputs: MemberResult[][]): MemberResult[] {
+  const results = new Array<MemberResult>(parts.reduce((a, p) => a + p.length, 0));
   outputs.forEach((part, t) => part.forEach((r, k) => (results[parts[t]![k]!] = r)));
-  return summarise(o, results, performance.now() - began);
+  return results;
 }

@@ -50,16 +50,48 @@ function table(rows: Array<{ cells: string[]; notes: string[] }>): string[] {
   return out;
 }
 
+/** A score as `--json` prints it. */
+export interface Score {
+  /** Share of decompensations detected (0..1); null when the cohort has none. */
+  sensitivity: number | null;
+  episodes: number;
+  detected: number;
+  medianWarningDays: number | null;
+  falseAlertsPerPatientYear: number;
+  /** Share of alerts that open during a decompensation; null without alerts. */
+  ppv: number | null;
+}
+
+const score = (s: RuleScore): Score => ({
+  sensitivity: s.sensitivity,
+  episodes: s.episodes,
+  detected: s.detected,
+  medianWarningDays: s.medianWarningDays,
+  falseAlertsPerPatientYear: s.falseAlertsPerPatientYear,
+  ppv: s.ppv,
+});
+
+/** `--json`: every rule that fired, scored alone, and all that pages a nurse as one. */
+export function scoresJson(r: EvaluationReport): { rules: Record<string, Score>; paging: Score } {
+  return {
+    rules: Object.fromEntries(Object.entries(r.byRule).map(([rule, s]) => [rule, score(s)])),
+    paging: score(r.paging),
+  };
+}
+
 export function formatReport(r: EvaluationReport): string {
   const c = r.cohort;
   const rates = c.publishedEpisodeRates
     .map((p) => `${p.source} ${p.perPatientYear.toFixed(2)}`)
     .join('; ');
   const w = r.weightChange14d;
+  const simulated = c.source === null;
   const lines = [
-    `Alert quality on a simulated heart-failure cohort (seed ${c.seed})`,
-    `cohort: ${c.patients} patients (${c.decompensatingPatients} decompensating profile), ${c.days} days scored after ${c.warmUpDays} days of warm-up, ${c.patientYears.toFixed(1)} patient-years, ${c.readings} readings`,
-    `episodes: ${c.decompensations} decompensations (${c.decompensationsPerPatientYear.toFixed(2)} per patient-year; published: ${rates}); ${c.infections} infections`,
+    simulated
+      ? `Alert quality on a simulated heart-failure cohort (seed ${c.seed})`
+      : `Alert quality on the cohort in ${c.source} (scored from ${c.start})`,
+    `cohort: ${c.patients} patients (${c.decompensatingPatients} ${simulated ? 'decompensating profile' : 'with a decompensation'}), ${c.days} days scored after ${c.warmUpDays} days of warm-up, ${c.patientYears.toFixed(1)} patient-years, ${c.readings} readings`,
+    `episodes: ${c.decompensations} decompensations (${c.decompensationsPerPatientYear.toFixed(2)} per patient-year; published: ${rates}); ${c.infections} ${simulated ? 'infections' : 'other deteriorations'}`,
     `weight change over the 14 days before the peak: ${kg(w.beforePeak)}; published (TEN-HMS, Zhang 2009): +${w.published.beforeWorseningHf.mean} +/- ${w.published.beforeWorseningHf.sd} kg`,
     `weight change over 14 episode-free days: ${kg(w.background)}; published before other admissions: ${w.published.beforeOtherAdmission.mean} +/- ${w.published.beforeOtherAdmission.sd} kg`,
     '',
@@ -67,12 +99,13 @@ export function formatReport(r: EvaluationReport): string {
     'Alerts: runs of days with findings. False: opening outside every episode of the truth; in infections: during one',
     '(a deterioration, not heart failure). PPV: alerts opening during a decompensation / all alerts.',
     '',
-    ...table(
-      r.rows.map((row) => ({
+    ...table([
+      ...r.rows.map((row) => ({
         cells: cells(row.label, row.score),
         notes: row.published.map(published),
       })),
-    ),
+      { cells: cells('All that pages a nurse (every rule)', r.paging), notes: [] },
+    ]),
   ];
   if (r.otherRules.length) {
     lines.push('', 'Other rules that fired (not heart-failure specific):');
