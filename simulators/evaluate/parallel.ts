@@ -14,23 +14,27 @@ import {
 } from './evaluateCohort.js';
 import type { MemberWork } from './memberWorker.js';
 
-/** Starts memberWorker: the TypeScript beside this file when run from source (as db.ts does). */
-function startWorker(workerData: MemberWork): Worker {
+/**
+ * Starts the worker module `name` (memberWorker, sweepWorker) beside this file: its TypeScript
+ * when run from source (as db.ts does).
+ */
+function startWorker(name: string, workerData: unknown): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./memberWorker.js', import.meta.url), { workerData });
+    return new Worker(new URL(`./${name}.js`, import.meta.url), { workerData });
   }
   // Node 20 does not apply `--import tsx` to a worker's entry module; tsx's API registered
   // inside the worker does.
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./memberWorker.ts', import.meta.url).href);
+  const entry = JSON.stringify(new URL(`./${name}.ts`, import.meta.url).href);
   const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`;
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-function run(work: MemberWork): Promise<MemberResult[]> {
+/** What the worker module `name` posts back for `workerData`. */
+export function runWorker<T>(name: string, workerData: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
-    const w = startWorker(work);
-    w.once('message', (results: MemberResult[]) => {
+    const w = startWorker(name, workerData);
+    w.once('message', (results: T) => {
       resolve(results);
       void w.terminate();
     });
@@ -40,6 +44,8 @@ function run(work: MemberWork): Promise<MemberResult[]> {
     });
   });
 }
+
+const run = (work: MemberWork) => runWorker<MemberResult[]>('memberWorker', work);
 
 /** The evaluation on `threads` worker threads (in this thread when 1). */
 export async function evaluateCohortInParallel(
@@ -70,14 +76,14 @@ export async function evaluatePatientsInParallel(
 }
 
 /** Member indices dealt out in turn to `threads` threads. */
-const dealt = (n: number, threads: number) =>
+export const dealt = (n: number, threads: number) =>
   Array.from({ length: threads }, (_, t) =>
     Array.from({ length: n }, (_, i) => i).filter((i) => i % threads === t),
   );
 
 /** The threads' results put back in member order. */
-function inOrder(parts: number[][], outputs: MemberResult[][]): MemberResult[] {
-  const results = new Array<MemberResult>(parts.reduce((a, p) => a + p.length, 0));
+export function inOrder<T>(parts: number[][], outputs: T[][]): T[] {
+  const results = new Array<T>(parts.reduce((a, p) => a + p.length, 0));
   outputs.forEach((part, t) => part.forEach((r, k) => (results[parts[t]![k]!] = r)));
   return results;
 }
