@@ -1,17 +1,28 @@
 // npm run evaluate [-- --patients 500 --days 180 --seed 1 --decompensating-share 0.33 --json]
 // npm run evaluate -- --cohort DIR | --export-cohort DIR
+// npm run evaluate -- --sweep [--svg FILE] (operating curves over sweepGrid.ts)
 // Runs a seeded virtual heart-failure cohort (or one read from files) through the hub's pure
 // rules and prints, per rule, sensitivity, median warning time and false alerts per
 // patient-year beside the published figures. See docs/simulation.md.
+import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { cohortOptionsSchema, simulatedPatient, type CohortOptions } from './cohort.js';
+import {
+  cohortOptionsSchema,
+  simulatedPatient,
+  type CohortOptions,
+  type CohortPatient,
+} from './cohort.js';
 import { writeCohort } from './cohortExport.js';
 import { CohortFileError, describeCohort, readCohort } from './cohortFiles.js';
-import type { EvaluationReport } from './evaluateCohort.js';
+import type { CohortDescription, EvaluationReport } from './evaluateCohort.js';
 import { evaluateCohortInParallel, evaluatePatientsInParallel } from './parallel.js';
 import { formatReport, scoresJson } from './report.js';
+import { sweepCohortInParallel, sweepPatientsInParallel, type SweepReport } from './sweep.js';
+import { sweepSvg } from './sweepChart.js';
+import { formatSweep, sweepJson } from './sweepReport.js';
 
 const numeric = z.coerce.number().refine(Number.isFinite, 'must be a number');
 
@@ -28,6 +39,8 @@ const argsSchema = z.strictObject({
   cohort: z.string().min(1).optional(),
   'export-cohort': z.string().min(1).optional(),
   json: z.boolean().optional(),
+  sweep: z.boolean().optional(),
+  svg: z.string().min(1).optional(),
   help: z.boolean().optional(),
 });
 
@@ -36,7 +49,9 @@ const USAGE = `usage: npm run evaluate -- [--patients N] [--days N] [--seed N] [
   [--start ISO-TIME] [--threads N (default: the cores, at most 4)] [--json]
   [--export-cohort DIR (write the simulated cohort as files, do not score it)]
 usage: npm run evaluate -- --cohort DIR [--start ISO-TIME] [--days N] [--warm-up-days N]
-  [--threads N] [--json]`;
+  [--threads N] [--json]
+  add --sweep [--svg FILE (default docs/sweep.svg)] to either: each detector over its grid of
+  settings (simulators/evaluate/sweepGrid.ts), its operating curve and best points`;
 
 /** Options that shape the simulated cohort: a cohort read from files has its own. */
 const SIMULATION_ONLY = [
@@ -61,6 +76,8 @@ const OPTIONS = {
   cohort: { type: 'string' },
   'export-cohort': { type: 'string' },
   json: { type: 'boolean' },
+  sweep: { type: 'boolean' },
+  svg: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -92,6 +109,14 @@ async function main(): Promise<void> {
     return;
   }
   const threads = a.threads ?? Math.min(4, availableParallelism());
+  if (a.svg !== undefined && !a.sweep) {
+    console.error('--svg is the chart of --sweep');
+    process.exit(2);
+  }
+  if (a.sweep && a['export-cohort'] !== undefined) {
+    console.error('--export-cohort writes the cohort and scores nothing: --sweep does not apply');
+    process.exit(2);
+  }
   let report: EvaluationReport;
   if (a.cohort !== undefined) {
     const clash = SIMULATION_ONLY.filter((k) => a[k] !== undefined);
@@ -99,7 +124,15 @@ async function main(): Promise<void> {
       console.error(`--cohort reads the cohort from files: --${clash.join(', --')} do not apply`);
       process.exit(2);
     }
-    report = await fromFiles(a.cohort, a, threads);
+    const { patients, d, readMs } = await fromFiles(a.cohort, a);
+    if (a.sweep) {
+      const r = await sweepPatientsInParallel(patients, d, threads);
+      // the files' reading is part of the run, and is how its readings were made
+      return sweep({ ...r, runtimeMs: r.runtimeMs + readMs, generateMs: readMs }, a);
+    }
+    report = await evaluatePatientsInParallel(patients, d, threads);
+    // the files' reading is part of the run
+    report = { ...report, runtimeMs: report.runtimeMs + readMs };
   } else {
     const options: CohortOptions = {
       ...(a.patients === undefined ? {} : { patients: a.patients }),
@@ -124,17 +157,25 @@ async function main(): Promise<void> {
       console.error(`wrote ${n} patients to ${a['export-cohort']}`);
       return;
     }
+    if (a.sweep) return sweep(await sweepCohortInParallel(options, threads), a);
     report = await evaluateCohortInParallel(options, threads);
   }
   console.log(a.json ? JSON.stringify(scoresJson(report), null, 2) : formatReport(report));
 }
 
-/** The cohort in `dir`, scored; exit code 2 when any row of it cannot be read. */
+/** Prints the sweep and writes its chart (to docs/sweep.svg unless --svg says where). */
+async function sweep(r: SweepReport, a: { json?: boolean | undefined; svg?: string | undefined }) {
+  const file = a.svg ?? fileURLToPath(new URL('../../docs/sweep.svg', import.meta.url));
+  await writeFile(file, await sweepSvg(r));
+  console.log(a.json ? JSON.stringify(sweepJson(r), null, 2) : formatSweep(r));
+  console.error(`wrote the operating curves to ${file}`);
+}
+
+/** The cohort in `dir` and what it covers; exit code 2 when any row of it cannot be read. */
 async function fromFiles(
   dir: string,
   a: { start?: string | undefined; days?: number | undefined; 'warm-up-days'?: number | undefined },
-  threads: number,
-): Promise<EvaluationReport> {
+): Promise<{ patients: CohortPatient[]; d: CohortDescription; readMs: number }> {
   const began = performance.now();
   try {
     const patients = await readCohort(dir);
@@ -144,9 +185,7 @@ async function fromFiles(
       // the simulated cohort's warm-up, the rules' look-back
       warmUpDays: a['warm-up-days'] ?? cohortOptionsSchema.parse({}).warmUpDays,
     });
-    const report = await evaluatePatientsInParallel(patients, d, threads);
-    // the files' reading is part of the run
-    return { ...report, runtimeMs: performance.now() - began };
+    return { patients, d, readMs: performance.now() - began };
   } catch (e) {
     if (!(e instanceof CohortFileError)) throw e;
     console.error(`cannot read the cohort in ${dir}:`);

@@ -127,7 +127,8 @@ export interface SweepReport {
 
 /**
  * The most sensitive point with at most `maxFalse` false alerts per patient-year; of equals, the
- * one with fewer false alerts, then the longer warning. Null when no point is within it.
+ * one with fewer false alerts, then the longer warning. Null when no point within it detects an
+ * episode (a setting that never fires is no operating point).
  */
 export function bestPoint(curve: readonly CurvePoint[], maxFalse: number): CurvePoint | null {
   let best: CurvePoint | null = null;
@@ -136,7 +137,7 @@ export function bestPoint(curve: readonly CurvePoint[], maxFalse: number): Curve
     b.falseAlertsPerPatientYear - a.falseAlertsPerPatientYear ||
     (a.medianWarningDays ?? -1) - (b.medianWarningDays ?? -1);
   for (const p of curve) {
-    if (p.falseAlertsPerPatientYear > maxFalse || p.sensitivity === null) continue;
+    if (p.falseAlertsPerPatientYear > maxFalse || !p.sensitivity) continue;
     if (best === null || better(p, best) > 0) best = p;
   }
   return best;
