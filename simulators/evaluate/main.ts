@@ -21,7 +21,6 @@ import type { CohortDescription, EvaluationReport } from './evaluateCohort.js';
 import { evaluateCohortInParallel, evaluatePatientsInParallel } from './parallel.js';
 import { formatReport, scoresJson } from './report.js';
 import { sweepCohortInParallel, sweepPatientsInParallel, type SweepReport } from './sweep.js';
-import { sweepSvg } from './sweepChart.js';
 import { formatSweep, sweepJson } from './sweepReport.js';
 
 const numeric = z.coerce.number().refine(Number.isFinite, 'must be a number');
@@ -166,6 +165,8 @@ async function main(): Promise<void> {
 /** Prints the sweep and writes its chart (to docs/sweep.svg unless --svg says where). */
 async function sweep(r: SweepReport, a: { json?: boolean | undefined; svg?: string | undefined }) {
   const file = a.svg ?? fileURLToPath(new URL('../../docs/sweep.svg', import.meta.url));
+  // vega is a dev dependency: loaded only here, so a pruned build still evaluates
+  const { sweepSvg } = await import('./sweepChart.js');
   await writeFile(file, await sweepSvg(r));
   console.log(a.json ? JSON.stringify(sweepJson(r), null, 2) : formatSweep(r));
   console.error(`wrote the operating curves to ${file}`);
