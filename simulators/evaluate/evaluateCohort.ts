@@ -42,6 +42,8 @@ export interface MeanSd {
 export interface CohortDescription {
   /** The simulated cohort's seed; null for a cohort read from files. */
   seed: number | null;
+  /** Several seeded cohorts pooled into one (seeds.ts): their seeds; seed is then null. */
+  seeds?: number[] | null;
   /** The directory a cohort was read from; null when simulated. */
   source?: string | null;
   patients: number;
@@ -56,6 +58,7 @@ export interface CohortDescription {
 export interface EvaluationReport {
   cohort: {
     seed: number | null;
+    seeds: number[] | null;
     source: string | null;
     patients: number;
     decompensatingPatients: number;
@@ -193,6 +196,7 @@ export function summarise(
   return {
     cohort: {
       seed: o.seed,
+      seeds: o.seeds ?? null,
       source: o.source ?? null,
       patients: o.patients,
       decompensatingPatients: results.filter((r) => r.decompensating).length,

@@ -1,6 +1,7 @@
 // npm run evaluate [-- --patients 500 --days 180 --seed 1 --decompensating-share 0.33 --json]
 // npm run evaluate -- --cohort DIR | --export-cohort DIR
 // npm run evaluate -- --sweep [--svg FILE] (operating curves over sweepGrid.ts)
+// npm run evaluate -- --seeds 1-5 [--sweep --held-out 6-10] (seeds pooled; tuned vs held out)
 // Runs a seeded virtual heart-failure cohort (or one read from files) through the hub's pure
 // rules and prints, per rule, sensitivity, median warning time and false alerts per
 // patient-year beside the published figures. See docs/simulation.md.
@@ -20,7 +21,11 @@ import { CohortFileError, describeCohort, readCohort } from './cohortFiles.js';
 import type { CohortDescription, EvaluationReport } from './evaluateCohort.js';
 import { evaluateCohortInParallel, evaluatePatientsInParallel } from './parallel.js';
 import { formatReport, scoresJson } from './report.js';
-import { sweepCohortInParallel, sweepPatientsInParallel, type SweepReport } from './sweep.js';
+import type { HeldOutReport } from './heldOut.js';
+import { formatHeldOut, heldOutJson } from './heldOutReport.js';
+import { seedListSchema } from './seedList.js';
+import { evaluateSeedsInParallel, heldOutCheck, sweepSeedsInParallel } from './seeds.js';
+import { sweepPatientsInParallel, type SweepReport } from './sweep.js';
 import { formatSweep, sweepJson } from './sweepReport.js';
 
 const numeric = z.coerce.number().refine(Number.isFinite, 'must be a number');
@@ -29,6 +34,8 @@ const argsSchema = z.strictObject({
   patients: numeric.pipe(z.number().int().min(1)).optional(),
   days: numeric.pipe(z.number().int().min(7)).optional(),
   seed: numeric.pipe(z.number().int().min(0)).optional(),
+  seeds: seedListSchema.optional(),
+  'held-out': seedListSchema.optional(),
   'warm-up-days': numeric.pipe(z.number().int().min(0)).optional(),
   'decompensating-share': numeric.pipe(z.number().min(0).max(1)).optional(),
   'decompensations-per-year': numeric.pipe(z.number().min(0)).optional(),
@@ -50,12 +57,17 @@ const USAGE = `usage: npm run evaluate -- [--patients N] [--days N] [--seed N] [
 usage: npm run evaluate -- --cohort DIR [--start ISO-TIME] [--days N] [--warm-up-days N]
   [--threads N] [--json]
   add --sweep [--svg FILE (default docs/sweep.svg)] to either: each detector over its grid of
-  settings (simulators/evaluate/sweepGrid.ts), its operating curve and best points`;
+  settings (simulators/evaluate/sweepGrid.ts), its operating curve and best points
+  --seeds A-B | A,B,C (instead of --seed): the seeds' cohorts pooled into one and scored as one
+  --held-out C-D (with --sweep): the best points chosen on the tuning seeds (--seeds or --seed)
+  scored on these seeds, never tuned on, and what pages a nurse there against issue 19's targets`;
 
 /** Options that shape the simulated cohort: a cohort read from files has its own. */
 const SIMULATION_ONLY = [
   'patients',
   'seed',
+  'seeds',
+  'held-out',
   'decompensating-share',
   'decompensations-per-year',
   'gain-kg',
@@ -66,6 +78,8 @@ const OPTIONS = {
   patients: { type: 'string' },
   days: { type: 'string' },
   seed: { type: 'string' },
+  seeds: { type: 'string' },
+  'held-out': { type: 'string' },
   'warm-up-days': { type: 'string' },
   'decompensating-share': { type: 'string' },
   'decompensations-per-year': { type: 'string' },
@@ -112,6 +126,24 @@ async function main(): Promise<void> {
     console.error('--svg is the chart of --sweep');
     process.exit(2);
   }
+  if (a.seed !== undefined && a.seeds !== undefined) {
+    console.error('--seed and --seeds are exclusive: one seed, or several pooled');
+    process.exit(2);
+  }
+  if (a['held-out'] !== undefined && !a.sweep) {
+    console.error('--held-out scores the points --sweep chooses: add --sweep');
+    process.exit(2);
+  }
+  const tuningSeeds = a.seeds ?? [a.seed ?? cohortOptionsSchema.parse({}).seed];
+  const reused = (a['held-out'] ?? []).filter((s) => tuningSeeds.includes(s));
+  if (reused.length) {
+    console.error(`--held-out seeds are never tuned on: ${reused.join(', ')} also tune`);
+    process.exit(2);
+  }
+  if (a.seeds !== undefined && a['export-cohort'] !== undefined) {
+    console.error('--export-cohort writes one seeded cohort: use --seed');
+    process.exit(2);
+  }
   if (a.sweep && a['export-cohort'] !== undefined) {
     console.error('--export-cohort writes the cohort and scores nothing: --sweep does not apply');
     process.exit(2);
@@ -156,19 +188,42 @@ async function main(): Promise<void> {
       console.error(`wrote ${n} patients to ${a['export-cohort']}`);
       return;
     }
-    if (a.sweep) return sweep(await sweepCohortInParallel(options, threads), a);
-    report = await evaluateCohortInParallel(options, threads);
+    if (a.sweep) {
+      const tuning = await sweepSeedsInParallel(options, tuningSeeds, threads);
+      const held = a['held-out'];
+      return sweep(
+        tuning,
+        a,
+        held && (await heldOutCheck(options, tuning, tuningSeeds, held, threads)),
+      );
+    }
+    report =
+      a.seeds === undefined
+        ? await evaluateCohortInParallel(options, threads)
+        : await evaluateSeedsInParallel(options, a.seeds, threads);
   }
   console.log(a.json ? JSON.stringify(scoresJson(report), null, 2) : formatReport(report));
 }
 
-/** Prints the sweep and writes its chart (to docs/sweep.svg unless --svg says where). */
-async function sweep(r: SweepReport, a: { json?: boolean | undefined; svg?: string | undefined }) {
+/**
+ * Prints the sweep (and its held-out check, when asked) and writes its chart (to docs/sweep.svg
+ * unless --svg says where).
+ */
+async function sweep(
+  r: SweepReport,
+  a: { json?: boolean | undefined; svg?: string | undefined },
+  held?: HeldOutReport,
+) {
   const file = a.svg ?? fileURLToPath(new URL('../../docs/sweep.svg', import.meta.url));
   // vega is a dev dependency: loaded only here, so a pruned build still evaluates
   const { sweepSvg } = await import('./sweepChart.js');
   await writeFile(file, await sweepSvg(r));
-  console.log(a.json ? JSON.stringify(sweepJson(r), null, 2) : formatSweep(r));
+  if (a.json) {
+    const out = held ? { ...sweepJson(r), heldOut: heldOutJson(held) } : sweepJson(r);
+    console.log(JSON.stringify(out, null, 2));
+  } else {
+    console.log(held ? `${formatSweep(r)}\n\n${formatHeldOut(held)}` : formatSweep(r));
+  }
   console.error(`wrote the operating curves to ${file}`);
 }
 

@@ -3,9 +3,15 @@
 // results are put back in member order before they are summarised, so the report is the same
 // as in one thread.
 import { Worker } from 'node:worker_threads';
-import { cohortOptionsSchema, type CohortOptions, type CohortPatient } from './cohort.js';
+import {
+  cohortOptionsSchema,
+  type CohortOptions,
+  type CohortPatient,
+  type ResolvedCohortOptions,
+} from './cohort.js';
 import {
   evaluateCohort,
+  evaluateMember,
   evaluatePatients,
   summarise,
   type CohortDescription,
@@ -55,9 +61,20 @@ export async function evaluateCohortInParallel(
   const began = performance.now();
   const o = cohortOptionsSchema.parse(options);
   if (threads <= 1 || o.patients < 2 * threads) return evaluateCohort(options);
+  return summarise(o, await memberResults(o, threads), performance.now() - began);
+}
+
+/** Every member's result of the simulated cohort `o`, in member order (seeds.ts pools them). */
+export async function memberResults(
+  o: ResolvedCohortOptions,
+  threads: number,
+): Promise<MemberResult[]> {
+  if (threads <= 1 || o.patients < 2 * threads) {
+    return Array.from({ length: o.patients }, (_, i) => evaluateMember(o, i));
+  }
   const parts = dealt(o.patients, threads);
   const outputs = await Promise.all(parts.map((indices) => run({ options: o, indices })));
-  return summarise(o, inOrder(parts, outputs), performance.now() - began);
+  return inOrder(parts, outputs);
 }
 
 /** A cohort read from files on `threads` worker threads (in this thread when 1). */

@@ -3,6 +3,7 @@
 import type { PublishedFigure } from './comparisons.js';
 import type { EvaluationReport, MeanSd } from './evaluateCohort.js';
 import type { RuleScore } from './score.js';
+import { seedsText } from './seedList.js';
 
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? 'n/a' : `${Math.round(v * 100)} %`;
@@ -88,7 +89,7 @@ export function formatReport(r: EvaluationReport): string {
   const simulated = c.source === null;
   const lines = [
     simulated
-      ? `Alert quality on a simulated heart-failure cohort (seed ${c.seed})`
+      ? `Alert quality on a simulated heart-failure cohort (${c.seeds ? `${seedsText(c.seeds)}, pooled` : `seed ${c.seed}`})`
       : `Alert quality on the cohort in ${c.source} (scored from ${c.start})`,
     `cohort: ${c.patients} patients (${c.decompensatingPatients} ${simulated ? 'decompensating profile' : 'with a decompensation'}), ${c.days} days scored after ${c.warmUpDays} days of warm-up, ${c.patientYears.toFixed(1)} patient-years, ${c.readings} readings`,
     `episodes: ${c.decompensations} decompensations (${c.decompensationsPerPatientYear.toFixed(2)} per patient-year; published: ${rates}); ${c.infections} ${simulated ? 'infections' : 'other deteriorations'}`,

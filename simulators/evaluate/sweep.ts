@@ -110,6 +110,8 @@ export interface DetectorCurve {
 export interface SweepReport {
   cohort: {
     seed: number | null;
+    /** The seeds pooled into one cohort (seeds.ts); null for one seed or files. */
+    seeds: number[] | null;
     source: string | null;
     patients: number;
     days: number;
@@ -190,6 +192,7 @@ export function summariseSweep(
   return {
     cohort: {
       seed: d.seed,
+      seeds: d.seeds ?? null,
       source: d.source ?? null,
       patients: d.patients,
       days: d.days,
@@ -239,12 +242,19 @@ export async function sweepCohortInParallel(
 ): Promise<SweepReport> {
   const began = performance.now();
   const o = cohortOptionsSchema.parse(options);
+  return summariseSweep(o, await sweepResults(o, threads, grid), grid, performance.now() - began);
+}
+
+/** Every member's part of a sweep of the simulated cohort `o`, in member order (seeds.ts pools them). */
+export async function sweepResults(
+  o: ReturnType<typeof cohortOptionsSchema.parse>,
+  threads: number,
+  grid: SweepDetector[],
+): Promise<SweepMemberResult[]> {
   const all = Array.from({ length: o.patients }, (_, i) => i);
-  const results =
-    threads <= 1 || o.patients < 2 * threads
-      ? sweepWork({ options: o, indices: all, grid })
-      : await spread(o.patients, threads, (indices) => ({ options: o, indices, grid }));
-  return summariseSweep(o, results, grid, performance.now() - began);
+  return threads <= 1 || o.patients < 2 * threads
+    ? sweepWork({ options: o, indices: all, grid })
+    : await spread(o.patients, threads, (indices) => ({ options: o, indices, grid }));
 }
 
 /** A cohort read from files swept on `threads` worker threads (in this thread when 1). */

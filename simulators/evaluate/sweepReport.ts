@@ -1,5 +1,6 @@
 // A sweep as a person reads it: per detector, its operating curve (one line per grid point, by
 // false alerts per patient-year) and the most sensitive point within 1 and 2 false alerts.
+import { seedsText } from './seedList.js';
 import { BUDGETS, type CurvePoint, type SweepReport } from './sweep.js';
 
 const pct = (v: number | null) => (v === null ? 'n/a' : `${Math.round(v * 100)} %`);
@@ -42,7 +43,7 @@ export function bestText(max: number, p: CurvePoint | null): string {
 
 export function formatSweep(r: SweepReport): string {
   const c = r.cohort;
-  const from = c.source === null ? `seed ${c.seed}` : c.source;
+  const from = c.source ?? (c.seeds ? seedsText(c.seeds) : `seed ${c.seed}`);
   const out = [
     `Operating curves (${from}): ${c.patients} patients x ${c.days} days ` +
       `(${c.patientYears.toFixed(1)} patient-years), ${c.decompensations} decompensations; ` +
