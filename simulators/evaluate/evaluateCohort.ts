@@ -94,6 +94,11 @@ export interface EvaluationReport {
    * ('info' findings page nobody and are left out before scoring, ruleFindings.ts).
    */
   paging: RuleScore;
+  /**
+   * The report's heart-failure detectors (REPORT_ROWS) as one: `paging` less the rules that are
+   * not heart-failure specific (weight loss, low blood pressure, pulse or SpO2...).
+   */
+  heartFailure: RuleScore;
   runtimeMs: number;
 }
 
@@ -226,6 +231,7 @@ export function summarise(
       fired.map((rule) => [rule, scoreRules(scored, [rule], patientYears)]),
     ),
     paging: scoreRules(scored, fired, patientYears),
+    heartFailure: scoreRules(scored, [...REPORTED_RULES], patientYears),
     runtimeMs,
   };
 }

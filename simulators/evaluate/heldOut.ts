@@ -111,6 +111,8 @@ export interface HeldOutReport {
   rows: HeldOutRow[];
   /** What pages a nurse (every rule that fired) under the default plan, on the held-out seeds. */
   paging: RuleScore;
+  /** The heart-failure detectors alone (the report's rows as one), for comparison. */
+  heartFailure: RuleScore;
   targets: TargetCheck[];
   /** The held-out cohort, as the sweep describes it. */
   cohort: SweepReport['cohort'];

@@ -2,6 +2,7 @@
 // chosen on the tuning seeds, its scores there and on the held-out seeds and the difference;
 // then what pages a nurse on the held-out seeds against issue 19's targets.
 import { TARGETS, type HeldOutReport, type HeldOutRow, type TargetCheck } from './heldOut.js';
+import type { RuleScore } from './score.js';
 import type { CurvePoint } from './sweep.js';
 import { seedsText } from './seedList.js';
 import { paramsText } from './sweepReport.js';
@@ -12,6 +13,11 @@ const score = (p: CurvePoint | null) =>
   p === null
     ? 'n/a'
     : `${pct(p.sensitivity)} (${p.detected}/${p.episodes}), ${p.falseAlertsPerPatientYear.toFixed(2)}`;
+
+const scoreText = (s: RuleScore) =>
+  `sensitivity ${pct(s.sensitivity)} (${s.detected}/${s.episodes}), ` +
+  `${s.falseAlertsPerPatientYear.toFixed(2)} false alerts/pt-yr, median warning ` +
+  (s.medianWarningDays === null ? 'n/a' : `${s.medianWarningDays.toFixed(1)} d`);
 
 const COLUMNS = ['Detector', 'Budget', 'Setting (chosen on tuning)', 'Tuning', 'Held-out', 'Diff'];
 
@@ -69,10 +75,9 @@ export function formatHeldOut(h: HeldOutReport): string {
       ? `Losing more than ${TARGETS.maxLossPoints} points held out: ${losses.map((r) => `${r.label} (<= ${r.maxFalseAlertsPerPatientYear})`).join('; ')}`
       : `No detector loses more than ${TARGETS.maxLossPoints} points held out.`,
     '',
-    `What pages a nurse (every rule, default plan) on the held-out seeds: sensitivity ${pct(h.paging.sensitivity)} ` +
-      `(${h.paging.detected}/${h.paging.episodes}), ${h.paging.falseAlertsPerPatientYear.toFixed(2)} false alerts/pt-yr, ` +
-      `median warning ${h.paging.medianWarningDays === null ? 'n/a' : `${h.paging.medianWarningDays.toFixed(1)} d`}`,
+    `What pages a nurse (every rule, default plan) on the held-out seeds: ${scoreText(h.paging)}`,
     ...h.targets.map((t) => `  target ${targetText(t)}`),
+    `  (the heart-failure detectors alone, the report's rows as one: ${scoreText(h.heartFailure)})`,
     `Held-out runtime ${(h.runtimeMs / 1000).toFixed(1)} s wall.`,
   ].join('\n');
 }
@@ -80,13 +85,17 @@ export function formatHeldOut(h: HeldOutReport): string {
 /** The held-out check as `--json` prints it (beside the tuning sweep). */
 export const heldOutJson = (h: HeldOutReport) => ({
   ...h,
-  paging: {
-    sensitivity: h.paging.sensitivity,
-    episodes: h.paging.episodes,
-    detected: h.paging.detected,
-    medianWarningDays: h.paging.medianWarningDays,
-    falseAlertsPerPatientYear: h.paging.falseAlertsPerPatientYear,
-    ppv: h.paging.ppv,
-  },
+  paging: jsonScore(h.paging),
+  heartFailure: jsonScore(h.heartFailure),
   maxLossPoints: TARGETS.maxLossPoints,
+});
+
+/** A score as report.ts's `--json` gives it. */
+const jsonScore = (s: RuleScore) => ({
+  sensitivity: s.sensitivity,
+  episodes: s.episodes,
+  detected: s.detected,
+  medianWarningDays: s.medianWarningDays,
+  falseAlertsPerPatientYear: s.falseAlertsPerPatientYear,
+  ppv: s.ppv,
 });

@@ -74,12 +74,13 @@ export async function heldOutCheck(
 ): Promise<HeldOutReport> {
   const began = performance.now();
   const held = await sweepSeedsInParallel(options, heldOutSeeds, threads, chosenGrid(tuning, grid));
-  const { paging } = await evaluateSeedsInParallel(options, heldOutSeeds, threads);
+  const { paging, heartFailure } = await evaluateSeedsInParallel(options, heldOutSeeds, threads);
   return {
     tuningSeeds: [...tuningSeeds],
     heldOutSeeds: [...heldOutSeeds],
     rows: heldOutRows(tuning, held),
     paging,
+    heartFailure,
     targets: checkTargets(paging),
     cohort: held.cohort,
     runtimeMs: performance.now() - began,
