@@ -1,6 +1,6 @@
 // The held-out check as a person reads it (heldOut.ts): per detector and budget, the setting
 // chosen on the tuning seeds, its scores there and on the held-out seeds and the difference;
-// then what pages a nurse on the held-out seeds against issue 19's targets.
+// then what pages a nurse about heart failure on the held-out seeds against issue 19's targets.
 import { TARGETS, type HeldOutReport, type HeldOutRow, type TargetCheck } from './heldOut.js';
 import type { RuleScore } from './score.js';
 import type { CurvePoint } from './sweep.js';
@@ -75,9 +75,9 @@ export function formatHeldOut(h: HeldOutReport): string {
       ? `Losing more than ${TARGETS.maxLossPoints} points held out: ${losses.map((r) => `${r.label} (<= ${r.maxFalseAlertsPerPatientYear})`).join('; ')}`
       : `No detector loses more than ${TARGETS.maxLossPoints} points held out.`,
     '',
-    `What pages a nurse (every rule, default plan) on the held-out seeds: ${scoreText(h.paging)}`,
+    `What pages a nurse about heart failure (the default heart-failure detectors as one) on the held-out seeds: ${scoreText(h.heartFailure)}`,
     ...h.targets.map((t) => `  target ${targetText(t)}`),
-    `  (the heart-failure detectors alone, the report's rows as one: ${scoreText(h.heartFailure)})`,
+    `  (every rule the hub pages on, default plan: ${scoreText(h.paging)})`,
     `Held-out runtime ${(h.runtimeMs / 1000).toFixed(1)} s wall.`,
   ].join('\n');
 }

@@ -81,7 +81,9 @@ export async function heldOutCheck(
     rows: heldOutRows(tuning, held),
     paging,
     heartFailure,
-    targets: checkTargets(paging),
+    // the targets are about what pages a nurse about heart failure: the union of the
+    // default heart-failure detectors (not every rule the hub has)
+    targets: checkTargets(heartFailure),
     cohort: held.cohort,
     runtimeMs: performance.now() - began,
   };

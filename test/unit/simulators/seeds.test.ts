@@ -145,7 +145,7 @@ describe('--held-out', () => {
     for (const r of h.rows) if (r.params) expect(r.heldOut?.params).toEqual(r.params);
     const direct = await evaluateSeedsInParallel(tiny, [3], 1);
     expect(h.paging).toEqual(direct.paging);
-    expect(h.targets).toEqual(checkTargets(direct.paging));
+    expect(h.targets).toEqual(checkTargets(direct.heartFailure));
     const text = formatHeldOut(h);
     expect(text).toContain('Tuning (seeds 1-2) against held-out (seed 3, never tuned on)');
     expect(text).toMatch(/target >= 82\.0 %: /);
