@@ -6,6 +6,7 @@ import type { RuleScore } from './score.js';
 import type { CurvePoint } from './sweep.js';
 import { seedsText } from './seedList.js';
 import { paramsText } from './sweepReport.js';
+import { score as jsonScore } from './report.js';
 
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(1)} %`;
@@ -88,14 +89,4 @@ export const heldOutJson = (h: HeldOutReport) => ({
   paging: jsonScore(h.paging),
   heartFailure: jsonScore(h.heartFailure),
   maxLossPoints: TARGETS.maxLossPoints,
-});
-
-/** A score as report.ts's `--json` gives it. */
-const jsonScore = (s: RuleScore) => ({
-  sensitivity: s.sensitivity,
-  episodes: s.episodes,
-  detected: s.detected,
-  medianWarningDays: s.medianWarningDays,
-  falseAlertsPerPatientYear: s.falseAlertsPerPatientYear,
-  ppv: s.ppv,
 });

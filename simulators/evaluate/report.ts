@@ -63,7 +63,8 @@ export interface Score {
   ppv: number | null;
 }
 
-const score = (s: RuleScore): Score => ({
+/** A rule's score as `--json` gives it (the issue's `Score`). */
+export const score = (s: RuleScore): Score => ({
   sensitivity: s.sensitivity,
   episodes: s.episodes,
   detected: s.detected,

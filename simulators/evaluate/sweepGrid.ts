@@ -6,6 +6,7 @@
 // "pages on noise" to "misses most episodes" on the simulated cohort.
 import type { ReadingType } from '../../devices/contract.js';
 import type { PatientPlan } from '../../server/plans/plan.js';
+import { REPORT_ROWS } from './comparisons.js';
 
 export interface SweepPoint {
   /** The values varied, as printed (e.g. `{ gain1dKg: 1.36 }`). */
@@ -59,11 +60,18 @@ function combinedOver(members: Member[], k: number): NonNullable<PatientPlan['pe
 const product = <A, B>(as: readonly A[], bs: readonly B[]): Array<[A, B]> =>
   as.flatMap((a) => bs.map((b): [A, B] => [a, b]));
 
+/** The rules of the report's row `key` (comparisons.ts): a detector is scored as the report scores it. */
+const rulesOf = (key: string): string[] => {
+  const row = REPORT_ROWS.find((r) => r.key === key);
+  if (!row) throw new Error(`no report row ${key}`);
+  return row.rules;
+};
+
 export const SWEEP_GRID: SweepDetector[] = [
   {
     key: 'rot_1d',
     label: 'Rule of thumb, 1 day',
-    rules: ['weight.gain_1d'],
+    rules: rulesOf('rot_1d'),
     readingTypes: WEIGHT,
     // 1.36 kg (3 lb) is the default; 0.8 is within a day's scale-and-meal noise, 3 kg rare
     points: [0.8, 1.0, 1.2, 1.36, 1.6, 2.0, 2.5, 3.0].map((gain1dKg) => ({
@@ -74,7 +82,7 @@ export const SWEEP_GRID: SweepDetector[] = [
   {
     key: 'rot_3d',
     label: 'Rule of thumb, 3 days',
-    rules: ['weight.gain_3d'],
+    rules: rulesOf('rot_3d'),
     readingTypes: WEIGHT,
     // 2 kg is the default (ESC); 2.27 kg is TEN-HMS's 5 lb
     points: [1.0, 1.5, 2.0, 2.27, 2.5, 3.0, 3.5, 4.0].map((gain3dKg) => ({
@@ -85,7 +93,7 @@ export const SWEEP_GRID: SweepDetector[] = [
   {
     key: 'macd',
     label: 'MACD of weight',
-    rules: ['weight.macd'],
+    rules: rulesOf('macd'),
     readingTypes: WEIGHT,
     // 3/10 days is the default; 5/15 settles at 5 b instead of 3.5 b on a slope of b kg/day.
     // minDays follows the long span (the long EMA must settle).
@@ -103,12 +111,7 @@ export const SWEEP_GRID: SweepDetector[] = [
   {
     key: 'personal_any',
     label: 'Personalised detector (any worsening)',
-    rules: [
-      'personal.weight_up',
-      'personal.pulse_up',
-      'personal.systolic_down',
-      'personal.combined',
-    ],
+    rules: rulesOf('personal_any'),
     readingTypes: PERSONAL,
     // k x consecutive breaches (the two settings the papers name), then the baseline window and
     // the SD floors one at a time around the default (k 2, 2 breaches, 14 days, floors 0.3 kg,
@@ -137,7 +140,7 @@ export const SWEEP_GRID: SweepDetector[] = [
   {
     key: 'personal_combined',
     label: 'Personalised: combined',
-    rules: ['personal.combined'],
+    rules: rulesOf('personal_combined'),
     readingTypes: PERSONAL,
     // which signals count (a member is left out by a k it never reaches) and how many are
     // needed, at the default k 2 and a looser 1.5; then the days the members' last breaches may
