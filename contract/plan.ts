@@ -198,6 +198,52 @@ export const { schema: personalSettingsSchema, defaults: DEFAULT_PERSONAL } = se
   combinedMin: setting(z.number().int().min(2), 2),
   /** ... whose last tested days lie at most this many days apart. */
   combinedWithinDays: setting(z.number().int().min(0), 1),
+  // The heart-failure score (server/rules/personalScore.ts, scoreCore.ts): the patient's own
+  // weight, resting pulse, SpO2 and systolic pressure as one CUSUM chart. The defaults are the
+  // operating point chosen on the tuning seeds' curve (docs/simulation.md, "The heart-failure
+  // score"); the weights say how much each signal counts (0: not at all).
+  score: settings(
+    {
+      /**
+       * Once a signal has its baseline, the score pages instead of the rules it subsumes for
+       * that signal (weight rule of thumb and MACD, the single personal signals, combined):
+       * they are still judged and shown, as information. Off: every rule pages as before.
+       */
+      replacesRules: setting(z.boolean(), true),
+      /** The trailing window each day's value is judged against, in calendar days. */
+      baselineDays: setting(z.number().int().min(7).max(90), 28),
+      /** Days just before the judged one kept out of its baseline (a slow rise stays visible). */
+      excludeRecentDays: setting(z.number().int().min(0).max(14), 3),
+      /** Values a baseline needs before the signal counts. */
+      minBaselineDays: setting(z.number().int().min(3), 10),
+      /** Days the CUSUM runs over, up to today. */
+      runDays: setting(z.number().int().min(1).max(28), 14),
+      /** Reference value k: the daily score a stable patient's chart must beat to accumulate. */
+      k: setting(z.number().min(0).max(3), 0.75),
+      /** Decision interval h: the accumulated score that pages. */
+      h: setting(z.number().positive().max(30), 5),
+      /** A signal's z is clipped at +/- this, so that one wild reading cannot page alone. */
+      clip: setting(z.number().positive().max(10), 4),
+      weights: settings({
+        weight: setting(z.number().min(0).max(3), 0.3),
+        pulse: setting(z.number().min(0).max(3), 1),
+        spo2: setting(z.number().min(0).max(3), 1),
+        systolic: setting(z.number().min(0).max(3), 0.3),
+      }),
+      /** Smallest SD per signal, in its unit: scale, pulse, oximeter and cuff noise. */
+      sdFloor: settings({
+        weight: setting(z.number().positive(), 0.3),
+        pulse: setting(z.number().positive(), 3),
+        spo2: setting(z.number().positive(), 0.7),
+        systolic: setting(z.number().positive(), 4),
+      }),
+    },
+    {
+      test: (s) => s.minBaselineDays <= s.baselineDays,
+      message: 'minBaselineDays must not exceed baselineDays',
+      fields: ['minBaselineDays', 'baselineDays'],
+    },
+  ),
 });
 export type PersonalSettings = z.infer<typeof personalSettingsSchema>;
 

@@ -11,6 +11,8 @@ export type ReasonParam = ReasonParamValue | readonly ReasonParamValue[];
 
 type Direction = 'up' | 'down';
 export type PersonalSignalName = 'weight' | 'pulse' | 'systolic';
+/** The heart-failure score's signals: the personal ones and SpO2. */
+export type ScoreSignalName = PersonalSignalName | 'spo2';
 export type News2BandName = 'low' | 'low-medium' | 'medium' | 'high';
 export type News2PartName =
   'respiratoryRate' | 'spo2' | 'air' | 'systolic' | 'pulse' | 'consciousness' | 'temperature';
@@ -79,6 +81,18 @@ export type ReasonParams = {
     directions: readonly Direction[];
     values: readonly number[];
     limits: readonly number[];
+  };
+  /**
+   * personal.score: the signals that raised the heart-failure score, most first, each with its
+   * latest value and own baseline mean (same order); the CUSUM and its limit; the days it rose.
+   */
+  'personal.score': {
+    signals: readonly ScoreSignalName[];
+    values: readonly number[];
+    means: readonly number[];
+    score: number;
+    limit: number;
+    days: number;
   };
   'bp.very_high': {
     systolic: number;
@@ -294,13 +308,15 @@ function formatsOf(locale: string): Formats {
 
 // ---- the hub's two languages ----
 
-const SV_SIGNAL: Record<PersonalSignalName, { unit: string; name: string; short: string }> = {
+const SV_SIGNAL: Record<ScoreSignalName, { unit: string; name: string; short: string }> = {
   weight: { unit: 'kg', name: 'Vikten', short: 'vikt' },
+  spo2: { unit: '%', name: 'Syremättnaden', short: 'syremättnad' },
   pulse: { unit: 'slag/min', name: 'Vilopulsen', short: 'puls' },
   systolic: { unit: 'mmHg', name: 'Det systoliska trycket', short: 'systoliskt tryck' },
 };
-const EN_SIGNAL: Record<PersonalSignalName, { unit: string; name: string; short: string }> = {
+const EN_SIGNAL: Record<ScoreSignalName, { unit: string; name: string; short: string }> = {
   weight: { unit: 'kg', name: 'Weight', short: 'weight' },
+  spo2: { unit: '%', name: 'SpO2', short: 'SpO2' },
   pulse: { unit: 'beats/min', name: 'Resting pulse', short: 'pulse' },
   systolic: { unit: 'mmHg', name: 'Systolic pressure', short: 'systolic pressure' },
 };
@@ -420,6 +436,14 @@ export const sv: FullCatalogue = {
       });
       return `Flera mätvärden avviker samtidigt från patientens egen baslinje: ${parts.join('; ')}; möjlig försämring av hjärtsvikten`;
     },
+    'personal.score': (p, f) => {
+      const parts = p.signals.map((signal, i) => {
+        const { unit, short } = f.pick(SV_SIGNAL, signal);
+        const kind = signalKind(signal);
+        return `${short} ${f.num(p.values[i], kind)} ${unit} (egen nivå ${f.num(p.means[i], kind)})`;
+      });
+      return `Hjärtsviktspoängen ${f.num(p.score, 'k')} är över gränsen ${f.num(p.limit, 'k')}: patientens egna värden har försämrats tillsammans ${f.count(p.days, { one: 'den senaste mätdagen', other: 'de # senaste mätdagarna' })}${parts.length ? `: ${parts.join(', ')}` : ''}; möjlig försämring av hjärtsvikten`;
+    },
     'bp.very_high': (p, f) =>
       `Blodtryck ${f.num(p.systolic, 'whole')}/${f.num(p.diastolic, 'whole')} mmHg: mycket högt (gräns ${f.num(p.limitSystolic, 'limit')}/${f.num(p.limitDiastolic, 'limit')}); kontakt samma dag`,
     'bp.low': (p, f) =>
@@ -499,6 +523,14 @@ export const en: FullCatalogue = {
         return `${short} ${dir} (${f.num(p.values[i], kind)} ${unit}, limit ${f.num(p.limits[i], kind)})`;
       });
       return `Several signals off the patient's own baseline together: ${parts.join('; ')}; possible heart-failure decompensation`;
+    },
+    'personal.score': (p, f) => {
+      const parts = p.signals.map((signal, i) => {
+        const { unit, short } = f.pick(EN_SIGNAL, signal);
+        const kind = signalKind(signal);
+        return `${short} ${f.num(p.values[i], kind)} ${unit} (own level ${f.num(p.means[i], kind)})`;
+      });
+      return `Heart-failure score ${f.num(p.score, 'k')} is over its limit ${f.num(p.limit, 'k')}: the patient's own values have worsened together over ${f.count(p.days, { one: 'the last day measured', other: 'the last # days measured' })}${parts.length ? `: ${parts.join(', ')}` : ''}; possible heart-failure decompensation`;
     },
     'bp.very_high': (p, f) =>
       `Blood pressure ${f.num(p.systolic, 'whole')}/${f.num(p.diastolic, 'whole')} mmHg: very high (threshold ${f.num(p.limitSystolic, 'limit')}/${f.num(p.limitDiastolic, 'limit')}); contact the same day`,

@@ -42,6 +42,8 @@ const field = (
 
 const kg = [0.1, 10] as const;
 const sd = [0.5, 5] as const;
+/** How much a signal counts in the heart-failure score: 0 (not at all) to 3. */
+const weighting = [0, 3] as const;
 
 export const planFields: PlanField[] = [
   field('body_weight', 'weight.gain1dKg', 'th_gain1dKg', 'kg', kg),
@@ -182,6 +184,49 @@ export const planFields: PlanField[] = [
     true,
   ),
 
+  // the heart-failure score (contract/plan.ts personal.score)
+  field('personal', 'personal.score.h', 'th_scoreH', undefined, [1, 30]),
+  field('personal', 'personal.score.k', 'th_scoreK', undefined, [0, 3]),
+  field('personal', 'personal.score.weights.weight', 'th_scoreWeightWeight', undefined, weighting),
+  field('personal', 'personal.score.weights.pulse', 'th_scoreWeightPulse', undefined, weighting),
+  field('personal', 'personal.score.weights.spo2', 'th_scoreWeightSpo2', undefined, weighting),
+  field(
+    'personal',
+    'personal.score.weights.systolic',
+    'th_scoreWeightSystolic',
+    undefined,
+    weighting,
+  ),
+  field('personal', 'personal.score.baselineDays', 'th_scoreBaselineDays', 'd', [7, 90], true),
+  field(
+    'personal',
+    'personal.score.excludeRecentDays',
+    'th_scoreExcludeRecentDays',
+    'd',
+    [0, 14],
+    true,
+  ),
+  field(
+    'personal',
+    'personal.score.minBaselineDays',
+    'th_scoreMinBaselineDays',
+    undefined,
+    [3, 90],
+    true,
+  ),
+  field('personal', 'personal.score.runDays', 'th_scoreRunDays', 'd', [1, 28], true),
+  field('personal', 'personal.score.clip', 'th_scoreClip', '{SD}', [1, 10]),
+  field('personal', 'personal.score.sdFloor.weight', 'th_scoreSdFloorWeight', 'kg', [0.05, 3]),
+  field('personal', 'personal.score.sdFloor.pulse', 'th_scoreSdFloorPulse', '/min', [0.5, 30]),
+  field('personal', 'personal.score.sdFloor.spo2', 'th_scoreSdFloorSpo2', '%', [0.1, 5]),
+  field(
+    'personal',
+    'personal.score.sdFloor.systolic',
+    'th_scoreSdFloorSystolic',
+    'mm[Hg]',
+    [1, 30],
+  ),
+
   field('general', 'remeasureMinutes', 'th_remeasureMinutes', 'min', [5, 24 * 60], true),
 ];
 
@@ -190,7 +235,7 @@ export interface ChoiceField {
   path: string;
   label: Key;
   group: Group;
-  options: readonly { value: number; label: Key }[];
+  options: readonly { value: number | boolean; label: Key }[];
 }
 
 export const choiceFields: ChoiceField[] = [
@@ -201,6 +246,15 @@ export const choiceFields: ChoiceField[] = [
     options: [
       { value: 1, label: 'spo2Scale_1' },
       { value: 2, label: 'spo2Scale_2' },
+    ],
+  },
+  {
+    path: 'personal.score.replacesRules',
+    label: 'th_scoreReplacesRules',
+    group: 'personal',
+    options: [
+      { value: true, label: 'scoreReplaces_true' },
+      { value: false, label: 'scoreReplaces_false' },
     ],
   },
 ];

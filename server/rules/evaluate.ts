@@ -20,10 +20,12 @@ import {
   personalOfDay,
   personalTypes,
   signalsOf,
+  spo2OfDay,
   type DailyValue,
   type PersonalSignal,
   type SignalDay,
 } from './personal.js';
+import { judgeScore, quietReplaced } from './personalScore.js';
 import type { ResolvedPlan } from '../plans/plan.js';
 import type { Finding, RuleReading, Severity } from './types.js';
 import { judgeVitalSign } from './vitals.js';
@@ -38,6 +40,8 @@ export interface EvaluatedFinding extends Finding {
 
 const NEWS2_SET: ReadonlySet<string> = new Set(NEWS2_TYPES);
 const PERSONAL_TYPES = new Set(['body_weight', 'heart_rate', 'blood_pressure']);
+/** What the heart-failure score reads (personalScore.ts): the personal signals and SpO2. */
+const SCORE_TYPES = new Set([...PERSONAL_TYPES, 'spo2']);
 /** A finding about a superseded past, lowered: never more than 'low', which never escalates. */
 const supersededSeverity: Record<Severity, Severity> = {
   critical: 'low',
@@ -48,10 +52,11 @@ const supersededSeverity: Record<Severity, Severity> = {
 };
 
 const DAY = 86_400_000;
-const SERIES_KEY: Record<PersonalSignal, string> = {
+const SERIES_KEY: Record<PersonalSignal | 'spo2', string> = {
   weight: 'personal.weight',
   pulse: 'personal.pulse',
   systolic: 'personal.systolic',
+  spo2: 'personal.spo2',
 };
 
 /**
@@ -61,7 +66,8 @@ const SERIES_KEY: Record<PersonalSignal, string> = {
  */
 export function lookBackDays(plan: ResolvedPlan): number {
   const p = plan.personal;
-  return Math.max(35, p.baselineDays + p.excludeRecentDays + p.consecutive + 7);
+  const score = p.score.baselineDays + p.score.excludeRecentDays + p.score.runDays;
+  return Math.max(35, p.baselineDays + p.excludeRecentDays + p.consecutive + 7, score);
 }
 
 /**
@@ -106,7 +112,7 @@ function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan):
     const bp = h.window(['blood_pressure'], t - plan.bloodPressure.averageDays * DAY, t);
     findings.push(...judgeBloodPressure(bp, plan.bloodPressure, plan.overridden));
   }
-  if (PERSONAL_TYPES.has(r.type)) {
+  if (SCORE_TYPES.has(r.type)) {
     // body_weight is one of them: its daily series serves the weight rules too. The series
     // start at the beginning of a local day: a day's value (its first weight, its mean pulse)
     // is never made of the part of it that lies in the window, and that first day is then
@@ -123,12 +129,26 @@ function evaluateReading(h: PatientHistory, r: RuleReading, plan: ResolvedPlan):
         days,
         personalOfDay[signal],
       )) as SignalDay[S][];
+    const personal: Finding[] = [];
     if (r.type === 'body_weight') {
-      findings.push(...judgeWeight(seriesOf('weight'), plan.weight, plan.overridden));
+      personal.push(...judgeWeight(seriesOf('weight'), plan.weight, plan.overridden));
     }
-    findings.push(
-      ...judgePersonalSignals(seriesOf, signalsOf[r.type]!, plan.personal, plan.overridden),
+    const signals = signalsOf[r.type];
+    if (signals) {
+      personal.push(...judgePersonalSignals(seriesOf, signals, plan.personal, plan.overridden));
+    }
+    // the heart-failure score reads all four series whichever reading came (they are memoised
+    // per day in the history: ~4 us a reading on the 500-patient cohort)
+    const s = plan.personal.score;
+    const score = judgeScore(
+      (signal) =>
+        signal === 'spo2' ? h.daily(SERIES_KEY.spo2, ['spo2'], days, spo2OfDay) : seriesOf(signal),
+      days.spans.at(-1)!.day,
+      s,
+      plan.overridden,
     );
+    findings.push(...(s.replacesRules ? quietReplaced(personal, score.armed) : personal));
+    if (score.finding) findings.push(score.finding);
   }
   if (NEWS2_SET.has(r.type)) {
     // only a set that includes this reading (so within the hour up to it): an older set was

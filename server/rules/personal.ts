@@ -100,6 +100,9 @@ export const personalOfDay: {
   systolic: meanOfDay((r) => (r.type === 'blood_pressure' ? r.systolic : null)),
 };
 
+/** A day's SpO2 for the heart-failure score (personalScore.ts): the mean of its readings. */
+export const spo2OfDay = meanOfDay((r) => (r.type === 'spo2' ? r.value : null));
+
 /** The reading types each signal reads. */
 export const personalTypes: Record<PersonalSignal, readonly ReadingType[]> = {
   weight: ['body_weight'],

@@ -18,7 +18,9 @@ const timeOf = (r: RuleReading) => r.measuredAt.getTime();
 /**
  * Each reading measured at or after `from`, in measurement order, with what the rules find when
  * it arrives: judged on what was stored before it (nothing measured after it yet), as the
- * runner sees readings come. 'info' findings page nobody and are left out. `readings` should
+ * runner sees readings come. 'info' findings page nobody and are left out, except, with
+ * `withReplaced`, those the heart-failure score replaced (`replacedBy`): the evaluation scores
+ * what each rule found as well as what paged. `readings` should
  * reach `lookBackMs(plan)` further back so the first days are judged with history. Each is
  * judged as if it came when measured, with no clock: none is a late finding (freshness.ts), so
  * the count is what a plan raises, not how late a gateway was, and the same for every replay.
@@ -27,6 +29,7 @@ export function* replayFindings(
   readings: readonly RuleReading[],
   plan: ResolvedPlan,
   from: Date,
+  withReplaced = false,
 ): Generator<{ reading: RuleReading; findings: EvaluatedFinding[] }> {
   const sorted = [...readings].sort((a, b) => timeOf(a) - timeOf(b));
   const lookBack = lookBackMs(plan);
@@ -36,7 +39,9 @@ export function* replayFindings(
     history.add([r]);
     if (t < from.getTime()) continue;
     history.dropBefore(t - lookBack);
-    const findings = evaluatePatient(history, [r], plan).filter((f) => f.severity !== 'info');
+    const findings = evaluatePatient(history, [r], plan).filter(
+      (f) => f.severity !== 'info' || (withReplaced && f.replacedBy !== undefined),
+    );
     yield { reading: r, findings };
   }
 }

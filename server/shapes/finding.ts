@@ -59,6 +59,11 @@ export interface Finding {
    * is raised at most 'low' and never escalates.
    */
   late?: true;
+  /**
+   * Judged and kept, but paging nobody ('info'): the rule that judges this signal for the
+   * patient now (`personal.score`, server/rules/personalScore.ts), which replaced it.
+   */
+  replacedBy?: string;
   /** A late finding's reading: whole hours old when judged, past `freshnessHours`. */
   ageHours?: number;
   freshnessHours?: number;

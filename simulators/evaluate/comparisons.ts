@@ -111,6 +111,18 @@ export const REPORT_ROWS: ReportRow[] = [
     ],
   },
   {
+    key: 'personal_score',
+    label: 'Heart-failure score (weight, pulse, SpO2, systolic)',
+    rules: ['personal.score'],
+    published: [
+      {
+        source: 'Ledwidge 2013 (HeartPhone), individualised moving average [V]',
+        sensitivity: 0.82,
+      },
+      { source: 'EHJ Digit Health 2023, personalised heart rate [V]', ppv: 0.92 },
+    ],
+  },
+  {
     key: 'weight_any',
     label: 'Any weight-gain rule',
     rules: [

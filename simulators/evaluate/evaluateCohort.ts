@@ -91,7 +91,8 @@ export interface EvaluationReport {
   byRule: Record<string, RuleScore>;
   /**
    * Every rule that fired, scored as one detector: all that the runner pages a nurse about
-   * ('info' findings page nobody and are left out before scoring, ruleFindings.ts).
+   * ('info' findings page nobody and are left out before scoring, ruleFindings.ts; so are the
+   * findings the heart-failure score replaced, which the rows above count as their rule's).
    */
   paging: RuleScore;
   /**
@@ -230,8 +231,8 @@ export function summarise(
     byRule: Object.fromEntries(
       fired.map((rule) => [rule, scoreRules(scored, [rule], patientYears)]),
     ),
-    paging: scoreRules(scored, fired, patientYears),
-    heartFailure: scoreRules(scored, [...REPORTED_RULES], patientYears),
+    paging: scoreRules(scored, fired, patientYears, true),
+    heartFailure: scoreRules(scored, [...REPORTED_RULES], patientYears, true),
     runtimeMs,
   };
 }

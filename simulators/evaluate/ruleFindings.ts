@@ -12,12 +12,14 @@ export interface RuleDay {
   day: number;
   /** Measurement time of the reading whose arrival gave the day's first finding (ms). */
   at: number;
+  /** That finding paged nobody: the heart-failure score replaced it (`replacedBy`). */
+  quiet?: true;
 }
 
 /**
  * For each rule, the local days on which it found something about the readings measured at or
  * after `from` (first finding of each day, in day order); readings arrive in measurement order,
- * so none is late.
+ * so none is late. Findings the heart-failure score replaced are kept, marked `quiet`.
  */
 export function ruleDays(
   readings: RuleReading[],
@@ -25,12 +27,19 @@ export function ruleDays(
   from: Date,
 ): Map<string, RuleDay[]> {
   const out = new Map<string, RuleDay[]>();
-  for (const { reading, findings } of replayFindings(readings, plan, from)) {
+  for (const { reading, findings } of replayFindings(readings, plan, from, true)) {
     if (findings.length === 0) continue;
     const day = dayNumber(localDate(reading.measuredAt, plan.timeZone));
     for (const f of findings) {
       const days = out.get(f.rule) ?? [];
-      if (days.at(-1)?.day !== day) days.push({ day, at: reading.measuredAt.getTime() });
+      const last = days.at(-1);
+      if (last?.day === day) {
+        // paged after all when a later finding of the day was not replaced
+        if (last.quiet && !f.replacedBy) delete last.quiet;
+        continue;
+      }
+      const at = reading.measuredAt.getTime();
+      days.push(f.replacedBy ? { day, at, quiet: true } : { day, at });
       out.set(f.rule, days);
     }
   }

@@ -49,11 +49,19 @@ export function median(xs: number[]): number | null {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** The finding days of any of `rules`, merged (first finding of each day). */
-export function unionDays(days: Map<string, RuleDay[]>, rules: readonly string[]): RuleDay[] {
+/**
+ * The finding days of any of `rules`, merged (first finding of each day); with `pagedOnly`,
+ * only the days a finding paged (not those the heart-failure score replaced, `quiet`).
+ */
+export function unionDays(
+  days: Map<string, RuleDay[]>,
+  rules: readonly string[],
+  pagedOnly = false,
+): RuleDay[] {
   const byDay = new Map<number, number>();
   for (const rule of rules) {
     for (const d of days.get(rule) ?? []) {
+      if (pagedOnly && d.quiet) continue;
       const seen = byDay.get(d.day);
       if (seen === undefined || d.at < seen) byDay.set(d.day, d.at);
     }
@@ -61,11 +69,16 @@ export function unionDays(days: Map<string, RuleDay[]>, rules: readonly string[]
   return [...byDay].map(([day, at]) => ({ day, at })).sort((a, b) => a.day - b.day);
 }
 
-/** Scores the group `rules` over a cohort observed for `patientYears`. */
+/**
+ * Scores the group `rules` over a cohort observed for `patientYears`: what the rules found, or
+ * with `pagedOnly` what they paged a nurse about (a rule the heart-failure score replaced for
+ * the patient found, and paged nobody).
+ */
 export function scoreRules(
   cohort: readonly ScoredPatient[],
   rules: readonly string[],
   patientYears: number,
+  pagedOnly = false,
 ): RuleScore {
   let episodes = 0;
   let detected = 0;
@@ -74,7 +87,7 @@ export function scoreRules(
   let otherAlerts = 0;
   const warnings: number[] = [];
   for (const p of cohort) {
-    const days = unionDays(p.rules, rules);
+    const days = unionDays(p.rules, rules, pagedOnly);
     for (const e of p.episodes) {
       episodes++;
       const first = days.find((d) => d.at >= e.start && d.at <= e.peak);

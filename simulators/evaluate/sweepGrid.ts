@@ -33,6 +33,8 @@ const WEIGHT: ReadingType[] = ['body_weight'];
 // personal.ts: weight from weighings, pulse from heart rates and monitor pulses, systolic from
 // blood pressures
 const PERSONAL: ReadingType[] = ['body_weight', 'heart_rate', 'blood_pressure'];
+// the heart-failure score reads SpO2 too (personalScore.ts)
+const SCORE: ReadingType[] = [...PERSONAL, 'spo2'];
 
 /** k for every personalised signal (up and down alike). */
 const allK = (k: number) => ({
@@ -162,6 +164,29 @@ export const SWEEP_GRID: SweepDetector[] = [
       ...[0, 2].map((combinedWithinDays) => ({
         params: { members: 'w+p+s', needed: 2, k: 2, withinDays: combinedWithinDays },
         plan: { personal: { combinedWithinDays } },
+      })),
+    ],
+  },
+  {
+    key: 'personal_score',
+    label: 'Heart-failure score',
+    rules: rulesOf('personal_score'),
+    readingTypes: SCORE,
+    // the decision interval h against the reference k (the CUSUM's two settings), then how much
+    // weight and systolic pressure count beside pulse and SpO2, and the baseline's length, each
+    // around the default (h 5, k 0.75, weights 0.3/1/1/0.3, 28 days)
+    points: [
+      ...product([3, 4, 5, 6, 7], [0.5, 0.75, 1]).map(([h, k]) => ({
+        params: { h, k, weight: 0.3, systolic: 0.3, baselineDays: 28 },
+        plan: { personal: { score: { h, k } } },
+      })),
+      ...product([0, 0.6, 1], [0, 0.3]).map(([weight, systolic]) => ({
+        params: { h: 5, k: 0.75, weight, systolic, baselineDays: 28 },
+        plan: { personal: { score: { weights: { weight, systolic } } } },
+      })),
+      ...[14, 42].map((baselineDays) => ({
+        params: { h: 5, k: 0.75, weight: 0.3, systolic: 0.3, baselineDays },
+        plan: { personal: { score: { baselineDays } } },
       })),
     ],
   },

@@ -88,6 +88,17 @@ const SAMPLES: { [C in ReasonCode]: ReasonParams[C][] } = {
       limits: [80.9, 79.5, 108],
     },
   ],
+  'personal.score': [
+    {
+      signals: ['pulse', 'spo2', 'weight'],
+      values: [82, 93, 81.2],
+      means: [71.25, 96, 80.4],
+      score: 6.31,
+      limit: 5,
+      days: 4,
+    },
+    { signals: [], values: [], means: [], score: 5.5, limit: 5, days: 1 },
+  ],
   'bp.very_high': [{ systolic: 185, diastolic: 95, limitSystolic: 180, limitDiastolic: 110 }],
   'bp.low': [{ systolic: 85, diastolic: 55, limitSystolic: 90 }],
   'bp.high_average': [
@@ -235,6 +246,13 @@ describe('the reason catalogue', () => {
     expect(says('personal.single', single, 'sv')).toContain('under 1 dag;');
     expect(says('personal.single', SAMPLES['personal.single'][0]!, 'en')).toContain(
       'on the last day measured (81.4 kg)',
+    );
+    const score = SAMPLES['personal.score'][0]!;
+    expect(says('personal.score', score, 'sv')).toBe(
+      'Hjärtsviktspoängen 6,3 är över gränsen 5,0: patientens egna värden har försämrats tillsammans de 4 senaste mätdagarna: puls 82 slag/min (egen nivå 71,3), syremättnad 93 % (egen nivå 96), vikt 81,2 kg (egen nivå 80,4); möjlig försämring av hjärtsvikten',
+    );
+    expect(says('personal.score', SAMPLES['personal.score'][1]!, 'en')).toBe(
+      "Heart-failure score 5.5 is over its limit 5.0: the patient's own values have worsened together over the last day measured; possible heart-failure decompensation",
     );
   });
 

@@ -291,7 +291,7 @@ export function PlanEditor({ patientId, latest }: { patientId: string; latest: s
                       >
                         <option value="">{t('planDefault')}</option>
                         {c.options.map((o) => (
-                          <option key={o.value} value={String(o.value)}>
+                          <option key={String(o.value)} value={String(o.value)}>
                             {t(o.label)}
                           </option>
                         ))}

@@ -154,12 +154,13 @@ describe('the history a reading is judged against', () => {
   });
 
   it('starts its daily series at the local midnight of its first day, so a day is never judged on part of it', () => {
-    expect(lookBackDays(plan)).toBe(35);
-    // noon in Stockholm (CET); 35 days before is 6 October, in summer time (UTC+2)
+    // the heart-failure score's 28-day baseline, 3 days left out and 14 summed
+    expect(lookBackDays(plan)).toBe(45);
+    // noon in Stockholm (CET); 45 days before is 26 September, in summer time (UTC+2)
     const r = reading('body_weight', new Date(Date.UTC(2026, 10, 10, 11)), { value: 82 });
     const w = seriesWindow(r, plan);
-    expect(w.spans[0]!.day).toBe('2026-10-06');
-    expect(w.from + 1).toBe(Date.UTC(2026, 9, 5, 22)); // the day whole, its 07:00 weight too
+    expect(w.spans[0]!.day).toBe('2026-09-26');
+    expect(w.from + 1).toBe(Date.UTC(2026, 8, 25, 22)); // the day whole, its 07:00 weight too
     expect(w.spans[0]!.start).toBe(w.from);
     expect(w.spans.at(-1)!.day).toBe('2026-11-10');
     expect(w.to).toBe(r.measuredAt.getTime());
