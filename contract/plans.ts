@@ -22,9 +22,33 @@ const countSchema = z.object({
   alerts: z.number().int(),
   byRule: z.record(z.string(), z.number()),
 });
+/**
+ * What a setting of the heart-failure score found on the simulated cohorts it was tuned on
+ * (server/rules/scoreCurve.ts): the figures of docs/simulation.md's operating curve.
+ */
+export const cohortFiguresSchema = z.object({
+  /** Share of decompensations alerted between their start and peak (0..1). */
+  sensitivity: z.number(),
+  falseAlertsPerPatientYear: z.number(),
+  medianWarningDays: z.number().nullable(),
+  /** The cohorts: seeds, patients and days each. */
+  seeds: z.string(),
+  patients: z.number().int(),
+  days: z.number().int(),
+});
+export type CohortFigures = z.infer<typeof cohortFiguresSchema>;
+
 export const whatIfSchema = z.object({
   days: z.literal(WHAT_IF_DAYS),
   proposed: countSchema,
   current: countSchema,
+  /**
+   * The heart-failure score's figures on the simulated cohorts for the current and the proposed
+   * plan; null when the plan's score setting is not a point of the curve (or does not page).
+   */
+  cohort: z.object({
+    current: cohortFiguresSchema.nullable(),
+    proposed: cohortFiguresSchema.nullable(),
+  }),
 });
 export type WhatIf = z.infer<typeof whatIfSchema>;

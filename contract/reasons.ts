@@ -442,7 +442,7 @@ export const sv: FullCatalogue = {
         const kind = signalKind(signal);
         return `${short} ${f.num(p.values[i], kind)} ${unit} (egen nivå ${f.num(p.means[i], kind)})`;
       });
-      return `Hjärtsviktspoängen ${f.num(p.score, 'k')} är över gränsen ${f.num(p.limit, 'k')}: patientens egna värden har försämrats tillsammans ${f.count(p.days, { one: 'den senaste mätdagen', other: 'de # senaste mätdagarna' })}${parts.length ? `: ${parts.join(', ')}` : ''}; möjlig försämring av hjärtsvikten`;
+      return `Hjärtsviktspoängen ${f.num(p.score, 'k')} är över gränsen ${f.num(p.limit, 'k')}: patientens egna värden har försämrats tillsammans ${f.count(p.days, { one: 'den senaste mätdagen', other: 'de # senaste mätdagarna' })}${parts.length ? `: ${parts.join(', ')}` : ''}; möjlig försämring (vid hjärtsvikt: tecken på dekompensation)`;
     },
     'bp.very_high': (p, f) =>
       `Blodtryck ${f.num(p.systolic, 'whole')}/${f.num(p.diastolic, 'whole')} mmHg: mycket högt (gräns ${f.num(p.limitSystolic, 'limit')}/${f.num(p.limitDiastolic, 'limit')}); kontakt samma dag`,
@@ -530,7 +530,7 @@ export const en: FullCatalogue = {
         const kind = signalKind(signal);
         return `${short} ${f.num(p.values[i], kind)} ${unit} (own level ${f.num(p.means[i], kind)})`;
       });
-      return `Heart-failure score ${f.num(p.score, 'k')} is over its limit ${f.num(p.limit, 'k')}: the patient's own values have worsened together over ${f.count(p.days, { one: 'the last day measured', other: 'the last # days measured' })}${parts.length ? `: ${parts.join(', ')}` : ''}; possible heart-failure decompensation`;
+      return `Heart-failure score ${f.num(p.score, 'k')} is over its limit ${f.num(p.limit, 'k')}: the patient's own values have worsened together over ${f.count(p.days, { one: 'the last day measured', other: 'the last # days measured' })}${parts.length ? `: ${parts.join(', ')}` : ''}; possible deterioration (in heart failure: signs of decompensation)`;
     },
     'bp.very_high': (p, f) =>
       `Blood pressure ${f.num(p.systolic, 'whole')}/${f.num(p.diastolic, 'whole')} mmHg: very high (threshold ${f.num(p.limitSystolic, 'limit')}/${f.num(p.limitDiastolic, 'limit')}); contact the same day`,

@@ -13,11 +13,12 @@ export function canonicalUnit(type: ReadingType): string | null {
 }
 
 type Field = ThresholdLine['field'];
-/** Where each signal of the personal detector is read (personal.ts). */
+/** Where each signal of the personal detector and the heart-failure score is read. */
 const SIGNALS: Record<string, { type: ReadingType; field: Field; unit: string }> = {
   weight: { type: 'body_weight', field: 'value', unit: 'kg' },
   pulse: { type: 'heart_rate', field: 'value', unit: '/min' },
   systolic: { type: 'blood_pressure', field: 'systolic', unit: 'mm[Hg]' },
+  spo2: { type: 'spo2', field: 'value', unit: '%' },
 };
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -67,6 +68,13 @@ export function thresholdView(f: Partial<Finding>): {
     // each signal's own limit: several units
     for (const [of, limit] of Object.entries(named)) {
       signalLine(/^personal\.([a-z]+)_/.exec(of)?.[1] ?? '', limit, of);
+    }
+    return { unit: null, lines };
+  }
+  if (rule === 'personal.score') {
+    // no limit in a reading's unit: each signal's own level, the baseline it was judged against
+    for (const signal of Object.keys(SIGNALS)) {
+      signalLine(signal, f.values?.[`${signal}Baseline`], rule);
     }
     return { unit: null, lines };
   }

@@ -45,6 +45,8 @@ export interface DailyValue {
   day: string;
   value: number;
   readings: RuleReading[];
+  /** `day` as a day number, made once with the value (the score reads it for every reading). */
+  dayN?: number;
 }
 
 export type PersonalSignal = 'weight' | 'pulse' | 'systolic';
@@ -67,7 +69,9 @@ const meanOfDay =
       sum += v;
       used.push(r);
     }
-    return used.length ? { day, value: sum / used.length, readings: used } : null;
+    return used.length
+      ? { day, value: sum / used.length, readings: used, dayN: dayNumber(day) }
+      : null;
   };
 
 /**
@@ -76,7 +80,9 @@ const meanOfDay =
  */
 function weightOfDay(readings: RuleReading[], day: string): (DailyValue & DailyWeight) | null {
   const w = firstWeightOfDay(readings);
-  return w ? { day, value: w.value!, readings: [w], kg: w.value!, reading: w } : null;
+  return w
+    ? { day, value: w.value!, readings: [w], kg: w.value!, reading: w, dayN: dayNumber(day) }
+    : null;
 }
 
 /** A day's value of each signal: a weight day is also a day as the weight rules read it. */

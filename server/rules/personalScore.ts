@@ -2,7 +2,7 @@
 // weight, resting pulse, SpO2 and systolic pressure (scoreCore.ts) passes its decision interval
 // on the day of the reading judged. It replaces, once a signal has a baseline, the rules it
 // subsumes for that signal (`replacedBy` below): on the simulated cohorts they paged ~13 false
-// alerts per patient-year for 74 % of decompensations, the score ~1 for about as many
+// alerts per patient-year for 74 % of decompensations, the score ~1 for 80 %
 // (docs/simulation.md, "The heart-failure score"). Before the baseline exists (a new patient, a
 // new scale) the rules of thumb keep paging: they need one day of history, the score ten.
 import { reason } from '../../contract/reasons.js';
@@ -134,12 +134,14 @@ export function judgeScore(
 /**
  * The rules the score replaces for each signal once that signal has its baseline: what it
  * subsumes (a gain of weight, a rise of pulse, a fall of systolic pressure, any two together).
- * The weight rules of loss, the dry weight, absolute limits and NEWS2 are not replaced.
+ * Not replaced: MACD of weight (weight counts 0.3 in the score, so a decompensation that shows
+ * in weight alone would build it slowly or never; MACD pages on a sustained rise at 0.01-0.03
+ * false alerts a patient-year on the cohorts, PPV ~90 %), the weight rules of loss, absolute
+ * limits and NEWS2.
  */
 export const replacedBy: Readonly<Record<string, ScoreSignal | 'any'>> = {
   'weight.gain_1d': 'weight',
   'weight.gain_3d': 'weight',
-  'weight.macd': 'weight',
   // the dry weight stays the care team's target, but on the cohorts it paged 3.4 false alerts a
   // patient-year for 31 % of decompensations: the weight's own trend in the score does better
   'weight.above_dry_weight': 'weight',

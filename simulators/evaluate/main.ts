@@ -27,6 +27,7 @@ import { seedListSchema } from './seedList.js';
 import { evaluateSeedsInParallel, heldOutCheck, sweepSeedsInParallel } from './seeds.js';
 import { sweepPatientsInParallel, type SweepReport } from './sweep.js';
 import { formatSweep, sweepJson } from './sweepReport.js';
+import { SWEEP_GRID } from './sweepGrid.js';
 
 const numeric = z.coerce.number().refine(Number.isFinite, 'must be a number');
 
@@ -47,6 +48,19 @@ const argsSchema = z.strictObject({
   json: z.boolean().optional(),
   sweep: z.boolean().optional(),
   svg: z.string().min(1).optional(),
+  detectors: z
+    .string()
+    .min(1)
+    .transform((v) => v.split(','))
+    .pipe(
+      z.array(
+        z.enum(SWEEP_GRID.map((d) => d.key) as [string, ...string[]], {
+          error: (i) =>
+            `no detector ${String(i.input)} (${SWEEP_GRID.map((d) => d.key).join(', ')})`,
+        }),
+      ),
+    )
+    .optional(),
   help: z.boolean().optional(),
 });
 
@@ -57,7 +71,8 @@ const USAGE = `usage: npm run evaluate -- [--patients N] [--days N] [--seed N] [
 usage: npm run evaluate -- --cohort DIR [--start ISO-TIME] [--days N] [--warm-up-days N]
   [--threads N] [--json]
   add --sweep [--svg FILE (default docs/sweep.svg)] to either: each detector over its grid of
-  settings (simulators/evaluate/sweepGrid.ts), its operating curve and best points
+  settings (simulators/evaluate/sweepGrid.ts), its operating curve and best points;
+  --detectors KEY,KEY (with --sweep): only these detectors of the grid
   --seeds A-B | A,B,C (instead of --seed): the seeds' cohorts pooled into one and scored as one
   --held-out C-D (with --sweep): the best points chosen on the tuning seeds (--seeds or --seed)
   scored on these seeds, never tuned on, and what pages a nurse there against issue 19's targets`;
@@ -91,6 +106,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   sweep: { type: 'boolean' },
   svg: { type: 'string' },
+  detectors: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -130,6 +146,11 @@ async function main(): Promise<void> {
     console.error('--seed and --seeds are exclusive: one seed, or several pooled');
     process.exit(2);
   }
+  if (a.detectors !== undefined && !a.sweep) {
+    console.error('--detectors chooses what --sweep sweeps: add --sweep');
+    process.exit(2);
+  }
+  const grid = a.detectors ? SWEEP_GRID.filter((d) => a.detectors!.includes(d.key)) : SWEEP_GRID;
   if (a['held-out'] !== undefined && !a.sweep) {
     console.error('--held-out scores the points --sweep chooses: add --sweep');
     process.exit(2);
@@ -157,7 +178,7 @@ async function main(): Promise<void> {
     }
     const { patients, d, readMs } = await fromFiles(a.cohort, a);
     if (a.sweep) {
-      const r = await sweepPatientsInParallel(patients, d, threads);
+      const r = await sweepPatientsInParallel(patients, d, threads, grid);
       // the files' reading is part of the run, and is how its readings were made
       return sweep({ ...r, runtimeMs: r.runtimeMs + readMs, generateMs: readMs }, a);
     }
@@ -189,12 +210,12 @@ async function main(): Promise<void> {
       return;
     }
     if (a.sweep) {
-      const tuning = await sweepSeedsInParallel(options, tuningSeeds, threads);
+      const tuning = await sweepSeedsInParallel(options, tuningSeeds, threads, grid);
       const held = a['held-out'];
       return sweep(
         tuning,
         a,
-        held && (await heldOutCheck(options, tuning, tuningSeeds, held, threads)),
+        held && (await heldOutCheck(options, tuning, tuningSeeds, held, threads, grid)),
       );
     }
     report =

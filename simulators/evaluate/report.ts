@@ -106,6 +106,10 @@ export function formatReport(r: EvaluationReport): string {
         cells: cells(row.label, row.score),
         notes: row.published.map(published),
       })),
+      {
+        cells: cells('What pages a nurse about heart failure (the rows as one)', r.heartFailure),
+        notes: [],
+      },
       { cells: cells('All that pages a nurse (every rule)', r.paging), notes: [] },
     ]),
   ];

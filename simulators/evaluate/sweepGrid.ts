@@ -174,7 +174,8 @@ export const SWEEP_GRID: SweepDetector[] = [
     readingTypes: SCORE,
     // the decision interval h against the reference k (the CUSUM's two settings), then how much
     // weight and systolic pressure count beside pulse and SpO2, and the baseline's length, each
-    // around the default (h 5, k 0.75, weights 0.3/1/1/0.3, 28 days)
+    // at h 5 and k 0.75 (the grid's middle, where it was first drawn; the default, h 3 and k 1,
+    // was then chosen on its curve) around weights 0.3/1/1/0.3 and 28 days
     points: [
       ...product([3, 4, 5, 6, 7], [0.5, 0.75, 1]).map(([h, k]) => ({
         params: { h, k, weight: 0.3, systolic: 0.3, baselineDays: 28 },

@@ -236,6 +236,15 @@ describe('nurse dashboard', () => {
     // the replay names its rules in Swedish, never by id
     const row = whatIf.locator('tr[data-rule="spo2.very_low"] th');
     await expect.poll(() => row.innerText(), { timeout: 20_000 }).toBe('Mycket låg syremättnad');
+    await whatIf.getByText(/Per år i samma takt: [\d,]+ larm nu, [\d,]+ med förslaget/).waitFor();
+    // the heart-failure score's figures on the simulated cohorts, as docs/simulation.md chose by
+    const cohort = page.getByTestId('what-if-cohort');
+    const nowRow = cohort.locator('tbody tr').first();
+    await expect.poll(() => nowRow.innerText()).toMatch(/Nu\s+79 %\s+0,96\s+3 d/);
+    await editor.getByLabel('Hjärtsviktspoäng: larmgräns h').fill('5');
+    const proposedRow = cohort.locator('tbody tr').nth(1);
+    await expect.poll(() => proposedRow.innerText(), { timeout: 20_000 }).toMatch(/62 %\s+0,14/);
+    await editor.getByLabel('Hjärtsviktspoäng: larmgräns h').fill('');
     await gain.fill('1.5x');
     await editor.getByText('Ange ett tal från 0,1 till 10.').waitFor();
     expect(await editor.getByRole('button', { name: 'Spara' }).isDisabled()).toBe(true);

@@ -249,10 +249,10 @@ describe('the reason catalogue', () => {
     );
     const score = SAMPLES['personal.score'][0]!;
     expect(says('personal.score', score, 'sv')).toBe(
-      'Hjärtsviktspoängen 6,3 är över gränsen 5,0: patientens egna värden har försämrats tillsammans de 4 senaste mätdagarna: puls 82 slag/min (egen nivå 71,3), syremättnad 93 % (egen nivå 96), vikt 81,2 kg (egen nivå 80,4); möjlig försämring av hjärtsvikten',
+      'Hjärtsviktspoängen 6,3 är över gränsen 5,0: patientens egna värden har försämrats tillsammans de 4 senaste mätdagarna: puls 82 slag/min (egen nivå 71,3), syremättnad 93 % (egen nivå 96), vikt 81,2 kg (egen nivå 80,4); möjlig försämring (vid hjärtsvikt: tecken på dekompensation)',
     );
     expect(says('personal.score', SAMPLES['personal.score'][1]!, 'en')).toBe(
-      "Heart-failure score 5.5 is over its limit 5.0: the patient's own values have worsened together over the last day measured; possible heart-failure decompensation",
+      "Heart-failure score 5.5 is over its limit 5.0: the patient's own values have worsened together over the last day measured; possible deterioration (in heart failure: signs of decompensation)",
     );
   });
 

@@ -82,6 +82,23 @@ describe("a threshold's lines", () => {
     ]);
   });
 
+  it("draws the heart-failure score's own levels: each signal's baseline it was judged against", () => {
+    const f = finding(
+      'personal.score',
+      { h: 5, k: 0.75 },
+      { readings: [ref('heart_rate'), ref('spo2'), ref('body_weight')] },
+    );
+    const score = thresholdView({
+      ...f,
+      values: { score: 5.6, pulse: 84, pulseBaseline: 71.2, spo2: 93, spo2Baseline: 96.1 },
+    });
+    expect(score.unit).toBeNull();
+    expect(score.lines.map((l) => [l.type, l.field, l.value])).toEqual([
+      ['heart_rate', 'value', 71.2],
+      ['spo2', 'value', 96.1],
+    ]);
+  });
+
   it('draws nothing for a score, a level or a missed measurement', () => {
     expect(thresholdView(finding('news2', { medium: 5, high: 7 }, { readings: [] }))).toEqual({
       unit: null,

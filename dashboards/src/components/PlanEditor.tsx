@@ -5,6 +5,7 @@
 // alerts it would have raised, per rule by name, beside the current plan's count.
 import { useEffect, useState } from 'preact/hooks';
 import { api, failureText } from '../api.js';
+import { CohortFigures } from './CohortFigures.js';
 import { formatNumber, formatValue, unitName } from '../format.js';
 import { ruleName, typeName, type Key } from '../i18n.js';
 import { useLang } from '../lang.js';
@@ -73,6 +74,9 @@ function NumberInput(props: {
 
 export function PlanEditor({ patientId, latest }: { patientId: string; latest: string[] }) {
   const { lang, t } = useLang();
+  /** A count over the replayed days as a yearly rate, the curve's unit. */
+  const perYear = (alerts: number, days: number) =>
+    formatNumber(lang, (alerts * 365.25) / days, { maxDecimals: 1 });
   const [plan, setPlan] = useState<PlanResponse | null>(null);
   const [edits, setEdits] = useState<Record<string, string>>({});
   // null: the schedule as stored
@@ -341,7 +345,13 @@ export function PlanEditor({ patientId, latest }: { patientId: string; latest: s
               {t('whatIfCurrent', { n: whatIf.current.alerts })}
               <br />
               <strong>{t('whatIfProposed', { n: whatIf.proposed.alerts })}</strong>
+              <br />
+              {t('whatIfPerYear', {
+                now: perYear(whatIf.current.alerts, whatIf.days),
+                proposed: perYear(whatIf.proposed.alerts, whatIf.days),
+              })}
             </p>
+            <CohortFigures cohort={whatIf.cohort} />
             {rules.length > 0 && (
               <table>
                 <caption>{t('whatIfByRule')}</caption>

@@ -157,11 +157,18 @@ describe('what the score replaces', () => {
   });
   it("lowers a rule to 'info' when the signal it judges has a baseline, naming the score", () => {
     const out = quietReplaced(
-      ['weight.gain_3d', 'weight.loss_1d', 'personal.pulse_up', 'personal.combined'].map(f),
+      [
+        'weight.gain_3d',
+        'weight.macd',
+        'weight.loss_1d',
+        'personal.pulse_up',
+        'personal.combined',
+      ].map(f),
       new Set(['weight']),
     );
     expect(out.map((x) => [x.rule, x.severity, x.replacedBy])).toEqual([
       ['weight.gain_3d', 'info', 'personal.score'],
+      ['weight.macd', 'medium', undefined],
       ['weight.loss_1d', 'medium', undefined],
       ['personal.pulse_up', 'medium', undefined],
       ['personal.combined', 'info', 'personal.score'],

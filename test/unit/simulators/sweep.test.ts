@@ -20,7 +20,7 @@ const DEFAULTS: Record<string, Record<string, number | string>> = {
   macd: { shortDays: 3, longDays: 10, thresholdKg: 1 },
   personal_any: { k: 2, consecutive: 2, baselineDays: 14, sdFloor: 'x1' },
   personal_combined: { members: 'w+p+s', needed: 2, k: 2, withinDays: 1 },
-  personal_score: { h: 5, k: 0.75, weight: 0.3, systolic: 0.3, baselineDays: 28 },
+  personal_score: { h: 3, k: 1, weight: 0.3, systolic: 0.3, baselineDays: 28 },
 };
 
 const point = (sensitivity: number | null, falseAlerts: number, warning = 1): CurvePoint => ({
