@@ -91,8 +91,12 @@ const strings = (v: unknown): string[] =>
 /** A weight to one decimal always, so that "105,0 → 105,8 kg" reads as a change of 0,8 kg. */
 const kg = (lang: Lang, n: number) => formatNumber(lang, n, { minDecimals: 1, maxDecimals: 1 });
 
+/** The heart-failure score to one decimal, as its reason says it: "3,2 → 4,5". */
+const score = (lang: Lang, n: number) => formatNumber(lang, n, { minDecimals: 1, maxDecimals: 1 });
+
 const valueText = (lang: Lang, v: ProblemValue): string => {
   if (v.type === 'news2') return `NEWS2 ${v.value ?? '–'}`;
+  if (v.type === 'hf_score') return v.value === undefined ? '–' : score(lang, v.value);
   if (v.type === 'body_weight' && v.value !== undefined) return `${kg(lang, v.value)} kg`;
   const type = v.type === 'systolic' ? 'blood_pressure' : v.type;
   const unit = canonicalUnits[type as keyof typeof canonicalUnits] ?? null;
@@ -107,7 +111,7 @@ const valueText = (lang: Lang, v: ProblemValue): string => {
 const bare = (lang: Lang, v: ProblemValue): string =>
   v.systolic !== undefined && v.diastolic !== undefined
     ? `${formatNumber(lang, v.systolic, { maxDecimals: 0 })}/${formatNumber(lang, v.diastolic, { maxDecimals: 0 })}`
-    : v.value !== undefined && v.type !== 'news2'
+    : v.value !== undefined && v.type !== 'news2' && v.type !== 'hf_score'
       ? v.type === 'body_weight'
         ? kg(lang, v.value)
         : formatNumber(lang, v.value, { maxDecimals: 0 })

@@ -61,7 +61,7 @@ export function directionOf(rule: string): Direction | null {
 
 /** The value a finding is about, for "vikt 105,0 -> 105,8 kg" in the alert's history. */
 export interface ProblemValue {
-  /** What was measured: a reading type, or `news2` for a score. */
+  /** What was measured: a reading type, or `news2` and `hf_score` for a score. */
   type: string;
   value?: number;
   systolic?: number;
@@ -85,6 +85,9 @@ export function valueOf(f: Pick<Finding, 'rule' | 'values'>): ProblemValue | nul
   const v = f.values;
   const [family, name = ''] = f.rule.split('.', 2);
   if (family === 'news2') return num(v.total) ? { type: 'news2', value: v.total } : null;
+  // the heart-failure score judges several signals: its value is the score itself
+  if (f.rule === 'personal.score')
+    return num(v.score) ? { type: 'hf_score', value: v.score } : null;
   if (num(v.systolic) && num(v.diastolic) && family === 'bp') {
     return { type: 'blood_pressure', systolic: v.systolic, diastolic: v.diastolic };
   }

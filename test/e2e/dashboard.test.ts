@@ -244,6 +244,14 @@ describe('nurse dashboard', () => {
     await editor.getByLabel('Hjärtsviktspoäng: larmgräns h').fill('5');
     const proposedRow = cohort.locator('tbody tr').nth(1);
     await expect.poll(() => proposedRow.innerText(), { timeout: 20_000 }).toMatch(/62 %\s+0,14/);
+    await whatIf.screenshot({ path: `${SHOTS}/what-if-tablet.png` });
+    await page.setViewportSize({ width: 360, height: 780 });
+    // on a phone the figures scroll sideways in their own region; the page does not
+    const overflow = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await expect.poll(overflow).toBeLessThanOrEqual(0);
+    await whatIf.screenshot({ path: `${SHOTS}/what-if-phone.png` });
+    await page.setViewportSize({ width: 1180, height: 820 });
     await editor.getByLabel('Hjärtsviktspoäng: larmgräns h').fill('');
     await gain.fill('1.5x');
     await editor.getByText('Ange ett tal från 0,1 till 10.').waitFor();

@@ -92,6 +92,9 @@ describe('alert problems', () => {
     expect(
       valueOf({ rule: 'personal.pulse_up', values: { latest: 96, baselineMean: 70 } }),
     ).toEqual({ type: 'heart_rate', value: 96 });
+    expect(
+      valueOf({ rule: 'personal.score', values: { score: 4.5, pulse: 84, pulseBaseline: 71 } }),
+    ).toEqual({ type: 'hf_score', value: 4.5 });
     expect(valueOf({ rule: 'bp.very_high', values: { systolic: 182, diastolic: 95 } })).toEqual({
       type: 'blood_pressure',
       systolic: 182,

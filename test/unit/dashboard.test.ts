@@ -190,6 +190,14 @@ describe('one card per patient and problem', () => {
         dropped: [],
       }),
     ).toBe('Blodtryck 176/92 → 182/95 mmHg');
+    // the heart-failure score is said as its reason says it, to one decimal
+    expect(
+      describeProblemChange('sv', {
+        value: { type: 'hf_score', value: 4.52 },
+        previousValue: { type: 'hf_score', value: 3.2 },
+        added: ['personal.score'],
+      }),
+    ).toBe('Hjärtsviktspoäng 3,2 → 4,5; nu även: Hjärtsviktspoäng över gränsen');
     // an opening names its value; the same value again and nothing else says nothing
     expect(describeProblemChange('sv', { value: { type: 'spo2', value: 89 } })).toMatch(
       /^Syremättnad \(SpO₂\) 89\s%$/u,

@@ -25,33 +25,35 @@ export function CohortFigures({ cohort }: { cohort: WhatIf['cohort'] }) {
     ) : (
       <td colSpan={3}>{t('whatIfCohortOff')}</td>
     );
+  const caption = t('whatIfCohort', {
+    seeds: about.seeds,
+    patients: formatNumber(lang, about.patients),
+    days: formatNumber(lang, about.days),
+  });
+  // scrolls sideways on a phone rather than cutting its columns off
   return (
-    <table data-testid="what-if-cohort">
-      <caption>
-        {t('whatIfCohort', {
-          seeds: about.seeds,
-          patients: formatNumber(lang, about.patients),
-          days: formatNumber(lang, about.days),
-        })}
-      </caption>
-      <thead>
-        <tr>
-          <td />
-          <th scope="col">{t('whatIfCohortFound')}</th>
-          <th scope="col">{t('whatIfCohortFalse')}</th>
-          <th scope="col">{t('whatIfCohortWarning')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        <tr>
-          <th scope="row">{t('whatIfNow')}</th>
-          {cells(cohort.current)}
-        </tr>
-        <tr>
-          <th scope="row">{t('whatIfProposedCol')}</th>
-          {cells(cohort.proposed)}
-        </tr>
-      </tbody>
-    </table>
+    <div class="table-scroll" tabIndex={0} role="region" aria-label={caption}>
+      <table data-testid="what-if-cohort">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <td />
+            <th scope="col">{t('whatIfCohortFound')}</th>
+            <th scope="col">{t('whatIfCohortFalse')}</th>
+            <th scope="col">{t('whatIfCohortWarning')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">{t('whatIfNow')}</th>
+            {cells(cohort.current)}
+          </tr>
+          <tr>
+            <th scope="row">{t('whatIfProposedCol')}</th>
+            {cells(cohort.proposed)}
+          </tr>
+        </tbody>
+      </table>
+    </div>
   );
 }
