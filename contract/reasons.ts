@@ -208,7 +208,7 @@ class BadParam extends Error {}
 export interface Formats {
   /** A number with the decimals of its kind; throws (caught: the fallback) when not a number. */
   num(v: unknown, kind: NumberKind): string;
-  /** Numbers joined as a sequence: 80,1 -> 80,9 -> 81,4. */
+  /** Numbers joined as a sequence: 80,1 → 80,9 → 81,4 (as the alert history writes a change). */
   nums(v: unknown, kind: NumberKind): string;
   /** A count with its noun in the right plural form: `{ one: '# dag', other: '# dagar' }`. */
   count(
@@ -265,7 +265,7 @@ function formatsOf(locale: string): Formats {
     num,
     nums: (v, kind) => {
       if (!Array.isArray(v) || !v.length) throw new BadParam();
-      return v.map((x) => num(x, kind)).join(' -> ');
+      return v.map((x) => num(x, kind)).join(' → ');
     },
     count: (n, forms) => {
       if (typeof n !== 'number' || !Number.isFinite(n)) throw new BadParam();
@@ -409,7 +409,7 @@ export const sv: FullCatalogue = {
   locale: 'sv-SE',
   texts: {
     'weight.change': (p, f) =>
-      `Vikten har ${p.direction === 'up' ? 'ökat' : 'minskat'} ${f.num(p.changeKg, 'kg')} kg på ${f.count(p.days, svDays)} (${f.num(p.fromKg, 'kg')} -> ${f.num(p.toKg, 'kg')} kg); gräns mer än ${f.num(p.limitKg, 'kg')} kg på ${f.count(p.limitDays, svDays)}`,
+      `Vikten har ${p.direction === 'up' ? 'ökat' : 'minskat'} ${f.num(p.changeKg, 'kg')} kg på ${f.count(p.days, svDays)} (${f.num(p.fromKg, 'kg')} → ${f.num(p.toKg, 'kg')} kg); gräns mer än ${f.num(p.limitKg, 'kg')} kg på ${f.count(p.limitDays, svDays)}`,
     'weight.trend': (p, f) => {
       const up = p.direction === 'up';
       return `Viktkurvan ${up ? 'stiger' : 'sjunker'}: kort medelvärde (${f.count(p.shortDays, svDays)}) ${f.num(p.shortKg, 'kg')} kg ligger ${f.num(p.differenceKg, 'kg')} kg ${up ? 'över' : 'under'} långt medelvärde (${f.count(p.longDays, svDays)}) ${f.num(p.longKg, 'kg')} kg; gräns mer än ${f.num(p.limitKg, 'kg')} kg`;
@@ -500,7 +500,7 @@ export const en: FullCatalogue = {
   locale: 'en-GB',
   texts: {
     'weight.change': (p, f) =>
-      `Weight ${p.direction === 'up' ? 'up' : 'down'} ${f.num(p.changeKg, 'kg')} kg in ${f.count(p.days, enDays)} (${f.num(p.fromKg, 'kg')} -> ${f.num(p.toKg, 'kg')} kg); threshold more than ${f.num(p.limitKg, 'kg')} kg in ${f.count(p.limitDays, enDays)}`,
+      `Weight ${p.direction === 'up' ? 'up' : 'down'} ${f.num(p.changeKg, 'kg')} kg in ${f.count(p.days, enDays)} (${f.num(p.fromKg, 'kg')} → ${f.num(p.toKg, 'kg')} kg); threshold more than ${f.num(p.limitKg, 'kg')} kg in ${f.count(p.limitDays, enDays)}`,
     'weight.trend': (p, f) => {
       const up = p.direction === 'up';
       return `Weight trending ${up ? 'up' : 'down'}: short average (${f.count(p.shortDays, enDays)}) ${f.num(p.shortKg, 'kg')} kg is ${f.num(p.differenceKg, 'kg')} kg ${up ? 'above' : 'below'} the long average (${f.count(p.longDays, enDays)}) ${f.num(p.longKg, 'kg')} kg; threshold more than ${f.num(p.limitKg, 'kg')} kg`;

@@ -4,7 +4,8 @@
 // subsumes for that signal (`replacedBy` below): on the simulated cohorts they paged ~13 false
 // alerts per patient-year for 74 % of decompensations, the score ~1 for 80 %
 // (docs/simulation.md, "The heart-failure score"). Before the baseline exists (a new patient, a
-// new scale) the rules of thumb keep paging: they need one day of history, the score ten.
+// new scale) the rules of thumb keep paging: they need one day of history, the score ten; so
+// they do for a patient who only weighs (quietReplaced).
 import { reason } from '../../contract/reasons.js';
 import { dayNumber, dayOfNumber } from './localDay.js';
 import type { DailyValue } from './personal.js';
@@ -44,7 +45,7 @@ function contributions(run: readonly ScoreDay[], s: ScoreSettings): Map<ScoreSig
 export interface ScoreJudgement {
   /** The finding when the score passes its limit on `today`; null otherwise. */
   finding: Finding | null;
-  /** The signals that have a baseline today (the score judges them): see `replacedBy`. */
+  /** The signals with a baseline today, measured yet or not: the score judges them (`replacedBy`). */
   armed: Set<ScoreSignal>;
   days: ScoreDay[];
 }
@@ -71,7 +72,7 @@ export function judgeScore(
   const days = scoreDays(series, todayN, s);
   const armed = new Set<ScoreSignal>();
   const last = days.at(-1);
-  if (last?.day === todayN) for (const p of last.parts) armed.add(p.signal);
+  if (last?.day === todayN) for (const signal of last.based) armed.add(signal);
   if (!last || last.day !== todayN || !(last.cusum > s.h)) return { finding: null, armed, days };
 
   const run = currentRun(days);
@@ -152,15 +153,17 @@ export const replacedBy: Readonly<Record<string, ScoreSignal | 'any'>> = {
 };
 
 /**
- * `findings` with those the score replaces lowered to 'info' (shown, paging nobody) when their
- * signal is armed: the score judges that signal now.
+ * `findings` with those the score replaces lowered to 'info' (shown, paging nobody) when the
+ * score has a baseline of their signal and of pulse or SpO2, which carry its evidence: for a
+ * patient who only weighs, the score is a weight chart alone, and the rules of thumb keep paging
+ * (the cohorts the replacement was chosen on measured pulse with every blood pressure).
  */
 export function quietReplaced(findings: Finding[], armed: ReadonlySet<ScoreSignal>): Finding[] {
-  if (armed.size === 0) return findings;
+  if (!armed.has('pulse') && !armed.has('spo2')) return findings;
   return findings.map((f) => {
     const signal = replacedBy[f.rule];
     if (!signal) return f;
-    if (signal === 'any' ? armed.size > 0 : armed.has(signal))
+    if (signal === 'any' || armed.has(signal))
       return { ...f, severity: 'info', replacedBy: 'personal.score' };
     return f;
   });

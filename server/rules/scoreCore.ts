@@ -57,6 +57,8 @@ export interface ScoreDay {
   parts: ScorePart[];
   /** Root of the summed squared weights of the signals with a baseline: the day's divisor. */
   norm: number;
+  /** The signals with a baseline that day, measured or not. */
+  based: ScoreSignal[];
 }
 
 /** The first index whose day is `day` or later. */
@@ -123,6 +125,7 @@ export function scoreDays(
     const end = day - s.excludeRecentDays; // the baseline: [end - baselineDays, end)
     const start = end - s.baselineDays;
     const parts: ScorePart[] = [];
+    const based: ScoreSignal[] = [];
     let weighted = 0;
     let squares = 0;
     for (const c of cursors) {
@@ -141,6 +144,7 @@ export function scoreDays(
       const n = c.hi - c.lo;
       if (n < s.minBaselineDays || n < 2) continue;
       squares += c.weight * c.weight;
+      based.push(c.signal);
       if (!measuredToday) continue;
       const centred = c.sum / n;
       const variance = Math.max(0, (c.squares - n * centred * centred) / (n - 1));
@@ -155,7 +159,7 @@ export function scoreDays(
     const norm = Math.sqrt(squares);
     const score = weighted / norm;
     cusum = Math.max(0, cusum + score - s.k);
-    out.push({ day, score, cusum, parts, norm });
+    out.push({ day, score, cusum, parts, norm, based });
   }
   return out;
 }

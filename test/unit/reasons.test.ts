@@ -201,10 +201,10 @@ describe('the reason catalogue', () => {
   it('writes decimals with a comma in Swedish and a point in English, with the decimals of the unit', () => {
     const change = { code: 'weight.change', params: SAMPLES['weight.change'][0]! };
     expect(renderReason(change, 'sv')).toBe(
-      'Vikten har ökat 2,4 kg på 3 dagar (80,1 -> 82,5 kg); gräns mer än 2,0 kg på 3 dagar',
+      'Vikten har ökat 2,4 kg på 3 dagar (80,1 → 82,5 kg); gräns mer än 2,0 kg på 3 dagar',
     );
     expect(renderReason(change, 'en')).toBe(
-      'Weight up 2.4 kg in 3 days (80.1 -> 82.5 kg); threshold more than 2.0 kg in 3 days',
+      'Weight up 2.4 kg in 3 days (80.1 → 82.5 kg); threshold more than 2.0 kg in 3 days',
     );
     // kg to two decimals at most, temperature to one, a reading in mmHg or /min whole
     expect(renderReason(reason('weight.trend', SAMPLES['weight.trend'][0]!), 'sv')).toContain(
@@ -241,7 +241,7 @@ describe('the reason catalogue', () => {
     );
     const single = SAMPLES['personal.single'][1]!;
     expect(says('personal.single', single, 'sv')).toContain(
-      'de 2 senaste mätdagarna (101 -> 99,5 mmHg)',
+      'de 2 senaste mätdagarna (101 → 99,5 mmHg)',
     );
     expect(says('personal.single', single, 'sv')).toContain('under 1 dag;');
     expect(says('personal.single', SAMPLES['personal.single'][0]!, 'en')).toContain(

@@ -54,10 +54,10 @@ describe('personalised detector: own baseline mean +/- 2 SD, 2 consecutive days'
       threshold: { source: 'default' },
     });
     expect(renderReason(f!.reason, 'en')).toBe(
-      'Resting pulse above own baseline on the last 2 days measured (85 -> 84 beats/min); baseline 68 beats/min, SD 6.23 over 14 days; threshold more than 80.5 beats/min (mean + 2.0 SD)',
+      'Resting pulse above own baseline on the last 2 days measured (85 → 84 beats/min); baseline 68 beats/min, SD 6.23 over 14 days; threshold more than 80.5 beats/min (mean + 2.0 SD)',
     );
     expect(renderReason(f!.reason, 'sv')).toBe(
-      'Vilopulsen över patientens egen baslinje de 2 senaste mätdagarna (85 -> 84 slag/min); baslinje 68 slag/min, SD 6,23 under 14 dagar; gräns mer än 80,5 slag/min (medel + 2,0 SD)',
+      'Vilopulsen över patientens egen baslinje de 2 senaste mätdagarna (85 → 84 slag/min); baslinje 68 slag/min, SD 6,23 under 14 dagar; gräns mer än 80,5 slag/min (medel + 2,0 SD)',
     );
     expect(f!.window).toEqual({ from: at(0, 8).toISOString(), to: at(15, 8).toISOString() });
     expect(f!.readings).toHaveLength(2);

@@ -164,7 +164,7 @@ describe('what the score replaces', () => {
         'personal.pulse_up',
         'personal.combined',
       ].map(f),
-      new Set(['weight']),
+      new Set(['weight', 'spo2']),
     );
     expect(out.map((x) => [x.rule, x.severity, x.replacedBy])).toEqual([
       ['weight.gain_3d', 'info', 'personal.score'],
@@ -174,6 +174,8 @@ describe('what the score replaces', () => {
       ['personal.combined', 'info', 'personal.score'],
     ]);
     expect(quietReplaced([f('weight.gain_1d')], new Set())[0]!.severity).toBe('medium');
+    // a patient who only weighs: the score is a weight chart alone, the rules of thumb page
+    expect(quietReplaced([f('weight.gain_1d')], new Set(['weight']))[0]!.severity).toBe('medium');
   });
 });
 
@@ -224,6 +226,15 @@ describe('the score in evaluation', () => {
     const paged = live([...history, ...worse], off).filter((f) => f.rule === 'weight.gain_3d');
     expect(paged.length).toBeGreaterThan(0);
     expect(paged.every((g) => g.severity === 'high' && !g.replacedBy)).toBe(true);
+  });
+
+  it('leaves the rules of thumb paging for a patient who only weighs, baseline or not', () => {
+    const steady = Array.from({ length: 20 }, (_, d) =>
+      reading('body_weight', at(d, 0), { value: 80 + 0.3 * gauss(rand) }),
+    );
+    const jump = reading('body_weight', at(20, 0), { value: 82.6 });
+    const gain = live([...steady, jump]).filter((f) => f.rule === 'weight.gain_1d');
+    expect(gain.map((g) => [g.severity, g.replacedBy])).toEqual([['high', undefined]]);
   });
 
   it('leaves the rules of thumb paging for a patient without a baseline yet', () => {

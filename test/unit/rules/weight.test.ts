@@ -150,10 +150,10 @@ describe('weight rule of thumb, 3 days (more than 2 kg, ESC 2021)', () => {
     const f = found[0]!;
     expect(f.severity).toBe('high');
     expect(renderReason(f.reason, 'en')).toBe(
-      'Weight up 2.1 kg in 3 days (80.1 -> 82.2 kg); threshold more than 2.0 kg in 3 days',
+      'Weight up 2.1 kg in 3 days (80.1 → 82.2 kg); threshold more than 2.0 kg in 3 days',
     );
     expect(renderReason(f.reason, 'sv')).toBe(
-      'Vikten har ökat 2,1 kg på 3 dagar (80,1 -> 82,2 kg); gräns mer än 2,0 kg på 3 dagar',
+      'Vikten har ökat 2,1 kg på 3 dagar (80,1 → 82,2 kg); gräns mer än 2,0 kg på 3 dagar',
     );
     expect(f.values).toMatchObject({ baseline: 80.1, latest: 82.2, change: 2.1, days: 3 });
     expect(f.threshold).toMatchObject({ value: 2, source: 'default' });
@@ -192,7 +192,7 @@ describe('weight rule of thumb, 3 days (more than 2 kg, ESC 2021)', () => {
     expect(f).toMatchObject({ rule: 'weight.loss_3d', severity: 'medium' });
     expect(f!.values).toMatchObject({ baseline: 82.2, latest: 80.1, change: -2.1 });
     expect(renderReason(f!.reason, 'sv')).toBe(
-      'Vikten har minskat 2,1 kg på 3 dagar (82,2 -> 80,1 kg); gräns mer än 2,0 kg på 3 dagar',
+      'Vikten har minskat 2,1 kg på 3 dagar (82,2 → 80,1 kg); gräns mer än 2,0 kg på 3 dagar',
     );
     expect(rules([82.1, 81.6, 81.0, 80.1])).toEqual([]);
   });
@@ -205,7 +205,7 @@ describe('weight rule of thumb, 1 day (more than 1.36 kg, Zhang 2009)', () => {
     const [f] = weightRuleOfThumb(daily(mornings([80.0, 81.5])), DEFAULT_WEIGHT);
     expect(f!.severity).toBe('high');
     expect(renderReason(f!.reason, 'en')).toBe(
-      'Weight up 1.5 kg in 1 day (80.0 -> 81.5 kg); threshold more than 1.36 kg in 1 day',
+      'Weight up 1.5 kg in 1 day (80.0 → 81.5 kg); threshold more than 1.36 kg in 1 day',
     );
   });
 
@@ -220,7 +220,7 @@ describe('weight rule of thumb, 1 day (more than 1.36 kg, Zhang 2009)', () => {
     const [f] = weightRuleOfThumb(daily(mornings([80.0, null, 81.5])), DEFAULT_WEIGHT);
     expect(f).toMatchObject({ rule: 'weight.gain_1d', values: { baselineDay: '2026-01-01' } });
     expect(renderReason(f!.reason, 'en')).toBe(
-      'Weight up 1.5 kg in 2 days (80.0 -> 81.5 kg); threshold more than 1.36 kg in 1 day',
+      'Weight up 1.5 kg in 2 days (80.0 → 81.5 kg); threshold more than 1.36 kg in 1 day',
     );
     expect(rules([80.0, null, null, 81.5])).toEqual([]);
   });
