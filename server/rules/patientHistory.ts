@@ -3,6 +3,7 @@
 // sort of everything per reading), and daily series are kept per whole day. The rule runner keeps one per patient and adds each commit's
 // readings to it, so a reading costs the rules what its own window costs, not its history.
 import { dayNumber, dayOfNumber, dayStartOf, localDate } from './localDay.js';
+import { after } from './sorted.js';
 import type { RuleReading } from './types.js';
 
 /** What a rule makes of one local day's readings (in measurement order); null: nothing. */
@@ -82,18 +83,6 @@ const timeOf = (r: RuleReading) => r.measuredAt.getTime();
 interface TypeList {
   readings: RuleReading[];
   times: number[];
-}
-
-/** Index of the first time after `t` (times in order). */
-function after(times: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Whether the readings measured at `t`, just before index `end`, include this one. */

@@ -20,6 +20,7 @@
 // Pure and allocation-light: it runs for each weight, pressure, pulse and SpO2 reading.
 import type { PersonalSettings } from '../../contract/plan.js';
 import { dayNumber } from './localDay.js';
+import { after } from './sorted.js';
 
 export const SCORE_SIGNALS = ['weight', 'pulse', 'spo2', 'systolic'] as const;
 export type ScoreSignal = (typeof SCORE_SIGNALS)[number];
@@ -61,17 +62,8 @@ export interface ScoreDay {
   based: ScoreSignal[];
 }
 
-/** The first index whose day is `day` or later. */
-function firstFrom(days: readonly number[], day: number): number {
-  let lo = 0;
-  let hi = days.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (days[mid]! < day) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+/** The first index whose day is `day` or later (day numbers are whole). */
+const firstFrom = (days: readonly number[], day: number): number => after(days, day - 1);
 
 /**
  * One signal as the days go by: its next value in the run (`next`), and its baseline window

@@ -99,7 +99,8 @@ describe('npm run evaluate -- --sweep', () => {
       sweepCohortInParallel(tiny, 2),
     ]);
     expect(two.detectors).toEqual(one.detectors);
-  });
+    // three worker threads each replaying 77 grid points: ~2 s alone, 5 s on a loaded machine
+  }, 30_000);
 
   it('only tries plans the hub accepts, laid over the patient plan without losing it', () => {
     for (const d of SWEEP_GRID) {
