@@ -47,7 +47,6 @@ export interface ScoreJudgement {
   finding: Finding | null;
   /** The signals with a baseline today, measured yet or not: the score judges them (`replacedBy`). */
   armed: Set<ScoreSignal>;
-  days: ScoreDay[];
 }
 
 /**
@@ -73,7 +72,7 @@ export function judgeScore(
   const armed = new Set<ScoreSignal>();
   const last = days.at(-1);
   if (last?.day === todayN) for (const signal of last.based) armed.add(signal);
-  if (!last || last.day !== todayN || !(last.cusum > s.h)) return { finding: null, armed, days };
+  if (!last || last.day !== todayN || !(last.cusum > s.h)) return { finding: null, armed };
 
   const run = currentRun(days);
   const added = contributions(run, s);
@@ -99,7 +98,6 @@ export function judgeScore(
   const severity = last.cusum >= 2 * s.h ? 'high' : 'medium';
   return {
     armed,
-    days,
     finding: {
       rule: 'personal.score',
       severity,
